@@ -1,0 +1,60 @@
+/**
+ * Builds the Express app from its dependencies, without listening: tests drive it through Supertest, `main.ts`
+ * serves it. Every API route is composed here; features own their routers.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
+import type { Db } from './db/database.ts';
+import { healthRoutes } from './health/health-routes.ts';
+import { errorHandler, notFoundHandler } from './http/problem-details.ts';
+import { buildOpenApiDocument } from './http/openapi.ts';
+import { syncRoutes } from './ingest/sync-routes.ts';
+import type { SyncService } from './ingest/sync-service.ts';
+import { recommendationRoutes } from './lifecycle/recommendation-routes.ts';
+import type { RecommendationStore } from './lifecycle/recommendation-store.ts';
+
+export interface AppDeps {
+  db: Db;
+  log: Logger;
+  tokens: LwaTokenProvider;
+  store: RecommendationStore;
+  sync: SyncService;
+  adsApiMode: 'simulated' | 'live';
+  version: string;
+  /** The built SPA; served with an index.html fallback when it exists. */
+  webDistDir?: string;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => !req.url?.startsWith('/api') } }));
+  app.use(express.json({ limit: '1mb' }));
+
+  const openApi = buildOpenApiDocument(deps.version);
+  const api = express.Router();
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  api.use(healthRoutes({ db: deps.db, tokens: deps.tokens, adsApiMode: deps.adsApiMode, version: deps.version }));
+  api.use(syncRoutes(deps.sync));
+  api.use(recommendationRoutes(deps.store));
+  api.use(notFoundHandler);
+  app.use('/api', api);
+
+  if (deps.webDistDir && existsSync(path.join(deps.webDistDir, 'index.html'))) {
+    const index = path.join(deps.webDistDir, 'index.html');
+    app.use(express.static(deps.webDistDir, { index: false, maxAge: '1h' }));
+    app.get('/{*path}', (_req, res) => {
+      res.sendFile(index);
+    });
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,81 @@
+/**
+ * The BFF's whole configuration, read from the environment in this one module and validated by zod at start. A bad
+ * or missing variable stops the process with a message naming each one, never a crash later in a request.
+ */
+import { z } from 'zod';
+
+const REGIONS = ['NA', 'EU', 'FE'] as const;
+export type AdsRegion = (typeof REGIONS)[number];
+
+const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    RECDESK_DATA_DIR: z.string().min(1).default('./.recdesk'),
+    ADS_API_MODE: z.enum(['simulated', 'live']).default('simulated'),
+    ADS_API_BASE_URL: z.preprocess(emptyToUndefined, optionalUrl),
+    ADS_LWA_TOKEN_URL: z.preprocess(emptyToUndefined, optionalUrl),
+    ADS_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    ADS_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    ADS_REFRESH_TOKEN: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    ADS_PARTNER_ACCOUNT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    ADS_REGIONS: z
+      .string()
+      .default('NA,EU,FE')
+      .transform((value) => value.split(',').map((region) => region.trim().toUpperCase()))
+      .pipe(z.array(z.enum(REGIONS, { error: 'each region must be one of NA, EU, FE' })).min(1)),
+    ADS_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+    ADS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    SYNC_ON_START: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ADS_API_MODE !== 'live') return;
+    const required = ['ADS_CLIENT_ID', 'ADS_CLIENT_SECRET', 'ADS_REFRESH_TOKEN', 'ADS_PARTNER_ACCOUNT_ID'] as const;
+    for (const name of required) {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when ADS_API_MODE=live' });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const value = source[name];
+      return `${name}: ${issue.message}${value === undefined ? ' (not set)' : ` (got ${JSON.stringify(redactIfSecret(name, value))})`}`;
+    }),
+  );
+}
+
+function redactIfSecret(name: string, value: string): string {
+  if (name === 'DATABASE_URL') return value.replace(/\/\/[^@/]*@/, '//***@');
+  return /SECRET|TOKEN|PASSWORD/.test(name) && !name.endsWith('_URL') ? '***' : value;
+}
+
+/** The Ads API hosts per region (facts.md §0). `ADS_API_BASE_URL`, when set, replaces all of them. */
+export const REGION_HOSTS: Readonly<Record<AdsRegion, string>> = {
+  NA: 'https://advertising-api.amazon.com',
+  EU: 'https://advertising-api-eu.amazon.com',
+  FE: 'https://advertising-api-fe.amazon.com',
+};
+
+export const DEFAULT_LWA_TOKEN_URL = 'https://api.amazon.com/auth/o2/token';

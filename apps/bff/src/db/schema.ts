@@ -1,0 +1,90 @@
+/**
+ * The tables as Kysely sees them. Row shapes here are storage, not domain: the store maps them to and from the
+ * shared zod model, which stays the one definition of a Recommendation.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** jsonb is written as a JSON string (node-postgres would turn a JS array into a PostgreSQL array) and read parsed. */
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface RecommendationsTable {
+  id: string;
+  source: string;
+  source_recommendation_id: string;
+  source_type: string;
+  kind: string;
+  goal: string;
+  title: string;
+  description: string | null;
+  advertiser_id: string;
+  advertiser_name: string | null;
+  profile_id: string | null;
+  marketplace: string | null;
+  campaign_id: string | null;
+  entity: Json;
+  action: Json;
+  applicable: boolean;
+  confidence: number | null;
+  impact_score: number | null;
+  estimated_impact: Json;
+  generated_at: Timestamp;
+  refreshed_at: Timestamp;
+  expires_at: Timestamp | null;
+  status: string;
+  validation_issues: Json;
+  version: Generated<number>;
+  priority: number | null;
+  /** Hash of the upstream facts: a re-sync that sees the same hash changes nothing. */
+  content_hash: string;
+  raw: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RecommendationEventsTable {
+  id: Generated<string>;
+  recommendation_id: string;
+  at: Timestamp;
+  actor_type: string;
+  actor_id: string;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  before: Json | null;
+  after: Json | null;
+}
+
+export interface IngestionRunsTable {
+  id: string;
+  trigger: string;
+  source: string;
+  status: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  fetched: number;
+  stored: number;
+  unchanged: number;
+  quarantined: number;
+  errors: Json<string[]>;
+}
+
+export interface QuarantineTable {
+  id: string;
+  source: string;
+  run_id: string | null;
+  /** Hash of source + location + raw payload, so that a re-sync does not quarantine the same item twice. */
+  fingerprint: string;
+  reason: string;
+  location: string;
+  raw: Json;
+  quarantined_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface Database {
+  recommendations: RecommendationsTable;
+  recommendation_events: RecommendationEventsTable;
+  ingestion_runs: IngestionRunsTable;
+  quarantine: QuarantineTable;
+}

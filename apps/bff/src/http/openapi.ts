@@ -1,0 +1,54 @@
+/**
+ * The OpenAPI document of the BFF's API, generated from the same zod contracts the routes validate with, so the
+ * document cannot drift from the code.
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import {
+  HealthSchema,
+  ListRecommendationsQuerySchema,
+  ProblemSchema,
+  RecommendationDetailSchema,
+  RecommendationIdParamsSchema,
+  RecommendationPageSchema,
+  SyncQuerySchema,
+  SyncSummarySchema,
+} from '@recdesk/shared-types';
+import type { z } from 'zod';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
+
+export function buildOpenApiDocument(version: string) {
+  const registry = new OpenAPIRegistry();
+  registry.registerPath({
+    method: 'get',
+    path: '/api/health',
+    summary: 'Liveness, database and Ads API reachability',
+    responses: { 200: json('Healthy or degraded', HealthSchema), 503: json('Down', HealthSchema) },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/sync',
+    summary: 'Run an ingestion now and return its summary per source',
+    request: { query: SyncQuerySchema },
+    responses: { 200: json('What each source fetched, stored and quarantined', SyncSummarySchema), 400: problem('Invalid query'), 502: problem('The Ads API failed') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/recommendations',
+    summary: 'The recommendation queue, filtered and paged by cursor',
+    request: { query: ListRecommendationsQuerySchema },
+    responses: { 200: json('A page of recommendations', RecommendationPageSchema), 400: problem('Invalid query') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/recommendations/{id}',
+    summary: 'One recommendation with its raw upstream payload',
+    request: { params: RecommendationIdParamsSchema },
+    responses: { 200: json('The recommendation', RecommendationDetailSchema), 400: problem('Invalid id'), 404: problem('No such recommendation') },
+  });
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'RecDesk BFF', version, description: 'Review, approve, apply and measure Amazon Ads recommendations.' },
+  });
+}

@@ -1,0 +1,21 @@
+/**
+ * Request validation against the shared contracts. The parsed value (defaults applied, strings coerced) is what the
+ * route receives; nothing downstream reads `req.query` or `req.body` raw.
+ */
+import type { Request } from 'express';
+import type { z } from 'zod';
+import { AppError } from './errors.ts';
+import { zodProblem } from './problem-details.ts';
+
+export class RequestValidationError extends AppError {}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: string, req: Request): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problem = zodProblem(result.error, where, req.originalUrl);
+  throw new RequestValidationError(400, 'invalid-request', problem.title, problem.detail ?? '', { errors: problem.errors });
+}
+
+export const parseQuery = <S extends z.ZodType>(schema: S, req: Request) => parse(schema, req.query, 'query', req);
+export const parseParams = <S extends z.ZodType>(schema: S, req: Request) => parse(schema, req.params, 'params', req);
+export const parseBody = <S extends z.ZodType>(schema: S, req: Request) => parse(schema, req.body ?? {}, 'body', req);

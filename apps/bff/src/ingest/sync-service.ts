@@ -1,0 +1,96 @@
+/**
+ * One ingestion: each selected source adapter streams its items, which are upserted in batches while the rest are
+ * still being fetched (memory stays flat however large a file is). Every run is recorded with its counts and errors.
+ * A source that fails is reported and the other sources still run.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RecommendationSource, SourceRunSummary, SyncSummary } from '@recdesk/shared-types';
+import type { Logger } from 'pino';
+import type { AdsClient } from '../ads-client/ads-client.ts';
+import { listProfiles } from '../ads-client/profiles.ts';
+import type { Db } from '../db/database.ts';
+import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
+import type { SourceAdapter } from '../sources/source-adapter.ts';
+import type { QuarantineEntry, QuarantineStore } from './quarantine-store.ts';
+
+const BATCH_SIZE = 500;
+
+export interface SyncDeps {
+  db: Db;
+  client: AdsClient;
+  store: RecommendationStore;
+  quarantine: QuarantineStore;
+  sources: readonly SourceAdapter[];
+  now: () => Date;
+  log: Logger;
+}
+
+export class SyncService {
+  private running: Promise<SyncSummary> | null = null;
+
+  constructor(private readonly deps: SyncDeps) {}
+
+  /** Runs the sources now. A sync already under way is joined rather than started twice. */
+  sync(options: { source?: RecommendationSource; trigger?: string } = {}): Promise<SyncSummary> {
+    this.running ??= this.run(options).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async run({ source, trigger = 'manual' }: { source?: RecommendationSource; trigger?: string }): Promise<SyncSummary> {
+    const { log, now } = this.deps;
+    const runId = randomUUID();
+    const startedAt = now();
+    const adapters = this.deps.sources.filter((adapter) => !source || adapter.source === source);
+    const profiles = await listProfiles(this.deps.client);
+    const summaries: SourceRunSummary[] = [];
+    for (const adapter of adapters) {
+      summaries.push(await this.runSource(adapter, runId, trigger, profiles));
+    }
+    const summary = { runId, startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), sources: summaries };
+    log.info({ runId, sources: summaries.map((s) => ({ source: s.source, status: s.status, fetched: s.fetched, stored: s.stored, quarantined: s.quarantined })) }, 'sync finished');
+    return summary;
+  }
+
+  private async runSource(adapter: SourceAdapter, syncId: string, trigger: string, profiles: Awaited<ReturnType<typeof listProfiles>>): Promise<SourceRunSummary> {
+    const { db, store, quarantine, now, log, client } = this.deps;
+    const runId = randomUUID();
+    await db.insertInto('ingestion_runs').values({ id: runId, trigger, source: adapter.source, status: 'running', started_at: now(), fetched: 0, stored: 0, unchanged: 0, quarantined: 0, errors: '[]' }).execute();
+    const counts = { fetched: 0, stored: 0, unchanged: 0, quarantined: 0 };
+    const errors: string[] = [];
+    let batch: Parameters<RecommendationStore['upsertMany']>[0][number][] = [];
+    let quarantined: QuarantineEntry[] = [];
+    const flush = async () => {
+      const result = await store.upsertMany(batch);
+      counts.stored += result.stored;
+      counts.unchanged += result.unchanged;
+      await quarantine.add(quarantined);
+      batch = [];
+      quarantined = [];
+    };
+    try {
+      for await (const item of adapter.fetch({ client, profiles, now, log: log.child({ source: adapter.source, syncId }) })) {
+        counts.fetched++;
+        if (item.type === 'recommendation') batch.push(item.recommendation);
+        else {
+          counts.quarantined++;
+          quarantined.push({ source: adapter.source, runId, reason: item.reason, location: item.location, raw: item.raw });
+        }
+        if (batch.length + quarantined.length >= BATCH_SIZE) await flush();
+      }
+      await flush();
+    } catch (error) {
+      await flush().catch(() => undefined);
+      errors.push(error instanceof Error ? error.message : String(error));
+      log.error({ err: error, source: adapter.source }, 'source sync failed');
+    }
+    const status = errors.length === 0 ? 'succeeded' : counts.fetched > 0 ? 'partial' : 'failed';
+    await db
+      .updateTable('ingestion_runs')
+      .set({ status, finished_at: now(), ...counts, errors: JSON.stringify(errors) })
+      .where('id', '=', runId)
+      .execute();
+    return { source: adapter.source, status, ...counts, errors };
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The BFF process: reads the configuration, builds the runtime, serves the API and the dashboard, and shuts down
+ * gracefully on SIGTERM / SIGINT (stop taking requests, then close the database and the simulator).
+ */
+import { createApp } from './app.ts';
+import { ConfigError, parseEnv } from './config/env.ts';
+import { createRuntime, VERSION, WEB_DIST_DIR } from './runtime.ts';
+
+let env: ReturnType<typeof parseEnv>;
+try {
+  env = parseEnv(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const runtime = await createRuntime(env);
+const app = createApp({ db: runtime.db, log: runtime.log, tokens: runtime.tokens, store: runtime.store, sync: runtime.sync, adsApiMode: env.ADS_API_MODE, version: VERSION, webDistDir: WEB_DIST_DIR });
+const server = app.listen(env.PORT, env.HOST, () => {
+  runtime.log.info(`RecDesk is serving the dashboard at http://localhost:${env.PORT} (${env.ADS_API_MODE} Ads API)`);
+});
+
+if (env.SYNC_ON_START) {
+  runtime.sync.sync({ trigger: 'start' }).catch((error: unknown) => runtime.log.error({ err: error }, 'initial sync failed'));
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  runtime.log.info({ signal }, 'shutting down');
+  server.close();
+  server.closeIdleConnections();
+  await runtime.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,105 @@
+/**
+ * Wires the BFF from its configuration: the database (PGlite or PostgreSQL), the Ads API client (against Amazon, or
+ * against the simulator started here in the embedded default), the stores and services. `main.ts` and the workers
+ * start from this; tests build the same runtime with their own env.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RunningSimulator, startSimulator } from '@recdesk/ads-simulator/server';
+import { DEFAULT_CREDENTIALS } from '@recdesk/ads-simulator/state';
+import { pino, type Logger } from 'pino';
+import { AdsClient } from './ads-client/ads-client.ts';
+import { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
+import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
+import { type Db, type DatabaseTarget, describeTarget, migrate, openDatabase } from './db/database.ts';
+import { QuarantineStore } from './ingest/quarantine-store.ts';
+import { SyncService } from './ingest/sync-service.ts';
+import { RecommendationStore } from './lifecycle/recommendation-store.ts';
+import { partnerOpportunitiesSource } from './sources/partner-opportunities/po-source.ts';
+
+export const VERSION = '0.1.0';
+
+export interface Runtime {
+  env: Env;
+  log: Logger;
+  db: Db;
+  tokens: LwaTokenProvider;
+  client: AdsClient;
+  store: RecommendationStore;
+  quarantine: QuarantineStore;
+  sync: SyncService;
+  simulator: RunningSimulator | null;
+  now: () => Date;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  log?: Logger;
+  database?: DatabaseTarget;
+  now?: () => Date;
+}
+
+function regionUrls(regions: readonly AdsRegion[], perRegion: (region: AdsRegion) => string): Record<AdsRegion, string> {
+  return Object.fromEntries(regions.map((region) => [region, perRegion(region)])) as Record<AdsRegion, string>;
+}
+
+export async function createRuntime(env: Env, options: RuntimeOptions = {}): Promise<Runtime> {
+  const log =
+    options.log ??
+    pino({
+      level: env.LOG_LEVEL,
+      // Secrets never reach a log line, whatever object a caller logs.
+      redact: { paths: ['*.authorization', '*.headers.authorization', 'req.headers.cookie', '*.client_secret', '*.refresh_token', '*.access_token', '*.clientSecret', '*.refreshToken'], censor: '[redacted]' },
+    });
+  const now = options.now ?? (() => new Date());
+
+  let simulator: RunningSimulator | null = null;
+  let baseUrls: Record<AdsRegion, string>;
+  let credentials: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string; partnerAccountId: string | undefined };
+  if (env.ADS_API_MODE === 'simulated') {
+    simulator = await startSimulator({ port: env.ADS_SIMULATOR_PORT });
+    const simulatorUrl = env.ADS_API_BASE_URL ?? simulator.url;
+    baseUrls = regionUrls(env.ADS_REGIONS, (region) => (env.ADS_API_BASE_URL ? simulatorUrl : `${simulatorUrl}/${region.toLowerCase()}`));
+    credentials = { tokenUrl: env.ADS_LWA_TOKEN_URL ?? `${simulator.url}/auth/o2/token`, ...DEFAULT_CREDENTIALS };
+    log.info({ url: simulator.url }, 'simulated Amazon Ads API started');
+  } else {
+    baseUrls = regionUrls(env.ADS_REGIONS, (region) => env.ADS_API_BASE_URL ?? REGION_HOSTS[region]);
+    credentials = {
+      tokenUrl: env.ADS_LWA_TOKEN_URL ?? DEFAULT_LWA_TOKEN_URL,
+      clientId: env.ADS_CLIENT_ID ?? '',
+      clientSecret: env.ADS_CLIENT_SECRET ?? '',
+      refreshToken: env.ADS_REFRESH_TOKEN ?? '',
+      partnerAccountId: env.ADS_PARTNER_ACCOUNT_ID,
+    };
+  }
+
+  const target: DatabaseTarget = options.database ?? (env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: path.join(env.RECDESK_DATA_DIR, 'pglite') });
+  const db = await openDatabase(target);
+  await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
+  log.info({ database: describeTarget(target) }, 'database ready');
+
+  const tokens = new LwaTokenProvider(credentials, () => now().getTime());
+  const client = new AdsClient({ baseUrls, clientId: credentials.clientId, partnerAccountId: credentials.partnerAccountId, tokens, timeoutMs: env.ADS_REQUEST_TIMEOUT_MS });
+  const store = new RecommendationStore(db, now);
+  const quarantine = new QuarantineStore(db, now);
+  const sync = new SyncService({ db, client, store, quarantine, sources: [partnerOpportunitiesSource], now, log });
+
+  return {
+    env,
+    log,
+    db,
+    tokens,
+    client,
+    store,
+    quarantine,
+    sync,
+    simulator,
+    now,
+    async close() {
+      await db.destroy();
+      await simulator?.close();
+    },
+  };
+}
+
+export const WEB_DIST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');

@@ -1,0 +1,84 @@
+/**
+ * The simulator's mutable state: the seeded world, the partner opportunities, issued tokens, and a ledger of every
+ * change an API client made. One state backs the msw handlers, whether they run inside a unit test or behind the
+ * HTTP server, so a test can both drive the simulator and inspect what it received.
+ */
+import { createOpportunities, type Opportunity } from './data/partner-opportunities.ts';
+import { createWorld, type World, type WorldOptions } from './data/world.ts';
+
+export interface SimulatorClock {
+  now(): Date;
+}
+
+export interface SimulatorCredentials {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  partnerAccountId: string;
+}
+
+export const DEFAULT_CREDENTIALS: SimulatorCredentials = {
+  clientId: 'amzn1.application-oa2-client.recdesksimulated',
+  clientSecret: 'simulated-client-secret',
+  refreshToken: 'Atzr|simulated-refresh-token',
+  partnerAccountId: 'amzn1.ads1.ma1.recdesksimulated',
+};
+
+export interface LedgerEntry {
+  at: string;
+  api: string;
+  /** What the change targets, e.g. a recommendation id or `campaign:123`. */
+  key: string;
+  body: unknown;
+}
+
+export interface ApplicationRecord {
+  partnerOpportunityId: string;
+  recommendationId: string;
+  appliedAt: number;
+}
+
+export interface SimulatorState {
+  clock: SimulatorClock;
+  credentials: SimulatorCredentials;
+  world: World;
+  opportunities: Opportunity[];
+  /** access token → expiry (epoch ms). */
+  accessTokens: Map<string, number>;
+  accessTokenLifetimeSeconds: number;
+  /** Pre-signed file URLs live 15 minutes (facts.md §1.4). */
+  fileUrlLifetimeMs: number;
+  applications: Map<string, ApplicationRecord>;
+  ledger: LedgerEntry[];
+  /** Counts of requests per "METHOD path" template, for tests that check batching. */
+  requestLog: { method: string; path: string; headers: Record<string, string> }[];
+}
+
+export interface SimulatorStateOptions extends WorldOptions {
+  clock?: SimulatorClock;
+  credentials?: Partial<SimulatorCredentials>;
+}
+
+function startOfUtcDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+}
+
+export const systemClock: SimulatorClock = { now: () => new Date() };
+
+export function createSimulatorState(options: SimulatorStateOptions = {}): SimulatorState {
+  const clock = options.clock ?? systemClock;
+  const world = createWorld(options);
+  return {
+    clock,
+    credentials: { ...DEFAULT_CREDENTIALS, ...options.credentials },
+    world,
+    // Anchored to the start of the UTC day, like files regenerated daily: a restart the same day sees the same rows.
+    opportunities: createOpportunities(world, { now: startOfUtcDay(clock.now()) }),
+    accessTokens: new Map(),
+    accessTokenLifetimeSeconds: 3600,
+    fileUrlLifetimeMs: 15 * 60_000,
+    applications: new Map(),
+    ledger: [],
+    requestLog: [],
+  };
+}

@@ -1,0 +1,8 @@
+// The package's one entry point: the model and the BFF's API contracts, written once and inferred everywhere.
+export * from './api/health.ts';
+export * from './api/problem.ts';
+export * from './api/recommendations.ts';
+export * from './api/sync.ts';
+export * from './model/lifecycle.ts';
+export * from './model/recommendation.ts';
+export * from './model/source.ts';

@@ -1,0 +1,62 @@
+/**
+ * The upstream sources RecDesk ingests, and how fresh each one's data is expected to be. The freshness policy is the
+ * default; the BFF may override it from configuration.
+ */
+import { z } from 'zod';
+
+export const RECOMMENDATION_SOURCES = [
+  'partner-opportunities',
+  'unified-recommendations',
+  'sp-consolidated',
+  'sp-budget',
+  'sp-theme-bids',
+  'sp-targeting',
+  'brand-metrics',
+  'marketing-stream',
+] as const;
+
+export const RecommendationSourceSchema = z.enum(RECOMMENDATION_SOURCES);
+export type RecommendationSource = z.infer<typeof RecommendationSourceSchema>;
+
+export const SOURCE_LABELS: Readonly<Record<RecommendationSource, string>> = {
+  'partner-opportunities': 'Partner Opportunities',
+  'unified-recommendations': 'Recommendations API',
+  'sp-consolidated': 'SP consolidated',
+  'sp-budget': 'SP budget',
+  'sp-theme-bids': 'SP theme-based bids',
+  'sp-targeting': 'SP targeting',
+  'brand-metrics': 'Brand Metrics',
+  'marketing-stream': 'Marketing Stream',
+};
+
+export const FreshnessSchema = z.enum(['fresh', 'aging', 'stale']);
+export type Freshness = z.infer<typeof FreshnessSchema>;
+
+export const FreshnessPolicySchema = z.object({
+  /** Younger than this is fresh. */
+  freshForMs: z.number().int().positive(),
+  /** Older than this is stale; in between is aging. */
+  staleAfterMs: z.number().int().positive(),
+});
+export type FreshnessPolicy = z.infer<typeof FreshnessPolicySchema>;
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/** Partner Opportunities refresh every 24 h and consolidated recommendations daily (shared/seeds); Stream is real time. */
+export const DEFAULT_FRESHNESS_POLICIES: Readonly<Record<RecommendationSource, FreshnessPolicy>> = {
+  'partner-opportunities': { freshForMs: 24 * HOUR, staleAfterMs: 48 * HOUR },
+  'unified-recommendations': { freshForMs: 24 * HOUR, staleAfterMs: 48 * HOUR },
+  'sp-consolidated': { freshForMs: 24 * HOUR, staleAfterMs: 48 * HOUR },
+  'sp-budget': { freshForMs: 24 * HOUR, staleAfterMs: 48 * HOUR },
+  'sp-theme-bids': { freshForMs: 24 * HOUR, staleAfterMs: 72 * HOUR },
+  'sp-targeting': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
+  'brand-metrics': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
+  'marketing-stream': { freshForMs: 15 * MINUTE, staleAfterMs: 60 * MINUTE },
+};
+
+export function freshnessOf(ageMs: number, policy: FreshnessPolicy): Freshness {
+  if (ageMs < policy.freshForMs) return 'fresh';
+  if (ageMs < policy.staleAfterMs) return 'aging';
+  return 'stale';
+}
