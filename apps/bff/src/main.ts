@@ -18,7 +18,16 @@ try {
 }
 
 const runtime = await createRuntime(env);
-const app = createApp({ db: runtime.db, log: runtime.log, tokens: runtime.tokens, store: runtime.store, sync: runtime.sync, adsApiMode: env.ADS_API_MODE, version: VERSION, webDistDir: WEB_DIST_DIR });
+const app = createApp({
+  db: runtime.db,
+  log: runtime.log,
+  tokens: runtime.tokens,
+  store: runtime.store,
+  sync: runtime.sync,
+  adsApiMode: env.ADS_API_MODE,
+  version: VERSION,
+  webDistDir: WEB_DIST_DIR,
+});
 const server = app.listen(env.PORT, env.HOST, () => {
   runtime.log.info(`RecDesk is serving the dashboard at http://localhost:${env.PORT} (${env.ADS_API_MODE} Ads API)`);
 });

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunningSimulator, startSimulator } from '@recdesk/ads-simulator/server';
 import { DEFAULT_CREDENTIALS } from '@recdesk/ads-simulator/state';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { AdsClient } from './ads-client/ads-client.ts';
 import { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
 import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
-import { type Db, type DatabaseTarget, describeTarget, migrate, openDatabase } from './db/database.ts';
+import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
 import { QuarantineStore } from './ingest/quarantine-store.ts';
 import { SyncService } from './ingest/sync-service.ts';
 import { RecommendationStore } from './lifecycle/recommendation-store.ts';
@@ -49,7 +49,19 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     pino({
       level: env.LOG_LEVEL,
       // Secrets never reach a log line, whatever object a caller logs.
-      redact: { paths: ['*.authorization', '*.headers.authorization', 'req.headers.cookie', '*.client_secret', '*.refresh_token', '*.access_token', '*.clientSecret', '*.refreshToken'], censor: '[redacted]' },
+      redact: {
+        paths: [
+          '*.authorization',
+          '*.headers.authorization',
+          'req.headers.cookie',
+          '*.client_secret',
+          '*.refresh_token',
+          '*.access_token',
+          '*.clientSecret',
+          '*.refreshToken',
+        ],
+        censor: '[redacted]',
+      },
     });
   const now = options.now ?? (() => new Date());
 
@@ -73,13 +85,23 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     };
   }
 
-  const target: DatabaseTarget = options.database ?? (env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: path.join(env.RECDESK_DATA_DIR, 'pglite') });
+  const target: DatabaseTarget =
+    options.database ??
+    (env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL }
+      : { kind: 'pglite', dataDir: path.join(env.RECDESK_DATA_DIR, 'pglite') });
   const db = await openDatabase(target);
   await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
   log.info({ database: describeTarget(target) }, 'database ready');
 
   const tokens = new LwaTokenProvider(credentials, () => now().getTime());
-  const client = new AdsClient({ baseUrls, clientId: credentials.clientId, partnerAccountId: credentials.partnerAccountId, tokens, timeoutMs: env.ADS_REQUEST_TIMEOUT_MS });
+  const client = new AdsClient({
+    baseUrls,
+    clientId: credentials.clientId,
+    partnerAccountId: credentials.partnerAccountId,
+    tokens,
+    timeoutMs: env.ADS_REQUEST_TIMEOUT_MS,
+  });
   const store = new RecommendationStore(db, now);
   const quarantine = new QuarantineStore(db, now);
   const sync = new SyncService({ db, client, store, quarantine, sources: [partnerOpportunitiesSource], now, log });

@@ -86,10 +86,14 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -149,7 +153,9 @@ export class AdsClient {
           headers: this.headersOf(request, token),
           body: request.body === undefined ? undefined : JSON.stringify(request.body),
           redirect: 'manual',
-          signal: request.signal ? AbortSignal.any([request.signal, AbortSignal.timeout(this.options.timeoutMs)]) : AbortSignal.timeout(this.options.timeoutMs),
+          signal: request.signal
+            ? AbortSignal.any([request.signal, AbortSignal.timeout(this.options.timeoutMs)])
+            : AbortSignal.timeout(this.options.timeoutMs),
         });
       } catch (error) {
         if (request.signal?.aborted) throw error;
@@ -191,7 +197,16 @@ export class AdsClient {
     const response = await this.request(request);
     const parsed = schema.safeParse(response.body);
     if (!parsed.success) {
-      throw new AdsApiError(request.endpoint, response.status, 'INVALID_RESPONSE', `the response does not match the published schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 5).join('; ')}`, response.body);
+      throw new AdsApiError(
+        request.endpoint,
+        response.status,
+        'INVALID_RESPONSE',
+        `the response does not match the published schema: ${parsed.error.issues
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .slice(0, 5)
+          .join('; ')}`,
+        response.body,
+      );
     }
     return parsed.data;
   }
@@ -205,7 +220,11 @@ export class AdsClient {
       this.stats.calls++;
       let response: Response;
       try {
-        response = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]) : AbortSignal.timeout(this.options.timeoutMs) });
+        response = await fetch(url, {
+          signal: signal
+            ? AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)])
+            : AbortSignal.timeout(this.options.timeoutMs),
+        });
       } catch (error) {
         if (signal?.aborted || attempt >= this.retry.maxAttempts) {
           this.stats.failed++;

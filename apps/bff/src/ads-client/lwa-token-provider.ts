@@ -78,8 +78,13 @@ export class LwaTokenProvider {
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) {
       const error = LwaErrorSchema.safeParse(body);
-      const reason = error.success ? `${error.data.error}${error.data.error_description ? `: ${error.data.error_description}` : ''}` : `HTTP ${response.status}`;
-      throw new LwaError(`Login with Amazon refused the refresh token (${reason}). Check ADS_CLIENT_ID, ADS_CLIENT_SECRET and ADS_REFRESH_TOKEN.`, response.status);
+      const reason = error.success
+        ? `${error.data.error}${error.data.error_description ? `: ${error.data.error_description}` : ''}`
+        : `HTTP ${response.status}`;
+      throw new LwaError(
+        `Login with Amazon refused the refresh token (${reason}). Check ADS_CLIENT_ID, ADS_CLIENT_SECRET and ADS_REFRESH_TOKEN.`,
+        response.status,
+      );
     }
     const parsed = TokenResponseSchema.safeParse(body);
     if (!parsed.success) throw new LwaError('Login with Amazon answered without a usable access token.', response.status);

@@ -10,6 +10,8 @@ export type AdsRegion = (typeof REGIONS)[number];
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
+const LIVE_REQUIRED = ['ADS_CLIENT_ID', 'ADS_CLIENT_SECRET', 'ADS_REFRESH_TOKEN', 'ADS_PARTNER_ACCOUNT_ID'] as const;
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -39,11 +41,12 @@ const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.ADS_API_MODE !== 'live') return;
-    const required = ['ADS_CLIENT_ID', 'ADS_CLIENT_SECRET', 'ADS_REFRESH_TOKEN', 'ADS_PARTNER_ACCOUNT_ID'] as const;
-    for (const name of required) {
-      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when ADS_API_MODE=live' });
+    for (const name of LIVE_REQUIRED) {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: LIVE_REQUIRED_MESSAGE });
     }
   });
+
+const LIVE_REQUIRED_MESSAGE = 'is required when ADS_API_MODE=live';
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -57,13 +60,18 @@ export class ConfigError extends Error {
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = EnvSchema.safeParse(source);
   if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment');
-      const value = source[name];
-      return `${name}: ${issue.message}${value === undefined ? ' (not set)' : ` (got ${JSON.stringify(redactIfSecret(name, value))})`}`;
-    }),
-  );
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    const value = source[name];
+    return `${name}: ${issue.message}${value === undefined ? ' (not set)' : ` (got ${JSON.stringify(redactIfSecret(name, value))})`}`;
+  });
+  // The live-mode check runs only on an otherwise valid environment; name its missing variables in the same message.
+  if (source.ADS_API_MODE === 'live') {
+    for (const name of LIVE_REQUIRED) {
+      if (!source[name] && !problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: ${LIVE_REQUIRED_MESSAGE} (not set)`);
+    }
+  }
+  throw new ConfigError(problems);
 }
 
 function redactIfSecret(name: string, value: string): string {

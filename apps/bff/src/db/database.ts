@@ -19,9 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-recommendations': recommendations0001,
 };
 
-export type DatabaseTarget =
-  | { kind: 'pglite'; dataDir?: string }
-  | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
+export type DatabaseTarget = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
 
 export function describeTarget(target: DatabaseTarget): string {
   return target.kind === 'pglite' ? `PGlite (${target.dataDir ?? 'in memory'})` : `PostgreSQL (${new URL(target.url).host})`;

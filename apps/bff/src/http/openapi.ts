@@ -31,7 +31,11 @@ export function buildOpenApiDocument(version: string) {
     path: '/api/sync',
     summary: 'Run an ingestion now and return its summary per source',
     request: { query: SyncQuerySchema },
-    responses: { 200: json('What each source fetched, stored and quarantined', SyncSummarySchema), 400: problem('Invalid query'), 502: problem('The Ads API failed') },
+    responses: {
+      200: json('What each source fetched, stored and quarantined', SyncSummarySchema),
+      400: problem('Invalid query'),
+      502: problem('The Ads API failed'),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -45,7 +49,11 @@ export function buildOpenApiDocument(version: string) {
     path: '/api/recommendations/{id}',
     summary: 'One recommendation with its raw upstream payload',
     request: { params: RecommendationIdParamsSchema },
-    responses: { 200: json('The recommendation', RecommendationDetailSchema), 400: problem('Invalid id'), 404: problem('No such recommendation') },
+    responses: {
+      200: json('The recommendation', RecommendationDetailSchema),
+      400: problem('Invalid id'),
+      404: problem('No such recommendation'),
+    },
   });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -25,19 +25,46 @@ export class QuarantineStore {
     const now = this.now();
     const rows = new Map(
       entries.map((entry) => {
-        const fingerprint = createHash('sha256').update(JSON.stringify([entry.source, entry.location, entry.raw])).digest('hex');
-        return [fingerprint, { id: randomUUID(), source: entry.source, run_id: entry.runId, fingerprint, reason: entry.reason, location: entry.location, raw: JSON.stringify(entry.raw ?? null), quarantined_at: now, last_seen_at: now }];
+        const fingerprint = createHash('sha256')
+          .update(JSON.stringify([entry.source, entry.location, entry.raw]))
+          .digest('hex');
+        return [
+          fingerprint,
+          {
+            id: randomUUID(),
+            source: entry.source,
+            run_id: entry.runId,
+            fingerprint,
+            reason: entry.reason,
+            location: entry.location,
+            raw: JSON.stringify(entry.raw ?? null),
+            quarantined_at: now,
+            last_seen_at: now,
+          },
+        ];
       }),
     );
     await this.db
       .insertInto('quarantine')
       .values([...rows.values()])
-      .onConflict((oc) => oc.column('fingerprint').doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at'), run_id: eb.ref('excluded.run_id'), reason: eb.ref('excluded.reason') })))
+      .onConflict((oc) =>
+        oc.column('fingerprint').doUpdateSet((eb) => ({
+          last_seen_at: eb.ref('excluded.last_seen_at'),
+          run_id: eb.ref('excluded.run_id'),
+          reason: eb.ref('excluded.reason'),
+        })),
+      )
       .execute();
   }
 
   async list(source: RecommendationSource, limit = 200): Promise<QuarantinedItem[]> {
-    const rows = await this.db.selectFrom('quarantine').selectAll().where('source', '=', source).orderBy('last_seen_at', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('quarantine')
+      .selectAll()
+      .where('source', '=', source)
+      .orderBy('last_seen_at', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map((row) => ({
       id: row.id,
       source,
@@ -50,7 +77,11 @@ export class QuarantineStore {
   }
 
   async count(source: RecommendationSource): Promise<number> {
-    const { total } = await this.db.selectFrom('quarantine').select((eb) => eb.fn.countAll<string>().as('total')).where('source', '=', source).executeTakeFirstOrThrow();
+    const { total } = await this.db
+      .selectFrom('quarantine')
+      .select((eb) => eb.fn.countAll<string>().as('total'))
+      .where('source', '=', source)
+      .executeTakeFirstOrThrow();
     return Number(total);
   }
 }

@@ -49,14 +49,45 @@ export class SyncService {
       summaries.push(await this.runSource(adapter, runId, trigger, profiles));
     }
     const summary = { runId, startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), sources: summaries };
-    log.info({ runId, sources: summaries.map((s) => ({ source: s.source, status: s.status, fetched: s.fetched, stored: s.stored, quarantined: s.quarantined })) }, 'sync finished');
+    log.info(
+      {
+        runId,
+        sources: summaries.map((s) => ({
+          source: s.source,
+          status: s.status,
+          fetched: s.fetched,
+          stored: s.stored,
+          quarantined: s.quarantined,
+        })),
+      },
+      'sync finished',
+    );
     return summary;
   }
 
-  private async runSource(adapter: SourceAdapter, syncId: string, trigger: string, profiles: Awaited<ReturnType<typeof listProfiles>>): Promise<SourceRunSummary> {
+  private async runSource(
+    adapter: SourceAdapter,
+    syncId: string,
+    trigger: string,
+    profiles: Awaited<ReturnType<typeof listProfiles>>,
+  ): Promise<SourceRunSummary> {
     const { db, store, quarantine, now, log, client } = this.deps;
     const runId = randomUUID();
-    await db.insertInto('ingestion_runs').values({ id: runId, trigger, source: adapter.source, status: 'running', started_at: now(), fetched: 0, stored: 0, unchanged: 0, quarantined: 0, errors: '[]' }).execute();
+    await db
+      .insertInto('ingestion_runs')
+      .values({
+        id: runId,
+        trigger,
+        source: adapter.source,
+        status: 'running',
+        started_at: now(),
+        fetched: 0,
+        stored: 0,
+        unchanged: 0,
+        quarantined: 0,
+        errors: '[]',
+      })
+      .execute();
     const counts = { fetched: 0, stored: 0, unchanged: 0, quarantined: 0 };
     const errors: string[] = [];
     let batch: Parameters<RecommendationStore['upsertMany']>[0][number][] = [];

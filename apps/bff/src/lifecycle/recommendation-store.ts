@@ -149,7 +149,19 @@ export class RecommendationStore {
       if (inserted.length > 0) {
         await trx
           .insertInto('recommendation_events')
-          .values(inserted.map((row) => ({ recommendation_id: row.id, at: now, actor_type: 'system', actor_id: 'ingest', from_status: null, to_status: 'discovered', reason: 'discovered upstream', before: null, after: null })))
+          .values(
+            inserted.map((row) => ({
+              recommendation_id: row.id,
+              at: now,
+              actor_type: 'system',
+              actor_id: 'ingest',
+              from_status: null,
+              to_status: 'discovered',
+              reason: 'discovered upstream',
+              before: null,
+              after: null,
+            })),
+          )
           .execute();
       }
       return { stored: written.length, unchanged: rows.length - written.length };
@@ -162,13 +174,22 @@ export class RecommendationStore {
     if (query.advertiserId) base = base.where('advertiser_id', '=', query.advertiserId);
     if (query.status) base = base.where('status', '=', query.status);
 
-    let page = base.selectAll().orderBy('generated_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1);
+    let page = base
+      .selectAll()
+      .orderBy('generated_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.limit + 1);
     if (query.cursor) {
       const [generatedAtIso, id] = decodeCursor(query.cursor);
       const generatedAt = new Date(generatedAtIso);
-      page = page.where((eb) => eb.or([eb('generated_at', '<', generatedAt), eb.and([eb('generated_at', '=', generatedAt), eb('id', '<', id)])]));
+      page = page.where((eb) =>
+        eb.or([eb('generated_at', '<', generatedAt), eb.and([eb('generated_at', '=', generatedAt), eb('id', '<', id)])]),
+      );
     }
-    const [rows, count] = await Promise.all([page.execute(), base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()]);
+    const [rows, count] = await Promise.all([
+      page.execute(),
+      base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+    ]);
     const hasMore = rows.length > query.limit;
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);

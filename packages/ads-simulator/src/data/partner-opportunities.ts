@@ -7,7 +7,7 @@
  * microseconds, epoch seconds, ISO, M/D/YY), JSON-encoded cells whose numbers carry thousands separators, and
  * `confidence` / `impactScore` columns that only some opportunity types have.
  */
-import { Faker, en } from '@faker-js/faker';
+import { en, Faker } from '@faker-js/faker';
 import type { Campaign, Keyword, World } from './world.ts';
 
 export interface Opportunity {
@@ -25,28 +25,86 @@ export interface Opportunity {
 }
 
 const ACCOUNT_TEAM_COLUMNS = [
-  'advertiserName', 'advertiserType', 'encryptedAdvertiserId', 'entityId', 'profileId', 'marketplace', 'adProductType',
-  'encryptedCampaignId', 'recommendationId', 'recommendationGroupId', 'recommendationType', 'applyApiEndPoint',
-  'publishedDate', 'expiryDate', 'explanation', 'currentCampaignSettings', 'recommendedCampaignSettings',
-  'recommendedBudget', 'confidence', 'impactScore',
+  'advertiserName',
+  'advertiserType',
+  'encryptedAdvertiserId',
+  'entityId',
+  'profileId',
+  'marketplace',
+  'adProductType',
+  'encryptedCampaignId',
+  'recommendationId',
+  'recommendationGroupId',
+  'recommendationType',
+  'applyApiEndPoint',
+  'publishedDate',
+  'expiryDate',
+  'explanation',
+  'currentCampaignSettings',
+  'recommendedCampaignSettings',
+  'recommendedBudget',
+  'confidence',
+  'impactScore',
 ];
 const CAMPAIGN_OPTIMIZATION_COLUMNS = [
-  'advertiserName', 'advertiserType', 'encryptedAdvertiserId', 'entityId', 'profileId', 'marketplace', 'adProductType',
-  'encryptedCampaignId', 'startDate', 'clicks', 'conversions', 'returnOnAdSpend', 'averageTimeInBudget',
-  'missedOpportunities_clicks_lowerBound', 'missedOpportunities_clicks_upperBound', 'publishedDate', 'expiryDate',
-  'confidence', 'impactScore',
+  'advertiserName',
+  'advertiserType',
+  'encryptedAdvertiserId',
+  'entityId',
+  'profileId',
+  'marketplace',
+  'adProductType',
+  'encryptedCampaignId',
+  'startDate',
+  'clicks',
+  'conversions',
+  'returnOnAdSpend',
+  'averageTimeInBudget',
+  'missedOpportunities_clicks_lowerBound',
+  'missedOpportunities_clicks_upperBound',
+  'publishedDate',
+  'expiryDate',
+  'confidence',
+  'impactScore',
 ];
 const UNLAUNCHED_ASINS_COLUMNS = [
-  'advertiserName', 'advertiserType', 'encryptedAdvertiserId', 'entityId', 'marketplace', 'brand', 'asin', 'productName',
-  'count', 'publishedDate',
+  'advertiserName',
+  'advertiserType',
+  'encryptedAdvertiserId',
+  'entityId',
+  'marketplace',
+  'brand',
+  'asin',
+  'productName',
+  'count',
+  'publishedDate',
 ];
 const DEALS_COLUMNS = [
-  'advertiserName', 'advertiserType', 'encryptedAdvertiserId', 'entityId', 'marketplace', 'asin', 'productName',
-  'dealStartDate', 'dealEndDate', 'promotionId', 'promotionType',
+  'advertiserName',
+  'advertiserType',
+  'encryptedAdvertiserId',
+  'entityId',
+  'marketplace',
+  'asin',
+  'productName',
+  'dealStartDate',
+  'dealEndDate',
+  'promotionId',
+  'promotionType',
 ];
 const SHARE_OF_VOICE_COLUMNS = [
-  'advertiserName', 'advertiserType', 'encryptedAdvertiserId', 'entityId', 'marketplace', 'brand', 'target',
-  'targetingType', 'percent_of_peers', 'peer_kpi', 'peer_kpi_difference_percent', 'publishedDate',
+  'advertiserName',
+  'advertiserType',
+  'encryptedAdvertiserId',
+  'entityId',
+  'marketplace',
+  'brand',
+  'target',
+  'targetingType',
+  'percent_of_peers',
+  'peer_kpi',
+  'peer_kpi_difference_percent',
+  'publishedDate',
 ];
 
 /** 16-digit epoch microseconds, as `expiryDate` is written. */
@@ -161,30 +219,40 @@ export function createOpportunities(world: World, { now, seed = world.seed }: Op
         recommendationId: faker.string.uuid(),
         recommendationType: 'KEYWORD_BID',
         explanation: JSON.stringify({
-          description: recommendedBid > keyword.bid ? 'Keyword wins too few auctions at its current bid.' : 'Keyword spends above its target ACOS.',
-          missed_opportunities: { clicks: { lower_bound: faker.number.int({ min: 3, max: 20 }), upper_bound: faker.number.int({ min: 21, max: 80 }) }, time_period: 'LAST_7_DAYS' },
+          description:
+            recommendedBid > keyword.bid ? 'Keyword wins too few auctions at its current bid.' : 'Keyword spends above its target ACOS.',
+          missed_opportunities: {
+            clicks: { lower_bound: faker.number.int({ min: 3, max: 20 }), upper_bound: faker.number.int({ min: 21, max: 80 }) },
+            time_period: 'LAST_7_DAYS',
+          },
         }),
-        currentCampaignSettings: JSON.stringify({ ad_groups: [{ adgroup_id: keyword.adGroupId, target_type: 'KEYWORD', targets: [target(keyword.bid)] }] }),
-        recommendedCampaignSettings: JSON.stringify({ ad_groups: [{ adgroup_id: keyword.adGroupId, target_type: 'KEYWORD', targets: [target(recommendedBid)] }] }),
+        currentCampaignSettings: JSON.stringify({
+          ad_groups: [{ adgroup_id: keyword.adGroupId, target_type: 'KEYWORD', targets: [target(keyword.bid)] }],
+        }),
+        recommendedCampaignSettings: JSON.stringify({
+          ad_groups: [{ adgroup_id: keyword.adGroupId, target_type: 'KEYWORD', targets: [target(recommendedBid)] }],
+        }),
         recommendedBudget: '',
         ...scores(true),
       });
     }
   });
 
-  const optimizationRows = enabledCampaigns.filter((_, i) => i % 3 === 0).map((campaign) => ({
-    ...identity(campaign).cells,
-    startDate: `${campaign.startDate}T00:00:00Z`,
-    clicks: String(faker.number.int({ min: 50, max: 5000 })),
-    conversions: String(faker.number.int({ min: 2, max: 400 })),
-    returnOnAdSpend: faker.number.float({ min: 0.4, max: 9, fractionDigits: 2 }).toFixed(2),
-    averageTimeInBudget: faker.number.float({ min: 0.3, max: 1, fractionDigits: 2 }).toFixed(2),
-    missedOpportunities_clicks_lowerBound: String(faker.number.int({ min: 10, max: 60 })),
-    missedOpportunities_clicks_upperBound: String(faker.number.int({ min: 61, max: 300 })),
-    publishedDate: hours(-5).toISOString(),
-    expiryDate: epochMicros(hours(24 * 7)),
-    ...scores(true),
-  }));
+  const optimizationRows = enabledCampaigns
+    .filter((_, i) => i % 3 === 0)
+    .map((campaign) => ({
+      ...identity(campaign).cells,
+      startDate: `${campaign.startDate}T00:00:00Z`,
+      clicks: String(faker.number.int({ min: 50, max: 5000 })),
+      conversions: String(faker.number.int({ min: 2, max: 400 })),
+      returnOnAdSpend: faker.number.float({ min: 0.4, max: 9, fractionDigits: 2 }).toFixed(2),
+      averageTimeInBudget: faker.number.float({ min: 0.3, max: 1, fractionDigits: 2 }).toFixed(2),
+      missedOpportunities_clicks_lowerBound: String(faker.number.int({ min: 10, max: 60 })),
+      missedOpportunities_clicks_upperBound: String(faker.number.int({ min: 61, max: 300 })),
+      publishedDate: hours(-5).toISOString(),
+      expiryDate: epochMicros(hours(24 * 7)),
+      ...scores(true),
+    }));
 
   const advertiserCells = (profileIndex: number) => {
     const profile = world.profiles[profileIndex % world.profiles.length];
@@ -261,12 +329,62 @@ export function createOpportunities(world: World, { now, seed = world.seed }: Op
   });
 
   return [
-    opportunity('AMAZON_ACCOUNT_TEAM_RECOMMENDATIONS', 'SPONSORED_PRODUCTS', 'Amazon account team recommendations', 'Budget and bid changes proposed by the Amazon Ads account team.', ACCOUNT_TEAM_COLUMNS, accountTeamRows, accountTeamId),
-    opportunity('CAMPAIGN_OPTIMIZATION', 'SPONSORED_PRODUCTS', 'Campaigns missing clicks', 'Campaigns that missed clicks because of budget or bids.', CAMPAIGN_OPTIMIZATION_COLUMNS, optimizationRows),
-    opportunity('UNLAUNCHED_ASINS', 'SPONSORED_PRODUCTS', 'Unadvertised ASINs with inventory', 'Products with stock that no campaign advertises.', UNLAUNCHED_ASINS_COLUMNS, unlaunchedRows),
-    opportunity('DEALS', 'CROSS_PRODUCT', 'Upcoming deals to support', 'Deals starting soon that advertising could amplify.', DEALS_COLUMNS, dealRows),
-    opportunity('SHARE_OF_VOICE_INSIGHTS', 'SPONSORED_BRANDS', 'Share of voice below peers', 'Branded keywords where peers win more impressions.', SHARE_OF_VOICE_COLUMNS, shareOfVoiceRows),
-    opportunity('CLICK_CREDITS', 'SPONSORED_PRODUCTS', 'Click credits for new advertisers', 'Advertisers eligible for click credits.', ['advertiserName', 'promotionId'], []),
-    opportunity('NEW_TO_BRAND_INSIGHTS', 'SPONSORED_BRANDS', 'New-to-brand insights', 'Brands whose new-to-brand share changed.', ['advertiserName', 'brand'], []),
+    opportunity(
+      'AMAZON_ACCOUNT_TEAM_RECOMMENDATIONS',
+      'SPONSORED_PRODUCTS',
+      'Amazon account team recommendations',
+      'Budget and bid changes proposed by the Amazon Ads account team.',
+      ACCOUNT_TEAM_COLUMNS,
+      accountTeamRows,
+      accountTeamId,
+    ),
+    opportunity(
+      'CAMPAIGN_OPTIMIZATION',
+      'SPONSORED_PRODUCTS',
+      'Campaigns missing clicks',
+      'Campaigns that missed clicks because of budget or bids.',
+      CAMPAIGN_OPTIMIZATION_COLUMNS,
+      optimizationRows,
+    ),
+    opportunity(
+      'UNLAUNCHED_ASINS',
+      'SPONSORED_PRODUCTS',
+      'Unadvertised ASINs with inventory',
+      'Products with stock that no campaign advertises.',
+      UNLAUNCHED_ASINS_COLUMNS,
+      unlaunchedRows,
+    ),
+    opportunity(
+      'DEALS',
+      'CROSS_PRODUCT',
+      'Upcoming deals to support',
+      'Deals starting soon that advertising could amplify.',
+      DEALS_COLUMNS,
+      dealRows,
+    ),
+    opportunity(
+      'SHARE_OF_VOICE_INSIGHTS',
+      'SPONSORED_BRANDS',
+      'Share of voice below peers',
+      'Branded keywords where peers win more impressions.',
+      SHARE_OF_VOICE_COLUMNS,
+      shareOfVoiceRows,
+    ),
+    opportunity(
+      'CLICK_CREDITS',
+      'SPONSORED_PRODUCTS',
+      'Click credits for new advertisers',
+      'Advertisers eligible for click credits.',
+      ['advertiserName', 'promotionId'],
+      [],
+    ),
+    opportunity(
+      'NEW_TO_BRAND_INSIGHTS',
+      'SPONSORED_BRANDS',
+      'New-to-brand insights',
+      'Brands whose new-to-brand share changed.',
+      ['advertiserName', 'brand'],
+      [],
+    ),
   ];
 }

@@ -3,7 +3,7 @@
  * seed so that every run (and every test) sees the same data. Five advertisers sell in three marketplaces across two
  * regions (NA: US; EU: UK, DE), with budgets and bids inside each marketplace's limits (shared/ads-api/facts.md §6).
  */
-import { Faker, de, en, en_GB } from '@faker-js/faker';
+import { de, en, en_GB, Faker } from '@faker-js/faker';
 
 export type Region = 'NA' | 'EU' | 'FE';
 export type Marketplace = 'US' | 'UK' | 'DE';
@@ -18,7 +18,14 @@ export interface MarketplaceInfo {
 }
 
 export const MARKETPLACES: Readonly<Record<Marketplace, MarketplaceInfo>> = {
-  US: { code: 'US', region: 'NA', countryCode: 'US', currency: 'USD', timezone: 'America/Los_Angeles', marketplaceStringId: 'ATVPDKIKX0DER' },
+  US: {
+    code: 'US',
+    region: 'NA',
+    countryCode: 'US',
+    currency: 'USD',
+    timezone: 'America/Los_Angeles',
+    marketplaceStringId: 'ATVPDKIKX0DER',
+  },
   UK: { code: 'UK', region: 'EU', countryCode: 'UK', currency: 'GBP', timezone: 'Europe/London', marketplaceStringId: 'A1F83G8C2ARO7P' },
   DE: { code: 'DE', region: 'EU', countryCode: 'DE', currency: 'EUR', timezone: 'Europe/Paris', marketplaceStringId: 'A1PA6795UKMFR9' },
 };
@@ -101,7 +108,20 @@ export interface WorldOptions {
   campaignsPerProfile?: number;
 }
 
-const PRODUCT_NOUNS = ['blender', 'yoga mat', 'water bottle', 'desk lamp', 'backpack', 'headphones', 'coffee grinder', 'running shoes', 'phone case', 'air fryer', 'dog bed', 'kettle'];
+const PRODUCT_NOUNS = [
+  'blender',
+  'yoga mat',
+  'water bottle',
+  'desk lamp',
+  'backpack',
+  'headphones',
+  'coffee grinder',
+  'running shoes',
+  'phone case',
+  'air fryer',
+  'dog bed',
+  'kettle',
+];
 const AUTO_EXPRESSIONS = ['CLOSE_MATCH', 'LOOSE_MATCH', 'SUBSTITUTES', 'COMPLEMENTS'] as const;
 
 function localeFaker(marketplace: Marketplace, seed: number): Faker {

@@ -49,7 +49,11 @@ export function checkManagerAccount(state: SimulatorState, request: Request): Re
 export function checkMediaType(request: Request, header: 'accept' | 'content-type', pattern: RegExp): Response | null {
   const value = request.headers.get(header) ?? '';
   if (!pattern.test(value)) {
-    return amazonError(header === 'accept' ? 406 : 415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported ${header === 'accept' ? 'Accept' : 'Content-Type'} header: '${value}'`);
+    return amazonError(
+      header === 'accept' ? 406 : 415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Unsupported ${header === 'accept' ? 'Accept' : 'Content-Type'} header: '${value}'`,
+    );
   }
   return null;
 }

@@ -9,8 +9,7 @@ export function authHandlers(state: SimulatorState) {
     http.post('*/auth/o2/token', async ({ request }) => {
       logRequest(state, request);
       const form = new URLSearchParams(await request.text());
-      const fail = (error: string, description: string) =>
-        HttpResponse.json({ error, error_description: description }, { status: 400 });
+      const fail = (error: string, description: string) => HttpResponse.json({ error, error_description: description }, { status: 400 });
       if (form.get('grant_type') !== 'refresh_token') return fail('unsupported_grant_type', 'grant_type must be refresh_token');
       if (form.get('client_id') !== state.credentials.clientId || form.get('client_secret') !== state.credentials.clientSecret) {
         return HttpResponse.json({ error: 'invalid_client', error_description: 'Client authentication failed' }, { status: 401 });

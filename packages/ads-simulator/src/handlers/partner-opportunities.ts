@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import { HttpResponse, http } from 'msw';
 import { z } from 'zod';
 import type { SimulatorState } from '../state.ts';
-import { amazonError, checkBearer, checkManagerAccount, checkMediaType, logRequest } from './amazon-http.ts';
+import { checkBearer, checkManagerAccount, checkMediaType, logRequest } from './amazon-http.ts';
 
 const PO_MEDIA_TYPE = /^application\/vnd\.partneropportunity\.v1(\.[12])?\+json/;
 const PO_CONTENT_TYPE = 'application/vnd.partneropportunity.v1+json';
@@ -17,7 +17,29 @@ const ApplyBodySchema = z.object({
   advertiserType: z.enum(['SELLER', 'VENDOR']),
   encryptedAdvertiserId: z.string().min(1),
   entityId: z.string().min(1),
-  marketplace: z.enum(['AE', 'AU', 'BR', 'CA', 'DE', 'EG', 'ES', 'FR', 'GB', 'IN', 'IT', 'JP', 'MX', 'NL', 'PL', 'SA', 'SE', 'SG', 'TR', 'UK', 'US']),
+  marketplace: z.enum([
+    'AE',
+    'AU',
+    'BR',
+    'CA',
+    'DE',
+    'EG',
+    'ES',
+    'FR',
+    'GB',
+    'IN',
+    'IT',
+    'JP',
+    'MX',
+    'NL',
+    'PL',
+    'SA',
+    'SE',
+    'SG',
+    'TR',
+    'UK',
+    'US',
+  ]),
   recommendationIds: z.array(z.string().min(1)),
 });
 
@@ -105,7 +127,11 @@ export function partnerOpportunityHandlers(state: SimulatorState) {
           headers: { 'content-type': 'application/xml' },
         });
       if (request.headers.get('authorization')) {
-        return s3Error(400, 'InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified');
+        return s3Error(
+          400,
+          'InvalidArgument',
+          'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+        );
       }
       const url = new URL(request.url);
       const id = String(params.file).replace(/\.csv$/, '');
@@ -128,7 +154,12 @@ export function partnerOpportunityHandlers(state: SimulatorState) {
       const parsed = ApplyBodySchema.safeParse(await request.json().catch(() => null));
       if (!parsed.success || parsed.data.recommendationIds.length < 1 || parsed.data.recommendationIds.length > 100) {
         return HttpResponse.json(
-          { code: 'PO_APPLY_BAD_REQUEST', message: parsed.success ? 'recommendationIds must hold 1 to 100 ids' : z.prettifyError(parsed.error), successes: [], failures: [] },
+          {
+            code: 'PO_APPLY_BAD_REQUEST',
+            message: parsed.success ? 'recommendationIds must hold 1 to 100 ids' : z.prettifyError(parsed.error),
+            successes: [],
+            failures: [],
+          },
           { status: 400, headers: { 'content-type': PO_CONTENT_TYPE } },
         );
       }
@@ -138,18 +169,36 @@ export function partnerOpportunityHandlers(state: SimulatorState) {
       for (const recommendationId of body.recommendationIds) {
         const row = opportunity.rows.find((r) => r.recommendationId === recommendationId);
         if (!row || row.encryptedAdvertiserId !== body.encryptedAdvertiserId || row.marketplace !== body.marketplace) {
-          failures.push({ recommendationId, code: 'PO_APPLY_UNPROCESSABLE_ERROR', message: 'Recommendation not found for this advertiser and marketplace' });
+          failures.push({
+            recommendationId,
+            code: 'PO_APPLY_UNPROCESSABLE_ERROR',
+            message: 'Recommendation not found for this advertiser and marketplace',
+          });
         } else if (state.applications.has(recommendationId)) {
           failures.push({ recommendationId, code: 'PO_APPLY_ALREADY_APPLIED', message: 'Recommendation was already applied' });
         } else {
-          state.applications.set(recommendationId, { partnerOpportunityId: opportunity.partnerOpportunityId, recommendationId, appliedAt: state.clock.now().getTime() });
-          state.ledger.push({ at: state.clock.now().toISOString(), api: 'partnerOpportunities.apply', key: recommendationId, body: { ...body, recommendationIds: [recommendationId] } });
+          state.applications.set(recommendationId, {
+            partnerOpportunityId: opportunity.partnerOpportunityId,
+            recommendationId,
+            appliedAt: state.clock.now().getTime(),
+          });
+          state.ledger.push({
+            at: state.clock.now().toISOString(),
+            api: 'partnerOpportunities.apply',
+            key: recommendationId,
+            body: { ...body, recommendationIds: [recommendationId] },
+          });
           successes.push({ recommendationId });
         }
       }
       if (failures.length === 0) return new HttpResponse(null, { status: 202 });
       return HttpResponse.json(
-        { code: 'PO_APPLY_UNPROCESSABLE_ERROR', message: `${failures.length} of ${body.recommendationIds.length} recommendations failed`, successes, failures },
+        {
+          code: 'PO_APPLY_UNPROCESSABLE_ERROR',
+          message: `${failures.length} of ${body.recommendationIds.length} recommendations failed`,
+          successes,
+          failures,
+        },
         { status: 422, headers: { 'content-type': PO_CONTENT_TYPE } },
       );
     }),

@@ -4,8 +4,8 @@
  * types and products without a version bump, and an unknown one must be kept and shown, not rejected.
  */
 import { z } from 'zod';
-import type { AdsRegion } from '../../config/env.ts';
 import type { AdsClient } from '../../ads-client/ads-client.ts';
+import type { AdsRegion } from '../../config/env.ts';
 
 /** `*\/*` is refused by the PO API; v1, v1.1 and v1.2 carry the same payloads (facts.md §1.1). */
 export const PO_MEDIA_TYPE = 'application/vnd.partneropportunity.v1+json';
@@ -31,9 +31,7 @@ const OpportunityPageSchema = z.looseObject({
   nextToken: z.string().nullish(),
 });
 
-export type OpportunityListItem =
-  | { ok: true; opportunity: Opportunity }
-  | { ok: false; reason: string; raw: unknown; location: string };
+export type OpportunityListItem = { ok: true; opportunity: Opportunity } | { ok: false; reason: string; raw: unknown; location: string };
 
 /** Every opportunity across pages; an item that does not match the schema is yielded as a failure, the rest go on. */
 export async function* listOpportunities(client: AdsClient, region: AdsRegion, signal?: AbortSignal): AsyncGenerator<OpportunityListItem> {
@@ -57,7 +55,12 @@ export async function* listOpportunities(client: AdsClient, region: AdsRegion, s
       const parsed = OpportunitySchema.safeParse(raw);
       yield parsed.success
         ? { ok: true, opportunity: parsed.data }
-        : { ok: false, reason: `opportunity does not match the published schema: ${z.prettifyError(parsed.error)}`, raw, location: `page ${page} item ${index}` };
+        : {
+            ok: false,
+            reason: `opportunity does not match the published schema: ${z.prettifyError(parsed.error)}`,
+            raw,
+            location: `page ${page} item ${index}`,
+          };
     }
     nextToken = body.nextToken ?? undefined;
     page++;
@@ -68,7 +71,12 @@ export async function* listOpportunities(client: AdsClient, region: AdsRegion, s
  * The opportunity's data file: `/file` answers 307 with a pre-signed URL that lives 15 minutes, which is fetched as
  * given and without Amazon headers. Returns null when the opportunity has no file (404).
  */
-export async function downloadOpportunityFile(client: AdsClient, region: AdsRegion, opportunityId: string, signal?: AbortSignal): Promise<Response | null> {
+export async function downloadOpportunityFile(
+  client: AdsClient,
+  region: AdsRegion,
+  opportunityId: string,
+  signal?: AbortSignal,
+): Promise<Response | null> {
   const redirect = await client.request({
     region,
     method: 'GET',

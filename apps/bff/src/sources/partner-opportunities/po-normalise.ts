@@ -5,7 +5,14 @@
  * never applied.
  */
 import { createHash } from 'node:crypto';
-import type { ActionDirection, ImpactEstimate, NormalisedRecommendation, ProposedAction, RecommendationGoal, RecommendationKind } from '@recdesk/shared-types';
+import type {
+  ActionDirection,
+  ImpactEstimate,
+  NormalisedRecommendation,
+  ProposedAction,
+  RecommendationGoal,
+  RecommendationKind,
+} from '@recdesk/shared-types';
 import { z } from 'zod';
 import { currencyOfMarketplace, parseOptionalDate, parseUpstreamNumber } from '../shared/upstream-values.ts';
 import type { Opportunity } from './po-api.ts';
@@ -79,7 +86,8 @@ export const PoRowSchema = z
     missedOpportunities_sales_upperBound: numberCell(0, 1e12),
   })
   .superRefine((row, ctx) => {
-    if (!row.encryptedAdvertiserId?.trim()) ctx.addIssue({ code: 'custom', path: ['encryptedAdvertiserId'], message: 'is required to know whose opportunity this is' });
+    if (!row.encryptedAdvertiserId?.trim())
+      ctx.addIssue({ code: 'custom', path: ['encryptedAdvertiserId'], message: 'is required to know whose opportunity this is' });
     if (row.recommendationId?.trim() && !row.recommendationType?.trim()) {
       ctx.addIssue({ code: 'custom', path: ['recommendationType'], message: 'is required on a row with a recommendationId' });
     }
@@ -135,7 +143,13 @@ const SettingsTargetSchema = z.looseObject({
 const SettingsSchema = z.looseObject({
   budget: z.union([z.string(), z.number()]).optional(),
   ad_groups: z
-    .array(z.looseObject({ adgroup_id: z.union([z.string(), z.number()]).optional(), target_type: z.string().optional(), targets: z.array(SettingsTargetSchema).optional() }))
+    .array(
+      z.looseObject({
+        adgroup_id: z.union([z.string(), z.number()]).optional(),
+        target_type: z.string().optional(),
+        targets: z.array(SettingsTargetSchema).optional(),
+      }),
+    )
     .optional(),
 });
 type Settings = z.infer<typeof SettingsSchema>;
@@ -165,7 +179,18 @@ function formatMoney(value: number | null): string {
 }
 
 function stableInsightId(opportunityId: string, row: Record<string, string>): string {
-  const identity = ['encryptedAdvertiserId', 'marketplace', 'profileId', 'encryptedCampaignId', 'encryptedAdGroupId', 'asin', 'target', 'promotionId', 'dealStartDate', 'brand']
+  const identity = [
+    'encryptedAdvertiserId',
+    'marketplace',
+    'profileId',
+    'encryptedCampaignId',
+    'encryptedAdGroupId',
+    'asin',
+    'target',
+    'promotionId',
+    'dealStartDate',
+    'brand',
+  ]
     .map((column) => row[column] ?? '')
     .join('|');
   return `${opportunityId}#${createHash('sha256').update(identity).digest('hex').slice(0, 24)}`;
@@ -178,14 +203,26 @@ function estimatesOf(row: PoRow): ImpactEstimate[] {
   for (const metric of ['impressions', 'clicks', 'conversions', 'sales'] as const) {
     const range = missed?.[metric] as { lower_bound?: unknown; upper_bound?: unknown } | undefined;
     if (range && typeof range === 'object') {
-      estimates.push({ metric: `missed ${metric}`, lower: parseUpstreamNumber(range.lower_bound), upper: parseUpstreamNumber(range.upper_bound), unit: 'count', periodDays: 7 });
+      estimates.push({
+        metric: `missed ${metric}`,
+        lower: parseUpstreamNumber(range.lower_bound),
+        upper: parseUpstreamNumber(range.upper_bound),
+        unit: 'count',
+        periodDays: 7,
+      });
     }
   }
   for (const metric of ['clicks', 'impressions', 'sales'] as const) {
     const lower = row[`missedOpportunities_${metric}_lowerBound`];
     const upper = row[`missedOpportunities_${metric}_upperBound`];
     if ((lower !== null && lower !== undefined) || (upper !== null && upper !== undefined)) {
-      estimates.push({ metric: `missed ${metric}`, lower: lower ?? null, upper: upper ?? null, unit: metric === 'sales' ? (currencyOfMarketplace(row.marketplace) ?? 'count') : 'count', periodDays: 7 });
+      estimates.push({
+        metric: `missed ${metric}`,
+        lower: lower ?? null,
+        upper: upper ?? null,
+        unit: metric === 'sales' ? (currencyOfMarketplace(row.marketplace) ?? 'count') : 'count',
+        periodDays: 7,
+      });
     }
   }
   return estimates;
@@ -223,8 +260,17 @@ function mapAction(row: PoRow, opportunity: Opportunity, currency: string | null
     return {
       kind: 'budget',
       entity: campaignEntity,
-      action: { type: type === 'CAMPAIGN_BUDGET' ? 'set-budget' : 'budget-rule', field: 'dailyBudget', from, to, unit: 'currency', currency, direction },
-      title: `${direction === 'decrease' ? 'Lower' : 'Raise'} daily budget ${formatMoney(from)} → ${formatMoney(to)} ${currency ?? ''}`.trim(),
+      action: {
+        type: type === 'CAMPAIGN_BUDGET' ? 'set-budget' : 'budget-rule',
+        field: 'dailyBudget',
+        from,
+        to,
+        unit: 'currency',
+        currency,
+        direction,
+      },
+      title:
+        `${direction === 'decrease' ? 'Lower' : 'Raise'} daily budget ${formatMoney(from)} → ${formatMoney(to)} ${currency ?? ''}`.trim(),
     };
   }
   if (type && (RECOMMENDATION_TYPES[type] === 'bid' || RECOMMENDATION_TYPES[type] === 'targeting')) {
@@ -251,7 +297,9 @@ function mapAction(row: PoRow, opportunity: Opportunity, currency: string | null
       action: isNew
         ? { type: isKeyword ? 'add-keyword' : 'add-target', field: 'bid', from: null, to, unit: 'currency', currency, direction }
         : { type: 'set-bid', field: 'bid', from, to, unit: 'currency', currency, direction },
-      title: isNew ? `Add ${what} at ${formatMoney(to)} ${currency ?? ''}`.trim() : `${direction === 'decrease' ? 'Lower' : 'Raise'} bid on ${what} ${formatMoney(from)} → ${formatMoney(to)} ${currency ?? ''}`.trim(),
+      title: isNew
+        ? `Add ${what} at ${formatMoney(to)} ${currency ?? ''}`.trim()
+        : `${direction === 'decrease' ? 'Lower' : 'Raise'} bid on ${what} ${formatMoney(from)} → ${formatMoney(to)} ${currency ?? ''}`.trim(),
     };
   }
   if (type === 'NEW_CAMPAIGN') {

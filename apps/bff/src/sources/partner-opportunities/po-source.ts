@@ -4,8 +4,9 @@
  * file through its 307, and stream its rows into normalised recommendations. A malformed opportunity or row is
  * quarantined with its reason; a file that cannot be fetched is reported and the other files go on.
  */
-import type { SourceAdapter, SourceContext, SourceItem } from '../source-adapter.ts';
+
 import { readCsvRows } from '../shared/csv-rows.ts';
+import type { SourceAdapter, SourceContext, SourceItem } from '../source-adapter.ts';
 import { downloadOpportunityFile, listOpportunities } from './po-api.ts';
 import { normalisePoRow } from './po-normalise.ts';
 
@@ -29,13 +30,23 @@ export const partnerOpportunitiesSource: SourceAdapter = {
       for await (const csv of readCsvRows(file.body)) {
         const location = `${opportunity.partnerOpportunityId} line ${csv.line}`;
         if (!csv.ok) {
-          yield { type: 'quarantined', reason: `unreadable CSV row: ${csv.reason}`, location, raw: { opportunityId: opportunity.partnerOpportunityId, line: csv.raw } };
+          yield {
+            type: 'quarantined',
+            reason: `unreadable CSV row: ${csv.reason}`,
+            location,
+            raw: { opportunityId: opportunity.partnerOpportunityId, line: csv.raw },
+          };
           continue;
         }
         const result = normalisePoRow(csv.row, opportunity);
         yield result.ok
           ? { type: 'recommendation', recommendation: result.recommendation }
-          : { type: 'quarantined', reason: result.reason, location, raw: { opportunityId: opportunity.partnerOpportunityId, row: csv.row } };
+          : {
+              type: 'quarantined',
+              reason: result.reason,
+              location,
+              raw: { opportunityId: opportunity.partnerOpportunityId, row: csv.row },
+            };
       }
     }
   },

@@ -7,9 +7,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parse } from 'csv-parse';
 
-export type CsvRow =
-  | { ok: true; line: number; row: Record<string, string> }
-  | { ok: false; line: number; reason: string; raw: string };
+export type CsvRow = { ok: true; line: number; row: Record<string, string> } | { ok: false; line: number; reason: string; raw: string };
 
 export async function* readCsvRows(body: ReadableStream<Uint8Array>): AsyncGenerator<CsvRow> {
   const skipped: CsvRow[] = [];

@@ -13,7 +13,10 @@ export function parseUpstreamDate(value: string): Date {
   else if (/^\d{8}$/.test(text)) ms = Date.UTC(Number(text.slice(0, 4)), Number(text.slice(4, 6)) - 1, Number(text.slice(6, 8)));
   else if (/^\d{1,2}\/\d{1,2}\/(\d{2}|\d{4})$/.test(text)) {
     const [month, day, year] = text.split('/').map(Number) as [number, number, number];
-    ms = Date.UTC(year < 100 ? 2000 + year : year, month - 1, day);
+    const fullYear = year < 100 ? 2000 + year : year;
+    ms = Date.UTC(fullYear, month - 1, day);
+    // Date.UTC rolls 13/45 over into next year; a real calendar date must come back as itself.
+    if (new Date(ms).getUTCMonth() !== month - 1 || new Date(ms).getUTCDate() !== day) ms = Number.NaN;
   } else if (/^\d{4}-\d{2}-\d{2}/.test(text)) ms = Date.parse(text.replace(/ UTC$/, 'Z'));
   else ms = Number.NaN;
   if (!Number.isFinite(ms)) throw new Error(`'${value}' is not a date in any known upstream format`);
@@ -35,9 +38,30 @@ export function parseUpstreamNumber(value: unknown): number | null {
 }
 
 const MARKETPLACE_CURRENCIES: Readonly<Record<string, string>> = {
-  US: 'USD', CA: 'CAD', MX: 'MXN', BR: 'BRL', UK: 'GBP', GB: 'GBP', DE: 'EUR', FR: 'EUR', IT: 'EUR', ES: 'EUR',
-  NL: 'EUR', BE: 'EUR', IE: 'EUR', SE: 'SEK', PL: 'PLN', TR: 'TRY', AE: 'AED', SA: 'SAR', EG: 'EGP', IN: 'INR',
-  ZA: 'ZAR', JP: 'JPY', AU: 'AUD', SG: 'SGD',
+  US: 'USD',
+  CA: 'CAD',
+  MX: 'MXN',
+  BR: 'BRL',
+  UK: 'GBP',
+  GB: 'GBP',
+  DE: 'EUR',
+  FR: 'EUR',
+  IT: 'EUR',
+  ES: 'EUR',
+  NL: 'EUR',
+  BE: 'EUR',
+  IE: 'EUR',
+  SE: 'SEK',
+  PL: 'PLN',
+  TR: 'TRY',
+  AE: 'AED',
+  SA: 'SAR',
+  EG: 'EGP',
+  IN: 'INR',
+  ZA: 'ZAR',
+  JP: 'JPY',
+  AU: 'AUD',
+  SG: 'SGD',
 };
 
 export function currencyOfMarketplace(marketplace: string | null | undefined): string | null {

@@ -1,0 +1,4 @@
+/** The SPA's routes, in one typed map: links never spell a path by hand. */
+export const paths = {
+  queue: '/',
+} as const;

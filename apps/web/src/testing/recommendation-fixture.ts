@@ -1,0 +1,39 @@
+/** A valid Recommendation for component tests; override what the test is about. */
+import { type Recommendation, RecommendationSchema } from '@recdesk/shared-types';
+
+let counter = 0;
+
+export function aRecommendation(overrides: Partial<Recommendation> = {}): Recommendation {
+  counter++;
+  return RecommendationSchema.parse({
+    id: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
+    sourceRecommendationId: `rec-${counter}`,
+    source: 'partner-opportunities',
+    sourceType: 'CAMPAIGN_BUDGET',
+    kind: 'budget',
+    goal: 'performance',
+    title: 'Raise daily budget 50.00 → 75.00 USD',
+    description: 'Campaign ran out of budget on 5 of the last 7 days.',
+    advertiserId: 'AADVERTISER0001',
+    advertiserName: 'Acme Outdoor',
+    profileId: '1000000000000001',
+    marketplace: 'US',
+    entity: { level: 'campaign', campaignId: '123', campaignName: 'Acme | tents | Exact | US' },
+    action: { type: 'set-budget', field: 'dailyBudget', from: 50, to: 75, unit: 'currency', currency: 'USD', direction: 'increase' },
+    applicable: true,
+    confidence: 0.86,
+    impactScore: 8.1,
+    estimatedImpact: [],
+    generatedAt: '2026-11-22T08:00:00.000Z',
+    refreshedAt: '2026-11-22T08:00:00.000Z',
+    expiresAt: '2026-11-30T08:00:00.000Z',
+    freshness: 'fresh',
+    status: 'discovered',
+    validationIssues: [],
+    version: 1,
+    priority: null,
+    createdAt: '2026-11-22T09:00:00.000Z',
+    updatedAt: '2026-11-22T09:00:00.000Z',
+    ...overrides,
+  });
+}
