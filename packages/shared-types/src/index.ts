@@ -1,5 +1,7 @@
 // The package's one entry point: the model and the BFF's API contracts, written once and inferred everywhere.
+export * from './api/conflicts.ts';
 export * from './api/health.ts';
+export * from './api/lifecycle.ts';
 export * from './api/problem.ts';
 export * from './api/recommendations.ts';
 export * from './api/sync.ts';

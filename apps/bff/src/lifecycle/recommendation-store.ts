@@ -235,6 +235,7 @@ export class RecommendationStore {
       validationIssues: row.validation_issues as Recommendation['validationIssues'],
       version: row.version,
       priority: row.priority,
+      conflictIds: [],
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };

@@ -16,7 +16,8 @@ async function serverAnswers(): Promise<boolean> {
     await client.query('select 1');
     return true;
   } catch (error) {
-    if (process.env.CI) throw new Error(`CI must test against PostgreSQL at ${SERVER_URL}, which did not answer: ${(error as Error).message}`);
+    if (process.env.CI)
+      throw new Error(`CI must test against PostgreSQL at ${SERVER_URL}, which did not answer: ${(error as Error).message}`);
     return false;
   } finally {
     await client.end().catch(() => undefined);
@@ -28,7 +29,17 @@ export type TargetFactory = { name: string; create: () => DatabaseTarget };
 export const databaseTargets: TargetFactory[] = [
   { name: 'PGlite', create: () => ({ kind: 'pglite' }) },
   ...((await serverAnswers())
-    ? [{ name: 'PostgreSQL server', create: (): DatabaseTarget => ({ kind: 'postgres', url: SERVER_URL, schema: `test_${randomUUID().replaceAll('-', '')}`, poolSize: 4 }) }]
+    ? [
+        {
+          name: 'PostgreSQL server',
+          create: (): DatabaseTarget => ({
+            kind: 'postgres',
+            url: SERVER_URL,
+            schema: `test_${randomUUID().replaceAll('-', '')}`,
+            poolSize: 4,
+          }),
+        },
+      ]
     : []),
 ];
 

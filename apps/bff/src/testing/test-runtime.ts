@@ -17,7 +17,15 @@ export interface TestBff {
 
 export async function startTestBff(target: DatabaseTarget, env: Record<string, string> = {}): Promise<TestBff> {
   const runtime = await createRuntime(parseEnv({ SYNC_ON_START: 'false', ...env }), { database: target, log: pino({ level: 'silent' }) });
-  const app = createApp({ db: runtime.db, log: runtime.log, tokens: runtime.tokens, store: runtime.store, sync: runtime.sync, adsApiMode: runtime.env.ADS_API_MODE, version: VERSION });
+  const app = createApp({
+    db: runtime.db,
+    log: runtime.log,
+    tokens: runtime.tokens,
+    store: runtime.store,
+    sync: runtime.sync,
+    adsApiMode: runtime.env.ADS_API_MODE,
+    version: VERSION,
+  });
   return {
     runtime,
     http: supertest(app),

@@ -32,23 +32,36 @@ export async function apiRequest<S extends z.ZodType>(
   try {
     response = await fetch(urlOf(path, options.query), {
       method: options.method ?? 'GET',
-      headers: options.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        options.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       credentials: 'same-origin',
       signal: options.signal,
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    throw new ApiError({ type: 'network', title: 'RecDesk cannot be reached', status: 0, detail: 'Check your connection; the page retries by itself.' });
+    throw new ApiError({
+      type: 'network',
+      title: 'RecDesk cannot be reached',
+      status: 0,
+      detail: 'Check your connection; the page retries by itself.',
+    });
   }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const problem = ProblemSchema.safeParse(body);
-    throw new ApiError(problem.success ? problem.data : { type: 'unknown', title: `The server answered ${response.status}`, status: response.status });
+    throw new ApiError(
+      problem.success ? problem.data : { type: 'unknown', title: `The server answered ${response.status}`, status: response.status },
+    );
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new ApiError({ type: 'contract', title: 'The server sent data this page does not understand', status: response.status, detail: 'Reload the page; if it persists, the app and the server may be at different versions.' });
+    throw new ApiError({
+      type: 'contract',
+      title: 'The server sent data this page does not understand',
+      status: response.status,
+      detail: 'Reload the page; if it persists, the app and the server may be at different versions.',
+    });
   }
   return parsed.data;
 }

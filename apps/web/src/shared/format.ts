@@ -4,7 +4,9 @@ import type { ProposedAction } from '@recdesk/shared-types';
 const locale = typeof navigator === 'undefined' ? 'en-US' : navigator.language;
 
 export function formatMoney(value: number, currency: string | null): string {
-  return currency ? new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value) : new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+  return currency
+    ? new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value)
+    : new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
 }
 
 export function formatPercent(fraction: number): string {
@@ -25,7 +27,10 @@ export function formatChange(action: ProposedAction): string {
   if (action.from === null && action.to === null) return action.type.replaceAll('-', ' ');
   const to = formatValue(action.to, action);
   if (action.from === null) return `${action.direction === 'add' ? 'add at ' : ''}${to}`;
-  const change = typeof action.from === 'number' && typeof action.to === 'number' && action.from !== 0 ? ` (${formatPercent((action.to - action.from) / action.from)})` : '';
+  const change =
+    typeof action.from === 'number' && typeof action.to === 'number' && action.from !== 0
+      ? ` (${formatPercent((action.to - action.from) / action.from)})`
+      : '';
   return `${formatValue(action.from, action)} → ${to}${change}`;
 }
 

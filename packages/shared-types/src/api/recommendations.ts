@@ -1,14 +1,40 @@
 /** Contracts of the recommendation endpoints: `GET /api/recommendations`, `GET /api/recommendations/:id`. */
 import { z } from 'zod';
 import { LifecycleStatusSchema } from '../model/lifecycle.ts';
-import { RecommendationDetailSchema, RecommendationSchema } from '../model/recommendation.ts';
-import { RecommendationSourceSchema } from '../model/source.ts';
+import {
+  RecommendationDetailSchema,
+  RecommendationGoalSchema,
+  RecommendationKindSchema,
+  RecommendationSchema,
+} from '../model/recommendation.ts';
+import { FreshnessSchema, RecommendationSourceSchema } from '../model/source.ts';
+
+export const RECOMMENDATION_SORTS = ['generatedAt', 'priority', 'expiresAt', 'impactScore', 'confidence'] as const;
+export const RecommendationSortSchema = z.enum(RECOMMENDATION_SORTS);
+export type RecommendationSort = z.infer<typeof RecommendationSortSchema>;
+
+/** Query-string booleans: only the words `true` and `false`. */
+const QueryBooleanSchema = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /** Strict: an unknown query parameter is a 400, so a typo never silently returns everything. */
 export const ListRecommendationsQuerySchema = z.strictObject({
   source: RecommendationSourceSchema.optional(),
   advertiserId: z.string().min(1).max(100).optional(),
   status: LifecycleStatusSchema.optional(),
+  kind: RecommendationKindSchema.optional(),
+  goal: RecommendationGoalSchema.optional(),
+  freshness: FreshnessSchema.optional(),
+  conflicted: QueryBooleanSchema.optional(),
+  /** Only items that expire within this many hours from now ("expiring soon" lane). */
+  expiringWithin: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .optional(),
+  /** Free text over title, advertiser name and entity names. */
+  q: z.string().trim().min(1).max(200).optional(),
+  /** Sort key; `expiresAt` sorts soonest first, the others highest / newest first. */
+  sort: RecommendationSortSchema.default('generatedAt'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().min(1).max(500).optional(),
 });

@@ -136,6 +136,8 @@ export const RecommendationSchema = z.object({
   /** Optimistic concurrency: bumped on every change; approve / reject must name the version the person saw. */
   version: z.number().int().nonnegative(),
   priority: z.number().nullable(),
+  /** Open conflicts this item is a member of (see the conflicts API); empty when it contradicts nothing. */
+  conflictIds: z.array(z.uuid()).default([]),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

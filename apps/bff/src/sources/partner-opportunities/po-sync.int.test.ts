@@ -13,7 +13,12 @@ async function allRecommendations(bff: TestBff): Promise<Recommendation[]> {
   const items: Recommendation[] = [];
   let cursor: string | null = null;
   do {
-    const page: RecommendationPage = (await bff.http.get('/api/recommendations').query({ limit: 25, ...(cursor ? { cursor } : {}) }).expect(200)).body;
+    const page: RecommendationPage = (
+      await bff.http
+        .get('/api/recommendations')
+        .query({ limit: 25, ...(cursor ? { cursor } : {}) })
+        .expect(200)
+    ).body;
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
@@ -34,7 +39,15 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
 
     const summary: SyncSummary = (await bff.http.post('/api/sync').expect(200)).body;
     const expectedRows = state.opportunities.reduce((sum, o) => sum + o.rows.length, 0);
-    expect(summary.sources).toEqual([expect.objectContaining({ source: 'partner-opportunities', status: 'succeeded', fetched: expectedRows, stored: expectedRows, quarantined: 0 })]);
+    expect(summary.sources).toEqual([
+      expect.objectContaining({
+        source: 'partner-opportunities',
+        status: 'succeeded',
+        fetched: expectedRows,
+        stored: expectedRows,
+        quarantined: 0,
+      }),
+    ]);
 
     const items = await allRecommendations(bff);
     expect(items).toHaveLength(expectedRows);
@@ -181,7 +194,11 @@ describe('restart', () => {
 
 describe('live mode', () => {
   it('syncs from another server that speaks the documented API, with the documented headers', async () => {
-    const upstream = await startSimulator({ seed: 4242, advertiserCount: 3, credentials: { partnerAccountId: 'amzn1.ads1.ma1.otherpartner' } });
+    const upstream = await startSimulator({
+      seed: 4242,
+      advertiserCount: 3,
+      credentials: { partnerAccountId: 'amzn1.ads1.ma1.otherpartner' },
+    });
     const bff = await startTestBff(
       { kind: 'pglite' },
       {

@@ -14,7 +14,9 @@ afterAll(() => server.close());
 describe('QueuePage', () => {
   it('lists recommendations with their proposed change, confidence and impact score', async () => {
     server.use(
-      http.get('*/api/recommendations', () => HttpResponse.json({ items: [aRecommendation({ advertiserName: 'Acme Outdoor' })], nextCursor: null, total: 1 })),
+      http.get('*/api/recommendations', () =>
+        HttpResponse.json({ items: [aRecommendation({ advertiserName: 'Acme Outdoor' })], nextCursor: null, total: 1 }),
+      ),
     );
     renderWithProviders(<QueuePage />);
     const table = await screen.findByRole('table', { name: 'Recommendation queue' });
@@ -49,7 +51,10 @@ describe('QueuePage', () => {
   it('shows the problem the server reported and offers to try again', async () => {
     server.use(
       http.get('*/api/recommendations', () =>
-        HttpResponse.json({ type: 'x', title: 'The database is unavailable', status: 503, detail: 'Try again in a minute.' }, { status: 503 }),
+        HttpResponse.json(
+          { type: 'x', title: 'The database is unavailable', status: 503, detail: 'Try again in a minute.' },
+          { status: 503 },
+        ),
       ),
     );
     renderWithProviders(<QueuePage />);

@@ -34,10 +34,14 @@ export function QueuePage() {
       {sync.isSuccess ? (
         <p role="status">
           Synced:{' '}
-          {sync.data.sources.map((s) => `${SOURCE_LABELS[s.source]} ${s.fetched} fetched, ${s.stored} new or changed, ${s.quarantined} quarantined`).join('; ')}
+          {sync.data.sources
+            .map((s) => `${SOURCE_LABELS[s.source]} ${s.fetched} fetched, ${s.stored} new or changed, ${s.quarantined} quarantined`)
+            .join('; ')}
         </p>
       ) : null}
-      {sync.error ? <p role="alert">{sync.error instanceof ApiError ? `${sync.error.problem.title}: ${sync.error.message}` : 'The sync failed.'}</p> : null}
+      {sync.error ? (
+        <p role="alert">{sync.error instanceof ApiError ? `${sync.error.problem.title}: ${sync.error.message}` : 'The sync failed.'}</p>
+      ) : null}
 
       <form className="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
         <label>
@@ -64,7 +68,11 @@ export function QueuePage() {
         </label>
         <label>
           Advertiser id
-          <input type="search" defaultValue={filters.advertiserId ?? ''} onChange={(event) => setFilters({ advertiserId: event.target.value.trim() })} />
+          <input
+            type="search"
+            defaultValue={filters.advertiserId ?? ''}
+            onChange={(event) => setFilters({ advertiserId: event.target.value.trim() })}
+          />
         </label>
       </form>
 

@@ -8,7 +8,11 @@ const column = createColumnHelper<typeof queueFeatures, Recommendation>();
 
 function entityPath(item: Recommendation): string {
   const { entity } = item;
-  const parts = [entity.campaignName ?? (entity.campaignId ? `Campaign ${entity.campaignId}` : null), entity.adGroupName, entity.targetText ?? entity.asin ?? entity.brandName];
+  const parts = [
+    entity.campaignName ?? (entity.campaignId ? `Campaign ${entity.campaignId}` : null),
+    entity.adGroupName,
+    entity.targetText ?? entity.asin ?? entity.brandName,
+  ];
   return parts.filter(Boolean).join(' › ') || entity.level;
 }
 
@@ -27,13 +31,25 @@ export const queueColumns = column.columns([
   column.accessor('title', { header: 'Recommendation' }),
   column.accessor('action', { header: 'Proposed change', cell: (info) => formatChange(info.getValue()) }),
   column.accessor('confidence', { header: 'Confidence', cell: (info) => (info.getValue() === null ? '—' : info.getValue()?.toFixed(2)) }),
-  column.accessor('impactScore', { header: 'Impact score', cell: (info) => (info.getValue() === null ? '—' : info.getValue()?.toFixed(1)) }),
-  column.accessor('freshness', { header: 'Freshness', cell: (info) => <span className={`badge badge-${info.getValue()}`}>{info.getValue()}</span> }),
+  column.accessor('impactScore', {
+    header: 'Impact score',
+    cell: (info) => (info.getValue() === null ? '—' : info.getValue()?.toFixed(1)),
+  }),
+  column.accessor('freshness', {
+    header: 'Freshness',
+    cell: (info) => <span className={`badge badge-${info.getValue()}`}>{info.getValue()}</span>,
+  }),
   column.accessor('expiresAt', {
     header: 'Expires',
     cell: (info) => {
       const expiresAt = info.getValue();
-      return expiresAt ? <time dateTime={expiresAt} title={formatDateTime(expiresAt)}>{formatRelative(expiresAt)}</time> : '—';
+      return expiresAt ? (
+        <time dateTime={expiresAt} title={formatDateTime(expiresAt)}>
+          {formatRelative(expiresAt)}
+        </time>
+      ) : (
+        '—'
+      );
     },
   }),
   column.accessor('status', { header: 'Status' }),

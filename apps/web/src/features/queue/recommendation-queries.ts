@@ -22,7 +22,10 @@ export const recommendationQueries = {
     infiniteQueryOptions({
       queryKey: [...recommendationQueries.lists(), filters] as const,
       queryFn: ({ pageParam, signal }) =>
-        apiRequest(RecommendationPageSchema, '/api/recommendations', { query: { ...filters, limit: PAGE_SIZE, cursor: pageParam }, signal }),
+        apiRequest(RecommendationPageSchema, '/api/recommendations', {
+          query: { ...filters, limit: PAGE_SIZE, cursor: pageParam },
+          signal,
+        }),
       initialPageParam: undefined as string | undefined,
       getNextPageParam: (page) => page.nextCursor ?? undefined,
     }),

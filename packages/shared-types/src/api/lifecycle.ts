@@ -1,0 +1,104 @@
+/**
+ * Contracts of the lifecycle actions: approve, reject, bulk actions and the history of a recommendation.
+ * Approve and reject name the `version` the person saw: a stale version is refused with 409 and the current state.
+ */
+import { z } from 'zod';
+import { LifecycleStatusSchema } from '../model/lifecycle.ts';
+import { RecommendationSchema } from '../model/recommendation.ts';
+
+export const REJECT_REASONS = ['not_relevant', 'too_risky', 'conflicts_with_strategy', 'already_done', 'other'] as const;
+export const RejectReasonSchema = z.enum(REJECT_REASONS);
+export type RejectReason = z.infer<typeof RejectReasonSchema>;
+
+export const REJECT_REASON_LABELS: Readonly<Record<RejectReason, string>> = {
+  not_relevant: 'Not relevant',
+  too_risky: 'Too risky',
+  conflicts_with_strategy: 'Conflicts with strategy',
+  already_done: 'Already done',
+  other: 'Other',
+};
+
+export const ApproveBodySchema = z.strictObject({
+  version: z.number().int().nonnegative(),
+  note: z.string().trim().max(2000).optional(),
+  /** The approver's edit of the proposed value (within guardrails); absent means "as recommended". */
+  editedValue: z.number().positive().optional(),
+  /** When the item is in a conflict: what to do with the other side(s). */
+  conflictResolution: z.enum(['reject_others', 'keep_others']).optional(),
+});
+export type ApproveBody = z.infer<typeof ApproveBodySchema>;
+
+export const RejectBodySchema = z
+  .strictObject({
+    version: z.number().int().nonnegative(),
+    reason: RejectReasonSchema,
+    note: z.string().trim().max(2000).optional(),
+  })
+  .refine((body) => body.reason !== 'other' || (body.note?.length ?? 0) > 0, {
+    path: ['note'],
+    message: 'a note is required when the reason is "other"',
+  });
+export type RejectBody = z.infer<typeof RejectBodySchema>;
+
+export const BulkActionBodySchema = z
+  .strictObject({
+    action: z.enum(['approve', 'reject']),
+    ids: z.array(z.uuid()).min(1).max(1000),
+    /** The version of each id as the person saw it, in the same order as `ids`. */
+    versions: z.array(z.number().int().nonnegative()).min(1).max(1000),
+    reason: RejectReasonSchema.optional(),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .refine((body) => body.ids.length === body.versions.length, { path: ['versions'], message: 'must hold one version per id' })
+  .refine((body) => body.action !== 'reject' || body.reason !== undefined, { path: ['reason'], message: 'is required to reject' });
+export type BulkActionBody = z.infer<typeof BulkActionBodySchema>;
+
+export const BulkItemResultSchema = z.object({
+  id: z.uuid(),
+  outcome: z.enum(['done', 'conflict', 'not_found', 'refused']),
+  /** Why it was not done, in words a person can act on. */
+  message: z.string().nullable(),
+  recommendation: RecommendationSchema.nullable(),
+});
+export type BulkItemResult = z.infer<typeof BulkItemResultSchema>;
+
+export const BulkActionResultSchema = z.object({
+  results: z.array(BulkItemResultSchema),
+  done: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+});
+export type BulkActionResult = z.infer<typeof BulkActionResultSchema>;
+
+export const ActorSchema = z.object({
+  type: z.enum(['user', 'rule', 'system']),
+  /** The user's id or email, the rule's id, or the system component (`ingest`, `expiry`, `conflicts`...). */
+  id: z.string(),
+  /** A rule's version when a rule acted. */
+  version: z.number().int().positive().nullable().default(null),
+});
+export type Actor = z.infer<typeof ActorSchema>;
+
+export const RecommendationEventSchema = z.object({
+  id: z.string(),
+  recommendationId: z.uuid(),
+  at: z.iso.datetime(),
+  actor: ActorSchema,
+  from: LifecycleStatusSchema.nullable(),
+  to: LifecycleStatusSchema,
+  reason: z.string().nullable(),
+  note: z.string().nullable(),
+  /** For changes: the values before and after (e.g. `{ dailyBudget: 50 }` → `{ dailyBudget: 75 }`). */
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+});
+export type RecommendationEvent = z.infer<typeof RecommendationEventSchema>;
+
+export const RecommendationHistorySchema = z.object({ events: z.array(RecommendationEventSchema) });
+export type RecommendationHistory = z.infer<typeof RecommendationHistorySchema>;
+
+/** The body of a 409: what the item looks like now, so the screen can show it. */
+export const StaleVersionProblemExtraSchema = z.object({
+  currentStatus: LifecycleStatusSchema,
+  currentVersion: z.number().int(),
+  current: RecommendationSchema,
+});
