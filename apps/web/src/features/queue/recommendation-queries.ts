@@ -11,7 +11,7 @@ import {
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { apiRequest } from '../../shared/api-client.ts';
 
-export type QueueFilters = Omit<ListRecommendationsQuery, 'cursor' | 'limit'>;
+export type QueueFilters = Partial<Omit<ListRecommendationsQuery, 'cursor' | 'limit'>>;
 
 const PAGE_SIZE = 100;
 
