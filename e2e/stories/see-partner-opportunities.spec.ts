@@ -8,7 +8,12 @@ test('a new user opens the dashboard and sees the Partner Opportunities of the s
   await expect(queue).toBeVisible();
   await expect(queue.getByRole('row').filter({ hasText: 'Partner Opportunities' }).first()).toBeVisible();
   // Budget recommendations show what changes, from which value to which.
-  await expect(queue.getByRole('row').filter({ hasText: /daily budget/ }).first()).toContainText('→');
+  await expect(
+    queue
+      .getByRole('row')
+      .filter({ hasText: /daily budget/ })
+      .first(),
+  ).toContainText('→');
 
   await page.getByLabel('Source').selectOption('partner-opportunities');
   await expect(page).toHaveURL(/source=partner-opportunities/);
