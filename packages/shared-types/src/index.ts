@@ -4,6 +4,8 @@ export * from './api/health.ts';
 export * from './api/lifecycle.ts';
 export * from './api/problem.ts';
 export * from './api/recommendations.ts';
+export * from './api/sources.ts';
+export * from './api/stream.ts';
 export * from './api/sync.ts';
 export * from './model/lifecycle.ts';
 export * from './model/recommendation.ts';
