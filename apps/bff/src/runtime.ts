@@ -10,6 +10,7 @@ import { DEFAULT_CREDENTIALS } from '@recdesk/ads-simulator/state';
 import { type Logger, pino } from 'pino';
 import { AdsClient } from './ads-client/ads-client.ts';
 import { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
+import type { RateLimitConfig } from './ads-client/rate-limiter.ts';
 import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
 import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
 import { QuarantineStore } from './ingest/quarantine-store.ts';
@@ -41,6 +42,14 @@ export interface RuntimeOptions {
 
 function regionUrls(regions: readonly AdsRegion[], perRegion: (region: AdsRegion) => string): Record<AdsRegion, string> {
   return Object.fromEntries(regions.map((region) => [region, perRegion(region)])) as Record<AdsRegion, string>;
+}
+
+function rateLimitsOf(env: Env): RateLimitConfig {
+  const perGroup = (ratePerSecond: number) => ({ ratePerSecond, maxConcurrent: env.ADS_RATE_LIMIT_CONCURRENCY });
+  return {
+    default: perGroup(env.ADS_RATE_LIMIT_PER_SECOND),
+    groups: Object.fromEntries(Object.entries(env.ADS_RATE_LIMITS ?? {}).map(([group, rate]) => [group, perGroup(rate)])),
+  };
 }
 
 export async function createRuntime(env: Env, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -94,13 +103,20 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
   log.info({ database: describeTarget(target) }, 'database ready');
 
-  const tokens = new LwaTokenProvider(credentials, () => now().getTime());
+  const retry = {
+    maxAttempts: env.ADS_RETRY_MAX_ATTEMPTS,
+    baseDelayMs: env.ADS_RETRY_BASE_DELAY_MS,
+    maxDelayMs: env.ADS_RETRY_MAX_DELAY_MS,
+  };
+  const tokens = new LwaTokenProvider(credentials, () => now().getTime(), undefined, retry);
   const client = new AdsClient({
     baseUrls,
     clientId: credentials.clientId,
     partnerAccountId: credentials.partnerAccountId,
     tokens,
     timeoutMs: env.ADS_REQUEST_TIMEOUT_MS,
+    retry,
+    rateLimits: rateLimitsOf(env),
   });
   const store = new RecommendationStore(db, now);
   const quarantine = new QuarantineStore(db, now);
@@ -118,6 +134,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     simulator,
     now,
     async close() {
+      await client.close();
       await db.destroy();
       await simulator?.close();
     },

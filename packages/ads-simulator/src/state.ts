@@ -5,6 +5,7 @@
  */
 import { createOpportunities, type Opportunity } from './data/partner-opportunities.ts';
 import { createWorld, type World, type WorldOptions } from './data/world.ts';
+import { createFaultState, type FaultState } from './faults.ts';
 
 export interface SimulatorClock {
   now(): Date;
@@ -50,12 +51,28 @@ export interface SimulatorState {
   fileUrlLifetimeMs: number;
   applications: Map<string, ApplicationRecord>;
   ledger: LedgerEntry[];
-  /** Counts of requests per "METHOD path" template, for tests that check batching. */
-  requestLog: { method: string; path: string; headers: Record<string, string> }[];
+  /** Every request received, for tests that check batching, headers and retry timing. */
+  requestLog: RequestLogEntry[];
+  /** Fault injection, off unless a test switches it on (faults.ts). */
+  faults: FaultState;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** The query string with its `?`, or '' (tells pages and retries of one call apart). */
+  search: string;
+  headers: Record<string, string>;
+  /** When the request arrived (epoch ms, wall clock), so tests can check that retries waited for Retry-After. */
+  at: number;
+  /** Set when fault injection answered this request itself. */
+  fault?: { status: number; retryAfterSeconds: number | null };
 }
 
 export interface SimulatorStateOptions extends WorldOptions {
   clock?: SimulatorClock;
+  /** Extra Partner Opportunity rows in one more opportunity (benchmarks); the default data is unchanged. */
+  bulkOpportunityRows?: number;
   credentials?: Partial<SimulatorCredentials>;
 }
 
@@ -73,12 +90,13 @@ export function createSimulatorState(options: SimulatorStateOptions = {}): Simul
     credentials: { ...DEFAULT_CREDENTIALS, ...options.credentials },
     world,
     // Anchored to the start of the UTC day, like files regenerated daily: a restart the same day sees the same rows.
-    opportunities: createOpportunities(world, { now: startOfUtcDay(clock.now()) }),
+    opportunities: createOpportunities(world, { now: startOfUtcDay(clock.now()), bulkRows: options.bulkOpportunityRows }),
     accessTokens: new Map(),
     accessTokenLifetimeSeconds: 3600,
     fileUrlLifetimeMs: 15 * 60_000,
     applications: new Map(),
     ledger: [],
     requestLog: [],
+    faults: createFaultState(),
   };
 }

@@ -5,11 +5,14 @@
  *
  * Retry policy (facts.md §5 and §7): 429, 5xx and network errors are retried with exponential backoff and full
  * jitter, capped and bounded; a 429's Retry-After is a floor, never shortened; other 4xx are never retried. A 401
- * costs one token refresh and one retry, never a loop.
+ * costs one token refresh and one retry, never a loop. Every attempt waits for its region and endpoint group's
+ * adaptive rate limit (rate-limiter.ts), runs under a timeout and the caller's AbortSignal, and is counted in the
+ * call statistics (per endpoint) that each ingestion run records.
  */
 import type { z } from 'zod';
 import type { AdsRegion } from '../config/env.ts';
 import type { LwaTokenProvider } from './lwa-token-provider.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitConfig, RateLimiter } from './rate-limiter.ts';
 
 export type AdsAuth =
   /** Most APIs: Scope = the advertiser's profile id. */
@@ -55,6 +58,7 @@ export class AdsApiError extends Error {
 }
 
 export interface RetryPolicy {
+  /** Attempts per call in all, the first included (a 401's one refresh-and-retry is not counted). */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -69,15 +73,45 @@ export interface AdsClientOptions {
   tokens: LwaTokenProvider;
   timeoutMs: number;
   retry?: RetryPolicy;
+  /** Rates per endpoint group; or a limiter shared with other clients. */
+  rateLimits?: RateLimitConfig | RateLimiter;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
 }
 
-export interface AdsCallStats {
+export interface CallCounts {
+  /** Attempts sent upstream. */
   calls: number;
+  /** Attempts answered 429. */
   throttled: number;
+  /** Attempts made again after a 429, a 5xx, a network error or a timeout. */
   retried: number;
+  /** Calls that gave up (the error reached the caller). */
   failed: number;
+}
+
+export interface AdsCallStats extends CallCounts {
+  byEndpoint: Record<string, CallCounts>;
+}
+
+function emptyCounts(): CallCounts {
+  return { calls: 0, throttled: 0, retried: 0, failed: 0 };
+}
+
+/** What happened between two snapshots of `AdsClient.snapshot()`: the calls of one ingestion run. */
+export function statsDelta(before: AdsCallStats, after: AdsCallStats): AdsCallStats {
+  const minus = (a: CallCounts, b: CallCounts | undefined): CallCounts => ({
+    calls: a.calls - (b?.calls ?? 0),
+    throttled: a.throttled - (b?.throttled ?? 0),
+    retried: a.retried - (b?.retried ?? 0),
+    failed: a.failed - (b?.failed ?? 0),
+  });
+  const byEndpoint: Record<string, CallCounts> = {};
+  for (const [endpoint, counts] of Object.entries(after.byEndpoint)) {
+    const delta = minus(counts, before.byEndpoint[endpoint]);
+    if (delta.calls || delta.throttled || delta.retried || delta.failed) byEndpoint[endpoint] = delta;
+  }
+  return { ...minus(after, before), byEndpoint };
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -106,6 +140,20 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | n
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** The error body differs per API (facts.md §5): `{code, details}`, `{code, message}`, LwA's `{error, ...}`. */
 function describeError(body: unknown): { code: string; details: string } {
   if (body && typeof body === 'object') {
@@ -118,19 +166,45 @@ function describeError(body: unknown): { code: string; details: string } {
 }
 
 export class AdsClient {
-  readonly stats: AdsCallStats = { calls: 0, throttled: 0, retried: 0, failed: 0 };
+  private readonly counters: AdsCallStats = { ...emptyCounts(), byEndpoint: {} };
   private readonly retry: RetryPolicy;
+  private readonly limiter: RateLimiter;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
 
   constructor(private readonly options: AdsClientOptions) {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.limiter =
+      options.rateLimits instanceof RateLimiter ? options.rateLimits : new RateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMITS);
     this.sleep = options.sleep ?? abortableSleep;
     this.random = options.random ?? Math.random;
   }
 
   get regions(): AdsRegion[] {
     return Object.keys(this.options.baseUrls) as AdsRegion[];
+  }
+
+  /** Totals since the client was made (live object; use `snapshot()` to keep a point in time). */
+  get stats(): Readonly<AdsCallStats> {
+    return this.counters;
+  }
+
+  /** A copy of the statistics now; `statsDelta(before, client.snapshot())` gives what a run cost. */
+  snapshot(): AdsCallStats {
+    return {
+      ...this.counters,
+      byEndpoint: Object.fromEntries(Object.entries(this.counters.byEndpoint).map(([k, v]) => [k, { ...v }])),
+    };
+  }
+
+  /** The rate a region's endpoint group is held to now (calls per second); lower than configured after 429s. */
+  currentRate(region: AdsRegion, endpoint: string): number {
+    return this.limiter.currentRate(region, endpoint);
+  }
+
+  /** Stops the rate limiters' timers (on shutdown). */
+  async close(): Promise<void> {
+    await this.limiter.stop();
   }
 
   /**
@@ -142,34 +216,47 @@ export class AdsClient {
   }
 
   async request(request: AdsRequest): Promise<AdsResponse> {
+    const { endpoint, region } = request;
     let refreshedAfter401 = false;
     for (let attempt = 1; ; attempt++) {
+      // The token is fetched outside the limiter: a refresh must not hold one of the group's slots.
       const token = await this.options.tokens.accessToken();
       let response: Response;
+      let body: unknown;
       try {
-        this.stats.calls++;
-        response = await fetch(this.urlOf(request), {
-          method: request.method,
-          headers: this.headersOf(request, token),
-          body: request.body === undefined ? undefined : JSON.stringify(request.body),
-          redirect: 'manual',
-          signal: request.signal
-            ? AbortSignal.any([request.signal, AbortSignal.timeout(this.options.timeoutMs)])
-            : AbortSignal.timeout(this.options.timeoutMs),
-        });
+        ({ response, body } = await this.limiter.schedule(region, endpoint, async () => {
+          request.signal?.throwIfAborted();
+          this.count(endpoint, 'calls');
+          const sent = await fetch(this.urlOf(request), {
+            method: request.method,
+            headers: this.headersOf(request, token),
+            body: request.body === undefined ? undefined : JSON.stringify(request.body),
+            redirect: 'manual',
+            signal: this.signalOf(request.signal),
+          });
+          return { response: sent, body: await this.readBody(sent) };
+        }));
       } catch (error) {
-        if (request.signal?.aborted) throw error;
-        if (attempt >= this.retry.maxAttempts) {
-          this.stats.failed++;
-          throw new AdsApiError(request.endpoint, 0, 'NETWORK_ERROR', error instanceof Error ? error.message : String(error), null);
+        if (request.signal?.aborted || error instanceof AdsApiError) {
+          this.count(endpoint, 'failed');
+          throw error;
         }
-        this.stats.retried++;
+        const code = error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK_ERROR';
+        if (attempt >= this.retry.maxAttempts) {
+          this.count(endpoint, 'failed');
+          throw new AdsApiError(endpoint, 0, code, `${describeCause(error)} (after ${attempt} attempts)`, null);
+        }
+        this.count(endpoint, 'retried');
         await this.sleep(this.backoffMs(attempt), request.signal);
         continue;
       }
 
-      const body = await this.readBody(response);
+      if (response.status === 429) {
+        this.count(endpoint, 'throttled');
+        this.limiter.throttled(region, endpoint);
+      }
       if (response.ok || request.acceptStatuses?.includes(response.status)) {
+        this.limiter.succeeded(region, endpoint);
         return { status: response.status, headers: response.headers, body };
       }
       if (response.status === 401 && !refreshedAfter401) {
@@ -179,16 +266,15 @@ export class AdsClient {
         continue;
       }
       if (RETRYABLE_STATUSES.has(response.status) && attempt < this.retry.maxAttempts) {
-        if (response.status === 429) this.stats.throttled++;
-        this.stats.retried++;
+        this.count(endpoint, 'retried');
+        // Retry-After is a floor, never shortened by the jittered backoff (facts.md §5).
         const floor = retryAfterMs(response.headers.get('retry-after')) ?? 0;
         await this.sleep(Math.max(floor, this.backoffMs(attempt)), request.signal);
         continue;
       }
-      if (response.status === 429) this.stats.throttled++;
-      this.stats.failed++;
+      this.count(endpoint, 'failed');
       const { code, details } = describeError(body);
-      throw new AdsApiError(request.endpoint, response.status, code, details, body);
+      throw new AdsApiError(endpoint, response.status, code, details, body);
     }
   }
 
@@ -217,35 +303,46 @@ export class AdsClient {
    */
   async download(url: string, endpoint: string, signal?: AbortSignal): Promise<Response> {
     for (let attempt = 1; ; attempt++) {
-      this.stats.calls++;
+      this.count(endpoint, 'calls');
       let response: Response;
       try {
-        response = await fetch(url, {
-          signal: signal
-            ? AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)])
-            : AbortSignal.timeout(this.options.timeoutMs),
-        });
+        response = await fetch(url, { signal: this.signalOf(signal) });
       } catch (error) {
         if (signal?.aborted || attempt >= this.retry.maxAttempts) {
-          this.stats.failed++;
-          throw new AdsApiError(endpoint, 0, 'NETWORK_ERROR', error instanceof Error ? error.message : String(error), null);
+          this.count(endpoint, 'failed');
+          const code = error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK_ERROR';
+          if (signal?.aborted) throw error;
+          throw new AdsApiError(endpoint, 0, code, `${describeCause(error)} (after ${attempt} attempts)`, null);
         }
-        this.stats.retried++;
+        this.count(endpoint, 'retried');
         await this.sleep(this.backoffMs(attempt), signal);
         continue;
       }
       if (response.ok) return response;
       const text = await response.text().catch(() => '');
+      if (response.status === 429) this.count(endpoint, 'throttled');
       if (RETRYABLE_STATUSES.has(response.status) && attempt < this.retry.maxAttempts) {
-        this.stats.retried++;
+        this.count(endpoint, 'retried');
         await this.sleep(Math.max(retryAfterMs(response.headers.get('retry-after')) ?? 0, this.backoffMs(attempt)), signal);
         continue;
       }
-      this.stats.failed++;
-      const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? '';
+      this.count(endpoint, 'failed');
+      const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? describeError(safeJson(text)).code;
       const message = /<Message>([^<]+)<\/Message>/.exec(text)?.[1] ?? text.slice(0, 200);
       throw new AdsApiError(endpoint, response.status, code, message, text);
     }
+  }
+
+  private count(endpoint: string, what: keyof CallCounts): void {
+    this.counters[what]++;
+    this.counters.byEndpoint[endpoint] ??= emptyCounts();
+    this.counters.byEndpoint[endpoint][what]++;
+  }
+
+  /** Every attempt ends at the timeout or when the caller aborts, whichever comes first. */
+  private signalOf(signal: AbortSignal | undefined): AbortSignal {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    return signal ? AbortSignal.any([signal, timeout]) : timeout;
   }
 
   /** Full jitter: a random delay between 0 and the capped exponential step (AWS architecture blog, WAF §7). */

@@ -1,4 +1,8 @@
-/** Advertiser profiles across the configured regions: `GET /v2/profiles` on each regional host (facts.md §5). */
+/**
+ * Advertiser profiles across the configured regions: `GET /v2/profiles` on each regional host (facts.md §5). A
+ * profile that does not match the documented shape is never dropped silently: it comes back in `malformed` with its
+ * region, reason and raw payload, for the sync to log and count, while the well-formed ones are used.
+ */
 import { z } from 'zod';
 import type { AdsRegion } from '../config/env.ts';
 import type { AdsClient } from './ads-client.ts';
@@ -28,16 +32,33 @@ export interface AdsProfile {
   accountName: string | null;
 }
 
-export async function listProfiles(client: AdsClient, signal?: AbortSignal): Promise<AdsProfile[]> {
+export interface MalformedProfile {
+  region: AdsRegion;
+  /** Position in the region's answer. */
+  index: number;
+  reason: string;
+  raw: unknown;
+}
+
+export interface ProfileListing {
+  profiles: AdsProfile[];
+  malformed: MalformedProfile[];
+}
+
+export async function listProfiles(client: AdsClient, signal?: AbortSignal): Promise<ProfileListing> {
   const byId = new Map<string, AdsProfile>();
+  const malformed: MalformedProfile[] = [];
   for (const region of client.regions) {
     const profiles = await client.requestJson(
       { region, method: 'GET', path: '/v2/profiles', auth: { kind: 'client' }, endpoint: 'profiles.list', signal },
       z.array(z.unknown()),
     );
-    for (const raw of profiles) {
+    for (const [index, raw] of profiles.entries()) {
       const parsed = ProfileSchema.safeParse(raw);
-      if (!parsed.success) continue;
+      if (!parsed.success) {
+        malformed.push({ region, index, reason: `profile does not match the documented shape: ${z.prettifyError(parsed.error)}`, raw });
+        continue;
+      }
       const p = parsed.data;
       // One proxy or test server may answer for every region: the first region that lists a profile keeps it.
       if (byId.has(p.profileId)) continue;
@@ -53,5 +74,5 @@ export async function listProfiles(client: AdsClient, signal?: AbortSignal): Pro
       });
     }
   }
-  return [...byId.values()];
+  return { profiles: [...byId.values()], malformed };
 }

@@ -34,6 +34,29 @@ const EnvSchema = z
       .pipe(z.array(z.enum(REGIONS, { error: 'each region must be one of NA, EU, FE' })).min(1)),
     ADS_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
     ADS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    // Retry and rate limits of the Ads API client (ads-client/ads-client.ts, ads-client/rate-limiter.ts).
+    ADS_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    ADS_RETRY_BASE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    ADS_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
+    ADS_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(10_000).default(10),
+    ADS_RATE_LIMIT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+    /** Per endpoint group, e.g. `partnerOpportunities=5,sp=20` (calls per second); other groups use the default. */
+    ADS_RATE_LIMITS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\s*[A-Za-z]+\s*=\s*\d+(\.\d+)?\s*(,\s*[A-Za-z]+\s*=\s*\d+(\.\d+)?\s*)*$/, 'must read like partnerOpportunities=5,sp=20')
+        .transform(
+          (text) =>
+            Object.fromEntries(
+              text
+                .split(',')
+                .map((pair) => pair.split('=').map((part) => part.trim()))
+                .map(([group, rate]) => [group, Number(rate)]),
+            ) as Record<string, number>,
+        )
+        .optional(),
+    ),
     SYNC_ON_START: z
       .enum(['true', 'false'])
       .default('true')

@@ -10,6 +10,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import * as recommendations0001 from './migrations/0001-recommendations.ts';
+import * as runUpstreamStats0002 from './migrations/0002-run-upstream-stats.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -17,6 +18,7 @@ export type Db = Kysely<Database>;
 /** In order; a new migration is appended, never edited once it has landed. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-recommendations': recommendations0001,
+  '0002-run-upstream-stats': runUpstreamStats0002,
 };
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };

@@ -67,6 +67,16 @@ export interface IngestionRunsTable {
   unchanged: number;
   quarantined: number;
   errors: Json<string[]>;
+  /** Upstream cost of the run (migration 0002): attempts sent, answered 429, made again, failed; per endpoint. */
+  upstream_calls: Generated<number>;
+  throttled: Generated<number>;
+  retried: Generated<number>;
+  upstream_failed: Generated<number>;
+  upstream_by_endpoint: ColumnType<
+    Record<string, { calls: number; throttled: number; retried: number; failed: number }>,
+    string | undefined,
+    string
+  >;
 }
 
 export interface QuarantineTable {

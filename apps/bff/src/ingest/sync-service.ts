@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RecommendationSource, SourceRunSummary, SyncSummary } from '@recdesk/shared-types';
 import type { Logger } from 'pino';
-import type { AdsClient } from '../ads-client/ads-client.ts';
-import { listProfiles } from '../ads-client/profiles.ts';
+import { type AdsClient, statsDelta } from '../ads-client/ads-client.ts';
+import { type AdsProfile, listProfiles } from '../ads-client/profiles.ts';
 import type { Db } from '../db/database.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
 import type { SourceAdapter } from '../sources/source-adapter.ts';
@@ -43,7 +43,10 @@ export class SyncService {
     const runId = randomUUID();
     const startedAt = now();
     const adapters = this.deps.sources.filter((adapter) => !source || adapter.source === source);
-    const profiles = await listProfiles(this.deps.client);
+    const { profiles, malformed } = await listProfiles(this.deps.client);
+    // A profile Amazon answers in an unknown shape is reported, never silently dropped.
+    for (const bad of malformed)
+      log.warn({ region: bad.region, index: bad.index, reason: bad.reason, raw: bad.raw }, 'malformed profile skipped');
     const summaries: SourceRunSummary[] = [];
     for (const adapter of adapters) {
       summaries.push(await this.runSource(adapter, runId, trigger, profiles));
@@ -69,7 +72,7 @@ export class SyncService {
     adapter: SourceAdapter,
     syncId: string,
     trigger: string,
-    profiles: Awaited<ReturnType<typeof listProfiles>>,
+    profiles: readonly AdsProfile[],
   ): Promise<SourceRunSummary> {
     const { db, store, quarantine, now, log, client } = this.deps;
     const runId = randomUUID();
@@ -89,6 +92,7 @@ export class SyncService {
       })
       .execute();
     const counts = { fetched: 0, stored: 0, unchanged: 0, quarantined: 0 };
+    const upstreamBefore = client.snapshot();
     const errors: string[] = [];
     let batch: Parameters<RecommendationStore['upsertMany']>[0][number][] = [];
     let quarantined: QuarantineEntry[] = [];
@@ -119,9 +123,29 @@ export class SyncService {
     const status = errors.length === 0 ? 'succeeded' : counts.fetched > 0 ? 'partial' : 'failed';
     await db
       .updateTable('ingestion_runs')
-      .set({ status, finished_at: now(), ...counts, errors: JSON.stringify(errors) })
+      .set({
+        status,
+        finished_at: now(),
+        ...counts,
+        errors: JSON.stringify(errors),
+        ...upstreamColumns(statsDelta(upstreamBefore, client.snapshot())),
+      })
       .where('id', '=', runId)
       .execute();
     return { source: adapter.source, status, ...counts, errors };
   }
+}
+
+/**
+ * The run's upstream cost as ingestion_runs columns. Taken as the difference of the client's totals, so calls made
+ * meanwhile by something else sharing the client (a concurrent source, the apply worker) would be counted here too.
+ */
+function upstreamColumns(delta: ReturnType<typeof statsDelta>) {
+  return {
+    upstream_calls: delta.calls,
+    throttled: delta.throttled,
+    retried: delta.retried,
+    upstream_failed: delta.failed,
+    upstream_by_endpoint: JSON.stringify(delta.byEndpoint),
+  };
 }

@@ -129,9 +129,14 @@ function round2(value: number): number {
 export interface OpportunityOptions {
   now: Date;
   seed?: number;
+  /**
+   * Adds one more account-team opportunity holding this many budget recommendations (for benchmarks and load
+   * tests). Generated after the default data from its own PRNG, so the default opportunities stay as they are.
+   */
+  bulkRows?: number;
 }
 
-export function createOpportunities(world: World, { now, seed = world.seed }: OpportunityOptions): Opportunity[] {
+export function createOpportunities(world: World, { now, seed = world.seed, bulkRows = 0 }: OpportunityOptions): Opportunity[] {
   const faker = new Faker({ locale: [en] });
   faker.seed(seed + 7);
   const hours = (h: number) => new Date(now.getTime() + h * 3_600_000);
@@ -328,7 +333,7 @@ export function createOpportunities(world: World, { now, seed = world.seed }: Op
     rows,
   });
 
-  return [
+  const opportunities = [
     opportunity(
       'AMAZON_ACCOUNT_TEAM_RECOMMENDATIONS',
       'SPONSORED_PRODUCTS',
@@ -387,4 +392,53 @@ export function createOpportunities(world: World, { now, seed = world.seed }: Op
       [],
     ),
   ];
+  if (bulkRows > 0) opportunities.push(bulkOpportunity(enabledCampaigns, identity, { now, seed, rows: bulkRows }));
+  return opportunities;
+}
+
+/** A large account-team opportunity: budget recommendations cycling over the enabled campaigns. */
+function bulkOpportunity(
+  campaigns: readonly Campaign[],
+  identity: (campaign: Campaign) => { cells: Record<string, string> },
+  { now, seed, rows }: { now: Date; seed: number; rows: number },
+): Opportunity {
+  const faker = new Faker({ locale: [en] });
+  faker.seed(seed + 11);
+  const id = `amzn1.ads-partner1.opportunity.${faker.string.uuid()}`;
+  const published = epochSeconds(new Date(now.getTime() - 6 * 3_600_000));
+  const expiry = epochMicros(new Date(now.getTime() + 7 * 86_400_000));
+  const data: Record<string, string>[] = [];
+  for (let i = 0; i < rows; i++) {
+    const campaign = campaigns[i % campaigns.length];
+    if (!campaign) throw new Error('bulk rows need at least one enabled campaign');
+    const recommended = round2(campaign.dailyBudget * (1.1 + (i % 9) / 10));
+    data.push({
+      ...identity(campaign).cells,
+      recommendationId: faker.string.uuid(),
+      recommendationGroupId: '',
+      recommendationType: 'CAMPAIGN_BUDGET',
+      applyApiEndPoint: `https://advertising-api.amazon.com/partnerOpportunities/${id}/apply`,
+      publishedDate: published,
+      expiryDate: expiry,
+      explanation: JSON.stringify({ description: 'Campaign ran out of budget on most of the last 7 days.' }),
+      currentCampaignSettings: JSON.stringify({ budget: moneyText(campaign.dailyBudget) }),
+      recommendedCampaignSettings: JSON.stringify({ budget: moneyText(recommended) }),
+      recommendedBudget: moneyText(recommended),
+      confidence: (0.5 + (i % 45) / 100).toFixed(2),
+      impactScore: (2 + (i % 70) / 10).toFixed(1),
+    });
+  }
+  return {
+    partnerOpportunityId: id,
+    title: 'Amazon account team recommendations (bulk)',
+    description: 'Budget changes proposed by the Amazon Ads account team.',
+    callToAction: 'Review the recommendations and apply the ones that fit the advertiser.',
+    audience: 'PARTNER_MANAGED_ADVERTISERS',
+    objectiveType: 'AMAZON_ACCOUNT_TEAM_RECOMMENDATIONS',
+    product: 'SPONSORED_PRODUCTS',
+    createdDate: new Date(now.getTime() - 40 * 86_400_000).toISOString(),
+    updatedDate: new Date(now.getTime() - 3 * 3_600_000).toISOString(),
+    columns: ACCOUNT_TEAM_COLUMNS,
+    rows: data,
+  };
 }

@@ -15,7 +15,7 @@ export function logRequest(state: SimulatorState, request: Request): void {
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  state.requestLog.push({ method: request.method, path: url.pathname, headers });
+  state.requestLog.push({ method: request.method, path: url.pathname, search: url.search, headers, at: Date.now() });
 }
 
 /** A bearer token the simulator issued and that has not expired, or a 401 as the Ads API answers it. */

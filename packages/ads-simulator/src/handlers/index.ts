@@ -1,9 +1,18 @@
 /** All simulated Ads API endpoints over one state: the happy path that unit tests, dev and the HTTP server share. */
+import { faultHandlers } from '../faults.ts';
 import type { SimulatorState } from '../state.ts';
 import { authHandlers } from './auth.ts';
 import { partnerOpportunityHandlers } from './partner-opportunities.ts';
 import { profileHandlers } from './profiles.ts';
+import { simulatorControlHandlers } from './simulator-control.ts';
 
 export function createHandlers(state: SimulatorState) {
-  return [...authHandlers(state), ...profileHandlers(state), ...partnerOpportunityHandlers(state)];
+  // Faults first: they answer before (or delay) the real handler; control endpoints are never faulted.
+  return [
+    ...faultHandlers(state),
+    ...simulatorControlHandlers(state),
+    ...authHandlers(state),
+    ...profileHandlers(state),
+    ...partnerOpportunityHandlers(state),
+  ];
 }

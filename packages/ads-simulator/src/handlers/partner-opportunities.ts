@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { HttpResponse, http } from 'msw';
 import { z } from 'zod';
+import { csvRowFaults, opportunityItemFaults, takeExpiredFileUrl } from '../faults.ts';
 import type { SimulatorState } from '../state.ts';
 import { checkBearer, checkManagerAccount, checkMediaType, logRequest } from './amazon-http.ts';
 
@@ -83,19 +84,22 @@ export function partnerOpportunityHandlers(state: SimulatorState) {
       const lastOffset = Math.max(0, Math.floor((matching.length - 1) / maxResults) * maxResults);
       return HttpResponse.json(
         {
-          opportunities: page.map((o) => ({
-            partnerOpportunityId: o.partnerOpportunityId,
-            title: o.title,
-            description: o.description,
-            callToAction: o.callToAction,
-            audience: o.audience,
-            objectiveType: o.objectiveType,
-            product: o.product,
-            createdDate: o.createdDate,
-            updatedDate: o.updatedDate,
-            dataUrl: `/partnerOpportunities/${o.partnerOpportunityId}/file`,
-            dataMetadata: { rowCount: o.rows.length, updatedDate: o.updatedDate },
-          })),
+          opportunities: opportunityItemFaults(
+            state,
+            page.map((o) => ({
+              partnerOpportunityId: o.partnerOpportunityId,
+              title: o.title,
+              description: o.description,
+              callToAction: o.callToAction,
+              audience: o.audience,
+              objectiveType: o.objectiveType,
+              product: o.product,
+              createdDate: o.createdDate,
+              updatedDate: o.updatedDate,
+              dataUrl: `/partnerOpportunities/${o.partnerOpportunityId}/file`,
+              dataMetadata: { rowCount: o.rows.length, updatedDate: o.updatedDate },
+            })),
+          ),
           totalResults: matching.length,
           ...(offset + maxResults < matching.length ? { nextToken: tokenFor(offset + maxResults) } : {}),
           ...(offset > 0 ? { prevToken: tokenFor(Math.max(0, offset - maxResults)) } : {}),
@@ -112,7 +116,8 @@ export function partnerOpportunityHandlers(state: SimulatorState) {
       const opportunity = findOpportunity(String(params.id));
       if (!opportunity) return poError(404, 'NOT_FOUND', `Opportunity ${String(params.id)} not found`);
       if (opportunity.rows.length === 0) return poError(404, 'NOT_FOUND', 'No data file is available for this opportunity');
-      const expires = state.clock.now().getTime() + state.fileUrlLifetimeMs;
+      // A fault may hand out a URL that has already expired, as one fetched too late would be.
+      const expires = state.clock.now().getTime() + (takeExpiredFileUrl(state) ? -1_000 : state.fileUrlLifetimeMs);
       const url = new URL(request.url);
       const location = `${url.origin}/_files/partner-opportunities/${opportunity.partnerOpportunityId}.csv?X-Amz-Expires=${expires}&X-Amz-Signature=${signature(state, opportunity.partnerOpportunityId, expires)}`;
       return new HttpResponse(null, { status: 307, headers: { location } });
@@ -142,7 +147,7 @@ export function partnerOpportunityHandlers(state: SimulatorState) {
       if (expires <= state.clock.now().getTime()) return s3Error(403, 'AccessDenied', 'Request has expired');
       const opportunity = findOpportunity(id);
       if (!opportunity) return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
-      const csv = stringify(opportunity.rows, { header: true, columns: opportunity.columns });
+      const csv = stringify(csvRowFaults(state, opportunity.columns, opportunity.rows), { header: true, columns: opportunity.columns });
       return new HttpResponse(csv, { headers: { 'content-type': 'text/csv; charset=utf-8' } });
     }),
 

@@ -1,0 +1,293 @@
+import { expireAllTokens, setFaults } from '@recdesk/ads-simulator/faults';
+import { type RunningSimulator, startSimulator } from '@recdesk/ads-simulator/server';
+import { DEFAULT_CREDENTIALS } from '@recdesk/ads-simulator/state';
+import { HttpResponse, http } from 'msw';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { AdsRegion } from '../config/env.ts';
+import { AdsApiError, AdsClient, type AdsClientOptions, type AdsRequest, retryAfterMs, statsDelta } from './ads-client.ts';
+import { LwaTokenProvider } from './lwa-token-provider.ts';
+import { listProfiles } from './profiles.ts';
+
+let simulator: RunningSimulator;
+beforeAll(async () => {
+  simulator = await startSimulator();
+});
+afterAll(async () => {
+  await simulator.close();
+});
+beforeEach(() => {
+  simulator.resetHandlers();
+  setFaults(simulator.state, null);
+  simulator.state.requestLog.length = 0;
+});
+
+const clients: AdsClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+
+interface Harness {
+  client: AdsClient;
+  tokens: LwaTokenProvider;
+  sleeps: number[];
+}
+
+/** A client against the simulator whose sleeps are recorded (and skipped), so backoff is checked without waiting. */
+function harness(options: Partial<AdsClientOptions> = {}, { realSleep = false } = {}): Harness {
+  const sleeps: number[] = [];
+  const tokens = new LwaTokenProvider({ tokenUrl: `${simulator.url}/auth/o2/token`, ...DEFAULT_CREDENTIALS }, Date.now, 5_000, {
+    maxAttempts: 3,
+    baseDelayMs: 0,
+    maxDelayMs: 0,
+  });
+  const client = new AdsClient({
+    baseUrls: { NA: `${simulator.url}/na`, EU: `${simulator.url}/eu` } as Record<AdsRegion, string>,
+    clientId: DEFAULT_CREDENTIALS.clientId,
+    partnerAccountId: DEFAULT_CREDENTIALS.partnerAccountId,
+    tokens,
+    timeoutMs: 5_000,
+    retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 },
+    rateLimits: { default: { ratePerSecond: 1_000, maxConcurrent: 50 } },
+    ...(realSleep
+      ? {}
+      : {
+          sleep: async (ms: number) => {
+            sleeps.push(ms);
+          },
+        }),
+    ...options,
+  });
+  clients.push(client);
+  return { client, tokens, sleeps };
+}
+
+const profilesCall = (signal?: AbortSignal): AdsRequest => ({
+  region: 'NA',
+  method: 'GET',
+  path: '/v2/profiles',
+  auth: { kind: 'client' },
+  endpoint: 'profiles.list',
+  signal,
+});
+/** HTTP faults hit only the profiles endpoint, so Login with Amazon keeps answering. */
+const PROFILES = ['/v2/profiles'];
+const logOf = (suffix: string) => simulator.state.requestLog.filter((r) => r.path.endsWith(suffix));
+
+describe('AdsClient: auth', () => {
+  it('answers a 401 with one refresh and one retry', async () => {
+    const { client } = harness();
+    await client.request(profilesCall());
+    expireAllTokens(simulator.state);
+    const response = await client.request(profilesCall());
+    expect(response.status).toBe(200);
+    expect(logOf('/auth/o2/token')).toHaveLength(2);
+    expect(logOf('/v2/profiles')).toHaveLength(3);
+  });
+
+  it('never loops on a 401 that a fresh token does not cure', async () => {
+    let answered = 0;
+    simulator.use(
+      http.get('*/v2/profiles', () => {
+        answered++;
+        return HttpResponse.json({ code: 'UNAUTHORIZED', details: 'Not authorized to access scope' }, { status: 401 });
+      }),
+    );
+    const { client } = harness();
+    const error = await client.request(profilesCall()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdsApiError);
+    expect(error).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+    expect(answered).toBe(2);
+    expect(logOf('/auth/o2/token')).toHaveLength(2);
+  });
+
+  it('refreshes once when 50 calls in flight all meet an expired token', async () => {
+    const { client } = harness();
+    await client.request(profilesCall());
+    expireAllTokens(simulator.state);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => client.request(profilesCall())));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(logOf('/auth/o2/token')).toHaveLength(2);
+  });
+
+  it('costs exactly one refresh when the token expires in the middle of a run of calls', async () => {
+    const { client } = harness();
+    setFaults(simulator.state, { expireTokensAtRequest: 6 });
+    for (let i = 0; i < 12; i++) await client.request(profilesCall());
+    expect(simulator.state.faults.injected.tokensExpired).toBe(1);
+    expect(logOf('/auth/o2/token')).toHaveLength(2);
+    expect(logOf('/v2/profiles')).toHaveLength(12 + 1);
+  });
+});
+
+describe('AdsClient: retries', () => {
+  it('retries a 429 no sooner than its Retry-After, up to the bounded number of attempts', async () => {
+    setFaults(simulator.state, { throttle: { share: 1, retryAfterSeconds: 3 }, paths: PROFILES });
+    // random() = 0 makes the jittered backoff 0: only Retry-After can hold the call back.
+    const { client, sleeps } = harness({ random: () => 0 });
+    const error = await client.request(profilesCall()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 429, code: 'THROTTLED' });
+    const attempts = logOf('/v2/profiles');
+    expect(attempts).toHaveLength(4);
+    expect(sleeps).toEqual([3_000, 3_000, 3_000]);
+    expect(client.stats.byEndpoint['profiles.list']).toEqual({ calls: 4, throttled: 4, retried: 3, failed: 1 });
+  });
+
+  it('retries 5xx with capped exponential backoff and full jitter', async () => {
+    setFaults(simulator.state, { serverErrors: { share: 1, statuses: [500, 503] }, paths: PROFILES });
+    const { client, sleeps } = harness({ random: () => 0.999_999, retry: { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 1_000 } });
+    const error = await client.request(profilesCall()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdsApiError);
+    expect([500, 503]).toContain((error as AdsApiError).status);
+    expect(logOf('/v2/profiles')).toHaveLength(6);
+    // The ceiling doubles from the base up to the cap; the delay is drawn below it.
+    expect(sleeps).toEqual([99, 199, 399, 799, 999]);
+
+    const jittered = harness({ random: () => 0.5, retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 } });
+    await jittered.client.request(profilesCall()).catch(() => undefined);
+    expect(jittered.sleeps).toEqual([50, 100]);
+  });
+
+  it('succeeds once the upstream recovers, and counts what it took', async () => {
+    let failures = 2;
+    simulator.use(
+      http.get('*/v2/profiles', () => {
+        if (failures-- > 0) return HttpResponse.json({ code: 'THROTTLED' }, { status: 429, headers: { 'retry-after': '1' } });
+        return undefined;
+      }),
+    );
+    const { client } = harness();
+    const before = client.snapshot();
+    const response = await client.request(profilesCall());
+    expect(response.status).toBe(200);
+    expect(statsDelta(before, client.snapshot())).toEqual({
+      calls: 3,
+      throttled: 2,
+      retried: 2,
+      failed: 0,
+      byEndpoint: { 'profiles.list': { calls: 3, throttled: 2, retried: 2, failed: 0 } },
+    });
+  });
+
+  it.each([400, 403, 404, 422])('never retries a %i', async (status) => {
+    let answered = 0;
+    simulator.use(
+      http.get('*/v2/profiles', () => {
+        answered++;
+        return HttpResponse.json({ code: 'NOPE', details: 'not this way' }, { status });
+      }),
+    );
+    const { client, sleeps } = harness();
+    const error = await client.request(profilesCall()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status, code: 'NOPE', details: 'not this way' });
+    expect(answered).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('retries network errors, bounded', async () => {
+    const { client, sleeps } = harness({ baseUrls: { NA: 'http://127.0.0.1:9' } as Record<AdsRegion, string> });
+    const error = await client.request(profilesCall()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 0, code: 'NETWORK_ERROR' });
+    expect((error as Error).message).toMatch(/after 4 attempts/);
+    expect(sleeps).toHaveLength(3);
+  });
+});
+
+describe('AdsClient: timeouts and cancellation', () => {
+  it('gives up on a call slower than the timeout, after the bounded attempts', async () => {
+    setFaults(simulator.state, { latency: { ms: 2_000 }, paths: PROFILES });
+    const { client } = harness({ timeoutMs: 150, retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 } });
+    const error = await client.request(profilesCall()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TIMEOUT' });
+    expect(simulator.state.faults.injected.delayed).toBe(2);
+  });
+
+  it('stops at once, without retrying, when the caller aborts', async () => {
+    setFaults(simulator.state, { latency: { ms: 2_000 }, paths: PROFILES });
+    const { client } = harness();
+    const controller = new AbortController();
+    const pending = client.request(profilesCall(controller.signal));
+    setTimeout(() => controller.abort(new Error('sync cancelled')), 50);
+    await expect(pending).rejects.toThrow('sync cancelled');
+    expect(simulator.state.faults.injected.delayed).toBe(1);
+  });
+
+  it('does not start a call whose signal is already aborted', async () => {
+    const { client } = harness();
+    await expect(client.request(profilesCall(AbortSignal.abort(new Error('too late'))))).rejects.toThrow('too late');
+    expect(logOf('/v2/profiles')).toHaveLength(0);
+  });
+
+  it('stops waiting out a Retry-After when the caller aborts', async () => {
+    setFaults(simulator.state, { throttle: { share: 1, retryAfterSeconds: 60 }, paths: PROFILES });
+    const { client } = harness({}, { realSleep: true });
+    const controller = new AbortController();
+    const pending = client.request(profilesCall(controller.signal));
+    setTimeout(() => controller.abort(new Error('shutting down')), 100);
+    await expect(pending).rejects.toThrow('shutting down');
+    expect(logOf('/v2/profiles')).toHaveLength(1);
+  });
+});
+
+describe('AdsClient: adaptive rate limit', () => {
+  it('slows a region and endpoint group down on 429 and recovers gradually', async () => {
+    const { client } = harness({ rateLimits: { default: { ratePerSecond: 100, maxConcurrent: 10 } } });
+    await client.request(profilesCall());
+    expect(client.currentRate('NA', 'profiles.list')).toBe(100);
+    setFaults(simulator.state, { throttle: { share: 1, retryAfterSeconds: 0 }, paths: PROFILES });
+    await client.request(profilesCall()).catch(() => undefined);
+    const throttledRate = client.currentRate('NA', 'profiles.list');
+    expect(throttledRate).toBeLessThan(100);
+    // Other groups and regions keep their own limits.
+    expect(client.currentRate('NA', 'partnerOpportunities.list')).toBe(100);
+    expect(client.currentRate('EU', 'profiles.list')).toBe(100);
+
+    setFaults(simulator.state, null);
+    await client.request(profilesCall());
+    const afterOne = client.currentRate('NA', 'profiles.list');
+    expect(afterOne).toBeGreaterThan(throttledRate);
+    expect(afterOne).toBeLessThan(100);
+    for (let i = 0; i < 20; i++) await client.request(profilesCall());
+    expect(client.currentRate('NA', 'profiles.list')).toBe(100);
+  });
+});
+
+describe('AdsClient: helpers', () => {
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(retryAfterMs('2')).toBe(2_000);
+    expect(retryAfterMs(null)).toBeNull();
+    expect(retryAfterMs('Wed, 21 Oct 2026 07:28:05 GMT', Date.parse('Wed, 21 Oct 2026 07:28:00 GMT'))).toBe(5_000);
+    expect(retryAfterMs('soon')).toBeNull();
+  });
+
+  it('validates JSON answers against the endpoint schema', async () => {
+    const { client } = harness();
+    await expect(client.requestJson(profilesCall(), z.object({ unexpected: z.string() }))).rejects.toMatchObject({
+      code: 'INVALID_RESPONSE',
+    });
+  });
+});
+
+describe('listProfiles', () => {
+  it('reports a malformed profile instead of dropping it silently', async () => {
+    simulator.use(
+      http.get('*/na/v2/profiles', () =>
+        HttpResponse.json([
+          { profileId: 1, countryCode: 'US', currencyCode: 'USD', accountInfo: { id: 'ENTITY1', type: 'seller' } },
+          { profileId: 2, countryCode: 'US' },
+        ]),
+      ),
+    );
+    const { client } = harness();
+    const { profiles, malformed } = await listProfiles(client);
+    expect(profiles.map((p) => p.profileId)).toContain('1');
+    expect(malformed).toEqual([
+      expect.objectContaining({
+        region: 'NA',
+        index: 1,
+        raw: { profileId: 2, countryCode: 'US' },
+        reason: expect.stringMatching(/currencyCode/),
+      }),
+    ]);
+  });
+});
