@@ -17,6 +17,10 @@ import { QuarantineStore } from './ingest/quarantine-store.ts';
 import { SyncService } from './ingest/sync-service.ts';
 import { RecommendationStore } from './lifecycle/recommendation-store.ts';
 import { partnerOpportunitiesSource } from './sources/partner-opportunities/po-source.ts';
+import { spBudgetSource } from './sources/sp-budget/budget-source.ts';
+import { spConsolidatedSource } from './sources/sp-consolidated/consolidated-source.ts';
+import { spTargetingSource } from './sources/sp-targeting/targeting-source.ts';
+import { spThemeBidsSource } from './sources/sp-theme-bids/theme-bids-source.ts';
 
 export const VERSION = '0.1.0';
 
@@ -120,7 +124,15 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   });
   const store = new RecommendationStore(db, now);
   const quarantine = new QuarantineStore(db, now);
-  const sync = new SyncService({ db, client, store, quarantine, sources: [partnerOpportunitiesSource], now, log });
+  const sync = new SyncService({
+    db,
+    client,
+    store,
+    quarantine,
+    sources: [partnerOpportunitiesSource, spConsolidatedSource, spBudgetSource, spThemeBidsSource, spTargetingSource],
+    now,
+    log,
+  });
 
   return {
     env,

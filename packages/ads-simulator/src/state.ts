@@ -4,6 +4,7 @@
  * HTTP server, so a test can both drive the simulator and inspect what it received.
  */
 import { createOpportunities, type Opportunity } from './data/partner-opportunities.ts';
+import { createSpRecommendations, type SpRecommendations } from './data/sp-recommendations.ts';
 import { createWorld, type World, type WorldOptions } from './data/world.ts';
 import { createFaultState, type FaultState } from './faults.ts';
 
@@ -51,6 +52,8 @@ export interface SimulatorState {
   fileUrlLifetimeMs: number;
   applications: Map<string, ApplicationRecord>;
   ledger: LedgerEntry[];
+  /** Sponsored Products recommendations derived from the world (data/sp-recommendations.ts). */
+  sp: SpRecommendations;
   /** Every request received, for tests that check batching, headers and retry timing. */
   requestLog: RequestLogEntry[];
   /** Fault injection, off unless a test switches it on (faults.ts). */
@@ -73,6 +76,8 @@ export interface SimulatorStateOptions extends WorldOptions {
   clock?: SimulatorClock;
   /** Extra Partner Opportunity rows in one more opportunity (benchmarks); the default data is unchanged. */
   bulkOpportunityRows?: number;
+  /** Dense SP consolidated recommendations: this many actions across the world (benchmarks); default data unchanged. */
+  spConsolidatedActions?: number;
   credentials?: Partial<SimulatorCredentials>;
 }
 
@@ -96,6 +101,7 @@ export function createSimulatorState(options: SimulatorStateOptions = {}): Simul
     fileUrlLifetimeMs: 15 * 60_000,
     applications: new Map(),
     ledger: [],
+    sp: createSpRecommendations(world, { now: clock.now(), consolidatedActions: options.spConsolidatedActions }),
     requestLog: [],
     faults: createFaultState(),
   };

@@ -5,6 +5,8 @@ import { authHandlers } from './auth.ts';
 import { partnerOpportunityHandlers } from './partner-opportunities.ts';
 import { profileHandlers } from './profiles.ts';
 import { simulatorControlHandlers } from './simulator-control.ts';
+import { sponsoredProductsEntityHandlers } from './sponsored-products-entities.ts';
+import { sponsoredProductsRecommendationHandlers } from './sponsored-products-recommendations.ts';
 
 export function createHandlers(state: SimulatorState) {
   // Faults first: they answer before (or delay) the real handler; control endpoints are never faulted.
@@ -14,5 +16,7 @@ export function createHandlers(state: SimulatorState) {
     ...authHandlers(state),
     ...profileHandlers(state),
     ...partnerOpportunityHandlers(state),
+    ...sponsoredProductsEntityHandlers(state),
+    ...sponsoredProductsRecommendationHandlers(state),
   ];
 }
