@@ -1,37 +1,64 @@
 /** Numbers, money, dates and durations formatted for the user's locale. */
-import type { ProposedAction } from '@recdesk/shared-types';
+import type { ImpactEstimate, ProposedAction } from '@recdesk/shared-types';
 
 const locale = typeof navigator === 'undefined' ? 'en-US' : navigator.language;
 
-export function formatMoney(value: number, currency: string | null): string {
+export function formatNumber(value: number, maximumFractionDigits = 2): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits }).format(value);
+}
+
+export function formatMoney(value: number, currency: string | null, options: { signDisplay?: 'exceptZero' } = {}): string {
   return currency
-    ? new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value)
-    : new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+    ? new Intl.NumberFormat(locale, { style: 'currency', currency, ...options }).format(value)
+    : new Intl.NumberFormat(locale, { maximumFractionDigits: 2, ...options }).format(value);
 }
 
 export function formatPercent(fraction: number): string {
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' }).format(fraction);
 }
 
-function formatValue(value: number | string | null, action: ProposedAction): string {
+/** One side of a change, in the action's unit: money in its currency, percentages with their sign. */
+export function formatActionValue(value: number | string | null, action: Pick<ProposedAction, 'unit' | 'currency'>): string {
   if (value === null) return '—';
   if (typeof value === 'string') return value;
   if (action.unit === 'currency') return formatMoney(value, action.currency);
-  if (action.unit === 'percent') return `${value}%`;
-  return String(value);
+  if (action.unit === 'percent') return `${formatNumber(value)}%`;
+  return formatNumber(value);
 }
 
 /** "50.00 US$ → 75.00 US$ (+50%)", or the action's kind when it changes no single value. */
 export function formatChange(action: ProposedAction): string {
   if (action.type === 'insight') return 'Insight';
   if (action.from === null && action.to === null) return action.type.replaceAll('-', ' ');
-  const to = formatValue(action.to, action);
+  const to = formatActionValue(action.to, action);
   if (action.from === null) return `${action.direction === 'add' ? 'add at ' : ''}${to}`;
   const change =
     typeof action.from === 'number' && typeof action.to === 'number' && action.from !== 0
       ? ` (${formatPercent((action.to - action.from) / action.from)})`
       : '';
-  return `${formatValue(action.from, action)} → ${to}${change}`;
+  return `${formatActionValue(action.from, action)} → ${to}${change}`;
+}
+
+/** "120–340 clicks / 7 days", "+3–5%", "US$10–US$25". */
+export function formatImpact(impact: ImpactEstimate): string {
+  const value = (n: number) =>
+    impact.unit === 'count'
+      ? formatNumber(n, 0)
+      : impact.unit === 'percent'
+        ? `${formatNumber(n, 1)}%`
+        : /^[A-Z]{3}$/.test(impact.unit)
+          ? formatMoney(n, impact.unit)
+          : formatNumber(n);
+  const range =
+    impact.lower !== null && impact.upper !== null && impact.lower !== impact.upper
+      ? `${value(impact.lower)}–${value(impact.upper)}`
+      : impact.lower !== null
+        ? value(impact.lower)
+        : impact.upper !== null
+          ? `up to ${value(impact.upper)}`
+          : '—';
+  const metric = impact.metric.replaceAll(/[_-]/g, ' ').toLowerCase();
+  return `${range} ${metric}${impact.periodDays ? ` / ${impact.periodDays} d` : ''}`;
 }
 
 const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
@@ -43,6 +70,17 @@ export function formatRelative(iso: string, now = Date.now()): string {
   if (abs < 3_600_000) return relative.format(Math.round(diffMs / 60_000), 'minute');
   if (abs < 48 * 3_600_000) return relative.format(Math.round(diffMs / 3_600_000), 'hour');
   return relative.format(Math.round(diffMs / 86_400_000), 'day');
+}
+
+/** A duration as its two largest units: "2 d 4 h", "3 h 12 min", "45 min". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  if (days > 0) return `${days} d ${hours} h`;
+  if (hours > 0) return `${hours} h ${rest} min`;
+  return `${rest} min`;
 }
 
 export function formatDateTime(iso: string): string {

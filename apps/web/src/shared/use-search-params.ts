@@ -1,31 +1,25 @@
 /**
- * The URL's query string as React state, so filters, sort and views live in the URL and a link reproduces them.
- * Changing it pushes a history entry (Back undoes a filter); the browser's own navigation is followed.
+ * The URL's query string as React state, so filters, sort, views and the open item live in the URL and a link
+ * reproduces them. Changing it pushes a history entry (Back undoes a filter); the browser's own navigation is followed.
  */
 import { useCallback, useSyncExternalStore } from 'react';
+import { notifyLocationChange, subscribeToLocation } from './use-location.ts';
 
-const listeners = new Set<() => void>();
+export type SearchUpdate = Record<string, string | undefined>;
 
-function subscribe(listener: () => void) {
-  listeners.add(listener);
-  window.addEventListener('popstate', listener);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener('popstate', listener);
-  };
-}
-
-export function useSearchParams(): [URLSearchParams, (next: Record<string, string | undefined>) => void] {
-  const search = useSyncExternalStore(subscribe, () => window.location.search);
-  const update = useCallback((next: Record<string, string | undefined>) => {
+export function useSearchParams(): [URLSearchParams, (next: SearchUpdate, options?: { replace?: boolean }) => void] {
+  const search = useSyncExternalStore(subscribeToLocation, () => window.location.search);
+  const update = useCallback((next: SearchUpdate, options: { replace?: boolean } = {}) => {
     const params = new URLSearchParams(window.location.search);
     for (const [key, value] of Object.entries(next)) {
       if (value === undefined || value === '') params.delete(key);
       else params.set(key, value);
     }
     const query = params.toString();
-    window.history.pushState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
-    for (const listener of listeners) listener();
+    const url = `${window.location.pathname}${query ? `?${query}` : ''}`;
+    if (options.replace) window.history.replaceState(null, '', url);
+    else window.history.pushState(null, '', url);
+    notifyLocationChange();
   }, []);
   return [new URLSearchParams(search), update];
 }

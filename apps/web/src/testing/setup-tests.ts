@@ -2,6 +2,28 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach, beforeEach, vi } from 'vitest';
+import type { StateCreator } from 'zustand';
+
+// zustand stores are module singletons: every store created through this wrapper is put back to its initial state
+// after each test, as bulletproof-react's __mocks__/zustand.ts does.
+const storeResets = new Set<() => void>();
+vi.mock('zustand', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('zustand')>();
+  const createAndRegister = (initializer: StateCreator<object>) => {
+    const store = actual.create(initializer);
+    const initial = store.getInitialState();
+    storeResets.add(() => store.setState(initial, true));
+    return store;
+  };
+  const create = (initializer?: StateCreator<object>) => (initializer ? createAndRegister(initializer) : createAndRegister);
+  return { ...actual, create: create as unknown as typeof actual.create };
+});
+
+// happy-dom lays nothing out; the virtualised queue needs a viewport to decide which rows to render.
+Object.defineProperties(HTMLElement.prototype, {
+  clientHeight: { configurable: true, get: () => 800 },
+  clientWidth: { configurable: true, get: () => 1280 },
+});
 
 beforeEach(() => {
   for (const method of ['error', 'warn'] as const) {
@@ -15,4 +37,6 @@ afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
   window.history.replaceState(null, '', '/');
+  window.localStorage.clear();
+  for (const reset of storeResets) reset();
 });

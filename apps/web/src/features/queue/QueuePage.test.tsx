@@ -1,7 +1,9 @@
-import { screen, within } from '@testing-library/react';
+import type { Recommendation } from '@recdesk/shared-types';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { App } from '../../app/App.tsx';
 import { server } from '../../testing/msw-server.ts';
 import { aRecommendation } from '../../testing/recommendation-fixture.ts';
 import { renderWithProviders } from '../../testing/render-with-providers.tsx';
@@ -11,41 +13,60 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
+function serveQueue(items: Recommendation[], onRequest?: (search: URLSearchParams) => void) {
+  server.use(
+    http.get('*/api/recommendations', ({ request }) => {
+      onRequest?.(new URL(request.url).searchParams);
+      return HttpResponse.json({ items, nextCursor: null, total: items.length });
+    }),
+    http.get('*/api/sources', () => HttpResponse.json({ generatedAt: new Date().toISOString(), sources: [] })),
+  );
+}
+
+const rowOf = async (name: RegExp | string) =>
+  within(await screen.findByRole('table', { name: 'Recommendation queue' })).findByRole('row', { name: new RegExp(name) });
+
 describe('QueuePage', () => {
   it('lists recommendations with their proposed change, confidence and impact score', async () => {
-    server.use(
-      http.get('*/api/recommendations', () =>
-        HttpResponse.json({ items: [aRecommendation({ advertiserName: 'Acme Outdoor' })], nextCursor: null, total: 1 }),
-      ),
-    );
+    serveQueue([aRecommendation({ advertiserName: 'Acme Outdoor' })]);
     renderWithProviders(<QueuePage />);
-    const table = await screen.findByRole('table', { name: 'Recommendation queue' });
-    const row = within(table).getByRole('row', { name: /Acme Outdoor/ });
+    const row = await rowOf('Acme Outdoor');
     expect(row).toHaveTextContent('0.86');
     expect(row).toHaveTextContent('8.1');
     expect(row).toHaveTextContent(/50\.00.*→.*75\.00.*\+50%/);
   });
 
   it('puts a filter in the URL and asks the server for it', async () => {
-    const requested: string[] = [];
-    server.use(
-      http.get('*/api/recommendations', ({ request }) => {
-        requested.push(new URL(request.url).search);
-        return HttpResponse.json({ items: [aRecommendation()], nextCursor: null, total: 1 });
-      }),
-    );
+    const requested: URLSearchParams[] = [];
+    serveQueue([aRecommendation()], (search) => requested.push(search));
     renderWithProviders(<QueuePage />);
     await screen.findByRole('table');
-    await userEvent.selectOptions(screen.getByLabelText('Source'), 'partner-opportunities');
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Source' }), 'partner-opportunities');
     await screen.findByRole('table');
     expect(window.location.search).toBe('?source=partner-opportunities');
-    expect(requested.at(-1)).toContain('source=partner-opportunities');
+    await waitFor(() => expect(requested.at(-1)?.get('source')).toBe('partner-opportunities'));
+  });
+
+  it('opens the "Expiring soon" lane as a URL with the expiry window and sort, keeping the advertiser', async () => {
+    window.history.replaceState(null, '', '/?advertiserId=A1');
+    const requested: URLSearchParams[] = [];
+    serveQueue([aRecommendation()], (search) => requested.push(search));
+    renderWithProviders(<QueuePage />);
+    await screen.findByRole('table');
+    await userEvent.click(screen.getByRole('link', { name: 'Expiring soon' }));
+    expect(new URLSearchParams(window.location.search).get('expiringWithin')).toBe('168');
+    expect(new URLSearchParams(window.location.search).get('sort')).toBe('expiresAt');
+    expect(screen.getByRole('link', { name: 'Expiring soon' })).toHaveAttribute('aria-current', 'page');
+    await waitFor(() => expect(requested.at(-1)?.toString()).toBe('advertiserId=A1&expiringWithin=168&sort=expiresAt&limit=100'));
   });
 
   it('tells the user what to do when nothing matches', async () => {
-    server.use(http.get('*/api/recommendations', () => HttpResponse.json({ items: [], nextCursor: null, total: 0 })));
+    window.history.replaceState(null, '', '/?kind=bid');
+    serveQueue([]);
     renderWithProviders(<QueuePage />);
     expect(await screen.findByText(/No recommendations match these filters/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Show all recommendations' }));
+    expect(window.location.search).toBe('');
   });
 
   it('shows the problem the server reported and offers to try again', async () => {
@@ -61,5 +82,219 @@ describe('QueuePage', () => {
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('The database is unavailable');
     expect(within(alert).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+  });
+
+  it('marks stale, urgent, drifted and conflicting rows', async () => {
+    const soon = new Date(Date.now() + 3 * 3_600_000).toISOString();
+    serveQueue([
+      aRecommendation({
+        title: 'Drifted one',
+        status: 'drifted',
+        freshness: 'stale',
+        expiresAt: soon,
+        conflictIds: ['00000000-0000-4000-8000-00000000c0f1'],
+        validationIssues: [{ code: 'bid_limit', message: 'Bid above the marketplace maximum' }],
+      }),
+    ]);
+    renderWithProviders(<QueuePage />);
+    const row = await rowOf('Drifted one');
+    expect(row).toHaveTextContent(/stale/);
+    expect(row).toHaveTextContent(/\d h \d+ min left.*urgent/);
+    expect(row).toHaveTextContent('drifted');
+    expect(row).toHaveTextContent('failed validation');
+    await userEvent.click(within(row).getByRole('button', { name: 'Open conflict' }));
+    expect(new URLSearchParams(window.location.search).get('conflictsOf')).toBeTruthy();
+  });
+
+  it('approves a row at once and sends the version the user saw', async () => {
+    const item = aRecommendation({ title: 'Raise budget', status: 'validated', version: 7 });
+    let body: unknown;
+    let stored = item;
+    server.use(
+      http.get('*/api/recommendations', () => HttpResponse.json({ items: [stored], nextCursor: null, total: 1 })),
+      http.post(`*/api/recommendations/${item.id}/approve`, async ({ request }) => {
+        body = await request.json();
+        stored = { ...item, status: 'approved', version: 8 };
+        return HttpResponse.json(stored);
+      }),
+    );
+    renderWithProviders(<QueuePage />);
+    const row = await rowOf('Raise budget');
+    await userEvent.click(within(row).getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(body).toEqual({ version: 7 }));
+    expect(await rowOf('Raise budget')).toHaveTextContent('approved');
+  });
+
+  it('rolls back on a 409 and shows who acted first and the current state', async () => {
+    const item = aRecommendation({ title: 'Contested', status: 'validated', version: 3 });
+    // Someone else rejected it a moment ago: the server already holds the new state.
+    serveQueue([item]);
+    let stored = item;
+    server.use(
+      http.get('*/api/recommendations', () => HttpResponse.json({ items: [stored], nextCursor: null, total: 1 })),
+      http.post(`*/api/recommendations/${item.id}/approve`, () => {
+        stored = { ...item, status: 'rejected', version: 4 };
+        return HttpResponse.json(
+          {
+            type: 'stale-version',
+            title: 'The recommendation changed since you saw it',
+            status: 409,
+            currentStatus: 'rejected',
+            currentVersion: 4,
+            current: { ...item, status: 'rejected', version: 4 },
+          },
+          { status: 409 },
+        );
+      }),
+    );
+    renderWithProviders(<App />);
+    const row = await rowOf('Contested');
+    await userEvent.click(within(row).getByRole('button', { name: 'Approve' }));
+    const alert = await screen.findByText(/Someone else acted first on “Contested”/);
+    expect(alert.closest('[role="alert"]')).not.toBeNull();
+    await waitFor(async () => expect(await rowOf('Contested')).toHaveTextContent('rejected'));
+  });
+
+  it('rejects with a reason code from a dialog', async () => {
+    const item = aRecommendation({ title: 'Not for us', status: 'validated', version: 2 });
+    let body: unknown;
+    serveQueue([item]);
+    server.use(
+      http.post(`*/api/recommendations/${item.id}/reject`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ ...item, status: 'rejected', version: 3 });
+      }),
+    );
+    renderWithProviders(<QueuePage />);
+    await userEvent.click(within(await rowOf('Not for us')).getByRole('button', { name: 'Reject' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Reject recommendation' });
+    expect(within(dialog).getByRole('button', { name: 'Reject' })).toBeDisabled();
+    await userEvent.click(within(dialog).getByRole('radio', { name: 'Too risky' }));
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Reject' }));
+    await waitFor(() => expect(body).toEqual({ version: 2, reason: 'too_risky' }));
+  });
+
+  it('edits the proposed value before approving', async () => {
+    const item = aRecommendation({ title: 'Budget up', status: 'validated', version: 1 });
+    let body: unknown;
+    serveQueue([item]);
+    server.use(
+      http.post(`*/api/recommendations/${item.id}/approve`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ ...item, status: 'approved', version: 2 });
+      }),
+    );
+    renderWithProviders(<QueuePage />);
+    await userEvent.click(within(await rowOf('Budget up')).getByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit and approve' });
+    const input = within(dialog).getByRole('spinbutton', { name: /New dailyBudget/ });
+    await userEvent.clear(input);
+    await userEvent.type(input, '60');
+    expect(dialog).toHaveTextContent('+20%');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Approve with this value' }));
+    await waitFor(() => expect(body).toEqual({ version: 1, editedValue: 60 }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('selects a range with shift-click and summarises the bulk approval before sending it', async () => {
+    const usd = (from: number, to: number) =>
+      ({
+        type: 'set-budget',
+        field: 'dailyBudget',
+        from,
+        to,
+        unit: 'currency',
+        currency: 'USD',
+        direction: to > from ? 'increase' : 'decrease',
+      }) as const;
+    const items = [
+      aRecommendation({ title: 'One', status: 'validated', action: usd(50, 75) }),
+      aRecommendation({ title: 'Two', status: 'validated', action: usd(100, 80) }),
+      aRecommendation({ title: 'Three', status: 'validated', conflictIds: ['00000000-0000-4000-8000-00000000c0f1'] }),
+      aRecommendation({ title: 'Four', status: 'validated', kind: 'bid' }),
+    ];
+    let body: { ids: string[]; versions: number[] } | undefined;
+    serveQueue(items);
+    server.use(
+      http.post('*/api/recommendations/bulk', async ({ request }) => {
+        body = (await request.json()) as typeof body;
+        return HttpResponse.json({
+          results: body?.ids.map((id) => ({ id, outcome: 'done', message: null, recommendation: null })),
+          done: body?.ids.length,
+          failed: 0,
+        });
+      }),
+    );
+    renderWithProviders(<QueuePage />);
+    await userEvent.click(within(await rowOf('One')).getByRole('checkbox'));
+    const user = userEvent.setup();
+    await user.keyboard('{Shift>}');
+    await user.click(within(await rowOf('Three')).getByRole('checkbox'));
+    await user.keyboard('{/Shift}');
+    expect(within(await rowOf('Two')).getByRole('checkbox')).toBeChecked();
+    expect(within(await rowOf('Four')).getByRole('checkbox')).not.toBeChecked();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Approve selected' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Approve 3 selected' });
+    expect(dialog).toHaveTextContent(/Items to approve\s*2/);
+    expect(dialog).toHaveTextContent(/Daily budget change \(USD\)\s*\+\$5\.00 per day/);
+    expect(dialog).toHaveTextContent(/In a conflict: open the conflict and choose which side to keep: 1/);
+    expect(body).toBeUndefined();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Approve 2' }));
+    await waitFor(() => expect(body?.ids).toEqual([items[0]?.id, items[1]?.id]));
+    expect(body?.versions).toEqual([1, 1]);
+    expect(await within(dialog).findByRole('status')).toHaveTextContent('2 approved, 0 not done');
+  });
+
+  it('selects every item matching the filter, paging through the server', async () => {
+    const first = [aRecommendation({ title: 'Loaded' })];
+    const rest = [aRecommendation({ title: 'Not loaded yet' }), aRecommendation({ title: 'Also not loaded' })];
+    server.use(
+      http.get('*/api/recommendations', ({ request }) => {
+        const url = new URL(request.url);
+        return url.searchParams.get('cursor')
+          ? HttpResponse.json({ items: rest, nextCursor: null, total: 3 })
+          : HttpResponse.json({ items: first, nextCursor: 'page-2', total: 3 });
+      }),
+    );
+    renderWithProviders(<QueuePage />);
+    await rowOf('Loaded');
+    await rowOf('Also not loaded');
+    await userEvent.click(screen.getByRole('button', { name: 'Select all 3 matching' }));
+    expect(await screen.findByText(/3 selected/)).toBeInTheDocument();
+  });
+
+  it('is driven from the keyboard: j moves, x selects, ? opens the help', async () => {
+    serveQueue([aRecommendation({ title: 'First' }), aRecommendation({ title: 'Second' })]);
+    renderWithProviders(<QueuePage />);
+    await rowOf('First');
+    await userEvent.keyboard('j');
+    await waitFor(async () => expect(await rowOf('First')).toHaveFocus());
+    await userEvent.keyboard('j');
+    await waitFor(async () => expect(await rowOf('Second')).toHaveFocus());
+    await userEvent.keyboard('x');
+    expect(within(await rowOf('Second')).getByRole('checkbox')).toBeChecked();
+    await userEvent.keyboard('?');
+    expect(await screen.findByRole('dialog', { name: 'Keyboard shortcuts' })).toBeInTheDocument();
+  });
+
+  it('saves the current filters as a view', async () => {
+    window.history.replaceState(null, '', '/?source=partner-opportunities');
+    serveQueue([aRecommendation()]);
+    renderWithProviders(<QueuePage />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Save view' }));
+    await userEvent.type(screen.getByRole('textbox', { name: 'View name' }), 'PO only{Enter}');
+    expect(screen.getByRole('link', { name: 'PO only' })).toHaveAttribute('href', '?source=partner-opportunities');
+    expect(window.localStorage.getItem('recdesk.saved-views')).toContain('PO only');
+  });
+
+  it('hides a column and remembers it', async () => {
+    serveQueue([aRecommendation()]);
+    renderWithProviders(<QueuePage />);
+    await screen.findByRole('table');
+    await userEvent.click(screen.getByRole('button', { name: 'Columns' }));
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Source' }));
+    expect(screen.queryByRole('columnheader', { name: 'Source' })).toBeNull();
+    expect(window.localStorage.getItem('recdesk.queue-columns')).toContain('"source":false');
   });
 });

@@ -1,35 +1,165 @@
 /**
- * The queue screen: filters in the URL, the table, "load more" by cursor, and a sync button that fetches fresh
- * recommendations from Amazon Ads now.
+ * The queue screen: lanes and filters in the URL, saved views, the virtualised table with infinite scroll, bulk
+ * selection (including every item matching the filter, collected page by page), the keyboard, and the dialogs and
+ * detail drawer those open.
  */
-import { LIFECYCLE_STATUSES, RECOMMENDATION_SOURCES, type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
-import { ApiError } from '../../shared/api-client.ts';
+import { type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { formatNumber } from '../../shared/format.ts';
+import { noticeActions } from '../../shared/notices-store.ts';
+import { EditApproveDialog } from '../../shared/recommendations/EditApproveDialog.tsx';
+import { RejectDialog } from '../../shared/recommendations/RejectDialog.tsx';
+import { useApproveRecommendation, useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import { collectMatching, recommendationQueries, runSync } from '../../shared/recommendations/recommendation-queries.ts';
+import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
+import { useSearchParams } from '../../shared/use-search-params.ts';
+import { BulkConfirmDialog } from './BulkConfirmDialog.tsx';
+import { ColumnsMenu } from './ColumnsMenu.tsx';
+import { KeyboardHelpDialog } from './KeyboardHelpDialog.tsx';
+import { QueueFilterBar } from './QueueFilterBar.tsx';
+import { QueueLanes } from './QueueLanes.tsx';
 import { QueueTable } from './QueueTable.tsx';
-import { recommendationQueries, runSync } from './recommendation-queries.ts';
-import { useQueueFilters } from './use-queue-filters.ts';
+import { canApprove, canReject } from './queue-columns.tsx';
+import { queueUiState, useActiveId, useQueueDialog, useQueueUiActions, useSelectedCount, useSelection } from './queue-ui-store.ts';
+import { RecommendationDrawer } from './RecommendationDrawer.tsx';
+import { SavedViews } from './SavedViews.tsx';
+import { FILTER_KEYS, type FilterUpdate, parseQueueFilters, toSearch } from './use-queue-filters.ts';
+import { useQueueKeyboard } from './use-queue-keyboard.ts';
 
 const NO_ITEMS: Recommendation[] = [];
 
 export function QueuePage() {
-  const [filters, setFilters] = useQueueFilters();
+  const [params, setSearch] = useSearchParams();
+  const filters = parseQueueFilters(params);
+  const filterKey = toSearch(filters);
+  const setFilters = (next: FilterUpdate) => setSearch(next);
+  const openItemId = params.get('item');
+
   const queryClient = useQueryClient();
   const query = useInfiniteQuery(recommendationQueries.list(filters));
-  const items = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? NO_ITEMS, [query.data]);
+  // Deduplicated: an item that moved between two page fetches must not show twice.
+  const items = useMemo(
+    () => (query.data ? [...new Map(query.data.pages.flatMap((page) => page.items).map((item) => [item.id, item])).values()] : NO_ITEMS),
+    [query.data],
+  );
   const total = query.data?.pages[0]?.total ?? 0;
+
+  const { selectionCleared, rangeSelected, rowActivated, rowToggled, dialogOpened, dialogClosed } = useQueueUiActions();
+  const selectedCount = useSelectedCount();
+  const selection = useSelection();
+  const activeId = useActiveId();
+  const dialog = useQueueDialog();
+  const [focusActive, setFocusActive] = useState(false);
+
+  // "Select all matching": every page of the current filter, collected on demand.
+  const [collecting, setCollecting] = useState<{ collected: number; total: number } | null>(null);
+  const [matchRequested, setMatchRequested] = useState(false);
+  const matching = useQuery({
+    queryKey: [...recommendationQueries.all(), 'matching', filters] as const,
+    queryFn: ({ signal }) => collectMatching(filters, { signal, onProgress: (collected, all) => setCollecting({ collected, total: all }) }),
+    enabled: matchRequested,
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 10 * 60_000,
+  });
+  useEffect(() => {
+    if (!matchRequested || !matching.data) return;
+    rangeSelected(
+      matching.data.map((item) => item.id),
+      true,
+    );
+    setMatchRequested(false);
+    setCollecting(null);
+  }, [matching.data, matchRequested, rangeSelected]);
+
+  // A new filter starts a new selection: what was selected may not be in view any more.
+  const previousFilterKey = useRef(filterKey);
+  useEffect(() => {
+    if (previousFilterKey.current === filterKey) return;
+    previousFilterKey.current = filterKey;
+    selectionCleared();
+    setMatchRequested(false);
+    setCollecting(null);
+  }, [filterKey, selectionCleared]);
+
+  /** Every item the page knows, the freshest copy winning (loaded pages after the "all matching" collection). */
+  const known = useMemo(() => new Map([...(matching.data ?? []), ...items].map((item) => [item.id, item])), [matching.data, items]);
+  const findItem = (id: string): Recommendation | undefined =>
+    known.get(id) ?? queryClient.getQueryData(recommendationQueries.detail(id).queryKey);
+
+  const advertisers = useMemo(() => {
+    const byId = new Map<string, string | null>();
+    for (const item of items) if (!byId.has(item.advertiserId)) byId.set(item.advertiserId, item.advertiserName);
+    return [...byId].map(([id, name]) => ({ id, name }));
+  }, [items]);
+
+  const staleSources = useMemo(() => {
+    const bySource = new Map<string, { stale: number; all: number }>();
+    for (const item of items) {
+      const counts = bySource.get(item.source) ?? { stale: 0, all: 0 };
+      counts.all++;
+      if (item.freshness === 'stale') counts.stale++;
+      bySource.set(item.source, counts);
+    }
+    return [...bySource].filter(([, c]) => c.stale === c.all).map(([source]) => source as keyof typeof SOURCE_LABELS);
+  }, [items]);
+
   const sync = useMutation({
     mutationFn: runSync,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: recommendationQueries.lists() }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: recommendationQueries.all() }),
   });
+  const approve = useApproveRecommendation();
+  const reject = useRejectRecommendation();
+
+  const active = activeId ? known.get(activeId) : undefined;
+  const tell = (title: string) => noticeActions().noticeAdded({ tone: 'info', title });
+  useQueueKeyboard(
+    {
+      move: (by) => {
+        const index = activeId ? items.findIndex((item) => item.id === activeId) : -1;
+        const next = items[Math.min(items.length - 1, Math.max(0, index + by))];
+        if (next) {
+          setFocusActive(true);
+          rowActivated(next.id);
+        }
+      },
+      toggleSelect: () => active && rowToggled(active.id),
+      open: () => active && setSearch({ item: active.id }),
+      approve: () => {
+        if (!active) return;
+        if (active.conflictIds.length > 0) setSearch({ conflictsOf: active.id });
+        else if (canApprove(active)) approve.mutate({ item: active });
+        else tell(`“${active.title}” cannot be approved while ${active.status}`);
+      },
+      edit: () => active && canApprove(active) && typeof active.action.to === 'number' && dialogOpened({ type: 'edit', id: active.id }),
+      reject: () => {
+        if (!active) return;
+        if (canReject(active)) dialogOpened({ type: 'reject', id: active.id });
+        else tell(`“${active.title}” cannot be rejected while ${active.status}`);
+      },
+      search: () => document.querySelector<HTMLInputElement>('.filters input[type="search"]')?.focus(),
+      help: () => dialogOpened({ type: 'help' }),
+    },
+    items,
+  );
+
+  const dialogItem = dialog && (dialog.type === 'reject' || dialog.type === 'edit') ? findItem(dialog.id) : undefined;
+  const selectedIds = Object.keys(selection);
+  const selectedItems = dialog?.type === 'bulk' ? selectedIds.map((id) => known.get(id)).filter((item) => item !== undefined) : NO_ITEMS;
+  const filtered = FILTER_KEYS.some((key) => filters[key] !== undefined);
 
   return (
-    <section aria-labelledby="queue-heading">
+    <section aria-labelledby="queue-heading" className="page">
       <header className="page-header">
         <h1 id="queue-heading">Recommendations</h1>
-        <button type="button" onClick={() => sync.mutate()} disabled={sync.isPending}>
-          {sync.isPending ? 'Syncing…' : 'Sync now'}
-        </button>
+        <div className="page-header-actions">
+          <button type="button" className="button-secondary" onClick={() => dialogOpened({ type: 'help' })} aria-keyshortcuts="?">
+            Keyboard shortcuts
+          </button>
+          <button type="button" onClick={() => sync.mutate()} disabled={sync.isPending}>
+            {sync.isPending ? 'Syncing…' : 'Sync now'}
+          </button>
+        </div>
       </header>
       {sync.isSuccess ? (
         <p role="status">
@@ -39,68 +169,157 @@ export function QueuePage() {
             .join('; ')}
         </p>
       ) : null}
-      {sync.error ? (
-        <p role="alert">{sync.error instanceof ApiError ? `${sync.error.problem.title}: ${sync.error.message}` : 'The sync failed.'}</p>
+      {sync.isError ? <ProblemMessage error={sync.error} fallback="The sync failed" onRetry={() => sync.mutate()} /> : null}
+
+      <QueueLanes filters={filters} setFilters={setFilters} />
+      <QueueFilterBar filters={filters} setFilters={setFilters} advertisers={advertisers} />
+      <div className="toolbar">
+        <SavedViews
+          search={filterKey}
+          onOpen={(search) => setSearch(Object.fromEntries([...FILTER_KEYS.map((k) => [k, undefined]), ...new URLSearchParams(search)]))}
+        />
+        <ColumnsMenu />
+      </div>
+
+      {staleSources.length > 0 ? (
+        <p className="banner banner-warning">
+          Every loaded item from {staleSources.map((s) => SOURCE_LABELS[s]).join(', ')} is stale: its data may no longer match the
+          campaigns. Press “Sync now” to fetch the latest.
+        </p>
       ) : null}
 
-      <form className="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Source
-          <select value={filters.source ?? ''} onChange={(event) => setFilters({ source: event.target.value })}>
-            <option value="">All sources</option>
-            {RECOMMENDATION_SOURCES.map((source) => (
-              <option key={source} value={source}>
-                {SOURCE_LABELS[source]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status
-          <select value={filters.status ?? ''} onChange={(event) => setFilters({ status: event.target.value })}>
-            <option value="">Any status</option>
-            {LIFECYCLE_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {status.replace('_', ' ')}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Advertiser id
-          <input
-            type="search"
-            defaultValue={filters.advertiserId ?? ''}
-            onChange={(event) => setFilters({ advertiserId: event.target.value.trim() })}
-          />
-        </label>
-      </form>
-
       {query.isPending ? (
-        <p role="status">Loading recommendations…</p>
-      ) : query.isError ? (
-        <div role="alert">
-          <p>{query.error instanceof ApiError ? query.error.problem.title : 'The recommendations could not be loaded.'}</p>
-          <p>{query.error.message}</p>
-          <button type="button" onClick={() => query.refetch()}>
-            Try again
-          </button>
+        <div className="skeleton-table" role="status" aria-label="Loading recommendations">
+          {Array.from({ length: 8 }, (_, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
+            <div key={i} className="skeleton-line" />
+          ))}
         </div>
+      ) : query.isError ? (
+        <ProblemMessage error={query.error} fallback="The recommendations could not be loaded" onRetry={() => query.refetch()} />
       ) : items.length === 0 ? (
-        <p>No recommendations match these filters. Clear a filter, or press “Sync now” to fetch the latest from Amazon Ads.</p>
+        <div className="empty-state">
+          {filtered ? (
+            <>
+              <p>No recommendations match these filters.</p>
+              <p>Clear a filter or choose another queue; items that expired or were acted on leave the open lanes.</p>
+              <button
+                type="button"
+                className="button-secondary"
+                onClick={() => setSearch(Object.fromEntries(FILTER_KEYS.map((k) => [k, undefined])))}
+              >
+                Show all recommendations
+              </button>
+            </>
+          ) : (
+            <>
+              <p>No recommendations yet.</p>
+              <p>Press “Sync now” to fetch the latest from Amazon Ads.</p>
+            </>
+          )}
+        </div>
       ) : (
         <>
-          <p className="muted">
-            Showing {items.length} of {total}
-          </p>
-          <QueueTable items={items} />
-          {query.hasNextPage ? (
-            <button type="button" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-              {query.isFetchingNextPage ? 'Loading…' : 'Load more'}
-            </button>
-          ) : null}
+          <section aria-label="Bulk actions" className="bulk-bar">
+            <p className="muted">
+              Showing {formatNumber(items.length, 0)} of {formatNumber(total, 0)}
+              {selectedCount > 0 ? ` · ${formatNumber(selectedCount, 0)} selected` : ''}
+            </p>
+            {collecting || matching.isFetching ? (
+              <>
+                <p role="status">
+                  Collecting every match…{' '}
+                  {collecting ? `${formatNumber(collecting.collected, 0)} of ${formatNumber(collecting.total, 0)}` : ''}
+                </p>
+                <button
+                  type="button"
+                  className="button-secondary"
+                  onClick={() => {
+                    setMatchRequested(false);
+                    setCollecting(null);
+                    void queryClient.cancelQueries({ queryKey: [...recommendationQueries.all(), 'matching'] });
+                  }}
+                >
+                  Cancel
+                </button>
+              </>
+            ) : (
+              <button
+                type="button"
+                className="button-secondary"
+                onClick={() => {
+                  if (matching.data)
+                    rangeSelected(
+                      matching.data.map((item) => item.id),
+                      true,
+                    );
+                  else setMatchRequested(true);
+                }}
+              >
+                Select all {formatNumber(total, 0)} matching
+              </button>
+            )}
+            {matching.isError ? (
+              <ProblemMessage
+                error={matching.error}
+                fallback="Not every match could be collected"
+                onRetry={() => setMatchRequested(true)}
+              />
+            ) : null}
+            {selectedCount > 0 ? (
+              <>
+                <button type="button" onClick={() => dialogOpened({ type: 'bulk', action: 'approve' })}>
+                  Approve selected
+                </button>
+                <button type="button" className="button-danger" onClick={() => dialogOpened({ type: 'bulk', action: 'reject' })}>
+                  Reject selected
+                </button>
+                <button type="button" className="button-secondary" onClick={selectionCleared}>
+                  Clear selection
+                </button>
+              </>
+            ) : null}
+          </section>
+          <QueueTable
+            items={items}
+            total={total}
+            hasNextPage={query.hasNextPage}
+            isFetchingNextPage={query.isFetchingNextPage}
+            fetchNextPage={query.fetchNextPage}
+            focusActive={focusActive}
+          />
         </>
       )}
+
+      {openItemId ? <RecommendationDrawer id={openItemId} onClose={() => setSearch({ item: undefined })} /> : null}
+      {dialog?.type === 'help' ? <KeyboardHelpDialog onClose={dialogClosed} /> : null}
+      {dialog?.type === 'edit' && dialogItem ? <EditApproveDialog item={dialogItem} onClose={dialogClosed} /> : null}
+      {dialog?.type === 'reject' && dialogItem ? (
+        <RejectDialog
+          title="Reject recommendation"
+          summary={<p>{dialogItem.title}</p>}
+          onClose={dialogClosed}
+          onReject={(reason, note) => {
+            reject.mutate({ item: dialogItem, reason, ...(note ? { note } : {}) });
+            dialogClosed();
+          }}
+        />
+      ) : null}
+      {dialog?.type === 'bulk' ? (
+        <BulkConfirmDialog
+          action={dialog.action}
+          items={selectedItems}
+          missing={selectedIds.length - selectedItems.length}
+          onClose={dialogClosed}
+          onDone={(doneIds) => {
+            const { selection: current } = queueUiState();
+            rangeSelected(
+              doneIds.filter((id) => current[id]),
+              false,
+            );
+          }}
+        />
+      ) : null}
     </section>
   );
 }

@@ -1,56 +1,245 @@
-/** The queue's columns. Defined once at module scope: TanStack Table needs stable column definitions. */
-import { type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
-import { createColumnHelper, tableFeatures } from '@tanstack/react-table';
-import { formatChange, formatDateTime, formatRelative } from '../../shared/format.ts';
+/**
+ * The queue's columns, defined once at module scope (TanStack Table needs stable definitions). Cells that act
+ * (selection, sorting, row actions) are small components so they can use hooks; the rest are plain formatting.
+ */
+import { canTransition, type Recommendation, type RecommendationSort, SOURCE_LABELS } from '@recdesk/shared-types';
+import {
+  columnOrderingFeature,
+  columnResizingFeature,
+  columnSizingFeature,
+  columnVisibilityFeature,
+  createColumnHelper,
+  rowSelectionFeature,
+  tableFeatures,
+} from '@tanstack/react-table';
+import type { MouseEvent } from 'react';
+import { formatChange, formatImpact, formatNumber } from '../../shared/format.ts';
+import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
+import { useApproveRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import { useSearchParams } from '../../shared/use-search-params.ts';
+import { queueUiState, useIsSelected, useQueueUiActions } from './queue-ui-store.ts';
+import { useQueueFilters } from './use-queue-filters.ts';
 
-export const queueFeatures = tableFeatures({});
+export const queueFeatures = tableFeatures({
+  rowSelectionFeature,
+  columnVisibilityFeature,
+  columnOrderingFeature,
+  columnSizingFeature,
+  columnResizingFeature,
+});
 const column = createColumnHelper<typeof queueFeatures, Recommendation>();
 
-function entityPath(item: Recommendation): string {
+export function entityPath(item: Recommendation): string {
   const { entity } = item;
   const parts = [
     entity.campaignName ?? (entity.campaignId ? `Campaign ${entity.campaignId}` : null),
-    entity.adGroupName,
+    entity.adGroupName ?? (entity.adGroupId ? `Ad group ${entity.adGroupId}` : null),
     entity.targetText ?? entity.asin ?? entity.brandName,
   ];
   return parts.filter(Boolean).join(' › ') || entity.level;
 }
 
+export const canApprove = (item: Recommendation) => canTransition(item.status, 'approved');
+export const canReject = (item: Recommendation) => canTransition(item.status, 'rejected');
+
+/** A header that sorts the server-side list by this key (the API sorts each key in one fixed direction). */
+function SortHeader({ label, sort, direction }: { label: string; sort: RecommendationSort; direction: 'ascending' | 'descending' }) {
+  const [filters, setFilters] = useQueueFilters();
+  const active = filters.sort === sort;
+  return (
+    <button
+      type="button"
+      className="sort-button"
+      aria-pressed={active}
+      title={`Sort by ${label.toLowerCase()} (${direction === 'ascending' ? 'soonest' : 'highest'} first)`}
+      onClick={() => setFilters({ sort: active ? undefined : sort })}
+    >
+      {label}
+      <span aria-hidden="true">{active ? (direction === 'ascending' ? ' ▲' : ' ▼') : ' ↕'}</span>
+    </button>
+  );
+}
+
+function SelectCell({ item, index, ids }: { item: Recommendation; index: number; ids: () => string[] }) {
+  const selected = useIsSelected(item.id);
+  const { rowToggled, rangeSelected } = useQueueUiActions();
+  const onClick = (event: MouseEvent<HTMLInputElement>) => {
+    const { anchorId } = queueUiState();
+    if (event.shiftKey && anchorId && anchorId !== item.id) {
+      const all = ids();
+      const from = all.indexOf(anchorId);
+      if (from >= 0) {
+        const [start, end] = from < index ? [from, index] : [index, from];
+        const range = all.slice(start, end + 1);
+        rangeSelected(from < index ? range : range.reverse(), !selected);
+        return;
+      }
+    }
+    rowToggled(item.id);
+  };
+  return <input type="checkbox" checked={selected} onChange={() => undefined} onClick={onClick} aria-label={`Select ${item.title}`} />;
+}
+
+function RowActions({ item }: { item: Recommendation }) {
+  const approve = useApproveRecommendation();
+  const { dialogOpened } = useQueueUiActions();
+  const [, setSearch] = useSearchParams();
+  const conflicted = item.conflictIds.length > 0;
+  return (
+    <span className="row-actions">
+      <button type="button" className="button-small button-secondary" onClick={() => setSearch({ item: item.id })}>
+        Details
+      </button>
+      <button
+        type="button"
+        className="button-small"
+        disabled={!canApprove(item) || approve.isPending}
+        title={conflicted ? 'This item is in a conflict: choose which side to keep' : undefined}
+        onClick={() => (conflicted ? setSearch({ conflictsOf: item.id }) : approve.mutate({ item }))}
+      >
+        Approve
+      </button>
+      <button
+        type="button"
+        className="button-small button-secondary"
+        disabled={!canApprove(item) || item.action.to === null || typeof item.action.to !== 'number'}
+        onClick={() => dialogOpened({ type: 'edit', id: item.id })}
+      >
+        Edit
+      </button>
+      <button
+        type="button"
+        className="button-small button-danger"
+        disabled={!canReject(item)}
+        onClick={() => dialogOpened({ type: 'reject', id: item.id })}
+      >
+        Reject
+      </button>
+    </span>
+  );
+}
+
+function ConflictWarning({ item }: { item: Recommendation }) {
+  const [, setSearch] = useSearchParams();
+  if (item.conflictIds.length === 0) return null;
+  return (
+    <button type="button" className="conflict-warning" onClick={() => setSearch({ conflictsOf: item.id })}>
+      <span aria-hidden="true">⚠ </span>Open conflict
+    </button>
+  );
+}
+
+const dash = '—';
+
 export const queueColumns = column.columns([
-  column.accessor('source', { header: 'Source', cell: (info) => SOURCE_LABELS[info.getValue()] }),
+  column.display({
+    id: 'select',
+    header: () => <span className="sr-only">Select</span>,
+    cell: (info) => (
+      <SelectCell item={info.row.original} index={info.row.index} ids={() => info.table.getRowModel().rows.map((row) => row.id)} />
+    ),
+    size: 40,
+    enableHiding: false,
+    enableResizing: false,
+  }),
   column.accessor('advertiserName', {
+    id: 'advertiser',
     header: 'Advertiser',
     cell: (info) => (
-      <span>
+      <span title={info.row.original.advertiserId}>
         {info.getValue() ?? info.row.original.advertiserId}
         {info.row.original.marketplace ? <span className="muted"> · {info.row.original.marketplace}</span> : null}
       </span>
     ),
+    size: 170,
   }),
-  column.display({ id: 'entity', header: 'Entity', cell: (info) => entityPath(info.row.original) }),
-  column.accessor('title', { header: 'Recommendation' }),
-  column.accessor('action', { header: 'Proposed change', cell: (info) => formatChange(info.getValue()) }),
-  column.accessor('confidence', { header: 'Confidence', cell: (info) => (info.getValue() === null ? '—' : info.getValue()?.toFixed(2)) }),
+  column.display({
+    id: 'entity',
+    header: 'Entity',
+    cell: (info) => <span title={entityPath(info.row.original)}>{entityPath(info.row.original)}</span>,
+    size: 220,
+  }),
+  column.accessor('title', { header: 'Recommendation', size: 260 }),
+  column.accessor('action', {
+    id: 'change',
+    header: 'Proposed change',
+    cell: (info) => <span title={info.row.original.title}>{formatChange(info.getValue())}</span>,
+    size: 210,
+  }),
+  column.accessor('source', { header: 'Source', cell: (info) => SOURCE_LABELS[info.getValue()], size: 150 }),
+  column.accessor('kind', { header: 'Kind', size: 90 }),
+  column.accessor('goal', { header: 'Goal', size: 100 }),
+  column.accessor('confidence', {
+    header: () => <SortHeader label="Confidence" sort="confidence" direction="descending" />,
+    cell: (info) => (info.getValue() === null ? dash : formatNumber(info.getValue() ?? 0, 2)),
+    size: 110,
+  }),
   column.accessor('impactScore', {
-    header: 'Impact score',
-    cell: (info) => (info.getValue() === null ? '—' : info.getValue()?.toFixed(1)),
+    header: () => <SortHeader label="Impact score" sort="impactScore" direction="descending" />,
+    cell: (info) => (info.getValue() === null ? dash : formatNumber(info.getValue() ?? 0, 1)),
+    size: 120,
   }),
-  column.accessor('freshness', {
-    header: 'Freshness',
-    cell: (info) => <span className={`badge badge-${info.getValue()}`}>{info.getValue()}</span>,
+  column.accessor('priority', {
+    header: () => <SortHeader label="Priority" sort="priority" direction="descending" />,
+    cell: (info) => (info.getValue() === null ? dash : formatNumber(info.getValue() ?? 0, 1)),
+    size: 95,
   }),
-  column.accessor('expiresAt', {
-    header: 'Expires',
+  column.accessor('estimatedImpact', {
+    header: 'Estimated impact',
     cell: (info) => {
-      const expiresAt = info.getValue();
-      return expiresAt ? (
-        <time dateTime={expiresAt} title={formatDateTime(expiresAt)}>
-          {formatRelative(expiresAt)}
-        </time>
-      ) : (
-        '—'
+      const [first, ...rest] = info.getValue();
+      if (!first) return dash;
+      const all = info.getValue().map(formatImpact).join('; ');
+      return (
+        <span title={all}>
+          {formatImpact(first)}
+          {rest.length > 0 ? <span className="muted"> +{rest.length}</span> : null}
+        </span>
       );
     },
+    size: 190,
   }),
-  column.accessor('status', { header: 'Status' }),
+  column.accessor('freshness', { header: 'Freshness', cell: (info) => <FreshnessBadge item={info.row.original} />, size: 95 }),
+  column.accessor('expiresAt', {
+    id: 'expiry',
+    header: () => <SortHeader label="Expiry" sort="expiresAt" direction="ascending" />,
+    cell: (info) => <ExpiryBadge expiresAt={info.getValue()} />,
+    size: 125,
+  }),
+  column.accessor('status', {
+    header: 'Status',
+    cell: (info) => (
+      <span className="status-with-conflict">
+        <StatusBadge item={info.row.original} />
+        <ConflictWarning item={info.row.original} />
+      </span>
+    ),
+    size: 230,
+  }),
+  column.display({
+    id: 'actions',
+    header: 'Actions',
+    cell: (info) => <RowActions item={info.row.original} />,
+    size: 270,
+    enableHiding: false,
+    enableResizing: false,
+  }),
 ]);
+
+/** Column names for the columns menu (headers that are buttons or icons need a plain name). */
+export const COLUMN_LABELS: Record<string, string> = {
+  advertiser: 'Advertiser',
+  entity: 'Entity',
+  title: 'Recommendation',
+  change: 'Proposed change',
+  source: 'Source',
+  kind: 'Kind',
+  goal: 'Goal',
+  confidence: 'Confidence',
+  impactScore: 'Impact score',
+  priority: 'Priority',
+  estimatedImpact: 'Estimated impact',
+  freshness: 'Freshness',
+  expiry: 'Expiry',
+  status: 'Status',
+};

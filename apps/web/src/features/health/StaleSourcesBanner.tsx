@@ -1,0 +1,38 @@
+/**
+ * A banner on every page when a source the user is looking at is stale: the source filtered on, or every enabled
+ * source when the view is not filtered. Stays silent while the status is unknown.
+ */
+import { type RecommendationSource, SOURCE_LABELS } from '@recdesk/shared-types';
+import { useQuery } from '@tanstack/react-query';
+import { formatRelative } from '../../shared/format.ts';
+import { paths } from '../../shared/paths.ts';
+import { healthQueries } from './health-queries.ts';
+
+export function StaleSourcesBanner({ source, onOpenStatus }: { source: RecommendationSource | undefined; onOpenStatus: () => void }) {
+  const sources = useQuery({ ...healthQueries.sources(), retry: false });
+  const stale = (sources.data?.sources ?? []).filter(
+    (s) => s.enabled && s.freshness === 'stale' && (source === undefined || s.source === source),
+  );
+  if (stale.length === 0) return null;
+  return (
+    <section className="banner banner-warning" aria-label="Stale data">
+      <p>
+        <strong>Stale data:</strong>{' '}
+        {stale
+          .map((s) => `${SOURCE_LABELS[s.source]} last updated ${s.lastSuccessAt ? formatRelative(s.lastSuccessAt) : 'never'}`)
+          .join('; ')}
+        . Recommendations from {stale.length === 1 ? 'it' : 'them'} may no longer match your campaigns: sync now, or check the{' '}
+        <a
+          href={paths.status}
+          onClick={(event) => {
+            event.preventDefault();
+            onOpenStatus();
+          }}
+        >
+          status page
+        </a>
+        .
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,234 @@
+/**
+ * Everything about one item, in a side panel opened from the queue (`?item=<id>`, so a link opens it): the source's
+ * explanation, the estimated impact, the entity and its current values, conflicts, the history of who did what
+ * when, and the raw upstream payload. Each part loads and fails on its own.
+ */
+import { canTransition, type RecommendationDetail, SOURCE_LABELS } from '@recdesk/shared-types';
+import { useQuery } from '@tanstack/react-query';
+import { formatActionValue, formatChange, formatDateTime, formatImpact, formatNumber } from '../../shared/format.ts';
+import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
+import { useApproveRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import { recommendationQueries } from '../../shared/recommendations/recommendation-queries.ts';
+import { Dialog } from '../../shared/ui/Dialog.tsx';
+import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
+import { useSearchParams } from '../../shared/use-search-params.ts';
+import { entityPath } from './queue-columns.tsx';
+import { useQueueUiActions } from './queue-ui-store.ts';
+
+export function RecommendationDrawer({ id, onClose }: { id: string; onClose: () => void }) {
+  const detail = useQuery(recommendationQueries.detail(id));
+  return (
+    <Dialog variant="drawer" title={detail.data?.title ?? 'Recommendation'} onClose={onClose}>
+      {detail.isPending ? (
+        <div className="skeleton-block" role="status" aria-label="Loading the recommendation">
+          <div className="skeleton-line" />
+          <div className="skeleton-line" />
+          <div className="skeleton-line short" />
+        </div>
+      ) : detail.isError ? (
+        <ProblemMessage error={detail.error} fallback="This recommendation could not be loaded" onRetry={() => detail.refetch()} />
+      ) : (
+        <DrawerContent item={detail.data} />
+      )}
+    </Dialog>
+  );
+}
+
+function DrawerContent({ item }: { item: RecommendationDetail }) {
+  const approve = useApproveRecommendation();
+  const { dialogOpened } = useQueueUiActions();
+  const [, setSearch] = useSearchParams();
+  const conflicted = item.conflictIds.length > 0;
+  const approvable = canTransition(item.status, 'approved');
+  const { entity } = item;
+  return (
+    <div className="drawer-content">
+      <div className="drawer-badges">
+        <StatusBadge item={item} /> <FreshnessBadge item={item} /> <ExpiryBadge expiresAt={item.expiresAt} />
+      </div>
+      <p className="drawer-change">{formatChange(item.action)}</p>
+      <div className="drawer-actions">
+        <button
+          type="button"
+          disabled={!approvable || approve.isPending}
+          onClick={() => (conflicted ? setSearch({ conflictsOf: item.id }) : approve.mutate({ item }))}
+        >
+          Approve
+        </button>
+        <button
+          type="button"
+          className="button-secondary"
+          disabled={!approvable || typeof item.action.to !== 'number'}
+          onClick={() => dialogOpened({ type: 'edit', id: item.id })}
+        >
+          Edit and approve
+        </button>
+        <button
+          type="button"
+          className="button-danger"
+          disabled={!canTransition(item.status, 'rejected')}
+          onClick={() => dialogOpened({ type: 'reject', id: item.id })}
+        >
+          Reject
+        </button>
+      </div>
+      {!approvable && item.status === 'discovered' ? (
+        <p className="muted">Not validated yet: it can be approved once RecDesk has checked it against the live values.</p>
+      ) : null}
+
+      {conflicted ? (
+        <section aria-labelledby="drawer-conflicts" className="drawer-section conflict-callout">
+          <h3 id="drawer-conflicts">Conflicts</h3>
+          <p>
+            This recommendation contradicts{' '}
+            {item.conflictIds.length === 1 ? 'another open item' : `${item.conflictIds.length} open conflicts`}. Resolve it before
+            approving.
+          </p>
+          <button type="button" onClick={() => setSearch({ conflictsOf: item.id })}>
+            Open conflict
+          </button>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="drawer-explanation" className="drawer-section">
+        <h3 id="drawer-explanation">Explanation</h3>
+        <p>{item.description ?? 'The source gave no explanation for this recommendation.'}</p>
+        <dl className="facts">
+          <dt>Source</dt>
+          <dd>
+            {SOURCE_LABELS[item.source]} · {item.sourceType}
+          </dd>
+          <dt>Kind / goal</dt>
+          <dd>
+            {item.kind} · {item.goal}
+          </dd>
+          <dt>Confidence</dt>
+          <dd>{item.confidence === null ? '—' : formatNumber(item.confidence, 2)}</dd>
+          <dt>Impact score</dt>
+          <dd>{item.impactScore === null ? '—' : formatNumber(item.impactScore, 1)}</dd>
+          <dt>Priority</dt>
+          <dd>{item.priority === null ? '—' : formatNumber(item.priority, 1)}</dd>
+          <dt>Generated</dt>
+          <dd>{formatDateTime(item.generatedAt)}</dd>
+          <dt>Refreshed</dt>
+          <dd>{formatDateTime(item.refreshedAt)}</dd>
+          <dt>Expires</dt>
+          <dd>{item.expiresAt ? formatDateTime(item.expiresAt) : 'No expiry given'}</dd>
+        </dl>
+        {item.validationIssues.length > 0 ? (
+          <>
+            <h4>Validation</h4>
+            <ul>
+              {item.validationIssues.map((issue) => (
+                <li key={issue.code}>{issue.message}</li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="drawer-impact" className="drawer-section">
+        <h3 id="drawer-impact">Estimated impact</h3>
+        {item.estimatedImpact.length === 0 ? (
+          <p className="muted">The source gave no impact estimate.</p>
+        ) : (
+          <ul>
+            {item.estimatedImpact.map((impact) => (
+              <li key={`${impact.metric}-${impact.unit}`}>{formatImpact(impact)}</li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="drawer-entity" className="drawer-section">
+        <h3 id="drawer-entity">Entity</h3>
+        <dl className="facts">
+          <dt>Advertiser</dt>
+          <dd>
+            {item.advertiserName ?? item.advertiserId} ({item.advertiserId}){item.marketplace ? ` · ${item.marketplace}` : ''}
+          </dd>
+          <dt>Path</dt>
+          <dd>{entityPath(item)}</dd>
+          <dt>Level</dt>
+          <dd>{entity.level}</dd>
+          {entity.campaignId ? (
+            <>
+              <dt>Campaign id</dt>
+              <dd>{entity.campaignId}</dd>
+            </>
+          ) : null}
+          {entity.adGroupId ? (
+            <>
+              <dt>Ad group id</dt>
+              <dd>{entity.adGroupId}</dd>
+            </>
+          ) : null}
+          {entity.targetId ? (
+            <>
+              <dt>Keyword / target id</dt>
+              <dd>{entity.targetId}</dd>
+            </>
+          ) : null}
+          {entity.matchType ? (
+            <>
+              <dt>Match type</dt>
+              <dd>{entity.matchType}</dd>
+            </>
+          ) : null}
+          <dt>Current {item.action.field ?? 'value'}</dt>
+          <dd>{formatActionValue(item.action.from, item.action)}</dd>
+          <dt>Proposed {item.action.field ?? 'value'}</dt>
+          <dd>{formatActionValue(item.action.to, item.action)}</dd>
+        </dl>
+      </section>
+
+      <HistorySection id={item.id} />
+
+      <section aria-labelledby="drawer-raw" className="drawer-section">
+        <h3 id="drawer-raw">Raw payload</h3>
+        <details>
+          <summary>Show what {SOURCE_LABELS[item.source]} sent</summary>
+          <pre className="raw">{JSON.stringify(item.raw, null, 2)}</pre>
+        </details>
+      </section>
+    </div>
+  );
+}
+
+function HistorySection({ id }: { id: string }) {
+  const history = useQuery(recommendationQueries.history(id));
+  return (
+    <section aria-labelledby="drawer-history" className="drawer-section">
+      <h3 id="drawer-history">History</h3>
+      {history.isPending ? (
+        <div className="skeleton-line" role="status" aria-label="Loading the history" />
+      ) : history.isError ? (
+        <ProblemMessage error={history.error} fallback="The history could not be loaded" onRetry={() => history.refetch()} />
+      ) : history.data.events.length === 0 ? (
+        <p className="muted">Nothing has happened to this item yet.</p>
+      ) : (
+        <ol className="history">
+          {history.data.events.map((event) => (
+            <li key={event.id}>
+              <time dateTime={event.at}>{formatDateTime(event.at)}</time>{' '}
+              <strong>
+                {event.actor.type === 'user' ? event.actor.id : `${event.actor.type} ${event.actor.id}`}
+                {event.actor.version ? ` v${event.actor.version}` : ''}
+              </strong>
+              : {event.from ? `${event.from} → ` : ''}
+              {event.to}
+              {event.reason ? ` · ${event.reason}` : ''}
+              {event.note ? ` · “${event.note}”` : ''}
+              {event.before || event.after ? (
+                <span className="muted">
+                  {' '}
+                  ({JSON.stringify(event.before ?? {})} → {JSON.stringify(event.after ?? {})})
+                </span>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
