@@ -4,16 +4,24 @@
  * conflicts feature.
  */
 import { RecommendationSourceSchema } from '@recdesk/shared-types';
-import { type MouseEvent, useEffect } from 'react';
-import { ConflictDialog } from '../features/conflicts/ConflictDialog.tsx';
+import { lazy, type MouseEvent, Suspense, useEffect } from 'react';
 import { StaleSourcesBanner } from '../features/health/StaleSourcesBanner.tsx';
-import { StatusPage } from '../features/health/StatusPage.tsx';
 import { QueuePage } from '../features/queue/QueuePage.tsx';
 import { paths } from '../shared/paths.ts';
 import { Notices } from '../shared/ui/Notices.tsx';
 import { useNavigate, usePathname } from '../shared/use-location.ts';
 import { useSearchParams } from '../shared/use-search-params.ts';
 import { type Theme, useTheme, useThemeActions } from './theme-store.ts';
+
+// Screens and panels not needed for the first paint of the queue load on demand, keeping the first bundle small.
+const StatusPage = lazy(() => import('../features/health/StatusPage.tsx').then((m) => ({ default: m.StatusPage })));
+const ConflictDialog = lazy(() => import('../features/conflicts/ConflictDialog.tsx').then((m) => ({ default: m.ConflictDialog })));
+
+const loading = (
+  <p role="status" className="muted">
+    Loading…
+  </p>
+);
 
 const NAV = [
   { href: paths.queue, label: 'Queue' },
@@ -65,8 +73,20 @@ export function App() {
       </header>
       <StaleSourcesBanner source={source.success ? source.data : undefined} onOpenStatus={() => navigate(paths.status)} />
       <Notices />
-      <main id="main">{pathname === paths.status ? <StatusPage /> : <QueuePage />}</main>
-      {conflictsOf ? <ConflictDialog recommendationId={conflictsOf} onClose={() => setSearch({ conflictsOf: undefined })} /> : null}
+      <main id="main">
+        {pathname === paths.status ? (
+          <Suspense fallback={loading}>
+            <StatusPage />
+          </Suspense>
+        ) : (
+          <QueuePage />
+        )}
+      </main>
+      {conflictsOf ? (
+        <Suspense fallback={null}>
+          <ConflictDialog recommendationId={conflictsOf} onClose={() => setSearch({ conflictsOf: undefined })} />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

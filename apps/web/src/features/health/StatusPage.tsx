@@ -4,6 +4,7 @@
  */
 import { SOURCE_LABELS, type SourceStatus } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
+import { ApiError } from '../../shared/api-client.ts';
 import { formatDateTime, formatDuration, formatNumber, formatRelative } from '../../shared/format.ts';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
 import { useNow } from '../../shared/use-now.ts';
@@ -53,6 +54,8 @@ export function StatusPage() {
 function SourcesPanel() {
   const sources = useQuery(healthQueries.sources());
   const now = useNow();
+  // A BFF without per-source status (it arrives with the ingestion scheduler) has nothing to show here.
+  if (sources.error instanceof ApiError && sources.error.problem.status === 404) return null;
   return (
     <section aria-labelledby="sources-heading" className="panel">
       <h2 id="sources-heading">Sources</h2>

@@ -5,7 +5,7 @@
  */
 import { type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { formatNumber } from '../../shared/format.ts';
 import { noticeActions } from '../../shared/notices-store.ts';
 import { EditApproveDialog } from '../../shared/recommendations/EditApproveDialog.tsx';
@@ -22,12 +22,14 @@ import { QueueLanes } from './QueueLanes.tsx';
 import { QueueTable } from './QueueTable.tsx';
 import { canApprove, canReject } from './queue-columns.tsx';
 import { queueUiState, useActiveId, useQueueDialog, useQueueUiActions, useSelectedCount, useSelection } from './queue-ui-store.ts';
-import { RecommendationDrawer } from './RecommendationDrawer.tsx';
 import { SavedViews } from './SavedViews.tsx';
 import { FILTER_KEYS, type FilterUpdate, parseQueueFilters, toSearch } from './use-queue-filters.ts';
 import { useQueueKeyboard } from './use-queue-keyboard.ts';
 
 const NO_ITEMS: Recommendation[] = [];
+
+// The drawer loads on first use: it is not needed to show the queue.
+const RecommendationDrawer = lazy(() => import('./RecommendationDrawer.tsx').then((m) => ({ default: m.RecommendationDrawer })));
 
 export function QueuePage() {
   const [params, setSearch] = useSearchParams();
@@ -291,7 +293,11 @@ export function QueuePage() {
         </>
       )}
 
-      {openItemId ? <RecommendationDrawer id={openItemId} onClose={() => setSearch({ item: undefined })} /> : null}
+      {openItemId ? (
+        <Suspense fallback={null}>
+          <RecommendationDrawer id={openItemId} onClose={() => setSearch({ item: undefined })} />
+        </Suspense>
+      ) : null}
       {dialog?.type === 'help' ? <KeyboardHelpDialog onClose={dialogClosed} /> : null}
       {dialog?.type === 'edit' && dialogItem ? <EditApproveDialog item={dialogItem} onClose={dialogClosed} /> : null}
       {dialog?.type === 'reject' && dialogItem ? (

@@ -26,6 +26,7 @@ export const QUEUE_LANES: readonly QueueLane[] = [
 /** The URL keys a lane owns: choosing a lane resets these and keeps the others (advertiser, source...). */
 export const LANE_KEYS = ['goal', 'expiringWithin', 'sort'] as const;
 
+/** The lane the filters are in; the sort is the lane's default, so re-sorting a lane keeps it current. */
 export function activeLane(filters: QueueFilters): QueueLane | undefined {
-  return QUEUE_LANES.find((lane) => LANE_KEYS.every((key) => filters[key] === lane.filters[key]));
+  return QUEUE_LANES.find((lane) => filters.goal === lane.filters.goal && filters.expiringWithin === lane.filters.expiringWithin);
 }

@@ -1,0 +1,71 @@
+import { screen, within } from '@testing-library/react';
+import { HttpResponse, http } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { server } from '../../testing/msw-server.ts';
+import { renderWithProviders } from '../../testing/render-with-providers.tsx';
+import { StatusPage } from './StatusPage.tsx';
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const health = { status: 'degraded', db: 'ok', adsApi: 'degraded', adsApiMode: 'simulated', version: '0.1.0' };
+
+describe('StatusPage', () => {
+  it("shows the service's health and each source's freshness, last run and errors", async () => {
+    server.use(
+      http.get('*/api/health', () => HttpResponse.json(health)),
+      http.get('*/api/sources', () =>
+        HttpResponse.json({
+          generatedAt: '2026-11-23T10:00:00.000Z',
+          sources: [
+            {
+              source: 'partner-opportunities',
+              label: 'Partner Opportunities',
+              delivery: 'scheduled',
+              enabled: true,
+              schedule: '0 * * * *',
+              lastRun: {
+                id: '00000000-0000-4000-8000-000000000001',
+                trigger: 'schedule',
+                status: 'partial',
+                startedAt: '2026-11-21T10:00:00.000Z',
+                finishedAt: '2026-11-21T10:01:00.000Z',
+                fetched: 120,
+                stored: 118,
+                unchanged: 0,
+                quarantined: 2,
+                errors: [],
+              },
+              lastSuccessAt: '2026-11-21T10:01:00.000Z',
+              nextRunAt: null,
+              freshness: 'stale',
+              freshnessPolicy: { freshForMs: 86_400_000, staleAfterMs: 172_800_000 },
+              counts: { recommendations: 118, runs: 3 },
+              lastError: { at: '2026-11-21T10:01:00.000Z', message: 'Row 7: bad date' },
+              quarantined: 2,
+            },
+          ],
+        }),
+      ),
+    );
+    renderWithProviders(<StatusPage />);
+    const service = await screen.findByRole('region', { name: 'RecDesk' });
+    expect(await within(service).findAllByText('Degraded')).toHaveLength(2);
+    const row = await screen.findByRole('row', { name: /Partner Opportunities/ });
+    expect(row).toHaveTextContent('stale');
+    expect(row).toHaveTextContent('120 fetched');
+    expect(row).toHaveTextContent('Row 7: bad date');
+  });
+
+  it('leaves out the sources when this server has no per-source status', async () => {
+    server.use(
+      http.get('*/api/health', () => HttpResponse.json({ ...health, status: 'ok', adsApi: 'ok' })),
+      http.get('*/api/sources', () => HttpResponse.json({ type: 'not-found', title: 'No such endpoint', status: 404 }, { status: 404 })),
+    );
+    renderWithProviders(<StatusPage />);
+    expect(await screen.findByRole('heading', { name: 'Sources' })).toBeInTheDocument();
+    await screen.findAllByText('OK');
+    await expect.poll(() => screen.queryByRole('heading', { name: 'Sources' })).toBeNull();
+  });
+});

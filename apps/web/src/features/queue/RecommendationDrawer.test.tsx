@@ -1,0 +1,78 @@
+import { screen, within } from '@testing-library/react';
+import { HttpResponse, http } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { server } from '../../testing/msw-server.ts';
+import { aRecommendation } from '../../testing/recommendation-fixture.ts';
+import { renderWithProviders } from '../../testing/render-with-providers.tsx';
+import { RecommendationDrawer } from './RecommendationDrawer.tsx';
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+describe('RecommendationDrawer', () => {
+  it('shows the explanation, impact, entity, history and raw payload of one item', async () => {
+    const item = aRecommendation({
+      title: 'Raise the tents budget',
+      estimatedImpact: [{ metric: 'missed_clicks', lower: 120, upper: 340, unit: 'count', periodDays: 7 }],
+    });
+    server.use(
+      http.get(`*/api/recommendations/${item.id}`, () => HttpResponse.json({ ...item, raw: { opportunityId: 'opp-42' } })),
+      http.get(`*/api/recommendations/${item.id}/history`, () =>
+        HttpResponse.json({
+          events: [
+            {
+              id: '1',
+              recommendationId: item.id,
+              at: '2026-11-22T09:00:00.000Z',
+              actor: { type: 'system', id: 'ingest', version: null },
+              from: null,
+              to: 'discovered',
+              reason: 'discovered upstream',
+              note: null,
+              before: null,
+              after: null,
+            },
+            {
+              id: '2',
+              recommendationId: item.id,
+              at: '2026-11-22T10:00:00.000Z',
+              actor: { type: 'user', id: 'ana@agency.example', version: null },
+              from: 'validated',
+              to: 'approved',
+              reason: null,
+              note: 'Peak season',
+              before: { dailyBudget: 50 },
+              after: { dailyBudget: 70 },
+            },
+          ],
+        }),
+      ),
+    );
+    renderWithProviders(<RecommendationDrawer id={item.id} onClose={vi.fn()} />);
+    const drawer = await screen.findByRole('dialog', { name: 'Raise the tents budget' });
+    expect(within(drawer).getByRole('region', { name: 'Explanation' })).toHaveTextContent(
+      'Campaign ran out of budget on 5 of the last 7 days.',
+    );
+    expect(within(drawer).getByRole('region', { name: 'Estimated impact' })).toHaveTextContent('120–340 missed clicks / 7 d');
+    expect(within(drawer).getByRole('region', { name: 'Entity' })).toHaveTextContent('Acme | tents | Exact | US');
+    const history = within(drawer).getByRole('region', { name: 'History' });
+    expect(await within(history).findByText(/ana@agency\.example/)).toBeInTheDocument();
+    expect(history).toHaveTextContent('“Peak season”');
+    expect(within(drawer).getByRole('region', { name: 'Raw payload' })).toHaveTextContent('opp-42');
+  });
+
+  it('shows a failed history where it is, and the rest of the item still', async () => {
+    const item = aRecommendation({ title: 'Lonely' });
+    server.use(
+      http.get(`*/api/recommendations/${item.id}`, () => HttpResponse.json({ ...item, raw: null })),
+      http.get(`*/api/recommendations/${item.id}/history`, () =>
+        HttpResponse.json({ type: 'x', title: 'History is unavailable', status: 503 }, { status: 503 }),
+      ),
+    );
+    renderWithProviders(<RecommendationDrawer id={item.id} onClose={vi.fn()} />);
+    const history = await screen.findByRole('region', { name: 'History' });
+    expect(await within(history).findByRole('alert')).toHaveTextContent('History is unavailable');
+    expect(screen.getByRole('region', { name: 'Explanation' })).toBeInTheDocument();
+  });
+});
