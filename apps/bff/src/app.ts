@@ -12,6 +12,11 @@ import type { Db } from './db/database.ts';
 import { healthRoutes } from './health/health-routes.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 import { errorHandler, notFoundHandler } from './http/problem-details.ts';
+import type { QuarantineStore } from './ingest/quarantine-store.ts';
+import { sourceRoutes } from './ingest/source-routes.ts';
+import type { SourceStatusService } from './ingest/source-status.ts';
+import type { StreamIngest } from './ingest/stream-ingest.ts';
+import { streamRoutes } from './ingest/stream-routes.ts';
 import { syncRoutes } from './ingest/sync-routes.ts';
 import type { SyncService } from './ingest/sync-service.ts';
 import { recommendationRoutes } from './lifecycle/recommendation-routes.ts';
@@ -23,6 +28,9 @@ export interface AppDeps {
   tokens: LwaTokenProvider;
   store: RecommendationStore;
   sync: SyncService;
+  quarantine: QuarantineStore;
+  sourceStatus: SourceStatusService;
+  stream: StreamIngest;
   adsApiMode: 'simulated' | 'live';
   version: string;
   /** The built SPA; served with an index.html fallback when it exists. */
@@ -43,6 +51,8 @@ export function createApp(deps: AppDeps): express.Express {
   });
   api.use(healthRoutes({ db: deps.db, tokens: deps.tokens, adsApiMode: deps.adsApiMode, version: deps.version }));
   api.use(syncRoutes(deps.sync));
+  api.use(sourceRoutes(deps.sourceStatus, deps.quarantine));
+  api.use(streamRoutes(deps.stream));
   api.use(recommendationRoutes(deps.store));
   api.use(notFoundHandler);
   app.use('/api', api);

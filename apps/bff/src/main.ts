@@ -4,6 +4,7 @@
  */
 import { createApp } from './app.ts';
 import { ConfigError, parseEnv } from './config/env.ts';
+import { embeddedIngestEnabled } from './ingest/scheduler.ts';
 import { createRuntime, VERSION, WEB_DIST_DIR } from './runtime.ts';
 
 let env: ReturnType<typeof parseEnv>;
@@ -24,6 +25,9 @@ const app = createApp({
   tokens: runtime.tokens,
   store: runtime.store,
   sync: runtime.sync,
+  quarantine: runtime.quarantine,
+  sourceStatus: runtime.sourceStatus,
+  stream: runtime.stream,
   adsApiMode: env.ADS_API_MODE,
   version: VERSION,
   webDistDir: WEB_DIST_DIR,
@@ -31,6 +35,10 @@ const app = createApp({
 const server = app.listen(env.PORT, env.HOST, () => {
   runtime.log.info(`RecDesk is serving the dashboard at http://localhost:${env.PORT} (${env.ADS_API_MODE} Ads API)`);
 });
+
+// Each source on its own cadence, here unless a worker process runs them (INGEST_EMBEDDED; on in simulated mode).
+// runtime.close() stops it and waits for the runs under way.
+if (embeddedIngestEnabled(env)) runtime.scheduler.start();
 
 if (env.SYNC_ON_START) {
   runtime.sync.sync({ trigger: 'start' }).catch((error: unknown) => runtime.log.error({ err: error }, 'initial sync failed'));

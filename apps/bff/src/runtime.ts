@@ -14,13 +14,19 @@ import type { RateLimitConfig } from './ads-client/rate-limiter.ts';
 import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
 import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
 import { QuarantineStore } from './ingest/quarantine-store.ts';
+import { IngestScheduler, schedulesOf } from './ingest/scheduler.ts';
+import { SourceStatusService } from './ingest/source-status.ts';
+import { StreamIngest } from './ingest/stream-ingest.ts';
 import { SyncService } from './ingest/sync-service.ts';
 import { RecommendationStore } from './lifecycle/recommendation-store.ts';
+import { brandMetricsSource } from './sources/brand-metrics/bm-source.ts';
+import { BrandMetricsStore } from './sources/brand-metrics/brand-metrics-store.ts';
 import { partnerOpportunitiesSource } from './sources/partner-opportunities/po-source.ts';
 import { spBudgetSource } from './sources/sp-budget/budget-source.ts';
 import { spConsolidatedSource } from './sources/sp-consolidated/consolidated-source.ts';
 import { spTargetingSource } from './sources/sp-targeting/targeting-source.ts';
 import { spThemeBidsSource } from './sources/sp-theme-bids/theme-bids-source.ts';
+import { unifiedRecommendationsSource } from './sources/unified-recommendations/recs-source.ts';
 
 export const VERSION = '0.1.0';
 
@@ -33,6 +39,12 @@ export interface Runtime {
   store: RecommendationStore;
   quarantine: QuarantineStore;
   sync: SyncService;
+  /** Runs each source on its cadence; started by main.ts (embedded) or the ingest worker. */
+  scheduler: IngestScheduler;
+  sourceStatus: SourceStatusService;
+  stream: StreamIngest;
+  /** Brand Metrics per advertiser and brand: `latestFor(advertiserId, brandName?)` for rules. */
+  brandMetrics: BrandMetricsStore;
   simulator: RunningSimulator | null;
   now: () => Date;
   close(): Promise<void>;
@@ -124,14 +136,43 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   });
   const store = new RecommendationStore(db, now);
   const quarantine = new QuarantineStore(db, now);
+  const brandMetrics = new BrandMetricsStore(db, now);
+  const brandMetricsAdapter = brandMetricsSource({
+    metrics: brandMetrics,
+    format: env.BRAND_METRICS_REPORT_FORMAT,
+    pollIntervalMs: env.BRAND_METRICS_POLL_INTERVAL_MS,
+  });
   const sync = new SyncService({
     db,
     client,
     store,
     quarantine,
-    sources: [partnerOpportunitiesSource, spConsolidatedSource, spBudgetSource, spThemeBidsSource, spTargetingSource],
+    sources: [
+      partnerOpportunitiesSource,
+      unifiedRecommendationsSource,
+      brandMetricsAdapter,
+      spConsolidatedSource,
+      spBudgetSource,
+      spThemeBidsSource,
+      spTargetingSource,
+    ],
     now,
     log,
+  });
+
+  const schedules = schedulesOf(env, sync.sources);
+  const scheduler = new IngestScheduler({ sync, schedules, log: log.child({ component: 'ingest-scheduler' }), now });
+  const sourceStatus = new SourceStatusService({ db, quarantine, schedules, now });
+  const stream = new StreamIngest({
+    db,
+    store,
+    quarantine,
+    now,
+    log: log.child({ component: 'marketing-stream' }),
+    options: {
+      budgetUsageAlertPercent: env.STREAM_BUDGET_USAGE_ALERT_PERCENT,
+      budgetRecommendationValidForMs: env.STREAM_BUDGET_RECOMMENDATION_VALID_HOURS * 3_600_000,
+    },
   });
 
   return {
@@ -143,9 +184,14 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     store,
     quarantine,
     sync,
+    scheduler,
+    sourceStatus,
+    stream,
+    brandMetrics,
     simulator,
     now,
     async close() {
+      await scheduler.stop();
       await client.close();
       await db.destroy();
       await simulator?.close();

@@ -3,7 +3,9 @@
  * change an API client made. One state backs the msw handlers, whether they run inside a unit test or behind the
  * HTTP server, so a test can both drive the simulator and inspect what it received.
  */
+import { type BrandMetricsRecord, createBrandMetrics } from './data/brand-metrics.ts';
 import { createOpportunities, type Opportunity } from './data/partner-opportunities.ts';
+import { createUnifiedRecommendations, type UnifiedRecommendation } from './data/recommendations-api.ts';
 import { createSpRecommendations, type SpRecommendations } from './data/sp-recommendations.ts';
 import { createWorld, type World, type WorldOptions } from './data/world.ts';
 import { createFaultState, type FaultState } from './faults.ts';
@@ -52,6 +54,13 @@ export interface SimulatorState {
   fileUrlLifetimeMs: number;
   applications: Map<string, ApplicationRecord>;
   ledger: LedgerEntry[];
+  /** The unified Recommendations API's account-team recommendations (`/recommendations/list`). */
+  unifiedRecommendations: UnifiedRecommendation[];
+  /** Brand Metrics records, and the reports clients asked for (`/insights/brandMetrics/report`). */
+  brandMetrics: BrandMetricsRecord[];
+  brandMetricsReports: Map<string, BrandMetricsReport>;
+  /** How many polls a new Brand Metrics report answers IN_PROGRESS before it is ready. */
+  brandMetricsPendingPolls: number;
   /** Sponsored Products recommendations derived from the world (data/sp-recommendations.ts). */
   sp: SpRecommendations;
   /** Every request received, for tests that check batching, headers and retry timing. */
@@ -70,6 +79,15 @@ export interface RequestLogEntry {
   at: number;
   /** Set when fault injection answered this request itself. */
   fault?: { status: number; retryAfterSeconds: number | null };
+}
+
+export interface BrandMetricsReport {
+  reportId: string;
+  profileId: number;
+  format: 'JSON' | 'CSV';
+  brandName: string | undefined;
+  metrics: string[] | undefined;
+  pollsLeft: number;
 }
 
 export interface SimulatorStateOptions extends WorldOptions {
@@ -101,6 +119,10 @@ export function createSimulatorState(options: SimulatorStateOptions = {}): Simul
     fileUrlLifetimeMs: 15 * 60_000,
     applications: new Map(),
     ledger: [],
+    unifiedRecommendations: createUnifiedRecommendations(world, startOfUtcDay(clock.now())),
+    brandMetrics: createBrandMetrics(world, startOfUtcDay(clock.now())),
+    brandMetricsReports: new Map(),
+    brandMetricsPendingPolls: 1,
     sp: createSpRecommendations(world, { now: clock.now(), consolidatedActions: options.spConsolidatedActions }),
     requestLog: [],
     faults: createFaultState(),

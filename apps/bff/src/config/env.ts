@@ -2,6 +2,7 @@
  * The BFF's whole configuration, read from the environment in this one module and validated by zod at start. A bad
  * or missing variable stops the process with a message naming each one, never a crash later in a request.
  */
+import * as croner from 'croner';
 import { z } from 'zod';
 
 const REGIONS = ['NA', 'EU', 'FE'] as const;
@@ -9,6 +10,23 @@ export type AdsRegion = (typeof REGIONS)[number];
 
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+/** An ingestion schedule: a cron pattern (UTC), or `off`. */
+function isScheduleOrOff(value: string): boolean {
+  if (value === 'off') return true;
+  try {
+    new croner.Cron(value, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+const schedule = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine(isScheduleOrOff, { message: 'must be a cron pattern in UTC such as "0 5 * * *" (05:00 daily), or off' });
 
 const LIVE_REQUIRED = ['ADS_CLIENT_ID', 'ADS_CLIENT_SECRET', 'ADS_REFRESH_TOKEN', 'ADS_PARTNER_ACCOUNT_ID'] as const;
 
@@ -61,6 +79,26 @@ const EnvSchema = z
       .enum(['true', 'false'])
       .default('true')
       .transform((value) => value === 'true'),
+    // Ingestion (issue 3): see src/ingest/scheduler.ts. Unset, the scheduler runs inside the server in simulated mode.
+    INGEST_EMBEDDED: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((value) => (value === undefined ? undefined : value === 'true')),
+    INGEST_SCHEDULE_PARTNER_OPPORTUNITIES: schedule('0 5 * * *'),
+    INGEST_SCHEDULE_UNIFIED_RECOMMENDATIONS: schedule('15 5 * * *'),
+    INGEST_SCHEDULE_SP_CONSOLIDATED: schedule('30 5 * * *'),
+    INGEST_SCHEDULE_SP_BUDGET: schedule('5 * * * *'),
+    INGEST_SCHEDULE_SP_THEME_BIDS: schedule('45 5 * * *'),
+    INGEST_SCHEDULE_SP_TARGETING: schedule('0 6 * * 1'),
+    INGEST_SCHEDULE_BRAND_METRICS: schedule('0 7 * * 1'),
+    BRAND_METRICS_REPORT_FORMAT: z.enum(['JSON', 'CSV']).default('CSV'),
+    BRAND_METRICS_POLL_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(2_000),
+    STREAM_BUDGET_USAGE_ALERT_PERCENT: z.coerce.number().positive().max(1_000).default(90),
+    STREAM_BUDGET_RECOMMENDATION_VALID_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(24),
   })
   .superRefine((env, ctx) => {
     if (env.ADS_API_MODE !== 'live') return;

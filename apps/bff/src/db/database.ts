@@ -11,6 +11,7 @@ import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import * as recommendations0001 from './migrations/0001-recommendations.ts';
 import * as runUpstreamStats0002 from './migrations/0002-run-upstream-stats.ts';
+import * as brandMetricsStream0003 from './migrations/0003-brand-metrics-stream.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -19,6 +20,7 @@ export type Db = Kysely<Database>;
 const MIGRATIONS: Record<string, Migration> = {
   '0001-recommendations': recommendations0001,
   '0002-run-upstream-stats': runUpstreamStats0002,
+  '0003-brand-metrics-stream': brandMetricsStream0003,
 };
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };

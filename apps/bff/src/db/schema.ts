@@ -92,9 +92,47 @@ export interface QuarantineTable {
   last_seen_at: Timestamp;
 }
 
+/** Brand Metrics per profile, brand and category node (migration 0003); rules read the two rates. */
+export interface BrandMetricsTable {
+  id: string;
+  advertiser_id: string;
+  advertiser_name: string | null;
+  profile_id: string;
+  marketplace: string | null;
+  brand_name: string;
+  category_tree_name: string;
+  category_node_name: string;
+  lookback_period: string;
+  /** The report's metricsComputationDate (YYYY-MM-DD). */
+  computed_on: ColumnType<string, string, string>;
+  new_to_brand_customer_rate: number | null;
+  new_to_brand_customer_rate_category_median: number | null;
+  customer_conversion_rate: number | null;
+  customer_conversion_rate_category_median: number | null;
+  /** Every metric of the row, parsed to a number or null (`N/A`). */
+  metrics: Json<Record<string, number | null>>;
+  raw: Json;
+  fetched_at: Timestamp;
+}
+
+/** Marketing Stream messages received, keyed for deduplication (migration 0003). */
+export interface StreamMessagesTable {
+  dedup_key: string;
+  dataset_id: string;
+  advertiser_id: string;
+  marketplace_id: string;
+  scope_id: string;
+  event_at: Timestamp;
+  payload: Json<Record<string, unknown>>;
+  recommendation_id: string | null;
+  received_at: Timestamp;
+}
+
 export interface Database {
   recommendations: RecommendationsTable;
   recommendation_events: RecommendationEventsTable;
   ingestion_runs: IngestionRunsTable;
   quarantine: QuarantineTable;
+  brand_metrics: BrandMetricsTable;
+  stream_messages: StreamMessagesTable;
 }

@@ -7,9 +7,15 @@ import {
   HealthSchema,
   ListRecommendationsQuerySchema,
   ProblemSchema,
+  QuarantineQuerySchema,
+  QuarantineResponseSchema,
   RecommendationDetailSchema,
   RecommendationIdParamsSchema,
   RecommendationPageSchema,
+  SourceParamsSchema,
+  SourcesResponseSchema,
+  StreamMessagesBodySchema,
+  StreamMessagesResponseSchema,
   SyncQuerySchema,
   SyncSummarySchema,
 } from '@recdesk/shared-types';
@@ -53,6 +59,34 @@ export function buildOpenApiDocument(version: string) {
       200: json('The recommendation', RecommendationDetailSchema),
       400: problem('Invalid id'),
       404: problem('No such recommendation'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/sources',
+    summary: 'Each source: enabled, schedule, last and next run, freshness against its policy, counts, last error, quarantine',
+    responses: { 200: json('Every source', SourcesResponseSchema) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/sources/{source}/quarantine',
+    summary: 'The items a source quarantined, with their reasons and raw payloads',
+    request: { params: SourceParamsSchema, query: QuarantineQuerySchema },
+    responses: {
+      200: json('Quarantined items, most recently seen first', QuarantineResponseSchema),
+      400: problem('Unknown source or invalid query'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/stream/messages',
+    summary: 'Amazon Marketing Stream deliveries (SQS message body or SNS notification; one or a batch), deduplicated',
+    request: {
+      body: { content: { 'application/json': { schema: StreamMessagesBodySchema }, 'text/plain': { schema: StreamMessagesBodySchema } } },
+    },
+    responses: {
+      200: json('What happened to each message: accepted, duplicate, ignored or quarantined', StreamMessagesResponseSchema),
+      400: problem('The body is not a delivery or a batch of them'),
     },
   });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

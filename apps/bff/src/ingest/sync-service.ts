@@ -26,16 +26,44 @@ export interface SyncDeps {
 }
 
 export class SyncService {
-  private running: Promise<SyncSummary> | null = null;
+  /** Syncs under way by scope (a source, or `*` for all): a request joins a sync of the same scope only. */
+  private readonly running = new Map<string, Promise<SyncSummary>>();
+  /** Source runs under way: a source already running (in any sync) is joined rather than run twice at once. */
+  private readonly sourceRuns = new Map<RecommendationSource, Promise<SourceRunSummary>>();
 
   constructor(private readonly deps: SyncDeps) {}
 
-  /** Runs the sources now. A sync already under way is joined rather than started twice. */
+  /** The sources this service has adapters for, in the order a full sync runs them. */
+  get sources(): RecommendationSource[] {
+    return this.deps.sources.map((adapter) => adapter.source);
+  }
+
+  /**
+   * Runs the sources now. A sync of the same scope already under way is joined rather than started twice; a single
+   * source (its own schedule) runs beside an unrelated sync, and joins only a run of that same source.
+   */
   sync(options: { source?: RecommendationSource; trigger?: string } = {}): Promise<SyncSummary> {
-    this.running ??= this.run(options).finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    const key = options.source ?? '*';
+    let run = this.running.get(key);
+    if (!run) {
+      run = this.run(options).finally(() => this.running.delete(key));
+      this.running.set(key, run);
+    }
+    return run;
+  }
+
+  private runSourceOnce(
+    adapter: SourceAdapter,
+    syncId: string,
+    trigger: string,
+    profiles: readonly import('../ads-client/profiles.ts').AdsProfile[],
+  ): Promise<SourceRunSummary> {
+    let run = this.sourceRuns.get(adapter.source);
+    if (!run) {
+      run = this.runSource(adapter, syncId, trigger, profiles).finally(() => this.sourceRuns.delete(adapter.source));
+      this.sourceRuns.set(adapter.source, run);
+    }
+    return run;
   }
 
   private async run({ source, trigger = 'manual' }: { source?: RecommendationSource; trigger?: string }): Promise<SyncSummary> {
@@ -49,7 +77,7 @@ export class SyncService {
       log.warn({ region: bad.region, index: bad.index, reason: bad.reason, raw: bad.raw }, 'malformed profile skipped');
     const summaries: SourceRunSummary[] = [];
     for (const adapter of adapters) {
-      summaries.push(await this.runSource(adapter, runId, trigger, profiles));
+      summaries.push(await this.runSourceOnce(adapter, runId, trigger, profiles));
     }
     const summary = { runId, startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), sources: summaries };
     log.info(

@@ -15,14 +15,26 @@ export interface TestBff {
   close(): Promise<void>;
 }
 
-export async function startTestBff(target: DatabaseTarget, env: Record<string, string> = {}): Promise<TestBff> {
-  const runtime = await createRuntime(parseEnv({ SYNC_ON_START: 'false', ...env }), { database: target, log: pino({ level: 'silent' }) });
+/** `options.now` injects the clock (freshness, schedules, expiry) instead of the wall clock. */
+export async function startTestBff(
+  target: DatabaseTarget,
+  env: Record<string, string> = {},
+  options: { now?: () => Date } = {},
+): Promise<TestBff> {
+  const runtime = await createRuntime(parseEnv({ SYNC_ON_START: 'false', ...env }), {
+    database: target,
+    log: pino({ level: 'silent' }),
+    now: options.now,
+  });
   const app = createApp({
     db: runtime.db,
     log: runtime.log,
     tokens: runtime.tokens,
     store: runtime.store,
     sync: runtime.sync,
+    quarantine: runtime.quarantine,
+    sourceStatus: runtime.sourceStatus,
+    stream: runtime.stream,
     adsApiMode: runtime.env.ADS_API_MODE,
     version: VERSION,
   });

@@ -2,8 +2,10 @@
 import { faultHandlers } from '../faults.ts';
 import type { SimulatorState } from '../state.ts';
 import { authHandlers } from './auth.ts';
+import { brandMetricsHandlers } from './brand-metrics.ts';
 import { partnerOpportunityHandlers } from './partner-opportunities.ts';
 import { profileHandlers } from './profiles.ts';
+import { recommendationsApiHandlers } from './recommendations-api.ts';
 import { simulatorControlHandlers } from './simulator-control.ts';
 import { sponsoredProductsEntityHandlers } from './sponsored-products-entities.ts';
 import { sponsoredProductsRecommendationHandlers } from './sponsored-products-recommendations.ts';
@@ -16,6 +18,8 @@ export function createHandlers(state: SimulatorState) {
     ...authHandlers(state),
     ...profileHandlers(state),
     ...partnerOpportunityHandlers(state),
+    ...recommendationsApiHandlers(state),
+    ...brandMetricsHandlers(state),
     ...sponsoredProductsEntityHandlers(state),
     ...sponsoredProductsRecommendationHandlers(state),
   ];

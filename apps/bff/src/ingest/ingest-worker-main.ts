@@ -1,0 +1,44 @@
+/**
+ * The ingestion worker as a process of its own (`pnpm --filter @recdesk/bff worker:ingest`): the same runtime as the
+ * server, without HTTP, running the scheduler. With SYNC_ON_START it first runs every enabled source once. On
+ * SIGTERM / SIGINT it stops the schedules, lets the runs under way finish, then closes the database.
+ *
+ * Run it beside a server started with INGEST_EMBEDDED=false, on PostgreSQL (DATABASE_URL): a PGlite directory can
+ * be opened by one process at a time, so on the embedded database the scheduler belongs inside the server.
+ */
+import { ConfigError, parseEnv } from '../config/env.ts';
+import { createRuntime } from '../runtime.ts';
+
+let env: ReturnType<typeof parseEnv>;
+try {
+  env = parseEnv(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const runtime = await createRuntime(env);
+if (!env.DATABASE_URL) {
+  runtime.log.warn('the ingest worker is using the embedded PGlite database: stop the server first, or set DATABASE_URL');
+}
+runtime.scheduler.start();
+
+if (env.SYNC_ON_START) {
+  // Through the scheduler, so that a stop waits for these runs too.
+  for (const source of runtime.sync.sources) void runtime.scheduler.run(source, 'worker-start');
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  runtime.log.info({ signal }, 'ingest worker stopping: waiting for the runs under way');
+  // close() stops the scheduler, waits for its runs, then closes the database and the simulator.
+  await runtime.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,146 @@
+/**
+ * The ingestion scheduler: each pulled source runs on its own cron cadence (UTC), configured per source in the
+ * environment (Partner Opportunities and the consolidated recommendations daily, SP budget recommendations hourly,
+ * targeting and Brand Metrics weekly; Marketing Stream is pushed, so it has no schedule). croner keeps the time;
+ * `protect` skips a tick while the previous run of the same source is still going. A run goes through SyncService,
+ * which records it and joins an in-flight run of the same source rather than starting a second one.
+ *
+ * It runs inside the server (the embedded default in simulated mode) or as its own process
+ * (`pnpm --filter @recdesk/bff worker:ingest`); `stop()` lets running syncs finish before the process exits.
+ */
+import { RECOMMENDATION_SOURCES, type RecommendationSource } from '@recdesk/shared-types';
+import { Cron } from 'croner';
+import type { Logger } from 'pino';
+import type { Env } from '../config/env.ts';
+import type { SyncService } from './sync-service.ts';
+
+export type PushedSource = 'marketing-stream';
+export type ScheduledSource = Exclude<RecommendationSource, PushedSource>;
+
+/** Which environment variable holds each pulled source's schedule. */
+export const SCHEDULE_VARIABLES: Readonly<Record<ScheduledSource, keyof Env>> = {
+  'partner-opportunities': 'INGEST_SCHEDULE_PARTNER_OPPORTUNITIES',
+  'unified-recommendations': 'INGEST_SCHEDULE_UNIFIED_RECOMMENDATIONS',
+  'sp-consolidated': 'INGEST_SCHEDULE_SP_CONSOLIDATED',
+  'sp-budget': 'INGEST_SCHEDULE_SP_BUDGET',
+  'sp-theme-bids': 'INGEST_SCHEDULE_SP_THEME_BIDS',
+  'sp-targeting': 'INGEST_SCHEDULE_SP_TARGETING',
+  'brand-metrics': 'INGEST_SCHEDULE_BRAND_METRICS',
+};
+
+export interface SourceSchedule {
+  source: RecommendationSource;
+  delivery: 'scheduled' | 'push';
+  /** Cron pattern in UTC; null for push sources and disabled ones. */
+  pattern: string | null;
+  /** An adapter is registered and the schedule is not `off` (push sources: always). */
+  enabled: boolean;
+}
+
+export function isScheduledSource(source: RecommendationSource): source is ScheduledSource {
+  return source in SCHEDULE_VARIABLES;
+}
+
+/** Every source's schedule, given the sources this BFF has adapters for. */
+export function schedulesOf(env: Env, registered: readonly RecommendationSource[]): SourceSchedule[] {
+  return RECOMMENDATION_SOURCES.map((source) => {
+    if (!isScheduledSource(source)) return { source, delivery: 'push', pattern: null, enabled: true };
+    const pattern = String(env[SCHEDULE_VARIABLES[source]]);
+    const enabled = registered.includes(source) && pattern !== 'off';
+    return { source, delivery: 'scheduled', pattern: enabled ? pattern : null, enabled };
+  });
+}
+
+/** Whether the scheduler runs inside the server: INGEST_EMBEDDED, else on in simulated mode and off in live mode. */
+export function embeddedIngestEnabled(env: Env): boolean {
+  return env.INGEST_EMBEDDED ?? env.ADS_API_MODE === 'simulated';
+}
+
+/** The first run of a pattern strictly after an instant. */
+export function nextRunAfter(pattern: string, after: Date): Date | null {
+  const cron = new Cron(pattern, { paused: true, timezone: 'UTC' });
+  try {
+    return cron.nextRun(after);
+  } finally {
+    cron.stop();
+  }
+}
+
+/** The runs a pattern makes in (from, to]: the cadence, checked without waiting for a clock. */
+export function runsBetween(pattern: string, from: Date, to: Date): Date[] {
+  const runs: Date[] = [];
+  for (let next = nextRunAfter(pattern, from); next && next <= to; next = nextRunAfter(pattern, next)) runs.push(next);
+  return runs;
+}
+
+export interface SchedulerDeps {
+  sync: Pick<SyncService, 'sync'>;
+  schedules: readonly SourceSchedule[];
+  log: Logger;
+  now: () => Date;
+}
+
+export class IngestScheduler {
+  private readonly jobs = new Map<RecommendationSource, Cron>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  get started(): boolean {
+    return this.jobs.size > 0;
+  }
+
+  /** Creates a cron job per enabled, scheduled source. Idempotent. */
+  start(): void {
+    if (this.started) return;
+    for (const schedule of this.deps.schedules) {
+      if (!schedule.enabled || !schedule.pattern) continue;
+      const job = new Cron(schedule.pattern, { name: `ingest:${schedule.source}`, timezone: 'UTC', protect: true, unref: false }, () =>
+        this.run(schedule.source),
+      );
+      this.jobs.set(schedule.source, job);
+    }
+    this.deps.log.info(
+      { schedules: this.deps.schedules.filter((s) => s.pattern).map((s) => ({ source: s.source, pattern: s.pattern })) },
+      'ingestion scheduler started',
+    );
+  }
+
+  /** Fires a source's job now, exactly as its schedule would (tests, operators); resolves when the run is done. */
+  async trigger(source: RecommendationSource): Promise<void> {
+    const job = this.jobs.get(source);
+    if (!job) throw new Error(`${source} has no running schedule`);
+    await job.trigger();
+  }
+
+  /** Runs one source through SyncService, recorded with trigger `schedule`. Errors are logged, never thrown. */
+  run(source: RecommendationSource, trigger = 'schedule'): Promise<void> {
+    const run = this.deps.sync
+      .sync({ source, trigger })
+      .then((summary) => {
+        for (const s of summary.sources) {
+          this.deps.log.info(
+            { source: s.source, status: s.status, fetched: s.fetched, stored: s.stored, quarantined: s.quarantined },
+            'scheduled ingestion finished',
+          );
+        }
+      })
+      .catch((error: unknown) => this.deps.log.error({ err: error, source }, 'scheduled ingestion failed'))
+      .finally(() => this.inFlight.delete(run));
+    this.inFlight.add(run);
+    return run;
+  }
+
+  /** When a source runs next, from the injected clock; null when it has no running schedule. */
+  nextRun(source: RecommendationSource): Date | null {
+    const schedule = this.deps.schedules.find((s) => s.source === source);
+    return schedule?.enabled && schedule.pattern ? nextRunAfter(schedule.pattern, this.deps.now()) : null;
+  }
+
+  /** Stops every job and waits for the runs under way to finish (graceful shutdown). */
+  async stop(): Promise<void> {
+    for (const job of this.jobs.values()) job.stop();
+    this.jobs.clear();
+    await Promise.allSettled([...this.inFlight]);
+  }
+}

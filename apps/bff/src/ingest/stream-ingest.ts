@@ -1,0 +1,247 @@
+/**
+ * Marketing Stream ingestion: the BFF side of `POST /api/stream/messages`. Stream pushes (at least once) rather than
+ * being polled, so each posted batch is recorded as one ingestion run of the `marketing-stream` source, which is what
+ * its freshness is measured from. Every message is recorded in `stream_messages` under its deduplication key first;
+ * a key already there is a duplicate and changes nothing, so a message delivered twice creates one item.
+ *
+ * Campaign names and current budgets are joined from what RecDesk already knows (names from stored
+ * recommendations, budgets from the latest budget-usage message) rather than by calling the Ads API inside the
+ * request: Stream forwarders expect a quick acknowledgement.
+ */
+import { randomUUID } from 'node:crypto';
+import type { StreamMessageOutcome, StreamMessagesResponse } from '@recdesk/shared-types';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
+import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
+import { normaliseBudgetUsage, normaliseSpBudgetRecommendation } from '../sources/marketing-stream/stream-normalise.ts';
+import { type ParsedDelivery, parseDeliveries } from '../sources/marketing-stream/stream-parse.ts';
+import type { QuarantineEntry, QuarantineStore } from './quarantine-store.ts';
+
+export interface StreamIngestOptions {
+  /** budget-usage at or above this percentage raises an urgent item. */
+  budgetUsageAlertPercent: number;
+  /** How long a sp-budget-recommendation stays valid after it was pushed. */
+  budgetRecommendationValidForMs: number;
+}
+
+export interface StreamIngestDeps {
+  db: Db;
+  store: RecommendationStore;
+  quarantine: QuarantineStore;
+  now: () => Date;
+  log: Logger;
+  options: StreamIngestOptions;
+}
+
+const SUGGESTION_LOOKBACK_MS = 7 * 86_400_000;
+
+type Valid = Extract<ParsedDelivery, { status: 'valid' }>;
+
+export class StreamIngest {
+  constructor(private readonly deps: StreamIngestDeps) {}
+
+  async receive(body: unknown, trigger = 'stream'): Promise<StreamMessagesResponse> {
+    const { db, now, quarantine, log } = this.deps;
+    const runId = randomUUID();
+    await db
+      .insertInto('ingestion_runs')
+      .values({
+        id: runId,
+        trigger,
+        source: 'marketing-stream',
+        status: 'running',
+        started_at: now(),
+        fetched: 0,
+        stored: 0,
+        unchanged: 0,
+        quarantined: 0,
+        errors: '[]',
+      })
+      .execute();
+    const deliveries = parseDeliveries(body);
+    const outcomes: StreamMessageOutcome[] = [];
+    const quarantined: QuarantineEntry[] = [];
+    const counts = { stored: 0, unchanged: 0 };
+    for (const delivery of deliveries) {
+      const base = { index: delivery.index, datasetId: delivery.datasetId, dedupKey: null, recommendationId: null, reason: null };
+      if (delivery.status === 'invalid') {
+        quarantined.push({
+          source: 'marketing-stream',
+          runId,
+          reason: delivery.reason,
+          location: `delivery ${delivery.index}`,
+          raw: delivery.raw,
+        });
+        outcomes.push({ ...base, status: 'quarantined', reason: delivery.reason });
+        continue;
+      }
+      if (delivery.status === 'other-dataset') {
+        outcomes.push({ ...base, status: 'ignored', reason: `dataset ${delivery.datasetId} is not one RecDesk uses` });
+        continue;
+      }
+      try {
+        outcomes.push(await this.accept(delivery, counts));
+      } catch (error) {
+        // A storage failure must not be acknowledged as processed: the run is recorded as failed and the request
+        // fails, so the forwarder redelivers; messages already stored are then recognised as duplicates.
+        log.error({ err: error, index: delivery.index }, 'stream message could not be stored');
+        await db
+          .updateTable('ingestion_runs')
+          .set({
+            status: 'failed',
+            finished_at: now(),
+            fetched: deliveries.length,
+            ...counts,
+            errors: JSON.stringify([`delivery ${delivery.index}: ${(error as Error).message}`]),
+          })
+          .where('id', '=', runId)
+          .execute()
+          .catch(() => undefined);
+        throw error;
+      }
+    }
+    await quarantine.add(quarantined);
+    const summary = {
+      received: deliveries.length,
+      accepted: outcomes.filter((o) => o.status === 'accepted').length,
+      duplicates: outcomes.filter((o) => o.status === 'duplicate').length,
+      ignored: outcomes.filter((o) => o.status === 'ignored').length,
+      quarantined: quarantined.length,
+    };
+    await db
+      .updateTable('ingestion_runs')
+      .set({
+        status: 'succeeded',
+        finished_at: now(),
+        fetched: summary.received,
+        stored: counts.stored,
+        unchanged: counts.unchanged,
+        quarantined: summary.quarantined,
+        errors: '[]',
+      })
+      .where('id', '=', runId)
+      .execute();
+    return { runId, ...summary, outcomes };
+  }
+
+  private async accept(delivery: Valid, counts: { stored: number; unchanged: number }): Promise<StreamMessageOutcome> {
+    const { db, store, now, options } = this.deps;
+    const base = {
+      index: delivery.index,
+      datasetId: delivery.datasetId,
+      dedupKey: delivery.dedupKey,
+      recommendationId: null,
+      reason: null,
+    };
+    const inserted = await db
+      .insertInto('stream_messages')
+      .values({
+        dedup_key: delivery.dedupKey,
+        dataset_id: delivery.datasetId,
+        advertiser_id: delivery.record.advertiser_id,
+        marketplace_id: delivery.record.marketplace_id,
+        scope_id: delivery.scopeId,
+        event_at: delivery.eventAt,
+        payload: JSON.stringify(delivery.record),
+        recommendation_id: null,
+        received_at: now(),
+      })
+      .onConflict((oc) => oc.column('dedup_key').doNothing())
+      .returning('dedup_key')
+      .executeTakeFirst();
+    if (!inserted) return { ...base, status: 'duplicate', reason: 'already received (Stream delivers at least once)' };
+
+    const campaignName = await this.campaignNameOf(delivery.scopeId);
+    let item: Parameters<RecommendationStore['upsertMany']>[0][number] | null;
+    if (delivery.datasetId === 'budget-usage') {
+      if (await this.newerUsageKnown(delivery))
+        return { ...base, status: 'ignored', reason: 'a newer budget-usage update for this budget is already known' };
+      item = normaliseBudgetUsage(delivery.record, {
+        eventAt: delivery.eventAt,
+        thresholdPercent: options.budgetUsageAlertPercent,
+        campaignName,
+        suggestedBudget: await this.latestSuggestedBudget(delivery.scopeId, delivery.eventAt),
+      });
+      if (!item) {
+        return {
+          ...base,
+          status: 'ignored',
+          reason: `usage ${delivery.record.budget_usage_percentage}% is under the ${options.budgetUsageAlertPercent}% alert threshold`,
+        };
+      }
+    } else {
+      item = normaliseSpBudgetRecommendation(delivery.record, {
+        eventAt: delivery.eventAt,
+        campaignName,
+        currentBudget: await this.latestBudget(delivery.scopeId),
+        validForMs: options.budgetRecommendationValidForMs,
+      });
+    }
+    const result = await store.upsertMany([item]);
+    counts.stored += result.stored;
+    counts.unchanged += result.unchanged;
+    const [stored] = await db
+      .selectFrom('recommendations')
+      .select('id')
+      .where('source', '=', 'marketing-stream')
+      .where('source_recommendation_id', '=', item.sourceRecommendationId)
+      .execute();
+    if (stored)
+      await db.updateTable('stream_messages').set({ recommendation_id: stored.id }).where('dedup_key', '=', delivery.dedupKey).execute();
+    return { ...base, status: 'accepted', recommendationId: stored?.id ?? null };
+  }
+
+  /** Messages can arrive out of order: an older usage step must not overwrite a newer one of the same budget. */
+  private async newerUsageKnown(delivery: Valid): Promise<boolean> {
+    const newer = await this.deps.db
+      .selectFrom('stream_messages')
+      .select('dedup_key')
+      .where('dataset_id', '=', 'budget-usage')
+      .where('scope_id', '=', delivery.scopeId)
+      .where('marketplace_id', '=', delivery.record.marketplace_id)
+      .where('event_at', '>', delivery.eventAt)
+      .where('recommendation_id', 'is not', null)
+      .limit(1)
+      .execute();
+    return newer.length > 0;
+  }
+
+  private async campaignNameOf(campaignId: string): Promise<string | null> {
+    const row = await this.deps.db
+      .selectFrom('recommendations')
+      .select(sql<string>`entity->>'campaignName'`.as('name'))
+      .where('campaign_id', '=', campaignId)
+      .where(sql<boolean>`entity->>'campaignName' is not null`)
+      .limit(1)
+      .executeTakeFirst();
+    return row?.name ?? null;
+  }
+
+  private async latestBudget(campaignId: string): Promise<number | null> {
+    const row = await this.deps.db
+      .selectFrom('stream_messages')
+      .select(sql<string>`payload->>'budget'`.as('budget'))
+      .where('dataset_id', '=', 'budget-usage')
+      .where('scope_id', '=', campaignId)
+      .orderBy('event_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const budget = row ? Number(row.budget) : Number.NaN;
+    return Number.isFinite(budget) ? budget : null;
+  }
+
+  private async latestSuggestedBudget(campaignId: string, at: Date): Promise<number | null> {
+    const row = await this.deps.db
+      .selectFrom('stream_messages')
+      .select(sql<string>`payload->>'suggested_budget'`.as('suggested'))
+      .where('dataset_id', '=', 'sp-budget-recommendations')
+      .where('scope_id', '=', campaignId)
+      .where('event_at', '>', new Date(at.getTime() - SUGGESTION_LOOKBACK_MS))
+      .orderBy('event_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const suggested = row ? Number(row.suggested) : Number.NaN;
+    return Number.isFinite(suggested) ? suggested : null;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Reads a body posted to `POST /api/stream/messages` into Marketing Stream records, one delivery at a time: the SQS
+ * message body is the record itself; through SNS it is a notification whose `Message` holds the record as JSON. Each
+ * record is validated against its dataset's shape (facts.md §4) and given a deduplication key, because Stream
+ * delivers at least once: `idempotency_id` when the dataset carries one, else a hash of the dataset, the fields that
+ * identify what the message is about, and its timestamp.
+ */
+import { createHash } from 'node:crypto';
+import {
+  type BudgetUsageRecord,
+  BudgetUsageRecordSchema,
+  SnsNotificationSchema,
+  type SpBudgetRecommendationRecord,
+  SpBudgetRecommendationRecordSchema,
+} from '@recdesk/shared-types';
+import type { z } from 'zod';
+import { parseUpstreamDate } from '../shared/upstream-values.ts';
+
+export type StreamRecord =
+  | { datasetId: 'budget-usage'; record: BudgetUsageRecord; eventAt: Date; scopeId: string }
+  | { datasetId: 'sp-budget-recommendations'; record: SpBudgetRecommendationRecord; eventAt: Date; scopeId: string };
+
+export type ParsedDelivery =
+  | ({ index: number; status: 'valid'; dedupKey: string; raw: unknown } & StreamRecord)
+  /** A dataset RecDesk does not use (traffic, conversions...): accepted and left alone. */
+  | { index: number; status: 'other-dataset'; datasetId: string; raw: unknown }
+  | { index: number; status: 'invalid'; datasetId: string | null; reason: string; raw: unknown };
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`).join('; ');
+}
+
+/** Stream timestamps are ISO 8601; epoch forms are read too, since forwarders sometimes rewrite them. */
+function timestampOf(value: string, field: string): Date {
+  const iso = Date.parse(value);
+  if (!Number.isNaN(iso) && /^\d{4}-\d{2}-\d{2}/.test(value.trim())) return new Date(iso);
+  try {
+    return parseUpstreamDate(value);
+  } catch {
+    throw new Error(`${field}: '${value}' is not a timestamp`);
+  }
+}
+
+function hashKey(parts: readonly (string | number)[]): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`;
+}
+
+/** Unwraps an SNS notification; anything else is taken to be the SQS message body, i.e. the record itself. */
+function unwrap(delivery: unknown): { ok: true; record: unknown } | { ok: false; reason: string } {
+  const sns = SnsNotificationSchema.safeParse(delivery);
+  if (!sns.success) return { ok: true, record: delivery };
+  try {
+    return { ok: true, record: JSON.parse(sns.data.Message) as unknown };
+  } catch {
+    return { ok: false, reason: 'Message: the SNS notification does not hold a JSON message' };
+  }
+}
+
+export function parseDelivery(delivery: unknown, index: number): ParsedDelivery {
+  const unwrapped = unwrap(delivery);
+  if (!unwrapped.ok) return { index, status: 'invalid', datasetId: null, reason: unwrapped.reason, raw: delivery };
+  const record = unwrapped.record;
+  const datasetId =
+    record && typeof record === 'object' && typeof (record as { dataset_id?: unknown }).dataset_id === 'string'
+      ? (record as { dataset_id: string }).dataset_id
+      : null;
+  if (!datasetId)
+    return { index, status: 'invalid', datasetId: null, reason: 'dataset_id: missing, so the message cannot be read', raw: delivery };
+  try {
+    if (datasetId === 'budget-usage') {
+      const parsed = BudgetUsageRecordSchema.safeParse(record);
+      if (!parsed.success) return { index, status: 'invalid', datasetId, reason: describe(parsed.error), raw: delivery };
+      const r = parsed.data;
+      const eventAt = timestampOf(r.usage_updated_timestamp, 'usage_updated_timestamp');
+      const dedupKey = r.idempotency_id
+        ? `idempotency:${r.idempotency_id}`
+        : hashKey([
+            datasetId,
+            r.advertiser_id,
+            r.marketplace_id,
+            r.budget_scope_type,
+            r.budget_scope_id,
+            r.usage_updated_timestamp,
+            r.budget_usage_percentage,
+          ]);
+      return { index, status: 'valid', datasetId, record: r, eventAt, scopeId: r.budget_scope_id, dedupKey, raw: delivery };
+    }
+    if (datasetId === 'sp-budget-recommendations') {
+      const parsed = SpBudgetRecommendationRecordSchema.safeParse(record);
+      if (!parsed.success) return { index, status: 'invalid', datasetId, reason: describe(parsed.error), raw: delivery };
+      const r = parsed.data;
+      const eventAt = timestampOf(r.recommendation_time, 'recommendation_time');
+      const dedupKey = r.idempotency_id
+        ? `idempotency:${r.idempotency_id}`
+        : hashKey([datasetId, r.advertiser_id, r.marketplace_id, r.campaign_id, r.recommendation_time]);
+      return { index, status: 'valid', datasetId, record: r, eventAt, scopeId: r.campaign_id, dedupKey, raw: delivery };
+    }
+  } catch (error) {
+    return { index, status: 'invalid', datasetId, reason: (error as Error).message, raw: delivery };
+  }
+  return { index, status: 'other-dataset', datasetId, raw: delivery };
+}
+
+/** One delivery or a batch; the body's outer shape was already checked against the shared contract. */
+export function parseDeliveries(body: unknown): ParsedDelivery[] {
+  const deliveries = Array.isArray(body) ? body : [body];
+  return deliveries.map((delivery, index) => parseDelivery(delivery, index));
+}
