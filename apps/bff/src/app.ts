@@ -8,6 +8,8 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
+import { conflictRoutes } from './conflicts/conflict-routes.ts';
+import type { ConflictService } from './conflicts/conflict-service.ts';
 import type { Db } from './db/database.ts';
 import { healthRoutes } from './health/health-routes.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
@@ -19,6 +21,9 @@ import type { StreamIngest } from './ingest/stream-ingest.ts';
 import { streamRoutes } from './ingest/stream-routes.ts';
 import { syncRoutes } from './ingest/sync-routes.ts';
 import type { SyncService } from './ingest/sync-service.ts';
+import type { GuardrailStore } from './lifecycle/guardrail-store.ts';
+import { lifecycleRoutes } from './lifecycle/lifecycle-routes.ts';
+import type { LifecycleService } from './lifecycle/lifecycle-service.ts';
 import { recommendationRoutes } from './lifecycle/recommendation-routes.ts';
 import type { RecommendationStore } from './lifecycle/recommendation-store.ts';
 
@@ -31,6 +36,9 @@ export interface AppDeps {
   quarantine: QuarantineStore;
   sourceStatus: SourceStatusService;
   stream: StreamIngest;
+  lifecycle: LifecycleService;
+  guardrails: GuardrailStore;
+  conflicts: ConflictService;
   adsApiMode: 'simulated' | 'live';
   version: string;
   /** The built SPA; served with an index.html fallback when it exists. */
@@ -53,7 +61,10 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(syncRoutes(deps.sync));
   api.use(sourceRoutes(deps.sourceStatus, deps.quarantine));
   api.use(streamRoutes(deps.stream));
+  // Lifecycle actions first: `/recommendations/bulk` must not be taken for a recommendation id.
+  api.use(lifecycleRoutes(deps.lifecycle, deps.guardrails));
   api.use(recommendationRoutes(deps.store));
+  api.use(conflictRoutes(deps.conflicts));
   api.use(notFoundHandler);
   app.use('/api', api);
 

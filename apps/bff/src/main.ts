@@ -5,6 +5,7 @@
 import { createApp } from './app.ts';
 import { ConfigError, parseEnv } from './config/env.ts';
 import { embeddedIngestEnabled } from './ingest/scheduler.ts';
+import { startExpiryJob } from './lifecycle/expiry-job.ts';
 import { createRuntime, VERSION, WEB_DIST_DIR } from './runtime.ts';
 
 let env: ReturnType<typeof parseEnv>;
@@ -28,6 +29,9 @@ const app = createApp({
   quarantine: runtime.quarantine,
   sourceStatus: runtime.sourceStatus,
   stream: runtime.stream,
+  lifecycle: runtime.lifecycle,
+  guardrails: runtime.guardrails,
+  conflicts: runtime.conflicts,
   adsApiMode: env.ADS_API_MODE,
   version: VERSION,
   webDistDir: WEB_DIST_DIR,
@@ -40,6 +44,9 @@ const server = app.listen(env.PORT, env.HOST, () => {
 // runtime.close() stops it and waits for the runs under way.
 if (embeddedIngestEnabled(env)) runtime.scheduler.start();
 
+// Moves recommendations past their expiry to `expired`, on EXPIRY_JOB_SCHEDULE.
+const expiryJob = startExpiryJob(runtime.lifecycle, runtime.lifecycleConfig.expiryJobSchedule, runtime.log);
+
 if (env.SYNC_ON_START) {
   runtime.sync.sync({ trigger: 'start' }).catch((error: unknown) => runtime.log.error({ err: error }, 'initial sync failed'));
 }
@@ -51,6 +58,7 @@ async function shutdown(signal: string) {
   runtime.log.info({ signal }, 'shutting down');
   server.close();
   server.closeIdleConnections();
+  expiryJob.stop();
   await runtime.close();
   process.exit(0);
 }

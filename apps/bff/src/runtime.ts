@@ -12,12 +12,16 @@ import { AdsClient } from './ads-client/ads-client.ts';
 import { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
 import type { RateLimitConfig } from './ads-client/rate-limiter.ts';
 import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
+import { ConflictService } from './conflicts/conflict-service.ts';
 import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
 import { QuarantineStore } from './ingest/quarantine-store.ts';
 import { IngestScheduler, schedulesOf } from './ingest/scheduler.ts';
 import { SourceStatusService } from './ingest/source-status.ts';
 import { StreamIngest } from './ingest/stream-ingest.ts';
 import { SyncService } from './ingest/sync-service.ts';
+import { GuardrailStore } from './lifecycle/guardrail-store.ts';
+import { type LifecycleConfig, lifecycleConfigOf } from './lifecycle/lifecycle-config.ts';
+import { LifecycleService } from './lifecycle/lifecycle-service.ts';
 import { RecommendationStore } from './lifecycle/recommendation-store.ts';
 import { brandMetricsSource } from './sources/brand-metrics/bm-source.ts';
 import { BrandMetricsStore } from './sources/brand-metrics/brand-metrics-store.ts';
@@ -45,6 +49,10 @@ export interface Runtime {
   stream: StreamIngest;
   /** Brand Metrics per advertiser and brand: `latestFor(advertiserId, brandName?)` for rules. */
   brandMetrics: BrandMetricsStore;
+  lifecycleConfig: LifecycleConfig;
+  guardrails: GuardrailStore;
+  lifecycle: LifecycleService;
+  conflicts: ConflictService;
   simulator: RunningSimulator | null;
   now: () => Date;
   close(): Promise<void>;
@@ -134,7 +142,11 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     retry,
     rateLimits: rateLimitsOf(env),
   });
-  const store = new RecommendationStore(db, now);
+  const lifecycleConfig = lifecycleConfigOf(env);
+  const store = new RecommendationStore(db, now, {
+    policies: lifecycleConfig.policies,
+    rejectionQuietPeriodMs: lifecycleConfig.rejectionQuietPeriodMs,
+  });
   const quarantine = new QuarantineStore(db, now);
   const brandMetrics = new BrandMetricsStore(db, now);
   const brandMetricsAdapter = brandMetricsSource({
@@ -175,6 +187,21 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     },
   });
 
+  const guardrails = new GuardrailStore(db, lifecycleConfig.guardrails, now);
+  const lifecycle = new LifecycleService({
+    db,
+    store,
+    guardrails,
+    now,
+    log,
+    resync: async (source) => {
+      await sync.sync({ source, trigger: 'revalidate' });
+    },
+  });
+  const conflicts = new ConflictService({ db, store, lifecycle, now, log });
+  lifecycle.attachConflicts(conflicts);
+  sync.afterIngest(() => lifecycle.afterIngest());
+
   return {
     env,
     log,
@@ -188,6 +215,10 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     sourceStatus,
     stream,
     brandMetrics,
+    lifecycleConfig,
+    guardrails,
+    lifecycle,
+    conflicts,
     simulator,
     now,
     async close() {

@@ -2,6 +2,7 @@
  * The BFF's whole configuration, read from the environment in this one module and validated by zod at start. A bad
  * or missing variable stops the process with a message naming each one, never a crash later in a request.
  */
+import { RecommendationSourceSchema } from '@recdesk/shared-types';
 import * as croner from 'croner';
 import { z } from 'zod';
 
@@ -27,6 +28,19 @@ const schedule = (fallback: string) =>
     .trim()
     .default(fallback)
     .refine(isScheduleOrOff, { message: 'must be a cron pattern in UTC such as "0 5 * * *" (05:00 daily), or off' });
+
+const HoursSchema = z
+  .number()
+  .positive()
+  .max(24 * 365);
+const FreshnessOverridesSchema = z.partialRecord(
+  RecommendationSourceSchema,
+  z.strictObject({
+    freshForHours: HoursSchema.optional(),
+    staleAfterHours: HoursSchema.optional(),
+    expireAfterHours: HoursSchema.optional(),
+  }),
+);
 
 const LIVE_REQUIRED = ['ADS_CLIENT_ID', 'ADS_CLIENT_SECRET', 'ADS_REFRESH_TOKEN', 'ADS_PARTNER_ACCOUNT_ID'] as const;
 
@@ -99,6 +113,31 @@ const EnvSchema = z
       .positive()
       .max(24 * 30)
       .default(24),
+    // Lifecycle (issue 4): see src/lifecycle/lifecycle-config.ts for how these are read.
+    REJECTION_QUIET_PERIOD_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 365)
+      .default(24 * 7),
+    EXPIRY_JOB_SCHEDULE: schedule('* * * * *'),
+    GUARDRAIL_MAX_BID_CHANGE_PCT: z.coerce.number().positive().max(10_000).default(100),
+    GUARDRAIL_MAX_BUDGET_CHANGE_PCT: z.coerce.number().positive().max(10_000).default(100),
+    GUARDRAIL_MAX_BUDGET_CHANGE_PER_DAY: z.coerce.number().positive().default(1000),
+    /** JSON: per source `{freshForHours, staleAfterHours, expireAfterHours}`, each optional, over the defaults. */
+    FRESHNESS_POLICIES: z.preprocess(emptyToUndefined, z.string().optional()).pipe(
+      z
+        .string()
+        .transform((text, ctx) => {
+          try {
+            return JSON.parse(text) as unknown;
+          } catch {
+            ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+            return z.NEVER;
+          }
+        })
+        .pipe(FreshnessOverridesSchema)
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.ADS_API_MODE !== 'live') return;

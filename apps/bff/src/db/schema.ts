@@ -40,6 +40,14 @@ export interface RecommendationsTable {
   raw: Json;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Lifecycle (migration 0004): when it was last rejected (the quiet period runs from here). */
+  rejected_at: Timestamp | null;
+  /** When upstream last sent it, changed or not: a stale item needs a recent sighting and a validation since. */
+  last_seen_at: Timestamp | null;
+  validated_at: Timestamp | null;
+  /** The value the approver chose when it differs from the proposal. */
+  approved_value: number | null;
+  search_text: Generated<string>;
 }
 
 export interface RecommendationEventsTable {
@@ -53,6 +61,8 @@ export interface RecommendationEventsTable {
   reason: string | null;
   before: Json | null;
   after: Json | null;
+  actor_version: number | null;
+  note: string | null;
 }
 
 export interface IngestionRunsTable {
@@ -128,11 +138,44 @@ export interface StreamMessagesTable {
   received_at: Timestamp;
 }
 
+export interface AdvertiserGuardrailsTable {
+  advertiser_id: string;
+  max_bid_change_pct: number | null;
+  max_budget_change_pct: number | null;
+  max_budget_change_per_day: number | null;
+  updated_at: Timestamp;
+}
+
+export interface ConflictsTable {
+  id: string;
+  advertiser_id: string;
+  kind: string;
+  entity_key: string;
+  fingerprint: string;
+  explanation: string;
+  suggested_resolution: string;
+  primary_id: string | null;
+  status: string;
+  detected_at: Timestamp;
+  resolved_at: Timestamp | null;
+  resolution: string | null;
+  choice: string | null;
+}
+
+export interface ConflictMembersTable {
+  conflict_id: string;
+  recommendation_id: string;
+  open: boolean;
+}
+
 export interface Database {
   recommendations: RecommendationsTable;
   recommendation_events: RecommendationEventsTable;
   ingestion_runs: IngestionRunsTable;
   quarantine: QuarantineTable;
+  advertiser_guardrails: AdvertiserGuardrailsTable;
+  conflicts: ConflictsTable;
+  conflict_members: ConflictMembersTable;
   brand_metrics: BrandMetricsTable;
   stream_messages: StreamMessagesTable;
 }

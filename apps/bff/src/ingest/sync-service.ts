@@ -31,7 +31,14 @@ export class SyncService {
   /** Source runs under way: a source already running (in any sync) is joined rather than run twice at once. */
   private readonly sourceRuns = new Map<RecommendationSource, Promise<SourceRunSummary>>();
 
+  /** Runs after every ingestion (the lifecycle's validation, then the conflict engine); set by the runtime. */
+  private afterIngestHook: (() => Promise<void>) | null = null;
+
   constructor(private readonly deps: SyncDeps) {}
+
+  afterIngest(hook: () => Promise<void>): void {
+    this.afterIngestHook = hook;
+  }
 
   /** The sources this service has adapters for, in the order a full sync runs them. */
   get sources(): RecommendationSource[] {
@@ -78,6 +85,12 @@ export class SyncService {
     const summaries: SourceRunSummary[] = [];
     for (const adapter of adapters) {
       summaries.push(await this.runSourceOnce(adapter, runId, trigger, profiles));
+    }
+    if (this.afterIngestHook) {
+      // The ingested data is stored whatever happens here; a failure is logged and the next sync tries again.
+      await this.afterIngestHook().catch((error: unknown) =>
+        log.error({ err: error }, 'validation or conflict detection after the sync failed'),
+      );
     }
     const summary = { runId, startedAt: startedAt.toISOString(), finishedAt: now().toISOString(), sources: summaries };
     log.info(

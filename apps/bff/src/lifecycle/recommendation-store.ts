@@ -1,28 +1,38 @@
 /**
  * The recommendation store: the single truth of every recommendation and its lifecycle state. Ingestion upserts on
- * the source's own id (idempotent: a re-sync of unchanged upstream data writes nothing); readers page through it
- * with an opaque keyset cursor. Freshness is derived on read from the refresh time and the source's policy, so it
- * never goes stale in the table.
+ * the source's own id (idempotent: a re-sync of unchanged upstream data changes nothing a reader sees); readers page
+ * through it with an opaque keyset cursor per sort key. Freshness is derived on read (and in SQL for the filter) from
+ * the refresh time and the source's policy, so it never goes stale in the table. The expiry is the source's, or the
+ * policy's when the source gives none; the priority is computed on write (see priority.ts).
+ *
+ * Status changes by people and jobs go through lifecycle-service.ts; the upsert makes the three status changes that
+ * belong to ingestion: an approved item whose content changed upstream loses its approval, and a rejected item sent
+ * again after the quiet period returns to the queue. Each one is an event.
  */
 import { createHash } from 'node:crypto';
 import {
   DEFAULT_FRESHNESS_POLICIES,
-  type FreshnessPolicy,
+  type Freshness,
   freshnessOf,
   type ListRecommendationsQuery,
   type NormalisedRecommendation,
+  RECOMMENDATION_SOURCES,
   type Recommendation,
   type RecommendationDetail,
   type RecommendationPage,
+  type RecommendationSort,
   type RecommendationSource,
   RecommendationSourceSchema,
 } from '@recdesk/shared-types';
-import type { Selectable } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import type { RecommendationsTable } from '../db/schema.ts';
+import type { Database, RecommendationsTable } from '../db/schema.ts';
+import type { LifecyclePolicy } from './lifecycle-config.ts';
+import { type EffectivenessOf, NEUTRAL_EFFECTIVENESS, priorityOf } from './priority.ts';
 
-type Row = Selectable<RecommendationsTable>;
+export type RecommendationRow = Selectable<RecommendationsTable>;
+type Executor = Kysely<Database>;
 
 /** A deterministic UUID (v5 layout) from the source and its id, so the same upstream item always has the same id. */
 export function recommendationIdOf(source: RecommendationSource, sourceRecommendationId: string): string {
@@ -35,81 +45,169 @@ function contentHashOf(item: NormalisedRecommendation): string {
   return createHash('sha256').update(JSON.stringify(item)).digest('hex');
 }
 
-const CursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+/**
+ * Each sort: the SQL expression (NULLs mapped to a sentinel that sorts last, matching the indexes of migration 0004),
+ * its direction, and the type of its cursor value.
+ */
+const SORTS: Record<RecommendationSort, { expression: string; descending: boolean; type: 'timestamptz' | 'double precision' }> = {
+  generatedAt: { expression: 'generated_at', descending: true, type: 'timestamptz' },
+  priority: { expression: `coalesce(priority, '-Infinity'::double precision)`, descending: true, type: 'double precision' },
+  impactScore: { expression: 'coalesce(impact_score, -1::double precision)', descending: true, type: 'double precision' },
+  confidence: { expression: 'coalesce(confidence, -1::double precision)', descending: true, type: 'double precision' },
+  expiresAt: { expression: `coalesce(expires_at, 'infinity'::timestamptz)`, descending: false, type: 'timestamptz' },
+};
 
-function encodeCursor(row: Pick<Row, 'generated_at' | 'id'>): string {
-  return Buffer.from(JSON.stringify([new Date(row.generated_at).toISOString(), row.id])).toString('base64url');
-}
+const CursorSchema = z.strictObject({
+  s: z.enum(['generatedAt', 'priority', 'impactScore', 'confidence', 'expiresAt']),
+  /** The sort value of the last row: an ISO time or a number; the sentinel strings stand for "no value". */
+  v: z.union([z.number(), z.string().max(40)]),
+  id: z.uuid(),
+});
+type Cursor = z.infer<typeof CursorSchema>;
 
 export class InvalidCursorError extends Error {}
 
-function decodeCursor(cursor: string): [string, string] {
+function decodeCursor(cursor: string, sort: RecommendationSort): Cursor {
+  let parsed: Cursor;
   try {
-    return CursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    parsed = CursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
     throw new InvalidCursorError('The cursor is not one this API returned; start again without it.');
   }
+  if (parsed.s !== sort)
+    throw new InvalidCursorError(`The cursor belongs to the sort '${parsed.s}', not '${sort}'; start again without it.`);
+  return parsed;
+}
+
+function sortValueOf(row: RecommendationRow, sort: RecommendationSort): number | string {
+  switch (sort) {
+    case 'generatedAt':
+      return new Date(row.generated_at).toISOString();
+    case 'expiresAt':
+      return row.expires_at ? new Date(row.expires_at).toISOString() : 'infinity';
+    case 'priority':
+      return row.priority ?? '-Infinity';
+    case 'impactScore':
+      return row.impact_score ?? -1;
+    case 'confidence':
+      return row.confidence ?? -1;
+  }
+}
+
+function encodeCursor(row: RecommendationRow, sort: RecommendationSort): string {
+  return Buffer.from(JSON.stringify({ s: sort, v: sortValueOf(row, sort), id: row.id })).toString('base64url');
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export interface UpsertResult {
   stored: number;
   unchanged: number;
+  /** Advertisers whose items were written: validation and the conflict engine look at these. */
+  advertiserIds: string[];
 }
 
 export interface StoreOptions {
-  freshnessPolicies?: Partial<Record<RecommendationSource, FreshnessPolicy>>;
+  policies?: Partial<Record<RecommendationSource, LifecyclePolicy>>;
+  rejectionQuietPeriodMs?: number;
+  effectiveness?: EffectivenessOf;
 }
 
+const DEFAULT_EXPIRE_AFTER_MS = 7 * 24 * 3_600_000;
+
 export class RecommendationStore {
-  private readonly policies: Record<RecommendationSource, FreshnessPolicy>;
+  readonly policies: Record<RecommendationSource, LifecyclePolicy>;
+  private readonly quietPeriodMs: number;
+  private readonly effectiveness: EffectivenessOf;
+  private readonly touched = new Set<string>();
 
   constructor(
     private readonly db: Db,
     private readonly now: () => Date,
     options: StoreOptions = {},
   ) {
-    this.policies = { ...DEFAULT_FRESHNESS_POLICIES, ...options.freshnessPolicies };
+    this.policies = Object.fromEntries(
+      RECOMMENDATION_SOURCES.map((source) => [
+        source,
+        options.policies?.[source] ?? { ...DEFAULT_FRESHNESS_POLICIES[source], expireAfterMs: DEFAULT_EXPIRE_AFTER_MS },
+      ]),
+    ) as Record<RecommendationSource, LifecyclePolicy>;
+    this.quietPeriodMs = options.rejectionQuietPeriodMs ?? 7 * 24 * 3_600_000;
+    this.effectiveness = options.effectiveness ?? NEUTRAL_EFFECTIVENESS;
   }
 
-  /** Inserts new items and updates those whose upstream content changed (bumping their version). */
+  /** The advertisers written since the last call (the sync's after-ingest step drains this). */
+  drainTouchedAdvertisers(): string[] {
+    const ids = [...this.touched];
+    this.touched.clear();
+    return ids;
+  }
+
+  expiryOf(item: Pick<NormalisedRecommendation, 'expiresAt' | 'source'>, refreshedAt: Date): Date {
+    return item.expiresAt ? new Date(item.expiresAt) : new Date(refreshedAt.getTime() + this.policies[item.source].expireAfterMs);
+  }
+
+  /**
+   * Inserts new items and updates those whose upstream content changed (bumping their version, and recording the
+   * values before and after). Every item sent counts as seen now.
+   */
   async upsertMany(items: readonly NormalisedRecommendation[]): Promise<UpsertResult> {
-    if (items.length === 0) return { stored: 0, unchanged: 0 };
+    if (items.length === 0) return { stored: 0, unchanged: 0, advertiserIds: [] };
     const now = this.now();
     // One statement cannot touch a row twice: the last copy of a duplicated upstream item wins.
     const unique = new Map(items.map((item) => [`${item.source}\u0000${item.sourceRecommendationId}`, item]));
-    const rows = [...unique.values()].map((item) => ({
-      id: recommendationIdOf(item.source, item.sourceRecommendationId),
-      source: item.source,
-      source_recommendation_id: item.sourceRecommendationId,
-      source_type: item.sourceType,
-      kind: item.kind,
-      goal: item.goal,
-      title: item.title,
-      description: item.description,
-      advertiser_id: item.advertiserId,
-      advertiser_name: item.advertiserName,
-      profile_id: item.profileId,
-      marketplace: item.marketplace,
-      campaign_id: item.entity.campaignId,
-      entity: JSON.stringify(item.entity),
-      action: JSON.stringify(item.action),
-      applicable: item.applicable,
-      confidence: item.confidence,
-      impact_score: item.impactScore,
-      estimated_impact: JSON.stringify(item.estimatedImpact),
-      generated_at: item.generatedAt,
-      refreshed_at: item.refreshedAt ?? now,
-      expires_at: item.expiresAt,
-      status: 'discovered',
-      validation_issues: '[]',
-      priority: null,
-      content_hash: contentHashOf(item),
-      raw: JSON.stringify(item.raw ?? null),
-      created_at: now,
-      updated_at: now,
-    }));
+    const rows = [...unique.values()].map((item) => {
+      const refreshedAt = item.refreshedAt ? new Date(item.refreshedAt) : now;
+      const expiresAt = this.expiryOf(item, refreshedAt);
+      return {
+        id: recommendationIdOf(item.source, item.sourceRecommendationId),
+        source: item.source,
+        source_recommendation_id: item.sourceRecommendationId,
+        source_type: item.sourceType,
+        kind: item.kind,
+        goal: item.goal,
+        title: item.title,
+        description: item.description,
+        advertiser_id: item.advertiserId,
+        advertiser_name: item.advertiserName,
+        profile_id: item.profileId,
+        marketplace: item.marketplace,
+        campaign_id: item.entity.campaignId,
+        entity: JSON.stringify(item.entity),
+        action: JSON.stringify(item.action),
+        applicable: item.applicable,
+        confidence: item.confidence,
+        impact_score: item.impactScore,
+        estimated_impact: JSON.stringify(item.estimatedImpact),
+        generated_at: item.generatedAt,
+        refreshed_at: refreshedAt,
+        expires_at: expiresAt,
+        status: 'discovered',
+        validation_issues: '[]',
+        priority: priorityOf({ ...item, expiresAt }, now, this.effectiveness),
+        content_hash: contentHashOf(item),
+        raw: JSON.stringify(item.raw ?? null),
+        created_at: now,
+        updated_at: now,
+        last_seen_at: now,
+      };
+    });
+    const ids = rows.map((row) => row.id);
+    for (const item of unique.values()) this.touched.add(item.advertiserId);
 
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
+      const before = new Map(
+        (
+          await trx
+            .selectFrom('recommendations')
+            .select(['id', 'status', 'action', 'content_hash', 'rejected_at'])
+            .where('id', 'in', ids)
+            .forUpdate()
+            .execute()
+        ).map((row) => [row.id, row]),
+      );
       const written = await trx
         .insertInto('recommendations')
         .values(rows)
@@ -136,54 +234,128 @@ export class RecommendationStore {
               generated_at: eb.ref('excluded.generated_at'),
               refreshed_at: eb.ref('excluded.refreshed_at'),
               expires_at: eb.ref('excluded.expires_at'),
+              priority: eb.ref('excluded.priority'),
               content_hash: eb.ref('excluded.content_hash'),
               raw: eb.ref('excluded.raw'),
               updated_at: eb.ref('excluded.updated_at'),
+              last_seen_at: eb.ref('excluded.last_seen_at'),
               version: eb(eb.ref('recommendations.version'), '+', 1),
             }))
             .where('recommendations.content_hash', '<>', (eb) => eb.ref('excluded.content_hash')),
         )
-        .returning(['id', 'status', 'version'])
+        .returning(['id', 'status', 'version', 'action'])
         .execute();
-      const inserted = written.filter((row) => row.version === 1);
-      if (inserted.length > 0) {
-        await trx
-          .insertInto('recommendation_events')
-          .values(
-            inserted.map((row) => ({
-              recommendation_id: row.id,
-              at: now,
-              actor_type: 'system',
-              actor_id: 'ingest',
-              from_status: null,
-              to_status: 'discovered',
-              reason: 'discovered upstream',
-              before: null,
-              after: null,
-            })),
-          )
-          .execute();
+      const writtenIds = new Set(written.map((row) => row.id));
+      const unchangedIds = ids.filter((id) => !writtenIds.has(id));
+      if (unchangedIds.length > 0) {
+        // Seen again, unchanged: only the sighting is recorded (a stale item needs a recent one to be approved).
+        await trx.updateTable('recommendations').set({ last_seen_at: now }).where('id', 'in', unchangedIds).execute();
       }
+
+      const events: EventDraft[] = [];
+      const unapprove: string[] = [];
+      for (const row of written) {
+        const old = before.get(row.id);
+        if (!old) {
+          events.push({ recommendation_id: row.id, from_status: null, to_status: 'discovered', reason: 'discovered upstream' });
+          continue;
+        }
+        const withdrawn = old.status === 'approved';
+        if (withdrawn) unapprove.push(row.id);
+        events.push({
+          recommendation_id: row.id,
+          from_status: old.status,
+          to_status: withdrawn ? 'validated' : old.status,
+          reason: withdrawn ? 'changed upstream: the approval was for the previous proposal' : 'changed upstream',
+          before: JSON.stringify({ action: old.action }),
+          after: JSON.stringify({ action: row.action }),
+        });
+      }
+      if (unapprove.length > 0) {
+        await trx.updateTable('recommendations').set({ status: 'validated', approved_value: null }).where('id', 'in', unapprove).execute();
+      }
+      // A rejected item upstream still sends returns to the queue once its quiet period is over.
+      const quietBefore = new Date(now.getTime() - this.quietPeriodMs);
+      const returned = await trx
+        .updateTable('recommendations')
+        .set((eb) => ({ status: 'discovered', version: eb(eb.ref('version'), '+', 1), updated_at: now, validation_issues: '[]' }))
+        .where('id', 'in', ids)
+        .where('status', '=', 'rejected')
+        .where((eb) => eb.or([eb('rejected_at', 'is', null), eb('rejected_at', '<=', quietBefore)]))
+        .returning(['id'])
+        .execute();
+      for (const row of returned) {
+        events.push({
+          recommendation_id: row.id,
+          from_status: 'rejected',
+          to_status: 'discovered',
+          reason: `upstream still recommends it after the ${Math.round(this.quietPeriodMs / 3_600_000)} h quiet period`,
+        });
+      }
+      await insertEvents(trx, events, now);
       return { stored: written.length, unchanged: rows.length - written.length };
     });
+    return { ...result, advertiserIds: [...new Set([...unique.values()].map((item) => item.advertiserId))] };
+  }
+
+  /** The SQL condition for one freshness band, per source policy (parameters, never text from the request). */
+  private freshnessWhere(eb: ExpressionBuilder<Database, 'recommendations'>, freshness: Freshness, now: Date) {
+    return eb.or(
+      RECOMMENDATION_SOURCES.map((source) => {
+        const policy = this.policies[source];
+        const freshSince = new Date(now.getTime() - policy.freshForMs);
+        const staleSince = new Date(now.getTime() - policy.staleAfterMs);
+        const band =
+          freshness === 'fresh'
+            ? eb('refreshed_at', '>', freshSince)
+            : freshness === 'aging'
+              ? eb.and([eb('refreshed_at', '<=', freshSince), eb('refreshed_at', '>', staleSince)])
+              : eb('refreshed_at', '<=', staleSince);
+        return eb.and([eb('source', '=', source), band]);
+      }),
+    );
   }
 
   async list(query: ListRecommendationsQuery): Promise<RecommendationPage> {
+    const now = this.now();
+    const sort = SORTS[query.sort];
     let base = this.db.selectFrom('recommendations');
     if (query.source) base = base.where('source', '=', query.source);
     if (query.advertiserId) base = base.where('advertiser_id', '=', query.advertiserId);
     if (query.status) base = base.where('status', '=', query.status);
+    if (query.kind) base = base.where('kind', '=', query.kind);
+    if (query.goal) base = base.where('goal', '=', query.goal);
+    const freshness = query.freshness;
+    if (freshness) base = base.where((eb) => this.freshnessWhere(eb, freshness, now));
+    if (query.conflicted !== undefined) {
+      const conflicted = query.conflicted;
+      base = base.where((eb) => {
+        const member = eb
+          .selectFrom('conflict_members')
+          .select('conflict_members.conflict_id')
+          .whereRef('conflict_members.recommendation_id', '=', 'recommendations.id')
+          .where('conflict_members.open', '=', true);
+        return conflicted ? eb.exists(member) : eb.not(eb.exists(member));
+      });
+    }
+    if (query.expiringWithin !== undefined) {
+      base = base.where('expires_at', '>', now).where('expires_at', '<=', new Date(now.getTime() + query.expiringWithin * 3_600_000));
+    }
+    if (query.q) base = base.where('search_text', 'like', `%${escapeLike(query.q.toLowerCase())}%`);
 
+    const direction = sort.descending ? sql`desc` : sql`asc`;
     let page = base
       .selectAll()
-      .orderBy('generated_at', 'desc')
-      .orderBy('id', 'desc')
+      .orderBy(sql`${sql.raw(sort.expression)} ${direction}`)
+      .orderBy(sql`id ${direction}`)
       .limit(query.limit + 1);
     if (query.cursor) {
-      const [generatedAtIso, id] = decodeCursor(query.cursor);
-      const generatedAt = new Date(generatedAtIso);
-      page = page.where((eb) =>
-        eb.or([eb('generated_at', '<', generatedAt), eb.and([eb('generated_at', '=', generatedAt), eb('id', '<', id)])]),
+      const cursor = decodeCursor(query.cursor, query.sort);
+      const value = sql`${cursor.v}::${sql.raw(sort.type)}`;
+      page = page.where(
+        sort.descending
+          ? sql<boolean>`(${sql.raw(sort.expression)}, id) < (${value}, ${cursor.id}::uuid)`
+          : sql<boolean>`(${sql.raw(sort.expression)}, id) > (${value}, ${cursor.id}::uuid)`,
       );
     }
     const [rows, count] = await Promise.all([
@@ -193,21 +365,56 @@ export class RecommendationStore {
     const hasMore = rows.length > query.limit;
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
+    const conflictIds = await this.openConflictIdsOf(items.map((row) => row.id));
     return {
-      items: items.map((row) => this.toRecommendation(row)),
-      nextCursor: hasMore && last ? encodeCursor(last) : null,
+      items: items.map((row) => this.toRecommendation(row, conflictIds.get(row.id))),
+      nextCursor: hasMore && last ? encodeCursor(last, query.sort) : null,
       total: Number(count.total),
     };
   }
 
-  async get(id: string): Promise<RecommendationDetail | null> {
-    const row = await this.db.selectFrom('recommendations').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? { ...this.toRecommendation(row), raw: row.raw } : null;
+  /** Open conflicts per item, read from the conflicts' membership table (written by src/conflicts). */
+  async openConflictIdsOf(ids: readonly string[], db: Executor = this.db): Promise<Map<string, string[]>> {
+    const byItem = new Map<string, string[]>();
+    if (ids.length === 0) return byItem;
+    const rows = await db
+      .selectFrom('conflict_members')
+      .select(['recommendation_id', 'conflict_id'])
+      .where('recommendation_id', 'in', ids)
+      .where('open', '=', true)
+      .orderBy('conflict_id')
+      .execute();
+    for (const row of rows) byItem.set(row.recommendation_id, [...(byItem.get(row.recommendation_id) ?? []), row.conflict_id]);
+    return byItem;
   }
 
-  private toRecommendation(row: Row): Recommendation {
+  async get(id: string, db: Executor = this.db): Promise<RecommendationDetail | null> {
+    const row = await this.getRow(id, db);
+    if (!row) return null;
+    const conflicts = await this.openConflictIdsOf([id], db);
+    return { ...this.toRecommendation(row, conflicts.get(id)), raw: row.raw };
+  }
+
+  async getRow(id: string, db: Executor = this.db): Promise<RecommendationRow | undefined> {
+    return db.selectFrom('recommendations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async getMany(ids: readonly string[], db: Executor = this.db): Promise<Recommendation[]> {
+    if (ids.length === 0) return [];
+    const [rows, conflicts] = await Promise.all([
+      db.selectFrom('recommendations').selectAll().where('id', 'in', ids).execute(),
+      this.openConflictIdsOf(ids, db),
+    ]);
+    return rows.map((row) => this.toRecommendation(row, conflicts.get(row.id)));
+  }
+
+  freshnessOfRow(row: Pick<RecommendationRow, 'source' | 'refreshed_at'>): Freshness {
     const source = RecommendationSourceSchema.parse(row.source);
-    const refreshedAt = new Date(row.refreshed_at);
+    return freshnessOf(this.now().getTime() - new Date(row.refreshed_at).getTime(), this.policies[source]);
+  }
+
+  toRecommendation(row: RecommendationRow, conflictIds: readonly string[] = []): Recommendation {
+    const source = RecommendationSourceSchema.parse(row.source);
     return {
       id: row.id,
       sourceRecommendationId: row.source_recommendation_id,
@@ -228,16 +435,52 @@ export class RecommendationStore {
       impactScore: row.impact_score,
       estimatedImpact: row.estimated_impact as Recommendation['estimatedImpact'],
       generatedAt: new Date(row.generated_at).toISOString(),
-      refreshedAt: refreshedAt.toISOString(),
+      refreshedAt: new Date(row.refreshed_at).toISOString(),
       expiresAt: row.expires_at ? new Date(row.expires_at).toISOString() : null,
-      freshness: freshnessOf(this.now().getTime() - refreshedAt.getTime(), this.policies[source]),
+      freshness: this.freshnessOfRow(row),
       status: row.status as Recommendation['status'],
       validationIssues: row.validation_issues as Recommendation['validationIssues'],
       version: row.version,
       priority: row.priority,
-      conflictIds: [],
+      conflictIds: [...conflictIds],
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };
   }
+}
+
+/** An event row as the lifecycle writes it; the actor defaults to the ingestion. */
+export interface EventDraft {
+  recommendation_id: string;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  note?: string | null;
+  before?: string | null;
+  after?: string | null;
+  actor_type?: string;
+  actor_id?: string;
+  actor_version?: number | null;
+}
+
+export async function insertEvents(db: Executor, events: readonly EventDraft[], at: Date): Promise<void> {
+  if (events.length === 0) return;
+  await db
+    .insertInto('recommendation_events')
+    .values(
+      events.map((event) => ({
+        recommendation_id: event.recommendation_id,
+        at,
+        actor_type: event.actor_type ?? 'system',
+        actor_id: event.actor_id ?? 'ingest',
+        actor_version: event.actor_version ?? null,
+        from_status: event.from_status,
+        to_status: event.to_status,
+        reason: event.reason,
+        note: event.note ?? null,
+        before: event.before ?? null,
+        after: event.after ?? null,
+      })),
+    )
+    .execute();
 }

@@ -35,6 +35,9 @@ export async function startTestBff(
     quarantine: runtime.quarantine,
     sourceStatus: runtime.sourceStatus,
     stream: runtime.stream,
+    lifecycle: runtime.lifecycle,
+    guardrails: runtime.guardrails,
+    conflicts: runtime.conflicts,
     adsApiMode: runtime.env.ADS_API_MODE,
     version: VERSION,
   });

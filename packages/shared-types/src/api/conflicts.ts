@@ -52,3 +52,20 @@ export type ListConflictsQuery = z.infer<typeof ListConflictsQuerySchema>;
 
 export const ConflictListSchema = z.object({ items: z.array(ConflictWithMembersSchema), total: z.number().int().nonnegative() });
 export type ConflictList = z.infer<typeof ConflictListSchema>;
+
+/** `POST /api/conflicts/detect`: run the engine now, for one advertiser or all. */
+export const DetectConflictsQuerySchema = z.strictObject({ advertiserId: z.string().min(1).max(100).optional() });
+export type DetectConflictsQuery = z.infer<typeof DetectConflictsQuerySchema>;
+
+export const DetectConflictsResultSchema = z.object({
+  advertisers: z.number().int().nonnegative(),
+  /** Conflicts open after the run. */
+  open: z.number().int().nonnegative(),
+  opened: z.number().int().nonnegative(),
+  resolved: z.number().int().nonnegative(),
+  /** Duplicates moved to `superseded` by this run. */
+  superseded: z.number().int().nonnegative(),
+});
+export type DetectConflictsResult = z.infer<typeof DetectConflictsResultSchema>;
+
+export const ConflictIdParamsSchema = z.strictObject({ id: z.uuid() });

@@ -96,9 +96,45 @@ export type RecommendationEvent = z.infer<typeof RecommendationEventSchema>;
 export const RecommendationHistorySchema = z.object({ events: z.array(RecommendationEventSchema) });
 export type RecommendationHistory = z.infer<typeof RecommendationHistorySchema>;
 
+/** Why a lifecycle action was refused (the 409's `refusal`), so a screen can offer the right next step. */
+export const LIFECYCLE_REFUSALS = ['stale_version', 'not_allowed', 'expired', 'stale', 'validation', 'conflict'] as const;
+export const LifecycleRefusalSchema = z.enum(LIFECYCLE_REFUSALS);
+export type LifecycleRefusal = z.infer<typeof LifecycleRefusalSchema>;
+
 /** The body of a 409: what the item looks like now, so the screen can show it. */
 export const StaleVersionProblemExtraSchema = z.object({
   currentStatus: LifecycleStatusSchema,
   currentVersion: z.number().int(),
   current: RecommendationSchema,
+  /** Which rule refused: a stale version, a transition the machine does not allow, expiry, staleness... */
+  refusal: LifecycleRefusalSchema.optional(),
+  /** For `refusal: conflict`: the open conflicts the item is in. */
+  conflictIds: z.array(z.uuid()).optional(),
 });
+export type StaleVersionProblemExtra = z.infer<typeof StaleVersionProblemExtraSchema>;
+
+/** `POST /api/recommendations/:id/validate`: re-validate now, after re-syncing the item's source unless told not to. */
+export const ValidateBodySchema = z.strictObject({ resync: z.boolean().default(true) });
+export type ValidateBody = z.infer<typeof ValidateBodySchema>;
+
+/** Change-size guardrails of one advertiser (`GET/PUT /api/advertisers/:advertiserId/guardrails`). */
+export const GuardrailsSchema = z.object({
+  advertiserId: z.string(),
+  maxBidChangePct: z.number().positive(),
+  maxBudgetChangePct: z.number().positive(),
+  /** In the campaign's currency. */
+  maxBudgetChangePerDay: z.number().positive(),
+  /** Which values are this advertiser's own (the others are the defaults from the environment). */
+  overridden: z.array(z.enum(['maxBidChangePct', 'maxBudgetChangePct', 'maxBudgetChangePerDay'])),
+});
+export type Guardrails = z.infer<typeof GuardrailsSchema>;
+
+/** A null clears the override and falls back to the default. */
+export const GuardrailsBodySchema = z.strictObject({
+  maxBidChangePct: z.number().positive().max(10_000).nullable().optional(),
+  maxBudgetChangePct: z.number().positive().max(10_000).nullable().optional(),
+  maxBudgetChangePerDay: z.number().positive().nullable().optional(),
+});
+export type GuardrailsBody = z.infer<typeof GuardrailsBodySchema>;
+
+export const AdvertiserParamsSchema = z.strictObject({ advertiserId: z.string().min(1).max(100) });

@@ -67,7 +67,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
       action: { type: 'set-budget', to: Number(budgetRow.recommendedBudget?.replaceAll(',', '')), unit: 'currency' },
       expiresAt: new Date(Number(budgetRow.expiryDate) / 1000).toISOString(),
       generatedAt: new Date(Number(budgetRow.publishedDate) * 1000).toISOString(),
-      status: 'discovered',
+      status: 'validated',
       version: 1,
     });
     expect(budget?.confidence).toBe(budgetRow.confidence ? Number(budgetRow.confidence) : null);

@@ -1,0 +1,430 @@
+/**
+ * The conflict engine: a pure function over the live recommendations of advertisers (any source) that finds the
+ * contradictions the seeds warn about before a person or a rule acts on them. Every item is keyed to its entity chain
+ * (profile → portfolio → campaign → ad group → keyword / target) and classified by the effect it proposes (bid or
+ * budget up / down, a set value, an expansion, a pause). Then, per advertiser:
+ *
+ * 1. duplicates: the same change on the same entity (same field, same value) from several items are grouped, the one
+ *    with the highest priority kept as primary and the others superseded; only primaries take part below;
+ * 2. on one entity and field: up and down → opposite_directions; several different values → disagreeing_values;
+ *    a pause and an enable → opposite_directions;
+ * 3. per campaign: a budget cut with bid increases on its keywords / targets / ad groups / placements →
+ *    budget_cut_with_bid_increase; a budget cut with expansion on it → budget_cut_with_expansion;
+ * 4. a pause or archive of an entity while another item changes it or its children → pause_with_change.
+ *
+ * Items that do not contradict produce nothing: increases on different keywords, a budget increase with bid increases,
+ * a budget cut with bid decreases. One pass to group, then work proportional to the groups: linear in the items.
+ */
+import { createHash } from 'node:crypto';
+import { type ConflictKind, type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
+import { campaignLabelOf, entityKeyOf, entityLabelOf } from '../lifecycle/entity-keys.ts';
+
+export type EngineItem = Pick<
+  Recommendation,
+  'id' | 'advertiserId' | 'status' | 'source' | 'title' | 'entity' | 'action' | 'priority' | 'refreshedAt'
+> & {
+  /** Hash of the upstream content: a conflict found again over unchanged members is the same conflict. */
+  contentHash: string;
+};
+
+export interface DetectedConflict {
+  kind: ConflictKind;
+  advertiserId: string;
+  entityKey: string;
+  memberIds: string[];
+  primaryId: string | null;
+  explanation: string;
+  suggestedResolution: string;
+  fingerprint: string;
+}
+
+export interface EngineResult {
+  conflicts: DetectedConflict[];
+  /** Duplicates to move to `superseded`, each with its primary. */
+  supersede: { id: string; primaryId: string }[];
+}
+
+type Effect =
+  | { type: 'value'; field: string; direction: 'up' | 'down' | 'set'; to: number; from: number | null }
+  | { type: 'text'; field: string; to: string }
+  | { type: 'pause'; to: string }
+  | { type: 'enable' }
+  | { type: 'expansion'; label: string }
+  | { type: 'other'; field: string; to: string };
+
+interface Classified {
+  item: EngineItem;
+  effect: Effect;
+  entityKey: string;
+  /** Items that change the same thing: entity and field. */
+  changeKey: string;
+}
+
+const EPSILON = 0.005;
+const PAUSE_STATES = new Set(['PAUSED', 'ARCHIVED']);
+
+function numeric(value: number | string | null): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return null;
+}
+
+function classify(item: EngineItem): Effect | null {
+  const { action } = item;
+  switch (action.type) {
+    case 'insight':
+      return null;
+    case 'set-bid':
+    case 'set-budget':
+    case 'set-bid-adjustment': {
+      const to = numeric(action.to);
+      if (to === null) return null;
+      const from = numeric(action.from);
+      const direction =
+        action.direction === 'increase'
+          ? 'up'
+          : action.direction === 'decrease'
+            ? 'down'
+            : from !== null && to > from + EPSILON
+              ? 'up'
+              : from !== null && to < from - EPSILON
+                ? 'down'
+                : 'set';
+      return { type: 'value', field: action.type === 'set-budget' ? 'budget' : (action.field ?? action.type), direction, to, from };
+    }
+    case 'set-state': {
+      const to = String(action.to ?? '').toUpperCase();
+      if (PAUSE_STATES.has(to) || (action.direction === 'remove' && to === '')) return { type: 'pause', to: to || 'PAUSED' };
+      if (to === 'ENABLED') return { type: 'enable' };
+      return { type: 'other', field: 'state', to };
+    }
+    case 'add-keyword':
+      return { type: 'expansion', label: `new keyword "${item.entity.targetText ?? '?'}"` };
+    case 'add-target':
+      return { type: 'expansion', label: `new target ${item.entity.targetText ?? item.entity.targetId ?? '?'}` };
+    case 'create-ad-group':
+      return { type: 'expansion', label: 'a new ad group' };
+    case 'creative':
+      return { type: 'expansion', label: 'creative expansion' };
+    case 'create-campaign':
+      return item.entity.campaignId ? { type: 'expansion', label: 'a new campaign' } : null;
+    case 'set-bidding-strategy':
+    case 'set-end-date':
+      return { type: 'text', field: action.type, to: String(action.to ?? '') };
+    default:
+      return { type: 'other', field: action.type, to: String(action.to ?? '') };
+  }
+}
+
+function changeKeyOf(entityKey: string, effect: Effect): string {
+  switch (effect.type) {
+    case 'value':
+    case 'text':
+    case 'other':
+      return `${entityKey}|${effect.field}`;
+    case 'pause':
+    case 'enable':
+      return `${entityKey}|state`;
+    case 'expansion':
+      return `${entityKey}|add:${effect.label}`;
+  }
+}
+
+/** Whether two effects on the same thing propose the same change (a duplicate). */
+function sameChange(a: Effect, b: Effect): boolean {
+  if (a.type === 'value' && b.type === 'value') return Math.abs(a.to - b.to) <= EPSILON;
+  if ((a.type === 'text' || a.type === 'other') && a.type === b.type) return a.to.toLowerCase() === b.to.toLowerCase();
+  if (a.type === 'pause' && b.type === 'pause') return a.to === b.to;
+  return a.type === b.type && (a.type === 'enable' || a.type === 'expansion');
+}
+
+function money(value: number | null, currency: string | null): string {
+  return value === null ? '?' : `${value.toFixed(2)}${currency ? ` ${currency}` : ''}`;
+}
+
+function sourceOf(item: EngineItem): string {
+  return SOURCE_LABELS[item.source] ?? item.source;
+}
+
+/** "bid up 1.00 → 1.20 USD (Partner Opportunities)" */
+function describeChange(c: Classified, withSource = true): string {
+  const { effect, item } = c;
+  const by = withSource ? ` (${sourceOf(item)})` : '';
+  const currency = item.action.unit === 'currency' ? item.action.currency : null;
+  const unit = item.action.unit === 'percent' ? '%' : '';
+  switch (effect.type) {
+    case 'value': {
+      const field = effect.field === 'budget' ? 'budget' : effect.field === 'bid' ? 'bid' : effect.field;
+      const verb = effect.direction === 'up' ? `${field} up` : effect.direction === 'down' ? `${field} down` : `${field} set`;
+      const values =
+        effect.from === null
+          ? `to ${money(effect.to, currency)}${unit}`
+          : `${money(effect.from, currency)} → ${money(effect.to, currency)}${unit}`;
+      return `${verb} ${values}${by}`;
+    }
+    case 'pause':
+      return `${effect.to === 'ARCHIVED' ? 'archive' : 'pause'}${by}`;
+    case 'enable':
+      return `enable${by}`;
+    case 'expansion':
+      return `${effect.label}${by}`;
+    default:
+      return `${effect.field} to ${effect.to}${by}`;
+  }
+}
+
+function fingerprintOf(kind: ConflictKind, entityKey: string, members: readonly Classified[]): string {
+  const parts = members.map((m) => `${m.item.id}:${m.item.contentHash}`).sort();
+  return createHash('sha256')
+    .update(`${kind}|${entityKey}|${parts.join(',')}`)
+    .digest('hex');
+}
+
+function conflictOf(
+  kind: ConflictKind,
+  entityKey: string,
+  members: readonly Classified[],
+  explanation: string,
+  suggestedResolution: string,
+  primaryId: string | null = null,
+): DetectedConflict {
+  const first = members[0];
+  if (!first) throw new Error('a conflict has members');
+  return {
+    kind,
+    advertiserId: first.item.advertiserId,
+    entityKey,
+    memberIds: [...new Set(members.map((m) => m.item.id))].sort(),
+    primaryId,
+    explanation,
+    suggestedResolution,
+    fingerprint: fingerprintOf(kind, entityKey, members),
+  };
+}
+
+/** Primary of a duplicate group: not superseded, then highest priority, freshest, smallest id (deterministic). */
+function byPrimaryPreference(a: Classified, b: Classified): number {
+  const sa = a.item.status === 'superseded' ? 1 : 0;
+  const sb = b.item.status === 'superseded' ? 1 : 0;
+  if (sa !== sb) return sa - sb;
+  const pa = a.item.priority ?? Number.NEGATIVE_INFINITY;
+  const pb = b.item.priority ?? Number.NEGATIVE_INFINITY;
+  if (pa !== pb) return pb - pa;
+  if (a.item.refreshedAt !== b.item.refreshedAt) return a.item.refreshedAt < b.item.refreshedAt ? 1 : -1;
+  return a.item.id < b.item.id ? -1 : 1;
+}
+
+function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+const LEVEL_NOUN: Record<string, string> = { keyword: 'keyword', target: 'target', 'ad-group': 'ad group default', placement: 'placement' };
+
+function countByLevel(members: readonly Classified[], what: string): string {
+  const counts = new Map<string, number>();
+  for (const m of members) {
+    const noun = LEVEL_NOUN[m.item.entity.level] ?? m.item.entity.level;
+    counts.set(noun, (counts.get(noun) ?? 0) + 1);
+  }
+  return [...counts.entries()].map(([noun, n]) => plural(n, `${noun} ${what}`, `${noun} ${what}s`)).join(' and ');
+}
+
+function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
+  const conflicts: DetectedConflict[] = [];
+  const supersede: EngineResult['supersede'] = [];
+
+  // 1. Group by what they change, then collapse duplicates to their primary.
+  const byChange = new Map<string, Classified[]>();
+  for (const c of classified) {
+    const group = byChange.get(c.changeKey);
+    if (group) group.push(c);
+    else byChange.set(c.changeKey, [c]);
+  }
+  const primaries: Classified[] = [];
+  const primariesByChange = new Map<string, Classified[]>();
+  for (const [changeKey, group] of byChange) {
+    const clusters: Classified[][] = [];
+    for (const c of group) {
+      const cluster = clusters.find((candidate) => candidate[0] && sameChange(candidate[0].effect, c.effect));
+      if (cluster) cluster.push(c);
+      else clusters.push([c]);
+    }
+    const reps: Classified[] = [];
+    for (const cluster of clusters) {
+      cluster.sort(byPrimaryPreference);
+      const primary = cluster[0];
+      // A group whose every member is already superseded has no live primary left (it was rejected or applied).
+      if (!primary || primary.item.status === 'superseded') continue;
+      reps.push(primary);
+      if (cluster.length < 2) continue;
+      for (const other of cluster.slice(1))
+        if (other.item.status !== 'superseded') supersede.push({ id: other.item.id, primaryId: primary.item.id });
+      const sources = [...new Set(cluster.map((c) => sourceOf(c.item)))];
+      const others = cluster.length - 1;
+      const proposedBy = sources.length > 1 ? `by ${sources.join(', ')}` : `${cluster.length} times by ${sources[0]}`;
+      conflicts.push(
+        conflictOf(
+          'duplicate',
+          primary.entityKey,
+          cluster,
+          `The same change on ${entityLabelOf(primary.item.entity)} (${describeChange(primary, false)}) is proposed ${proposedBy}; "${primary.item.title}" from ${sourceOf(primary.item)} is kept as primary, ${others === 1 ? 'the other is' : `the other ${others} are`} superseded.`,
+          'Nothing to decide: act on the primary; the duplicates are superseded and follow it.',
+          primary.item.id,
+        ),
+      );
+    }
+    primaries.push(...reps);
+    primariesByChange.set(changeKey, reps);
+  }
+
+  // 2. One entity, one field: opposite directions or disagreeing values.
+  for (const reps of primariesByChange.values()) {
+    if (reps.length < 2) continue;
+    const first = reps[0];
+    if (!first) continue;
+    const label = entityLabelOf(first.item.entity);
+    const ups = reps.filter((r) => r.effect.type === 'value' && r.effect.direction === 'up');
+    const downs = reps.filter((r) => r.effect.type === 'value' && r.effect.direction === 'down');
+    const pauses = reps.filter((r) => r.effect.type === 'pause');
+    const enables = reps.filter((r) => r.effect.type === 'enable');
+    if ((ups.length > 0 && downs.length > 0) || (pauses.length > 0 && enables.length > 0)) {
+      conflicts.push(
+        conflictOf(
+          'opposite_directions',
+          first.entityKey,
+          reps,
+          `${capitalise(label)}: ${reps.map((c) => describeChange(c)).join(' vs ')}. They pull the same ${first.effect.type === 'value' ? first.effect.field : 'state'} in opposite directions.`,
+          'Keep one direction: approve the side whose evidence is stronger and reject the other.',
+        ),
+      );
+    } else if (first.effect.type !== 'expansion' && reps.length >= 2 && pauses.length === 0 && enables.length === 0) {
+      conflicts.push(
+        conflictOf(
+          'disagreeing_values',
+          first.entityKey,
+          reps,
+          `${capitalise(label)}: ${reps.map((c) => describeChange(c)).join(' vs ')}. The items set the same ${first.effect.type === 'value' ? first.effect.field : 'setting'} to different values.`,
+          'Choose one value: approve one item (editing its value if needed) and reject the others.',
+        ),
+      );
+    }
+  }
+
+  // 3. Per campaign: budget cuts against bid increases and expansion on it.
+  const byCampaign = new Map<string, Classified[]>();
+  for (const c of primaries) {
+    const campaignId = c.item.entity.campaignId;
+    if (!campaignId) continue;
+    const list = byCampaign.get(campaignId);
+    if (list) list.push(c);
+    else byCampaign.set(campaignId, [c]);
+  }
+  for (const [campaignId, items] of byCampaign) {
+    const cuts = items.filter(
+      (c) =>
+        c.item.entity.level === 'campaign' && c.effect.type === 'value' && c.effect.field === 'budget' && c.effect.direction === 'down',
+    );
+    if (cuts.length === 0) continue;
+    const bidUps = items.filter(
+      (c) => c.item.entity.level !== 'campaign' && c.effect.type === 'value' && c.effect.field !== 'budget' && c.effect.direction === 'up',
+    );
+    const expansions = items.filter((c) => c.effect.type === 'expansion');
+    for (const cut of cuts) {
+      const effect = cut.effect as Extract<Effect, { type: 'value' }>;
+      const currency = cut.item.action.currency;
+      const cutText = `Budget cut ${money(effect.from, currency)} → ${money(effect.to, currency)} on ${campaignLabelOf(cut.item.entity)}`;
+      if (bidUps.length > 0) {
+        conflicts.push(
+          conflictOf(
+            'budget_cut_with_bid_increase',
+            `campaign:${campaignId}`,
+            [cut, ...bidUps],
+            `${cutText} while ${countByLevel(bidUps, 'bid increase')} on it ${bidUps.length === 1 ? 'is' : 'are'} pending (${bidUps
+              .map((b) => `${entityLabelOf(b.item.entity)} ${describeChange(b)}`)
+              .join('; ')}). Higher bids spend a smaller budget faster.`,
+            'Decide the campaign’s direction: if spend must fall, reject the bid increases; if the keywords deserve more traffic, reject the budget cut.',
+          ),
+        );
+      }
+      if (expansions.length > 0) {
+        conflicts.push(
+          conflictOf(
+            'budget_cut_with_expansion',
+            `campaign:${campaignId}`,
+            [cut, ...expansions],
+            `${cutText} while ${plural(expansions.length, 'expansion')} of it ${expansions.length === 1 ? 'is' : 'are'} pending (${expansions
+              .map((c) => describeChange(c))
+              .join('; ')}). New reach needs budget.`,
+            'Expansion needs budget: reject the budget cut, or reject (postpone) the expansion.',
+          ),
+        );
+      }
+    }
+  }
+
+  // 4. Pausing or archiving an entity while another item changes it or its children.
+  const pauses = primaries.filter((c) => c.effect.type === 'pause');
+  if (pauses.length > 0) {
+    for (const pause of pauses) {
+      const e = pause.item.entity;
+      const covers = (c: Classified): boolean => {
+        if (c === pause || c.effect.type === 'pause') return false;
+        // An enable of the very same entity is an opposite direction, reported above.
+        if (c.effect.type === 'enable' && c.entityKey === pause.entityKey) return false;
+        const x = c.item.entity;
+        switch (e.level) {
+          case 'campaign':
+            return Boolean(e.campaignId) && x.campaignId === e.campaignId;
+          case 'ad-group':
+            return Boolean(e.adGroupId) && x.adGroupId === e.adGroupId;
+          case 'portfolio':
+            return Boolean(e.portfolioId) && x.portfolioId === e.portfolioId;
+          default:
+            return c.entityKey === pause.entityKey;
+        }
+      };
+      // Children of a campaign or ad group share its campaign id; a portfolio (no campaign id) looks at all.
+      const candidates = e.campaignId && e.level !== 'portfolio' ? (byCampaign.get(e.campaignId) ?? []) : primaries;
+      const changers = candidates.filter(covers);
+      if (changers.length === 0) continue;
+      const verb = (pause.effect as Extract<Effect, { type: 'pause' }>).to === 'ARCHIVED' ? 'archived' : 'paused';
+      conflicts.push(
+        conflictOf(
+          'pause_with_change',
+          pause.entityKey,
+          [pause, ...changers],
+          `${capitalise(entityLabelOf(e))} would be ${verb} (${sourceOf(pause.item)}) while ${plural(changers.length, 'other item')} change${
+            changers.length === 1 ? 's' : ''
+          } it or its children (${changers.map((c) => `${entityLabelOf(c.item.entity)} ${describeChange(c)}`).join('; ')}).`,
+          `If it is to be ${verb}, reject the changes; otherwise reject the ${verb === 'archived' ? 'archive' : 'pause'}.`,
+        ),
+      );
+    }
+  }
+  return { conflicts, supersede };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Finds the conflicts among the given items, per advertiser. Items of several advertisers never conflict. */
+export function detectConflicts(items: readonly EngineItem[]): EngineResult {
+  const byAdvertiser = new Map<string, Classified[]>();
+  for (const item of items) {
+    const effect = classify(item);
+    if (!effect) continue;
+    const entityKey = entityKeyOf(item.entity);
+    const classified: Classified = { item, effect, entityKey, changeKey: changeKeyOf(entityKey, effect) };
+    const list = byAdvertiser.get(item.advertiserId);
+    if (list) list.push(classified);
+    else byAdvertiser.set(item.advertiserId, [classified]);
+  }
+  const result: EngineResult = { conflicts: [], supersede: [] };
+  for (const classified of byAdvertiser.values()) {
+    const found = detectForAdvertiser(classified);
+    result.conflicts.push(...found.conflicts);
+    result.supersede.push(...found.supersede);
+  }
+  return result;
+}

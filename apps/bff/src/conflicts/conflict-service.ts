@@ -1,0 +1,322 @@
+/**
+ * The conflicts' shell: runs the pure engine over an advertiser's live items and reconciles its findings with the
+ * stored conflicts. A contradiction found again over unchanged members keeps its row (same fingerprint); one no
+ * longer found resolves itself, saying why (a member was rejected, expired, applied or superseded, or changed
+ * upstream); a new one opens. A conflict a person settled with "keep the others" is not raised again while its
+ * members stay unchanged. Duplicates move to `superseded` through the lifecycle. Runs one at a time per process, so
+ * detection after a sync and after an approval never interleave.
+ *
+ * It is also the lifecycle's ConflictGate: which open conflicts an item is in (duplicates do not block), and the
+ * resolution a person chose when approving one side.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type Conflict,
+  type ConflictKind,
+  type ConflictList,
+  type ConflictWithMembers,
+  type DetectConflictsResult,
+  type LifecycleStatus,
+  type ListConflictsQuery,
+  OPEN_STATUSES,
+} from '@recdesk/shared-types';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
+import type { ConflictsTable, Database } from '../db/schema.ts';
+import type { OpenConflictRef } from '../lifecycle/lifecycle-machine.ts';
+import type { ConflictGate, LifecycleService } from '../lifecycle/lifecycle-service.ts';
+import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
+import { type DetectedConflict, detectConflicts, type EngineItem } from './conflict-engine.ts';
+
+type Executor = Kysely<Database>;
+type ConflictRow = Selectable<ConflictsTable>;
+
+/** Items the engine looks at: waiting, on their way upstream, and superseded duplicates (to keep their group). */
+const ENGINE_STATUSES = [...OPEN_STATUSES, 'applying', 'superseded'] as const satisfies readonly LifecycleStatus[];
+const LIVE = new Set<string>([...OPEN_STATUSES, 'applying']);
+
+export interface ConflictServiceDeps {
+  db: Db;
+  store: RecommendationStore;
+  lifecycle: LifecycleService;
+  now: () => Date;
+  log: Logger;
+}
+
+export class ConflictService implements ConflictGate {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: ConflictServiceDeps) {}
+
+  /** Runs detection for these advertisers (all advertisers with live items when none are named). */
+  detect(advertiserIds?: readonly string[]): Promise<DetectConflictsResult> {
+    const run = this.queue.then(() => this.detectNow(advertiserIds));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async redetect(advertiserIds: readonly string[]): Promise<void> {
+    await this.detect(advertiserIds);
+  }
+
+  private async detectNow(advertiserIds?: readonly string[]): Promise<DetectConflictsResult> {
+    const { db } = this.deps;
+    const ids =
+      advertiserIds ??
+      (await db.selectFrom('recommendations').select('advertiser_id').distinct().where('status', 'in', ENGINE_STATUSES).execute()).map(
+        (row) => row.advertiser_id,
+      );
+    const totals = { advertisers: ids.length, open: 0, opened: 0, resolved: 0, superseded: 0 };
+    for (const advertiserId of ids) {
+      const result = await this.detectAdvertiser(advertiserId);
+      totals.opened += result.opened;
+      totals.resolved += result.resolved;
+      totals.superseded += result.superseded;
+    }
+    let count = db
+      .selectFrom('conflicts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '=', 'open');
+    if (advertiserIds) count = count.where('advertiser_id', 'in', ids.length > 0 ? ids : ['']);
+    totals.open = Number((await count.executeTakeFirstOrThrow()).n);
+    return totals;
+  }
+
+  async loadEngineItems(advertiserId: string): Promise<EngineItem[]> {
+    const rows = await this.deps.db
+      .selectFrom('recommendations')
+      .select(['id', 'advertiser_id', 'status', 'source', 'title', 'entity', 'action', 'priority', 'refreshed_at', 'content_hash'])
+      .where('advertiser_id', '=', advertiserId)
+      .where('status', 'in', ENGINE_STATUSES)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      advertiserId: row.advertiser_id,
+      status: row.status as LifecycleStatus,
+      source: row.source as EngineItem['source'],
+      title: row.title,
+      entity: row.entity as EngineItem['entity'],
+      action: row.action as EngineItem['action'],
+      priority: row.priority,
+      refreshedAt: new Date(row.refreshed_at).toISOString(),
+      contentHash: row.content_hash,
+    }));
+  }
+
+  private async detectAdvertiser(advertiserId: string): Promise<{ opened: number; resolved: number; superseded: number }> {
+    const { db, now, lifecycle } = this.deps;
+    const found = detectConflicts(await this.loadEngineItems(advertiserId));
+    const superseded = found.supersede.length > 0 ? await lifecycle.supersede(found.supersede) : 0;
+    const at = now();
+    return db.transaction().execute(async (trx) => {
+      const open = await trx
+        .selectFrom('conflicts')
+        .selectAll()
+        .where('advertiser_id', '=', advertiserId)
+        .where('status', '=', 'open')
+        .execute();
+      const openByFingerprint = new Map(open.map((row) => [row.fingerprint, row]));
+      const wanted = new Map(found.conflicts.map((c) => [c.fingerprint, c]));
+      // Conflicts a person settled by keeping both sides stay settled while their members are unchanged.
+      const newFingerprints = [...wanted.keys()].filter((fp) => !openByFingerprint.has(fp));
+      const kept = new Set(
+        newFingerprints.length === 0
+          ? []
+          : (
+              await trx
+                .selectFrom('conflicts')
+                .select('fingerprint')
+                .where('fingerprint', 'in', newFingerprints)
+                .where('choice', '=', 'keep_others')
+                .execute()
+            ).map((row) => row.fingerprint),
+      );
+      let opened = 0;
+      for (const conflict of wanted.values()) {
+        const existing = openByFingerprint.get(conflict.fingerprint);
+        if (existing) {
+          if (existing.explanation !== conflict.explanation || existing.primary_id !== conflict.primaryId) {
+            await trx
+              .updateTable('conflicts')
+              .set({
+                explanation: conflict.explanation,
+                suggested_resolution: conflict.suggestedResolution,
+                primary_id: conflict.primaryId,
+              })
+              .where('id', '=', existing.id)
+              .execute();
+          }
+          continue;
+        }
+        if (kept.has(conflict.fingerprint)) continue;
+        if (await this.insert(trx, conflict, at)) opened++;
+      }
+      const gone = open.filter((row) => !wanted.has(row.fingerprint));
+      for (const row of gone) await this.resolve(trx, row, await this.resolutionOf(trx, row), at);
+      return { opened, resolved: gone.length, superseded };
+    });
+  }
+
+  private async insert(trx: Executor, conflict: DetectedConflict, at: Date): Promise<boolean> {
+    const id = randomUUID();
+    const inserted = await trx
+      .insertInto('conflicts')
+      .values({
+        id,
+        advertiser_id: conflict.advertiserId,
+        kind: conflict.kind,
+        entity_key: conflict.entityKey,
+        fingerprint: conflict.fingerprint,
+        explanation: conflict.explanation,
+        suggested_resolution: conflict.suggestedResolution,
+        primary_id: conflict.primaryId,
+        status: 'open',
+        detected_at: at,
+        resolved_at: null,
+        resolution: null,
+        choice: null,
+      })
+      .onConflict((oc) => oc.column('fingerprint').where('status', '=', 'open').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return false;
+    await trx
+      .insertInto('conflict_members')
+      .values(conflict.memberIds.map((recommendationId) => ({ conflict_id: id, recommendation_id: recommendationId, open: true })))
+      .execute();
+    return true;
+  }
+
+  /** Why a conflict is no longer found, from what became of its members. */
+  private async resolutionOf(trx: Executor, row: ConflictRow): Promise<string> {
+    const members = await trx
+      .selectFrom('conflict_members')
+      .innerJoin('recommendations', 'recommendations.id', 'conflict_members.recommendation_id')
+      .select(['recommendations.id', 'recommendations.title', 'recommendations.status'])
+      .where('conflict_members.conflict_id', '=', row.id)
+      .execute();
+    const left = members.filter((m) => !LIVE.has(m.status) && !(row.kind === 'duplicate' && m.status === 'superseded'));
+    if (left.length > 0) return `Resolved itself: ${left.map((m) => `"${m.title}" was ${m.status.replace('_', ' ')}`).join('; ')}.`;
+    return 'Resolved itself: a member changed, so the contradiction no longer holds.';
+  }
+
+  private async resolve(trx: Executor, row: Pick<ConflictRow, 'id'>, resolution: string, at: Date, choice: string | null = null) {
+    await trx
+      .updateTable('conflicts')
+      .set({ status: 'resolved', resolved_at: at, resolution, choice })
+      .where('id', '=', row.id)
+      .where('status', '=', 'open')
+      .execute();
+    await trx.updateTable('conflict_members').set({ open: false }).where('conflict_id', '=', row.id).execute();
+  }
+
+  async resolveByChoice(
+    db: Executor,
+    conflictIds: readonly string[],
+    choice: 'reject_others' | 'keep_others',
+    resolution: string,
+    now: Date,
+  ): Promise<void> {
+    for (const id of conflictIds) await this.resolve(db, { id }, resolution, now, choice);
+  }
+
+  async openConflictsOf(db: Executor, ids: readonly string[]): Promise<Map<string, (OpenConflictRef & { memberIds: string[] })[]>> {
+    const byItem = new Map<string, (OpenConflictRef & { memberIds: string[] })[]>();
+    if (ids.length === 0) return byItem;
+    const rows = await db
+      .selectFrom('conflict_members as m')
+      .innerJoin('conflicts as c', 'c.id', 'm.conflict_id')
+      .select([
+        'm.recommendation_id',
+        'c.id',
+        'c.kind',
+        'c.explanation',
+        sql<
+          string[]
+        >`(select array_agg(o.recommendation_id::text order by o.recommendation_id) from conflict_members o where o.conflict_id = c.id)`.as(
+          'member_ids',
+        ),
+      ])
+      .where('m.recommendation_id', 'in', ids)
+      .where('m.open', '=', true)
+      .where('c.status', '=', 'open')
+      .execute();
+    for (const row of rows) {
+      const ref = {
+        id: row.id,
+        kind: row.kind,
+        explanation: row.explanation,
+        blocking: row.kind !== 'duplicate',
+        memberIds: row.member_ids,
+      };
+      byItem.set(row.recommendation_id, [...(byItem.get(row.recommendation_id) ?? []), ref]);
+    }
+    return byItem;
+  }
+
+  async list(query: ListConflictsQuery): Promise<ConflictList> {
+    const { db } = this.deps;
+    let base = db.selectFrom('conflicts');
+    if (query.advertiserId) base = base.where('advertiser_id', '=', query.advertiserId);
+    if (query.status) base = base.where('status', '=', query.status);
+    if (query.recommendationId) {
+      const recommendationId = query.recommendationId;
+      base = base.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('conflict_members')
+            .select('conflict_members.conflict_id')
+            .whereRef('conflict_members.conflict_id', '=', 'conflicts.id')
+            .where('conflict_members.recommendation_id', '=', recommendationId),
+        ),
+      );
+    }
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy('detected_at', 'desc').orderBy('id').limit(query.limit).execute(),
+      base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    const items = await this.withMembers(rows);
+    return { items, total: Number(count.total) };
+  }
+
+  async get(id: string): Promise<ConflictWithMembers | null> {
+    const row = await this.deps.db.selectFrom('conflicts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? ((await this.withMembers([row]))[0] ?? null) : null;
+  }
+
+  private async withMembers(rows: readonly ConflictRow[]): Promise<ConflictWithMembers[]> {
+    if (rows.length === 0) return [];
+    const memberRows = await this.deps.db
+      .selectFrom('conflict_members')
+      .select(['conflict_id', 'recommendation_id'])
+      .where(
+        'conflict_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('recommendation_id')
+      .execute();
+    const members = new Map(
+      (await this.deps.store.getMany([...new Set(memberRows.map((m) => m.recommendation_id))])).map((r) => [r.id, r]),
+    );
+    return rows.map((row) => {
+      const ids = memberRows.filter((m) => m.conflict_id === row.id).map((m) => m.recommendation_id);
+      const conflict: Conflict = {
+        id: row.id,
+        kind: row.kind as ConflictKind,
+        status: row.status as Conflict['status'],
+        advertiserId: row.advertiser_id,
+        entityKey: row.entity_key,
+        explanation: row.explanation,
+        suggestedResolution: row.suggested_resolution,
+        memberIds: ids,
+        primaryId: row.primary_id,
+        detectedAt: new Date(row.detected_at).toISOString(),
+        resolvedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,
+        resolution: row.resolution,
+      };
+      return { ...conflict, members: ids.flatMap((id) => members.get(id) ?? []) };
+    });
+  }
+}

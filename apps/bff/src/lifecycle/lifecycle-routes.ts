@@ -1,0 +1,66 @@
+/**
+ * The lifecycle actions over HTTP: approve, reject, bulk, history, re-validate, and the advertisers' guardrails.
+ * Thin: parse with the shared contracts, name the actor, call the service; refusals are typed errors that the one
+ * error handler turns into problem+json (409 with the current state).
+ */
+import {
+  AdvertiserParamsSchema,
+  ApproveBodySchema,
+  BulkActionBodySchema,
+  GuardrailsBodySchema,
+  RecommendationIdParamsSchema,
+  RejectBodySchema,
+  ValidateBodySchema,
+} from '@recdesk/shared-types';
+import { Router } from 'express';
+import { actorOf } from '../http/actor.ts';
+import { parseBody, parseParams } from '../http/validate.ts';
+import type { GuardrailStore } from './guardrail-store.ts';
+import type { LifecycleService } from './lifecycle-service.ts';
+
+export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: GuardrailStore): Router {
+  const router = Router();
+
+  router.post('/recommendations/bulk', async (req, res) => {
+    const body = parseBody(BulkActionBodySchema, req);
+    res.json(await lifecycle.bulk(body, actorOf(req)));
+  });
+
+  router.post('/recommendations/:id/approve', async (req, res) => {
+    const { id } = parseParams(RecommendationIdParamsSchema, req);
+    const body = parseBody(ApproveBodySchema, req);
+    res.json(await lifecycle.approve(id, body, actorOf(req)));
+  });
+
+  router.post('/recommendations/:id/reject', async (req, res) => {
+    const { id } = parseParams(RecommendationIdParamsSchema, req);
+    const body = parseBody(RejectBodySchema, req);
+    res.json(await lifecycle.reject(id, body, actorOf(req)));
+  });
+
+  router.post('/recommendations/:id/validate', async (req, res) => {
+    const { id } = parseParams(RecommendationIdParamsSchema, req);
+    const body = parseBody(ValidateBodySchema, req);
+    res.json(await lifecycle.revalidate(id, body, actorOf(req)));
+  });
+
+  router.get('/recommendations/:id/history', async (req, res) => {
+    const { id } = parseParams(RecommendationIdParamsSchema, req);
+    res.json(await lifecycle.history(id));
+  });
+
+  router.get('/advertisers/:advertiserId/guardrails', async (req, res) => {
+    const { advertiserId } = parseParams(AdvertiserParamsSchema, req);
+    res.json(await guardrails.forAdvertiser(advertiserId));
+  });
+
+  router.put('/advertisers/:advertiserId/guardrails', async (req, res) => {
+    const { advertiserId } = parseParams(AdvertiserParamsSchema, req);
+    const body = parseBody(GuardrailsBodySchema, req);
+    const updated = await guardrails.update(advertiserId, body);
+    await lifecycle.validateAdvertisers([advertiserId]);
+    res.json(updated);
+  });
+
+  return router;
+}

@@ -1,0 +1,546 @@
+/**
+ * The lifecycle's shell: approve, reject, bulk actions, history, validation, expiry. Each action reads the item,
+ * asks the pure machine (lifecycle-machine.ts) and validator whether it may happen, and writes the change with a
+ * conditional UPDATE (`WHERE version = $seen AND status = $from`) and its event in one transaction, so two people
+ * acting at once cannot both win and no change goes unrecorded. The database's transition trigger is the backstop
+ * for any writer that bypasses this module.
+ *
+ * Conflicts are a later stage of the journey (src/conflicts); they plug in through the ConflictGate interface so that
+ * this module never imports them.
+ */
+import {
+  type Actor,
+  type ApproveBody,
+  type BulkActionBody,
+  type BulkActionResult,
+  type BulkItemResult,
+  type LifecycleStatus,
+  OPEN_STATUSES,
+  type Recommendation,
+  type RecommendationEvent,
+  type RecommendationHistory,
+  RecommendationSourceSchema,
+  type RejectBody,
+  type ValidationIssue,
+} from '@recdesk/shared-types';
+import { type Kysely, sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+import { AppError, ConflictError, NotFoundError } from '../http/errors.ts';
+import type { GuardrailStore } from './guardrail-store.ts';
+import {
+  type ActionSubject,
+  type Decision,
+  decideApproval,
+  decideRejection,
+  decideTransition,
+  type OpenConflictRef,
+  type Refusal,
+} from './lifecycle-machine.ts';
+import { insertEvents, type RecommendationRow, type RecommendationStore } from './recommendation-store.ts';
+import {
+  type KnownStates,
+  knownStatesFromRecommendations,
+  statusAfterValidation,
+  VALIDATABLE_STATUSES,
+  validateRecommendation,
+  valueIssuesOf,
+} from './recommendation-validator.ts';
+
+type Executor = Kysely<Database>;
+
+/** What the conflicts component offers the lifecycle (implemented in src/conflicts/conflict-service.ts). */
+export interface ConflictGate {
+  openConflictsOf(db: Executor, ids: readonly string[]): Promise<Map<string, (OpenConflictRef & { memberIds: string[] })[]>>;
+  /** Marks conflicts resolved by a person's explicit choice, so that the engine does not raise them again. */
+  resolveByChoice(
+    db: Executor,
+    conflictIds: readonly string[],
+    choice: 'reject_others' | 'keep_others',
+    resolution: string,
+    now: Date,
+  ): Promise<void>;
+  /** Re-runs detection for these advertisers after items joined or left the open queue. */
+  redetect(advertiserIds: readonly string[]): Promise<void>;
+}
+
+/**
+ * Known entity state beyond what the recommendations themselves report: the SP list endpoints' current bids, budgets
+ * and states (src/sources/shared/entity-catalog.ts) plug in here. The default knows nothing more.
+ */
+export interface EntityStateProvider {
+  statesFor(advertiserId: string, items: readonly Recommendation[]): Promise<KnownStates>;
+}
+
+export class LifecycleRefusedError extends ConflictError {
+  constructor(refusal: Refusal, current: Recommendation, conflictIds?: readonly string[]) {
+    super(refusal.message, {
+      currentStatus: current.status,
+      currentVersion: current.version,
+      current,
+      refusal: refusal.code,
+      ...(conflictIds ? { conflictIds } : {}),
+    });
+  }
+}
+
+export interface LifecycleDeps {
+  db: Db;
+  store: RecommendationStore;
+  guardrails: GuardrailStore;
+  now: () => Date;
+  log: Logger;
+  entityStates?: EntityStateProvider;
+  /** Re-syncs one source (the ingest component), for a re-validation against fresh upstream data. */
+  resync?: (source: Recommendation['source']) => Promise<void>;
+}
+
+/** Statuses whose items feed the known state and the conflict engine: waiting, or on their way upstream. */
+const LIVE_STATUSES = [...OPEN_STATUSES, 'applying'] as const satisfies readonly LifecycleStatus[];
+const SYSTEM = (id: string): Actor => ({ type: 'system', id, version: null });
+
+function isTransitionViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'RD409';
+}
+
+export class LifecycleService {
+  private conflicts: ConflictGate | null = null;
+
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  attachConflicts(gate: ConflictGate): void {
+    this.conflicts = gate;
+  }
+
+  private subjectOf(row: RecommendationRow): ActionSubject {
+    const source = RecommendationSourceSchema.parse(row.source);
+    return {
+      id: row.id,
+      status: row.status as LifecycleStatus,
+      version: row.version,
+      expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+      freshness: this.deps.store.freshnessOfRow(row),
+      lastSeenAt: row.last_seen_at ? new Date(row.last_seen_at) : null,
+      validatedAt: row.validated_at ? new Date(row.validated_at) : null,
+      freshForMs: this.deps.store.policies[source].freshForMs,
+      validationIssues: row.validation_issues as ValidationIssue[],
+      source,
+    };
+  }
+
+  private async currentOf(id: string, db: Executor = this.deps.db): Promise<Recommendation> {
+    const current = await this.deps.store.get(id, db);
+    if (!current) throw new NotFoundError('Recommendation', id);
+    const { raw: _raw, ...recommendation } = current;
+    return recommendation;
+  }
+
+  private async refuse(decision: Decision, id: string, db: Executor, conflictIds?: readonly string[]): Promise<never> {
+    if (decision.ok) throw new Error('refuse() called on an allowed decision');
+    throw new LifecycleRefusedError(decision.refusal, await this.currentOf(id, db), conflictIds);
+  }
+
+  private async staleVersion(id: string, seen: number): Promise<never> {
+    const current = await this.currentOf(id);
+    throw new LifecycleRefusedError(
+      {
+        code: 'stale_version',
+        message: `Someone or something changed the recommendation while you acted (you saw version ${seen}, it is now version ${current.version}, status '${current.status}'). Review it again.`,
+      },
+      current,
+    );
+  }
+
+  /** Known state of an advertiser's entities: what its live items report, overlaid by the provider's facts. */
+  async knownStatesOf(advertiserId: string, db: Executor = this.deps.db): Promise<KnownStates> {
+    const rows = await db
+      .selectFrom('recommendations')
+      .selectAll()
+      .where('advertiser_id', '=', advertiserId)
+      .where('status', 'in', LIVE_STATUSES)
+      .execute();
+    const items = rows.map((row) => this.deps.store.toRecommendation(row));
+    const known = knownStatesFromRecommendations(items);
+    if (this.deps.entityStates)
+      for (const [key, state] of await this.deps.entityStates.statesFor(advertiserId, items)) known.set(key, state);
+    return known;
+  }
+
+  /**
+   * Moves one item from the status it was read in to `to`, if it still has the version it was read with. Returns
+   * false when it changed meanwhile (the caller answers 409 with the current state).
+   */
+  private async write(
+    db: Executor,
+    row: RecommendationRow,
+    to: LifecycleStatus,
+    event: { actor: Actor; reason: string | null; note?: string | null; before?: unknown; after?: unknown },
+    set: { rejected_at?: Date | null; approved_value?: number | null } = {},
+  ): Promise<boolean> {
+    const now = this.deps.now();
+    try {
+      const updated = await db
+        .updateTable('recommendations')
+        .set((eb) => ({ status: to, version: eb(eb.ref('version'), '+', 1), updated_at: now, ...set }))
+        .where('id', '=', row.id)
+        .where('version', '=', row.version)
+        .where('status', '=', row.status)
+        .returning('id')
+        .executeTakeFirst();
+      if (!updated) return false;
+    } catch (error) {
+      if (isTransitionViolation(error)) {
+        throw new AppError(409, 'conflict', 'The request conflicts with the current state', decideTransitionMessage(row.status, to));
+      }
+      throw error;
+    }
+    await insertEvents(
+      db,
+      [
+        {
+          recommendation_id: row.id,
+          from_status: row.status,
+          to_status: to,
+          reason: event.reason,
+          note: event.note ?? null,
+          before: event.before === undefined ? null : JSON.stringify(event.before),
+          after: event.after === undefined ? null : JSON.stringify(event.after),
+          actor_type: event.actor.type,
+          actor_id: event.actor.id,
+          actor_version: event.actor.version,
+        },
+      ],
+      now,
+    );
+    return true;
+  }
+
+  async approve(
+    id: string,
+    body: ApproveBody,
+    actor: Actor,
+    options: { bulk?: boolean; known?: KnownStates } = {},
+  ): Promise<Recommendation> {
+    const { db, store, now } = this.deps;
+    const row = await store.getRow(id);
+    if (!row) throw new NotFoundError('Recommendation', id);
+    const recommendation = store.toRecommendation(row);
+    const known = options.known ?? (await this.knownStatesOf(row.advertiser_id));
+    const limits = await this.deps.guardrails.forAdvertiser(row.advertiser_id);
+    const outcome = validateRecommendation(
+      recommendation,
+      known,
+      limits,
+      body.editedValue === undefined ? {} : { value: body.editedValue },
+    );
+    const redetect = new Set<string>();
+    let written = false;
+    await db.transaction().execute(async (trx) => {
+      const conflicts = (await this.conflicts?.openConflictsOf(trx, [id]))?.get(id) ?? [];
+      const decision = decideApproval(this.subjectOf(row), {
+        expectedVersion: body.version,
+        valueIssues: valueIssuesOf(outcome),
+        conflicts,
+        ...(body.conflictResolution ? { conflictResolution: body.conflictResolution } : {}),
+        bulk: options.bulk ?? false,
+        now: now(),
+      });
+      if (!decision.ok)
+        await this.refuse(
+          decision,
+          id,
+          trx,
+          conflicts.map((c) => c.id),
+        );
+      const field = recommendation.action.field ?? 'value';
+      const edited = body.editedValue !== undefined;
+      written = await this.write(
+        trx,
+        row,
+        'approved',
+        {
+          actor,
+          reason: edited ? 'approved with an edited value' : 'approved',
+          note: body.note ?? null,
+          before: edited ? { [field]: recommendation.action.to } : undefined,
+          after: edited ? { [field]: body.editedValue } : undefined,
+        },
+        { approved_value: body.editedValue ?? null },
+      );
+      if (!written) return;
+      const blocking = conflicts.filter((c) => c.blocking);
+      if (blocking.length === 0 || !body.conflictResolution) return;
+      if (body.conflictResolution === 'reject_others') {
+        const others = [...new Set(blocking.flatMap((c) => c.memberIds).filter((other) => other !== id))];
+        for (const otherId of others) {
+          const other = await store.getRow(otherId, trx);
+          if (!other || !decideTransition(other.status as LifecycleStatus, 'rejected').ok) continue;
+          await this.write(
+            trx,
+            other,
+            'rejected',
+            {
+              actor,
+              reason: 'conflicts_with_strategy',
+              note: `Rejected in favour of ${id} ("${recommendation.title}") to resolve ${blocking.length === 1 ? 'a conflict' : 'conflicts'}.`,
+            },
+            { rejected_at: now(), approved_value: null },
+          );
+        }
+      }
+      const resolution =
+        body.conflictResolution === 'reject_others'
+          ? `${actor.id} approved ${id} and rejected the other side`
+          : `${actor.id} approved ${id} and chose to keep the others`;
+      await this.conflicts?.resolveByChoice(
+        trx,
+        blocking.map((c) => c.id),
+        body.conflictResolution,
+        resolution,
+        now(),
+      );
+      redetect.add(row.advertiser_id);
+    });
+    if (!written) await this.staleVersion(id, body.version);
+    if (redetect.size > 0) await this.conflicts?.redetect([...redetect]);
+    return this.currentOf(id);
+  }
+
+  async reject(id: string, body: RejectBody, actor: Actor): Promise<Recommendation> {
+    const { db, store, now } = this.deps;
+    const row = await store.getRow(id);
+    if (!row) throw new NotFoundError('Recommendation', id);
+    const decision = decideRejection(this.subjectOf(row), body.version);
+    if (!decision.ok) await this.refuse(decision, id, db);
+    const written = await db
+      .transaction()
+      .execute((trx) =>
+        this.write(
+          trx,
+          row,
+          'rejected',
+          { actor, reason: body.reason, note: body.note ?? null },
+          { rejected_at: now(), approved_value: null },
+        ),
+      );
+    if (!written) await this.staleVersion(id, body.version);
+    await this.conflicts?.redetect([row.advertiser_id]);
+    return this.currentOf(id);
+  }
+
+  async bulk(body: BulkActionBody, actor: Actor): Promise<BulkActionResult> {
+    const results: BulkItemResult[] = [];
+    const knownByAdvertiser = new Map<string, KnownStates>();
+    for (const [index, id] of body.ids.entries()) {
+      const version = body.versions[index] ?? -1;
+      try {
+        let recommendation: Recommendation;
+        if (body.action === 'approve') {
+          const row = await this.deps.store.getRow(id);
+          if (!row) throw new NotFoundError('Recommendation', id);
+          let known = knownByAdvertiser.get(row.advertiser_id);
+          if (!known) {
+            known = await this.knownStatesOf(row.advertiser_id);
+            knownByAdvertiser.set(row.advertiser_id, known);
+          }
+          recommendation = await this.approve(id, { version, ...(body.note ? { note: body.note } : {}) }, actor, { bulk: true, known });
+        } else {
+          // The schema requires a reason to reject.
+          const reason = body.reason ?? 'other';
+          recommendation = await this.reject(id, { version, reason, ...(body.note ? { note: body.note } : {}) }, actor);
+        }
+        results.push({ id, outcome: 'done', message: null, recommendation });
+      } catch (error) {
+        if (error instanceof NotFoundError) results.push({ id, outcome: 'not_found', message: error.message, recommendation: null });
+        else if (error instanceof LifecycleRefusedError) {
+          const refusal = error.extra.refusal;
+          results.push({
+            id,
+            outcome: refusal === 'stale_version' ? 'conflict' : 'refused',
+            message: error.message,
+            recommendation: error.extra.current as Recommendation,
+          });
+        } else if (error instanceof AppError) {
+          results.push({ id, outcome: 'refused', message: error.message, recommendation: null });
+        } else throw error;
+      }
+    }
+    const done = results.filter((r) => r.outcome === 'done').length;
+    return { results, done, failed: results.length - done };
+  }
+
+  async history(id: string): Promise<RecommendationHistory> {
+    const exists = await this.deps.store.getRow(id);
+    if (!exists) throw new NotFoundError('Recommendation', id);
+    const rows = await this.deps.db
+      .selectFrom('recommendation_events')
+      .selectAll()
+      .where('recommendation_id', '=', id)
+      .orderBy('id')
+      .execute();
+    const events: RecommendationEvent[] = rows.map((row) => ({
+      id: String(row.id),
+      recommendationId: row.recommendation_id,
+      at: new Date(row.at).toISOString(),
+      actor: { type: row.actor_type as Actor['type'], id: row.actor_id, version: row.actor_version },
+      from: row.from_status as LifecycleStatus | null,
+      to: row.to_status as LifecycleStatus,
+      reason: row.reason,
+      note: row.note,
+      before: (row.before as Record<string, unknown> | null) ?? null,
+      after: (row.after as Record<string, unknown> | null) ?? null,
+    }));
+    return { events };
+  }
+
+  /**
+   * Validates every validatable item of these advertisers against what is known now, moving items between
+   * discovered / validated / drifted and recording their issues. Moving an item away from "approvable" bumps its
+   * version (a person's view of it is out of date); becoming validated does not, since the proposal is unchanged.
+   */
+  async validateAdvertisers(advertiserIds: readonly string[], actor: Actor = SYSTEM('validation')): Promise<{ changed: number }> {
+    let changed = 0;
+    for (const advertiserId of advertiserIds) changed += await this.validateAdvertiser(advertiserId, actor);
+    return { changed };
+  }
+
+  private async validateAdvertiser(advertiserId: string, actor: Actor): Promise<number> {
+    const { db, store, now } = this.deps;
+    const at = now();
+    const known = await this.knownStatesOf(advertiserId);
+    const limits = await this.deps.guardrails.forAdvertiser(advertiserId);
+    const rows = await db
+      .selectFrom('recommendations')
+      .selectAll()
+      .where('advertiser_id', '=', advertiserId)
+      .where('status', 'in', VALIDATABLE_STATUSES)
+      .execute();
+    const updates: { row: RecommendationRow; to: LifecycleStatus; issues: ValidationIssue[] }[] = [];
+    for (const row of rows) {
+      const outcome = validateRecommendation(store.toRecommendation(row), known, limits);
+      const from = row.status as LifecycleStatus;
+      const to = statusAfterValidation(from, outcome);
+      if (to !== from || JSON.stringify(outcome.issues) !== JSON.stringify(row.validation_issues))
+        updates.push({ row, to, issues: outcome.issues });
+    }
+    let written = 0;
+    for (let start = 0; start < updates.length; start += 500) {
+      const chunk = updates.slice(start, start + 500);
+      await db.transaction().execute(async (trx) => {
+        const values = chunk.map(
+          (u) =>
+            sql`(${u.row.id}::uuid, ${u.row.version}::int, ${u.row.status}, ${u.to}, ${JSON.stringify(u.issues)}::jsonb, ${u.to !== u.row.status && u.to !== 'validated' ? 1 : 0}::int)`,
+        );
+        const result = await sql<{ id: string }>`
+          UPDATE recommendations r
+          SET status = v.to_status, validation_issues = v.issues, version = r.version + v.bump, updated_at = ${at}
+          FROM (VALUES ${sql.join(values)}) AS v(id, version, from_status, to_status, issues, bump)
+          WHERE r.id = v.id AND r.version = v.version AND r.status = v.from_status
+          RETURNING r.id`.execute(trx);
+        const done = new Set(result.rows.map((r) => r.id));
+        written += done.size;
+        await insertEvents(
+          trx,
+          chunk
+            .filter((u) => done.has(u.row.id) && u.to !== u.row.status)
+            .map((u) => ({
+              recommendation_id: u.row.id,
+              from_status: u.row.status,
+              to_status: u.to,
+              reason: u.issues.length === 0 ? 'passed validation' : u.issues.map((i) => i.message).join(' '),
+              actor_type: actor.type,
+              actor_id: actor.id,
+              actor_version: actor.version,
+            })),
+          at,
+        );
+      });
+    }
+    await db
+      .updateTable('recommendations')
+      .set({ validated_at: at })
+      .where('advertiser_id', '=', advertiserId)
+      .where('status', 'in', VALIDATABLE_STATUSES)
+      .execute();
+    return written;
+  }
+
+  /** On demand: re-sync the item's source (fresh upstream data) unless told not to, then re-validate its advertiser. */
+  async revalidate(id: string, options: { resync: boolean }, actor: Actor): Promise<Recommendation> {
+    const row = await this.deps.store.getRow(id);
+    if (!row) throw new NotFoundError('Recommendation', id);
+    if (options.resync && this.deps.resync) await this.deps.resync(RecommendationSourceSchema.parse(row.source));
+    await this.validateAdvertisers([row.advertiser_id], actor);
+    await this.conflicts?.redetect([row.advertiser_id]);
+    return this.currentOf(id);
+  }
+
+  /** After an ingestion: validate what changed, then let the conflict engine look at the same advertisers. */
+  async afterIngest(): Promise<void> {
+    const advertiserIds = this.deps.store.drainTouchedAdvertisers();
+    if (advertiserIds.length === 0) return;
+    await this.validateAdvertisers(advertiserIds);
+    await this.conflicts?.redetect(advertiserIds);
+  }
+
+  /** Marks duplicates superseded by their primary (the conflict engine's decision), each with its event. */
+  async supersede(entries: readonly { id: string; primaryId: string }[], actor: Actor = SYSTEM('conflicts')): Promise<number> {
+    let count = 0;
+    for (const entry of entries) {
+      const row = await this.deps.store.getRow(entry.id);
+      if (!row || !decideTransition(row.status as LifecycleStatus, 'superseded').ok) continue;
+      const written = await this.deps.db
+        .transaction()
+        .execute((trx) =>
+          this.write(trx, row, 'superseded', { actor, reason: `duplicate of ${entry.primaryId}, which is kept as primary` }),
+        );
+      if (written) count++;
+    }
+    return count;
+  }
+
+  /** Moves items past their expiry to `expired`, in batches, each with its event. Returns how many expired. */
+  async expireDue(): Promise<number> {
+    const { db, now, log } = this.deps;
+    let total = 0;
+    const advertisers = new Set<string>();
+    for (;;) {
+      const at = now();
+      const expired = await db.transaction().execute(async (trx) => {
+        const result = await sql<{ id: string; advertiser_id: string; from_status: string; expires_at: Date }>`
+          WITH due AS (
+            SELECT id, status FROM recommendations
+            WHERE expires_at <= ${at} AND status IN ('discovered', 'validated', 'drifted', 'approved', 'failed')
+            ORDER BY expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED
+          )
+          UPDATE recommendations r SET status = 'expired', version = r.version + 1, updated_at = ${at}
+          FROM due WHERE r.id = due.id
+          RETURNING r.id, r.advertiser_id, due.status AS from_status, r.expires_at`.execute(trx);
+        await insertEvents(
+          trx,
+          result.rows.map((row) => ({
+            recommendation_id: row.id,
+            from_status: row.from_status,
+            to_status: 'expired',
+            reason: `expired at ${new Date(row.expires_at).toISOString()}`,
+            actor_id: 'expiry',
+          })),
+          at,
+        );
+        return result.rows;
+      });
+      for (const row of expired) advertisers.add(row.advertiser_id);
+      total += expired.length;
+      if (expired.length < 1000) break;
+    }
+    if (total > 0) log.info({ expired: total }, 'recommendations expired');
+    if (advertisers.size > 0) await this.conflicts?.redetect([...advertisers]);
+    return total;
+  }
+}
+
+function decideTransitionMessage(from: string, to: LifecycleStatus): string {
+  const decision = decideTransition(from as LifecycleStatus, to);
+  return decision.ok ? `The database refused the change from '${from}' to '${to}'.` : decision.refusal.message;
+}
