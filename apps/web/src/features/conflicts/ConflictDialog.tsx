@@ -101,16 +101,17 @@ function MemberCard({
       <button
         type="button"
         disabled={!approvable || approve.isPending}
-        onClick={() =>
-          approve.mutate(
-            { item: member, conflictResolution: 'reject_others' },
-            {
-              onSuccess: onResolved,
-            },
-          )
-        }
+        onClick={() => approve.mutate({ item: member, conflictResolution: 'reject_others' }, { onSuccess: onResolved })}
       >
         {approve.isPending ? 'Saving…' : others === 1 ? 'Keep this one, reject the other' : 'Keep this one, reject the others'}
+      </button>
+      <button
+        type="button"
+        className="button-secondary"
+        disabled={!approvable || approve.isPending}
+        onClick={() => approve.mutate({ item: member, conflictResolution: 'keep_others' }, { onSuccess: onResolved })}
+      >
+        {others === 1 ? 'Approve and keep the other too' : 'Approve and keep the others too'}
       </button>
       {!approvable ? <p className="muted">It cannot be approved while {member.status.replace('_', ' ')}.</p> : null}
     </section>

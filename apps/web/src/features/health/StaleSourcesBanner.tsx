@@ -1,6 +1,6 @@
 /**
- * A banner on every page when a source the user is looking at is stale: the source filtered on, or every enabled
- * source when the view is not filtered. Stays silent while the status is unknown.
+ * A banner on every page when a source the user is looking at is stale: the source filtered on, or, when the view
+ * is not filtered, every enabled source with items in the queue. Stays silent while the status is unknown.
  */
 import { type RecommendationSource, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
@@ -11,7 +11,8 @@ import { healthQueries } from './health-queries.ts';
 export function StaleSourcesBanner({ source, onOpenStatus }: { source: RecommendationSource | undefined; onOpenStatus: () => void }) {
   const sources = useQuery({ ...healthQueries.sources(), retry: false });
   const stale = (sources.data?.sources ?? []).filter(
-    (s) => s.enabled && s.freshness === 'stale' && (source === undefined || s.source === source),
+    // The sources in view: the one filtered on, or else those whose items are in the queue at all.
+    (s) => s.enabled && s.freshness === 'stale' && (source === undefined ? s.counts.recommendations > 0 : s.source === source),
   );
   if (stale.length === 0) return null;
   return (

@@ -29,48 +29,50 @@ export function ColumnsMenu() {
       <button type="button" className="button-secondary" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
         Columns
       </button>
-      <div id={panelId} className="columns-panel" hidden={!open}>
-        <ul aria-label="Columns">
-          {configurable.map((id, index) => {
-            const label = COLUMN_LABELS[id] ?? id;
-            return (
-              <li key={id}>
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={visibility[id] !== false}
-                    onChange={(event) => columnVisibilityChanged((v) => ({ ...v, [id]: event.target.checked }))}
-                  />
-                  {label}
-                </label>
-                <span>
-                  <button
-                    type="button"
-                    className="button-quiet"
-                    aria-label={`Move ${label} left`}
-                    disabled={index === 0}
-                    onClick={() => move(id, -1)}
-                  >
-                    ↑
-                  </button>
-                  <button
-                    type="button"
-                    className="button-quiet"
-                    aria-label={`Move ${label} right`}
-                    disabled={index === configurable.length - 1}
-                    onClick={() => move(id, 1)}
-                  >
-                    ↓
-                  </button>
-                </span>
-              </li>
-            );
-          })}
-        </ul>
-        <button type="button" className="button-secondary" onClick={columnsReset}>
-          Reset columns
-        </button>
-      </div>
+      {open ? (
+        <div id={panelId} className="columns-panel">
+          <ul aria-label="Columns">
+            {configurable.map((id, index) => {
+              const label = COLUMN_LABELS[id] ?? id;
+              return (
+                <li key={id}>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={visibility[id] !== false}
+                      onChange={(event) => columnVisibilityChanged((v) => ({ ...v, [id]: event.target.checked }))}
+                    />
+                    {label}
+                  </label>
+                  <span>
+                    <button
+                      type="button"
+                      className="button-quiet"
+                      aria-label={`Move ${label} left`}
+                      disabled={index === 0}
+                      onClick={() => move(id, -1)}
+                    >
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      className="button-quiet"
+                      aria-label={`Move ${label} right`}
+                      disabled={index === configurable.length - 1}
+                      onClick={() => move(id, 1)}
+                    >
+                      ↓
+                    </button>
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+          <button type="button" className="button-secondary" onClick={columnsReset}>
+            Reset columns
+          </button>
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -84,7 +84,14 @@ export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetc
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} aria-rowindex={1} className="queue-row">
               {group.headers.map((header) => (
-                <th key={header.id} scope="col" className={`cell cell-${header.column.id}`} style={{ width: header.getSize() }}>
+                <th
+                  key={header.id}
+                  scope="col"
+                  // Named by the column alone: the resize handle inside would otherwise join the header's name.
+                  aria-label={COLUMN_LABELS[header.column.id] ?? (header.column.id === 'select' ? 'Select' : 'Actions')}
+                  className={`cell cell-${header.column.id}`}
+                  style={{ width: header.getSize() }}
+                >
                   {header.isPlaceholder ? null : <table.FlexRender header={header} />}
                   {header.column.getCanResize() ? (
                     // biome-ignore lint/a11y/useSemanticElements: a draggable, focusable splitter has no native element

@@ -7,7 +7,7 @@ import { canTransition, type RecommendationDetail, SOURCE_LABELS } from '@recdes
 import { useQuery } from '@tanstack/react-query';
 import { formatActionValue, formatChange, formatDateTime, formatImpact, formatNumber } from '../../shared/format.ts';
 import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
-import { useApproveRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import { useApproveRecommendation, useRevalidateRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
 import { recommendationQueries } from '../../shared/recommendations/recommendation-queries.ts';
 import { Dialog } from '../../shared/ui/Dialog.tsx';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
@@ -36,6 +36,7 @@ export function RecommendationDrawer({ id, onClose }: { id: string; onClose: () 
 
 function DrawerContent({ item }: { item: RecommendationDetail }) {
   const approve = useApproveRecommendation();
+  const revalidate = useRevalidateRecommendation();
   const { dialogOpened } = useQueueUiActions();
   const [, setSearch] = useSearchParams();
   const conflicted = item.conflictIds.length > 0;
@@ -72,8 +73,20 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
           Reject
         </button>
       </div>
-      {!approvable && item.status === 'discovered' ? (
-        <p className="muted">Not validated yet: it can be approved once RecDesk has checked it against the live values.</p>
+      {item.status === 'discovered' || item.status === 'drifted' || item.freshness === 'stale' ? (
+        <div className="revalidate">
+          <p className="muted">
+            {item.status === 'drifted'
+              ? 'The live value changed since this was recommended: re-validate it against fresh data before approving.'
+              : item.freshness === 'stale'
+                ? 'Its data is stale: re-validate it against fresh data before approving.'
+                : 'Not validated yet: it can be approved once RecDesk has checked it against the live values.'}
+          </p>
+          <button type="button" className="button-secondary" disabled={revalidate.isPending} onClick={() => revalidate.mutate(item)}>
+            {revalidate.isPending ? 'Re-validating…' : 'Re-validate'}
+          </button>
+          {revalidate.isError ? <ProblemMessage error={revalidate.error} fallback="It could not be re-validated" /> : null}
+        </div>
       ) : null}
 
       {conflicted ? (
@@ -188,7 +201,11 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
         <h3 id="drawer-raw">Raw payload</h3>
         <details>
           <summary>Show what {SOURCE_LABELS[item.source]} sent</summary>
-          <pre className="raw">{JSON.stringify(item.raw, null, 2)}</pre>
+          {/* Focusable so the keyboard can scroll a long payload. */}
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1) */}
+          <pre className="raw" tabIndex={0} aria-label={`Raw payload from ${SOURCE_LABELS[item.source]}`}>
+            {JSON.stringify(item.raw, null, 2)}
+          </pre>
         </details>
       </section>
     </div>

@@ -19,8 +19,8 @@ interface QueuePreferencesState {
   };
 }
 
-/** Shown on a narrow screen only when asked for: the table stays readable on a tablet. */
-const DEFAULT_HIDDEN: ColumnVisibilityState = { title: false, priority: false, goal: false };
+/** Shown only when asked for: the goal is already the lane. */
+const DEFAULT_HIDDEN: ColumnVisibilityState = { goal: false };
 
 const useQueuePreferencesStore = create<QueuePreferencesState>()(
   persist(

@@ -13,6 +13,7 @@ import {
   StaleVersionProblemExtraSchema,
 } from '@recdesk/shared-types';
 import { type InfiniteData, type QueryClient, type QueryKey, useMutation, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
 import { ApiError, apiRequest } from '../api-client.ts';
 import { noticeActions } from '../notices-store.ts';
 import { recommendationQueries } from './recommendation-queries.ts';
@@ -28,6 +29,36 @@ export function currentStateOf(error: unknown): Recommendation | null {
   if (!(error instanceof ApiError) || error.problem.status !== 409) return null;
   const extra = StaleVersionProblemExtraSchema.safeParse(error.problem);
   return extra.success ? extra.data.current : null;
+}
+
+/** Which rule refused a 409 (`stale_version`, `expired`, `stale`, `validation`, `conflict`, `not_allowed`). */
+function refusalOf(error: unknown): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const parsed = z.object({ refusal: z.string().optional() }).safeParse(error.problem);
+  return parsed.success ? parsed.data.refusal : undefined;
+}
+
+/** What to tell the user about a refused action: someone acting first reads differently from a rule saying no. */
+function refusalNotice(error: unknown, item: Recommendation, current: Recommendation, verb: string) {
+  const detail = error instanceof ApiError ? error.problem.detail : undefined;
+  const now = `It is now ${current.status.replace('_', ' ')} (version ${current.version}); the row shows its current state.`;
+  switch (refusalOf(error)) {
+    case 'expired':
+      return { title: `“${item.title}” has expired`, detail: detail ?? 'It can no longer be acted on.' };
+    case 'stale':
+      return {
+        title: `“${item.title}” is stale`,
+        detail: 'Its data is older than its source allows: open it and press “Re-validate”, then approve again.',
+      };
+    case 'validation':
+      return { title: `“${item.title}” was not ${verb}`, detail: detail ?? 'The value is outside the guardrails.' };
+    case 'conflict':
+      return { title: `“${item.title}” is in a conflict`, detail: 'Open the conflict on its row and choose which side to keep.' };
+    case 'not_allowed':
+      return { title: `“${item.title}” cannot be ${verb} now`, detail: `${detail ?? ''} ${now}`.trim() };
+    default:
+      return { title: `Someone else acted first on “${item.title}”`, detail: `Nothing was ${verb}. ${now} Review it and decide again.` };
+  }
 }
 
 function snapshot(queryClient: QueryClient, id: string): Snapshot {
@@ -68,11 +99,7 @@ function actionHandlers(queryClient: QueryClient, optimisticStatus: LifecycleSta
       const current = currentStateOf(error);
       if (current) {
         writeRecommendation(queryClient, item.id, () => current);
-        noticeActions().noticeAdded({
-          tone: 'warning',
-          title: `Someone else acted first on “${item.title}”`,
-          detail: `It is now ${current.status.replace('_', ' ')} (version ${current.version}); nothing was ${verb}. The row shows its current state: review it and decide again.`,
-        });
+        noticeActions().noticeAdded({ tone: 'warning', ...refusalNotice(error, item, current, verb) });
         return;
       }
       noticeActions().noticeAdded({
@@ -128,6 +155,17 @@ export function useRejectRecommendation() {
         body: { version: item.version, reason, ...(note ? { note } : {}) },
       }),
     ...actionHandlers(queryClient, 'rejected', 'rejected'),
+  });
+}
+
+/** Re-validate against fresh upstream data (re-syncing its source first), so a stale or drifted item can be approved. */
+export function useRevalidateRecommendation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (item: Recommendation) =>
+      apiRequest(RecommendationSchema, `/api/recommendations/${item.id}/validate`, { method: 'POST', body: { resync: true } }),
+    onSuccess: (updated) => writeRecommendation(queryClient, updated.id, (current) => ({ ...current, ...updated })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: recommendationQueries.all() }),
   });
 }
 

@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
+import { keepScreen } from './support/screens.ts';
+
+test.describe('the main screens have no serious or critical accessibility violations', () => {
+  test('the queue on a desktop', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('table', { name: 'Recommendation queue' }).getByRole('row').nth(1)).toBeVisible();
+    await expectNoSeriousAxeViolations(page);
+    await keepScreen(page, 'queue');
+  });
+
+  test('the queue in the dark theme on a tablet', async ({ page }) => {
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.goto('/');
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    await expect(page.getByRole('table', { name: 'Recommendation queue' }).getByRole('row').nth(1)).toBeVisible();
+    await expectNoSeriousAxeViolations(page);
+    await keepScreen(page, 'queue-tablet-dark');
+  });
+
+  test('the keyboard help', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+    await expectNoSeriousAxeViolations(page);
+  });
+
+  test('the status page', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Status' }).click();
+    await expect(page.getByRole('heading', { name: 'Status', level: 1 })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'RecDesk' })).toContainText('Database');
+    await expectNoSeriousAxeViolations(page);
+    await keepScreen(page, 'status');
+  });
+});
