@@ -201,11 +201,11 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
         <h3 id="drawer-raw">Raw payload</h3>
         <details>
           <summary>Show what {SOURCE_LABELS[item.source]} sent</summary>
-          {/* Focusable so the keyboard can scroll a long payload. */}
-          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1) */}
-          <pre className="raw" tabIndex={0} aria-label={`Raw payload from ${SOURCE_LABELS[item.source]}`}>
-            {JSON.stringify(item.raw, null, 2)}
-          </pre>
+          {/* Focusable so the keyboard can scroll a long payload (WCAG 2.1.1). */}
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
+          <section className="raw" tabIndex={0} aria-label={`What ${SOURCE_LABELS[item.source]} sent`}>
+            <pre>{JSON.stringify(item.raw, null, 2)}</pre>
+          </section>
         </details>
       </section>
     </div>
