@@ -1,12 +1,51 @@
 /**
  * The unified Recommendations API source: for every advertiser profile, list the account-team recommendations (all
- * pages, 500 a page) and normalise each one. A malformed item is quarantined and its page goes on; a profile the API
- * refuses is reported after the others have been read, so one bad profile never hides the rest.
+ * pages, 500 a page), join the campaign and ad group names through the shared SP entity catalog (batched by id),
+ * and normalise each one. A malformed item is quarantined and its page goes on; a profile the API refuses is
+ * reported after the others have been read, so one bad profile never hides the rest.
  */
 import { AdsApiError } from '../../ads-client/ads-client.ts';
+import type { AdsProfile } from '../../ads-client/profiles.ts';
+import { catalogFor } from '../shared/entity-catalog.ts';
 import type { SourceAdapter, SourceContext, SourceItem } from '../source-adapter.ts';
-import { listRecommendations } from './recs-api.ts';
+import { type ListedRecommendation, listRecommendations } from './recs-api.ts';
 import { normaliseUnifiedRecommendation } from './recs-normalise.ts';
+
+/** Items normalised together: one name lookup per batch keeps the entity list calls few and memory flat. */
+const BATCH = 500;
+
+type Listed = Extract<ListedRecommendation, { ok: true }>;
+
+async function* normaliseBatch(context: SourceContext, profile: AdsProfile, batch: Listed[]): AsyncGenerator<SourceItem> {
+  // Names live in the SP entity lists; SB, SD and ST ids are not there and are not asked for.
+  const sp = batch.filter((item) => item.recommendation.adProduct === 'SP');
+  const catalog = catalogFor(context);
+  const campaigns = await catalog.get(
+    profile,
+    'campaigns',
+    sp.flatMap((item) => item.recommendation.campaignId ?? []),
+  );
+  const adGroups = await catalog.get(
+    profile,
+    'adGroups',
+    sp.flatMap((item) => item.recommendation.adGroupId ?? []),
+  );
+  for (const item of batch) {
+    const rec = item.recommendation;
+    const result = normaliseUnifiedRecommendation(rec, item.raw, profile, context.now(), {
+      campaignName: rec.campaignId ? campaigns.get(rec.campaignId)?.name : null,
+      adGroupName: rec.adGroupId ? adGroups.get(rec.adGroupId)?.name : null,
+    });
+    yield result.ok
+      ? { type: 'recommendation', recommendation: result.recommendation }
+      : {
+          type: 'quarantined',
+          reason: result.reason,
+          location: `profile ${profile.profileId} recommendation ${rec.recommendationId}`,
+          raw: item.raw,
+        };
+  }
+}
 
 export const unifiedRecommendationsSource: SourceAdapter = {
   source: 'unified-recommendations',
@@ -14,21 +53,19 @@ export const unifiedRecommendationsSource: SourceAdapter = {
     const failures: string[] = [];
     for (const profile of context.profiles) {
       try {
+        let batch: Listed[] = [];
         for await (const item of listRecommendations(context.client, profile, context.signal)) {
           if (!item.ok) {
             yield { type: 'quarantined', reason: item.reason, location: item.location, raw: item.raw };
             continue;
           }
-          const result = normaliseUnifiedRecommendation(item.recommendation, item.raw, profile, context.now());
-          yield result.ok
-            ? { type: 'recommendation', recommendation: result.recommendation }
-            : {
-                type: 'quarantined',
-                reason: result.reason,
-                location: `profile ${profile.profileId} recommendation ${item.recommendation.recommendationId}`,
-                raw: item.raw,
-              };
+          batch.push(item);
+          if (batch.length >= BATCH) {
+            yield* normaliseBatch(context, profile, batch);
+            batch = [];
+          }
         }
+        yield* normaliseBatch(context, profile, batch);
       } catch (error) {
         if (context.signal?.aborted || !(error instanceof AdsApiError)) throw error;
         context.log.warn({ err: error, profileId: profile.profileId }, 'recommendations could not be listed for a profile');

@@ -1,9 +1,12 @@
 import { DEFAULT_CREDENTIALS } from '@recdesk/ads-simulator/state';
 import type { RecommendationDetail, RecommendationPage, SyncSummary } from '@recdesk/shared-types';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { databaseTargets } from '../../testing/database-targets.ts';
 import { startTestBff, type TestBff } from '../../testing/test-runtime.ts';
 import { LIST_REQUEST_MEDIA_TYPE, LIST_RESPONSE_MEDIA_TYPE } from './recs-api.ts';
+
+// PGlite starts slowly on a loaded machine; these tests make real HTTP calls to the simulator and many queries.
+vi.setConfig({ testTimeout: 120_000 });
 
 async function unifiedItems(bff: TestBff) {
   const page: RecommendationPage = (
@@ -59,9 +62,13 @@ describe.each(databaseTargets)('Unified Recommendations API sync on $name', ({ c
       kind: 'budget',
       applicable: true,
       profileId: String(campaign?.profileId),
-      entity: { level: 'campaign', campaignId: campaign?.campaignId },
+      entity: { level: 'campaign', campaignId: campaign?.campaignId, campaignName: campaign?.name },
       action: { type: 'set-budget', from: campaign?.dailyBudget, to: Number(budgetSource?.body.recommendedValue), unit: 'currency' },
     });
+    // Names are joined in, so a person reads the campaign's name rather than its id.
+    expect(budget?.title).toBe(
+      `${campaign?.name}: daily budget ${campaign?.dailyBudget.toFixed(2)} ${budget?.action.currency} → ${Number(budgetSource?.body.recommendedValue).toFixed(2)} ${budget?.action.currency}`,
+    );
     const detail: RecommendationDetail = (await bff.http.get(`/api/recommendations/${budget?.id}`).expect(200)).body;
     expect(detail.raw).toEqual(budgetSource?.body);
   });

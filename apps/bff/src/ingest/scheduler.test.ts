@@ -1,0 +1,121 @@
+import type { SyncSummary } from '@recdesk/shared-types';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from '../config/env.ts';
+import { embeddedIngestEnabled, IngestScheduler, nextRunAfter, runsBetween, schedulesOf } from './scheduler.ts';
+
+const log = pino({ level: 'silent' });
+const summary = (source: string): SyncSummary => ({
+  runId: '00000000-0000-4000-8000-000000000000',
+  startedAt: '2026-11-23T00:00:00.000Z',
+  finishedAt: '2026-11-23T00:00:01.000Z',
+  sources: [{ source: source as 'sp-budget', status: 'succeeded', fetched: 0, stored: 0, quarantined: 0, unchanged: 0, errors: [] }],
+});
+
+describe('schedules', () => {
+  it('gives each registered pulled source its own cadence, and Marketing Stream none (it is pushed)', () => {
+    const schedules = schedulesOf(parseEnv({}), ['partner-opportunities', 'sp-budget', 'unified-recommendations']);
+    expect(schedules.find((s) => s.source === 'partner-opportunities')).toEqual({
+      source: 'partner-opportunities',
+      delivery: 'scheduled',
+      pattern: '0 5 * * *',
+      enabled: true,
+    });
+    expect(schedules.find((s) => s.source === 'sp-budget')).toMatchObject({ pattern: '5 * * * *', enabled: true });
+    expect(schedules.find((s) => s.source === 'brand-metrics')).toMatchObject({ enabled: false, pattern: null });
+    expect(schedules.find((s) => s.source === 'marketing-stream')).toEqual({
+      source: 'marketing-stream',
+      delivery: 'push',
+      pattern: null,
+      enabled: true,
+    });
+  });
+
+  it('runs daily sources once a day and hourly ones every hour (UTC), checked without a clock', () => {
+    const from = new Date('2026-11-23T00:00:00Z');
+    const to = new Date('2026-11-24T00:00:00Z');
+    expect(runsBetween('0 5 * * *', from, to).map((d) => d.toISOString())).toEqual(['2026-11-23T05:00:00.000Z']);
+    const hourly = runsBetween('5 * * * *', from, to);
+    expect(hourly).toHaveLength(24);
+    expect(hourly[0]?.toISOString()).toBe('2026-11-23T00:05:00.000Z');
+    // 2026-11-23 is a Monday: after its 07:00 run, the next weekly one is a week later.
+    expect(nextRunAfter('0 7 * * 1', new Date('2026-11-23T08:00:00Z'))?.toISOString()).toBe('2026-11-30T07:00:00.000Z');
+  });
+
+  it('can switch a source off, and refuses a schedule that is not a cron pattern, naming the variable', () => {
+    const schedules = schedulesOf(parseEnv({ INGEST_SCHEDULE_SP_BUDGET: 'off' }), ['sp-budget']);
+    expect(schedules.find((s) => s.source === 'sp-budget')).toMatchObject({ enabled: false, pattern: null });
+    expect(() => parseEnv({ INGEST_SCHEDULE_BRAND_METRICS: 'every monday' })).toThrow(ConfigError);
+    expect(() => parseEnv({ INGEST_SCHEDULE_BRAND_METRICS: 'every monday' })).toThrow(
+      /INGEST_SCHEDULE_BRAND_METRICS: must be a cron pattern/,
+    );
+  });
+
+  it('runs embedded by default in simulated mode only, unless INGEST_EMBEDDED says otherwise', () => {
+    expect(embeddedIngestEnabled(parseEnv({}))).toBe(true);
+    expect(embeddedIngestEnabled(parseEnv({ INGEST_EMBEDDED: 'false' }))).toBe(false);
+  });
+});
+
+describe('IngestScheduler', () => {
+  it('runs a source through SyncService when its job fires, and knows its next run from the injected clock', async () => {
+    const calls: { source?: string; trigger?: string }[] = [];
+    const scheduler = new IngestScheduler({
+      sync: {
+        sync: async (options) => {
+          calls.push(options ?? {});
+          return summary(options?.source ?? 'sp-budget');
+        },
+      },
+      schedules: schedulesOf(parseEnv({ INGEST_SCHEDULE_SP_BUDGET: '0 0 1 1 *' }), ['sp-budget']),
+      log,
+      now: () => new Date('2026-11-23T10:30:00Z'),
+    });
+    scheduler.start();
+    try {
+      expect(scheduler.nextRun('sp-budget')?.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+      expect(scheduler.nextRun('brand-metrics')).toBeNull();
+      await scheduler.trigger('sp-budget');
+      expect(calls).toEqual([{ source: 'sp-budget', trigger: 'schedule' }]);
+      await expect(scheduler.trigger('brand-metrics')).rejects.toThrow(/no running schedule/);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it('stops gracefully: the run under way finishes before stop() resolves', async () => {
+    let finish: () => void = () => undefined;
+    const events: string[] = [];
+    const scheduler = new IngestScheduler({
+      sync: {
+        sync: () =>
+          new Promise<SyncSummary>((resolve) => {
+            finish = () => {
+              events.push('run finished');
+              resolve(summary('sp-budget'));
+            };
+          }),
+      },
+      schedules: schedulesOf(parseEnv({}), ['sp-budget']),
+      log,
+      now: () => new Date('2026-11-23T10:30:00Z'),
+    });
+    scheduler.start();
+    const run = scheduler.run('sp-budget');
+    const stopped = scheduler.stop().then(() => events.push('stopped'));
+    finish();
+    await Promise.all([run, stopped]);
+    expect(events).toEqual(['run finished', 'stopped']);
+    expect(scheduler.started).toBe(false);
+  });
+
+  it('logs a failed run instead of throwing, so one source never stops the schedule', async () => {
+    const scheduler = new IngestScheduler({
+      sync: { sync: async () => Promise.reject(new Error('upstream down')) },
+      schedules: schedulesOf(parseEnv({}), ['sp-budget']),
+      log,
+      now: () => new Date(),
+    });
+    await expect(scheduler.run('sp-budget')).resolves.toBeUndefined();
+  });
+});
