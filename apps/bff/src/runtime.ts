@@ -174,7 +174,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
 
   const schedules = schedulesOf(env, sync.sources);
   const scheduler = new IngestScheduler({ sync, schedules, log: log.child({ component: 'ingest-scheduler' }), now });
-  const sourceStatus = new SourceStatusService({ db, quarantine, schedules, now });
+  // Freshness is judged by the same per-source policies (FRESHNESS_POLICIES) the store uses.
+  const sourceStatus = new SourceStatusService({ db, quarantine, schedules, now, policies: lifecycleConfig.policies });
   const stream = new StreamIngest({
     db,
     store,

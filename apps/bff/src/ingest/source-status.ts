@@ -53,7 +53,8 @@ export class SourceStatusService {
   constructor(private readonly deps: SourceStatusDeps) {}
 
   policyOf(source: RecommendationSource): FreshnessPolicy {
-    return this.deps.policies?.[source] ?? DEFAULT_FRESHNESS_POLICIES[source];
+    const { freshForMs, staleAfterMs } = this.deps.policies?.[source] ?? DEFAULT_FRESHNESS_POLICIES[source];
+    return { freshForMs, staleAfterMs };
   }
 
   async list(): Promise<SourcesResponse> {
