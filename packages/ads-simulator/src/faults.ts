@@ -17,8 +17,11 @@ const share = z.number().min(0).max(1);
 export const FaultConfigSchema = z.strictObject({
   /** Seeds the PRNG; the same seed and the same requests give the same faults. */
   seed: z.number().int().default(1),
-  /** Answer this share of calls 429 with `Retry-After` (seconds, Amazon's unit). */
-  throttle: z.strictObject({ share, retryAfterSeconds: z.number().int().min(0).max(3600).default(1) }).optional(),
+  /**
+   * Answer this share of calls 429 with `Retry-After` in seconds. Amazon sends whole seconds; a fraction (`0.2`) is
+   * allowed here only so that tests can keep their waits short (the client reads it as a number of seconds).
+   */
+  throttle: z.strictObject({ share, retryAfterSeconds: z.number().min(0).max(3600).default(1) }).optional(),
   /** Answer this share of calls with a server error, picked among `statuses`. */
   serverErrors: z
     .strictObject({

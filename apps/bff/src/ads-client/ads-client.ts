@@ -64,7 +64,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 60_000 };
+/**
+ * WAF §7: start at 1 s, double, cap about 60 s, 5–10 tries. Ten, because under a sustained 35% throttle/5xx rate six
+ * tries would still give up on about one call in 500, and a full sync makes hundreds of calls.
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 60_000 };
 
 export interface AdsClientOptions {
   baseUrls: Readonly<Record<AdsRegion, string>>;

@@ -67,7 +67,7 @@ const EnvSchema = z
     ADS_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
     ADS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     // Retry and rate limits of the Ads API client (ads-client/ads-client.ts, ads-client/rate-limiter.ts).
-    ADS_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    ADS_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(10),
     ADS_RETRY_BASE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     ADS_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
     ADS_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(10_000).default(10),
