@@ -110,9 +110,10 @@ function classify(item: EngineItem): Effect | null {
       return item.entity.campaignId ? { type: 'expansion', label: 'a new campaign' } : null;
     case 'set-bidding-strategy':
     case 'set-end-date':
-      return { type: 'text', field: action.type, to: String(action.to ?? '') };
+      // The field tells a strategy from a rule's target ROAS: both are set-bidding-strategy, on different settings.
+      return { type: 'text', field: action.field ?? action.type, to: String(action.to ?? '') };
     default:
-      return { type: 'other', field: action.type, to: String(action.to ?? '') };
+      return { type: 'other', field: `${action.type}:${action.field ?? ''}`, to: String(action.to ?? '') };
   }
 }
 
@@ -159,7 +160,7 @@ function describeChange(c: Classified, withSource = true): string {
       const values =
         effect.from === null
           ? `to ${money(effect.to, currency)}${unit}`
-          : `${money(effect.from, currency)} → ${money(effect.to, currency)}${unit}`;
+          : `${money(effect.from, null)}${unit} → ${money(effect.to, currency)}${unit}`;
       return `${verb} ${values}${by}`;
     }
     case 'pause':
@@ -332,7 +333,7 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
     for (const cut of cuts) {
       const effect = cut.effect as Extract<Effect, { type: 'value' }>;
       const currency = cut.item.action.currency;
-      const cutText = `Budget cut ${money(effect.from, currency)} → ${money(effect.to, currency)} on ${campaignLabelOf(cut.item.entity)}`;
+      const cutText = `Budget cut ${money(effect.from, null)} → ${money(effect.to, currency)} on ${campaignLabelOf(cut.item.entity)}`;
       if (bidUps.length > 0) {
         conflicts.push(
           conflictOf(

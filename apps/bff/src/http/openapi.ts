@@ -20,6 +20,7 @@ import {
   SyncSummarySchema,
 } from '@recdesk/shared-types';
 import type { z } from 'zod';
+import { registerLifecyclePaths } from '../lifecycle/lifecycle-openapi.ts';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
@@ -89,6 +90,7 @@ export function buildOpenApiDocument(version: string) {
       400: problem('The body is not a delivery or a batch of them'),
     },
   });
+  registerLifecyclePaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'RecDesk BFF', version, description: 'Review, approve, apply and measure Amazon Ads recommendations.' },
