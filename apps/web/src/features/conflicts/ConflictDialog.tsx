@@ -23,8 +23,10 @@ const KIND_LABELS: Record<ConflictWithMembers['kind'], string> = {
 
 export function ConflictDialog({ recommendationId, onClose }: { recommendationId: string; onClose: () => void }) {
   const conflicts = useQuery(conflictQueries.list({ recommendationId, status: 'open' }));
+  // Held here, not in a member card: the cards unmount when the resolved conflict disappears from the list.
+  const approve = useApproveRecommendation();
   return (
-    <Dialog title="Conflict" onClose={onClose}>
+    <Dialog title="Conflict" variant="wide" onClose={onClose}>
       {conflicts.isPending ? (
         <div className="skeleton-block" role="status" aria-label="Loading the conflict">
           <div className="skeleton-line" />
@@ -37,13 +39,27 @@ export function ConflictDialog({ recommendationId, onClose }: { recommendationId
           This conflict is resolved: nothing contradicts this item any more. Close this and approve or reject it as usual.
         </p>
       ) : (
-        conflicts.data.items.map((conflict) => <ConflictView key={conflict.id} conflict={conflict} onResolved={onClose} />)
+        conflicts.data.items.map((conflict) => (
+          <ConflictView key={conflict.id} conflict={conflict} openedFrom={recommendationId} approve={approve} onResolved={onClose} />
+        ))
       )}
     </Dialog>
   );
 }
 
-function ConflictView({ conflict, onResolved }: { conflict: ConflictWithMembers; onResolved: () => void }) {
+type Approve = ReturnType<typeof useApproveRecommendation>;
+
+function ConflictView({
+  conflict,
+  openedFrom,
+  approve,
+  onResolved,
+}: {
+  conflict: ConflictWithMembers;
+  openedFrom: string;
+  approve: Approve;
+  onResolved: () => void;
+}) {
   return (
     <section className="conflict" aria-labelledby={`conflict-${conflict.id}`}>
       <h3 id={`conflict-${conflict.id}`}>{KIND_LABELS[conflict.kind]}</h3>
@@ -56,6 +72,8 @@ function ConflictView({ conflict, onResolved }: { conflict: ConflictWithMembers;
             member={member}
             others={conflict.members.length - 1}
             primary={conflict.primaryId === member.id}
+            current={member.id === openedFrom}
+            approve={approve}
             onResolved={onResolved}
           />
         ))}
@@ -68,20 +86,28 @@ function MemberCard({
   member,
   others,
   primary,
+  current,
+  approve,
   onResolved,
 }: {
   member: Recommendation;
   others: number;
   primary: boolean;
+  current: boolean;
+  approve: Approve;
   onResolved: () => void;
 }) {
-  const approve = useApproveRecommendation();
+  const mine = approve.variables?.item.id === member.id;
   const approvable = canTransition(member.status, 'approved');
   const titleId = `member-${member.id}`;
   return (
     <section className="member-card" aria-labelledby={titleId}>
       <h4 id={titleId}>{member.title}</h4>
-      {primary ? <p className="badge">primary</p> : null}
+      {primary || current ? (
+        <p className="member-tags">
+          {current ? <span className="badge">the item you opened</span> : null} {primary ? <span className="badge">primary</span> : null}
+        </p>
+      ) : null}
       <p className="drawer-change">{formatChange(member.action)}</p>
       <dl className="facts">
         <dt>Source</dt>
@@ -97,13 +123,13 @@ function MemberCard({
           <StatusBadge item={member} /> <FreshnessBadge item={member} /> <ExpiryBadge expiresAt={member.expiresAt} />
         </dd>
       </dl>
-      {approve.isError ? <ProblemMessage error={approve.error} fallback="The choice could not be saved" /> : null}
+      {mine && approve.isError ? <ProblemMessage error={approve.error} fallback="The choice could not be saved" /> : null}
       <button
         type="button"
         disabled={!approvable || approve.isPending}
         onClick={() => approve.mutate({ item: member, conflictResolution: 'reject_others' }, { onSuccess: onResolved })}
       >
-        {approve.isPending ? 'Saving…' : others === 1 ? 'Keep this one, reject the other' : 'Keep this one, reject the others'}
+        {mine && approve.isPending ? 'Saving…' : others === 1 ? 'Keep this one, reject the other' : 'Keep this one, reject the others'}
       </button>
       <button
         type="button"

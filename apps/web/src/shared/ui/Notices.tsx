@@ -1,9 +1,15 @@
-/** The notices region: warnings and errors are announced assertively, the rest politely. */
+/**
+ * The notices region: warnings and errors are announced assertively, the rest politely. While a modal dialog is
+ * open the page behind it is inert, so the notices move into the innermost dialog to stay seen and announced.
+ */
+import { createPortal } from 'react-dom';
 import { useNoticeActions, useNotices } from '../notices-store.ts';
+import { useInnermostDialog } from './dialog-stack-store.ts';
 
 export function Notices() {
   const notices = useNotices();
   const { noticeDismissed } = useNoticeActions();
+  const dialog = useInnermostDialog();
   const urgent = notices.filter((notice) => notice.tone === 'error' || notice.tone === 'warning');
   const calm = notices.filter((notice) => notice.tone === 'info' || notice.tone === 'success');
   const render = (list: typeof notices) =>
@@ -18,10 +24,11 @@ export function Notices() {
         </button>
       </div>
     ));
-  return (
+  const region = (
     <div className="notices">
       <div role="alert">{render(urgent)}</div>
       <div role="status">{render(calm)}</div>
     </div>
   );
+  return dialog ? createPortal(region, dialog) : region;
 }

@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
+import { keepScreen } from './support/screens.ts';
+import { untilItemsAre } from './support/seeded-queue.ts';
+
+test('the account manager approves one recommendation and rejects another with a reason', async ({ page, request }) => {
+  test.setTimeout(240_000);
+  await untilItemsAre(request, 'status=validated&conflicted=false');
+  await page.goto('/');
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('validated');
+  await page.getByRole('combobox', { name: 'Conflicts' }).selectOption('false');
+  const queue = page.getByRole('table', { name: 'Recommendation queue' });
+  const items = queue.getByRole('row').filter({ has: page.getByRole('cell') });
+
+  // Approve the first item waiting for a decision, whichever it is.
+  const first = items.filter({ has: page.getByRole('button', { name: 'Approve', disabled: false }) }).first();
+  const approvedTitle = ((await first.getByRole('cell').nth(3).textContent()) ?? '').trim();
+  expect(approvedTitle).not.toBe('');
+  await first.getByRole('button', { name: 'Approve' }).click();
+  // It leaves the "validated" list...
+  await expect(items.filter({ hasText: approvedTitle })).toHaveCount(0);
+
+  // ...and reject the next one, giving the reason.
+  const second = items.filter({ has: page.getByRole('button', { name: 'Reject', disabled: false }) }).first();
+  const rejectedTitle = ((await second.getByRole('cell').nth(3).textContent()) ?? '').trim();
+  await second.getByRole('button', { name: 'Reject' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Reject recommendation' });
+  await dialog.getByRole('radio', { name: 'Too risky' }).check();
+  await keepScreen(page, 'reject-dialog');
+  await expectNoSeriousAxeViolations(page);
+  await dialog.getByRole('button', { name: 'Reject' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(items.filter({ hasText: rejectedTitle })).toHaveCount(0);
+
+  // Each shows up under its new state, and its history says who did what.
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('approved');
+  const approved = items.filter({ hasText: approvedTitle }).first();
+  await expect(approved.getByRole('cell').nth(3)).toHaveText(approvedTitle);
+  await approved.getByRole('button', { name: 'Details' }).click();
+  await expect(page.getByRole('dialog').getByRole('region', { name: 'History' })).toContainText('validated → approved');
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('rejected');
+  const rejected = items.filter({ hasText: rejectedTitle }).first();
+  await rejected.getByRole('button', { name: 'Details' }).click();
+  await expect(page.getByRole('dialog').getByRole('region', { name: 'History' })).toContainText('→ rejected');
+});

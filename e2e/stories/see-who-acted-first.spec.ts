@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+import { untilItemsAre } from './support/seeded-queue.ts';
+
+test('when a colleague acted first, the account manager is told so and sees the item as it is now', async ({ page, request }) => {
+  test.setTimeout(240_000);
+  await untilItemsAre(request, 'status=validated&conflicted=false');
+  // An item waiting for a decision, as the account manager opens it.
+  const list = await request.get('/api/recommendations?status=validated&conflicted=false&limit=1');
+  const [item] = (await list.json()).items as Array<{ id: string; version: number; title: string }>;
+  expect(item).toBeDefined();
+  if (!item) return;
+  await page.goto(`/?item=${item.id}`);
+  const drawer = page.getByRole('dialog', { name: item.title });
+  await expect(drawer.getByRole('button', { name: 'Reject' })).toBeEnabled();
+
+  // Meanwhile a colleague approves it.
+  const colleague = await request.post(`/api/recommendations/${item.id}/approve`, { data: { version: item.version } });
+  expect(colleague.ok()).toBe(true);
+
+  await drawer.getByRole('button', { name: 'Reject' }).click();
+  const reject = page.getByRole('dialog', { name: 'Reject recommendation' });
+  await reject.getByRole('radio', { name: 'Not relevant' }).check();
+  await reject.getByRole('button', { name: 'Reject' }).click();
+
+  await expect(page.getByRole('alert').filter({ hasText: 'Someone else acted first' })).toContainText('It is now approved');
+  await expect(drawer.getByText('approved', { exact: true })).toBeVisible();
+});
