@@ -396,7 +396,7 @@ export function createOpportunities(world: World, { now, seed = world.seed, bulk
   return opportunities;
 }
 
-/** A large account-team opportunity: budget recommendations cycling over the enabled campaigns. */
+/** A large account-team opportunity: budget recommendations for the enabled campaigns' advertisers, one campaign each. */
 function bulkOpportunity(
   campaigns: readonly Campaign[],
   identity: (campaign: Campaign) => { cells: Record<string, string> },
@@ -414,6 +414,9 @@ function bulkOpportunity(
     const recommended = round2(campaign.dailyBudget * (1.1 + (i % 9) / 10));
     data.push({
       ...identity(campaign).cells,
+      // One campaign per row, as a large network would have: 100k budget changes on a handful of campaigns would
+      // only measure how conflicts between them pile up.
+      encryptedCampaignId: `${campaign.campaignId}${String(i).padStart(6, '0')}`,
       recommendationId: faker.string.uuid(),
       recommendationGroupId: '',
       recommendationType: 'CAMPAIGN_BUDGET',
