@@ -77,7 +77,7 @@ export class StreamIngest {
         continue;
       }
       if (delivery.status === 'other-dataset') {
-        outcomes.push({ ...base, status: 'ignored', reason: `dataset ${delivery.datasetId} is not one RecDesk uses` });
+        outcomes.push({ ...base, status: 'ignored', reason: delivery.reason ?? `dataset ${delivery.datasetId} is not one RecDesk uses` });
         continue;
       }
       try {

@@ -62,6 +62,19 @@ describe('parseDeliveries', () => {
     expect(other).toMatchObject({ status: 'other-dataset', datasetId: 'sp-traffic' });
   });
 
+  it('leaves an SNS subscription confirmation alone, without following its URL', () => {
+    const [parsed] = parseDeliveries({
+      Type: 'SubscriptionConfirmation',
+      TopicArn: 'arn:aws:sns:us-east-1:1:stream',
+      SubscribeURL: 'https://example.invalid/confirm',
+    });
+    expect(parsed).toMatchObject({
+      status: 'other-dataset',
+      datasetId: 'sns:SubscriptionConfirmation',
+      reason: expect.stringContaining('arn:aws:sns:us-east-1:1:stream'),
+    });
+  });
+
   it('names what is wrong with a malformed message', () => {
     const parsed = parseDeliveries([
       { ...usage, budget_usage_percentage: 'lots' },

@@ -22,8 +22,8 @@ export type StreamRecord =
 
 export type ParsedDelivery =
   | ({ index: number; status: 'valid'; dedupKey: string; raw: unknown } & StreamRecord)
-  /** A dataset RecDesk does not use (traffic, conversions...): accepted and left alone. */
-  | { index: number; status: 'other-dataset'; datasetId: string; raw: unknown }
+  /** A dataset RecDesk does not use (traffic, conversions...) or an SNS control message: accepted and left alone. */
+  | { index: number; status: 'other-dataset'; datasetId: string; raw: unknown; reason?: string }
   | { index: number; status: 'invalid'; datasetId: string | null; reason: string; raw: unknown };
 
 function describe(error: z.ZodError): string {
@@ -56,7 +56,22 @@ function unwrap(delivery: unknown): { ok: true; record: unknown } | { ok: false;
   }
 }
 
+const SNS_CONTROL_TYPES = new Set(['SubscriptionConfirmation', 'UnsubscribeConfirmation']);
+
 export function parseDelivery(delivery: unknown, index: number): ParsedDelivery {
+  // SNS confirms an HTTP subscription by posting its SubscribeURL once. RecDesk does not fetch URLs found in a
+  // request body (anyone can post one); an operator confirms the subscription from the logged topic instead.
+  const type = delivery && typeof delivery === 'object' ? (delivery as { Type?: unknown }).Type : undefined;
+  if (typeof type === 'string' && SNS_CONTROL_TYPES.has(type)) {
+    const topic = String((delivery as { TopicArn?: unknown }).TopicArn ?? 'an unknown topic');
+    return {
+      index,
+      status: 'other-dataset',
+      datasetId: `sns:${type}`,
+      raw: delivery,
+      reason: `SNS ${type} for ${topic}: confirm it in AWS, RecDesk does not follow its URL`,
+    };
+  }
   const unwrapped = unwrap(delivery);
   if (!unwrapped.ok) return { index, status: 'invalid', datasetId: null, reason: unwrapped.reason, raw: delivery };
   const record = unwrapped.record;
