@@ -4,7 +4,7 @@
  * types and products without a version bump, and an unknown one must be kept and shown, not rejected.
  */
 import { z } from 'zod';
-import type { AdsClient } from '../../ads-client/ads-client.ts';
+import { AdsApiError, type AdsClient } from '../../ads-client/ads-client.ts';
 import type { AdsRegion } from '../../config/env.ts';
 
 /** `*\/*` is refused by the PO API; v1, v1.1 and v1.2 carry the same payloads (facts.md §1.1). */
@@ -72,6 +72,24 @@ export async function* listOpportunities(client: AdsClient, region: AdsRegion, s
  * given and without Amazon headers. Returns null when the opportunity has no file (404).
  */
 export async function downloadOpportunityFile(
+  client: AdsClient,
+  region: AdsRegion,
+  opportunityId: string,
+  signal?: AbortSignal,
+): Promise<Response | null> {
+  try {
+    return await followFileRedirect(client, region, opportunityId, signal);
+  } catch (error) {
+    // A pre-signed URL that expired before we fetched it (S3: 403 AccessDenied "Request has expired") is asked for
+    // afresh once; a second refusal is a real error.
+    if (error instanceof AdsApiError && error.status === 403 && /expired/i.test(error.details)) {
+      return followFileRedirect(client, region, opportunityId, signal);
+    }
+    throw error;
+  }
+}
+
+async function followFileRedirect(
   client: AdsClient,
   region: AdsRegion,
   opportunityId: string,
