@@ -2,7 +2,7 @@ import { expireAllTokens, setFaults } from '@recdesk/ads-simulator/faults';
 import { type RunningSimulator, startSimulator } from '@recdesk/ads-simulator/server';
 import { DEFAULT_CREDENTIALS } from '@recdesk/ads-simulator/state';
 import { HttpResponse, http } from 'msw';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { AdsRegion } from '../config/env.ts';
 import { AdsApiError, AdsClient, type AdsClientOptions, type AdsRequest, retryAfterMs, statsDelta } from './ads-client.ts';
@@ -207,7 +207,9 @@ describe('AdsClient: timeouts and cancellation', () => {
     const { client } = harness();
     const controller = new AbortController();
     const pending = client.request(profilesCall(controller.signal));
-    setTimeout(() => controller.abort(new Error('sync cancelled')), 50);
+    // Abort once the simulator holds the request, whatever the machine's pace.
+    await vi.waitFor(() => expect(simulator.state.faults.injected.delayed).toBe(1));
+    controller.abort(new Error('sync cancelled'));
     await expect(pending).rejects.toThrow('sync cancelled');
     expect(simulator.state.faults.injected.delayed).toBe(1);
   });
@@ -223,9 +225,31 @@ describe('AdsClient: timeouts and cancellation', () => {
     const { client } = harness({}, { realSleep: true });
     const controller = new AbortController();
     const pending = client.request(profilesCall(controller.signal));
-    setTimeout(() => controller.abort(new Error('shutting down')), 100);
+    await vi.waitFor(() => expect(logOf('/v2/profiles')).toHaveLength(1));
+    controller.abort(new Error('shutting down'));
     await expect(pending).rejects.toThrow('shutting down');
     expect(logOf('/v2/profiles')).toHaveLength(1);
+  });
+});
+
+describe('AdsClient: downloads', () => {
+  it('times out waiting for an answer, never while a slow body is being read', async () => {
+    simulator.use(
+      http.get('*/_files/slow.csv', () => {
+        let sent = 0;
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 60));
+            if (sent++ < 5) controller.enqueue(new TextEncoder().encode(`line ${sent}\n`));
+            else controller.close();
+          },
+        });
+        return new HttpResponse(body, { headers: { 'content-type': 'text/csv' } });
+      }),
+    );
+    const { client } = harness({ timeoutMs: 150 });
+    const response = await client.download(`${simulator.url}/_files/slow.csv`, 'test.download');
+    expect(await response.text()).toBe('line 1\nline 2\nline 3\nline 4\nline 5\n');
   });
 });
 

@@ -309,8 +309,15 @@ export class AdsClient {
     for (let attempt = 1; ; attempt++) {
       this.count(endpoint, 'calls');
       let response: Response;
+      // The timeout covers getting the answer, not reading it: a large file is streamed into the store at the
+      // store's pace, which may take far longer than any sensible request timeout. The caller's signal still ends it.
+      const timeout = new AbortController();
+      const timer = setTimeout(
+        () => timeout.abort(new DOMException(`no answer within ${this.options.timeoutMs} ms`, 'TimeoutError')),
+        this.options.timeoutMs,
+      );
       try {
-        response = await fetch(url, { signal: this.signalOf(signal) });
+        response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal });
       } catch (error) {
         if (signal?.aborted || attempt >= this.retry.maxAttempts) {
           this.count(endpoint, 'failed');
@@ -321,6 +328,8 @@ export class AdsClient {
         this.count(endpoint, 'retried');
         await this.sleep(this.backoffMs(attempt), signal);
         continue;
+      } finally {
+        clearTimeout(timer);
       }
       if (response.ok) return response;
       const text = await response.text().catch(() => '');

@@ -11,7 +11,8 @@ export type CsvRow = { ok: true; line: number; row: Record<string, string> } | {
 
 export async function* readCsvRows(body: ReadableStream<Uint8Array>): AsyncGenerator<CsvRow> {
   const skipped: CsvRow[] = [];
-  const parser = Readable.fromWeb(body as WebReadableStream<Uint8Array>).pipe(
+  const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+  const parser = source.pipe(
     parse({
       bom: true,
       relax_column_count: true,
@@ -25,6 +26,9 @@ export async function* readCsvRows(body: ReadableStream<Uint8Array>): AsyncGener
       },
     }),
   );
+  // pipe() does not pass a source error on: without this a download that breaks mid-file would be an unhandled
+  // 'error' event that ends the process, instead of an error of this one source run.
+  source.on('error', (error) => parser.destroy(error));
   let header: string[] | null = null;
   for await (const { record, raw, info } of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
     while (skipped.length) yield skipped.shift() as CsvRow;
