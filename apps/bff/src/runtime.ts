@@ -30,7 +30,8 @@ import { spBudgetSource } from './sources/sp-budget/budget-source.ts';
 import { spConsolidatedSource } from './sources/sp-consolidated/consolidated-source.ts';
 import { spTargetingSource } from './sources/sp-targeting/targeting-source.ts';
 import { spThemeBidsSource } from './sources/sp-theme-bids/theme-bids-source.ts';
-import { unifiedRecommendationsSource } from './sources/unified-recommendations/recs-source.ts';
+import { firstSeenIn } from './sources/unified-recommendations/recs-first-seen.ts';
+import { createUnifiedRecommendationsSource } from './sources/unified-recommendations/recs-source.ts';
 
 export const VERSION = '0.1.0';
 
@@ -161,7 +162,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     quarantine,
     sources: [
       partnerOpportunitiesSource,
-      unifiedRecommendationsSource,
+      createUnifiedRecommendationsSource(firstSeenIn(db)),
       brandMetricsAdapter,
       spConsolidatedSource,
       spBudgetSource,

@@ -15,8 +15,9 @@ const QUIET_SCHEDULES = {
   INGEST_SCHEDULE_BRAND_METRICS: 'off',
 };
 
+/** Read through the service: once the test moves the clock by days, an HTTP session would have ended. */
 async function statusOf(bff: TestBff, source: string): Promise<SourceStatus> {
-  const body: SourcesResponse = (await bff.http.get('/api/sources').expect(200)).body;
+  const body: SourcesResponse = await bff.runtime.sourceStatus.list();
   const status = body.sources.find((s) => s.source === source);
   if (!status) throw new Error(`${source} is not listed`);
   return status;
@@ -34,6 +35,8 @@ describe.each(databaseTargets)('source status and scheduling on $name', ({ creat
     let now = new Date();
     bff = await startTestBff(create(), QUIET_SCHEDULES, { now: () => now });
 
+    const listed: SourcesResponse = (await bff.http.get('/api/sources').expect(200)).body;
+    expect(listed.sources.map((s) => s.source)).toContain('unified-recommendations');
     const before = await statusOf(bff, 'unified-recommendations');
     expect(before).toMatchObject({
       enabled: true,
@@ -68,7 +71,7 @@ describe.each(databaseTargets)('source status and scheduling on $name', ({ creat
     bff.runtime.simulator?.use(
       http.post('*/recommendations/list', () => HttpResponse.json({ code: '400', message: 'Bad filter' }, { status: 400 })),
     );
-    await bff.http.post('/api/sync?source=unified-recommendations').expect(200);
+    await bff.runtime.sync.sync({ source: 'unified-recommendations', trigger: 'api' });
     const failed = await statusOf(bff, 'unified-recommendations');
     expect(failed).toMatchObject({
       lastRun: { status: 'failed' },

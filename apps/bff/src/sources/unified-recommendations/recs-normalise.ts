@@ -5,8 +5,9 @@
  * is kept with its raw name as `sourceType`, shown as an insight, and never applied.
  *
  * The API gives no publish date and no expiry (facts.md §8): `generatedAt` is the diagnostic date or the missed-
- * opportunity window when the item has one, else the start of the UTC day it was fetched (the API refreshes daily),
- * and `expiresAt` is left to the lifecycle policy.
+ * opportunity window when the item has one, else the start of the UTC day it was first fetched (the API refreshes daily)
+ * or the date RecDesk first stored it (so that a daily re-sync leaves an unchanged item unchanged), and `expiresAt`
+ * is left to the lifecycle policy.
  */
 import type {
   ActionDirection,
@@ -119,6 +120,8 @@ export type NormaliseResult = { ok: true; recommendation: NormalisedRecommendati
 export interface EntityNames {
   campaignName?: string | null;
   adGroupName?: string | null;
+  /** When RecDesk first stored this recommendation (ISO), if it did: the date of an item upstream leaves undated. */
+  firstSeenAt?: string | null;
 }
 
 function parseValue(kind: ValueKind, text: string | null | undefined, what: string): number | string | null {
@@ -193,7 +196,7 @@ function estimatesOf(rec: UnifiedRecommendation, currency: string): ImpactEstima
   return estimates;
 }
 
-function generatedAtOf(rec: UnifiedRecommendation, fetchedAt: Date): string {
+function generatedAtOf(rec: UnifiedRecommendation, fetchedAt: Date, firstSeenAt: string | null): string {
   const candidates = [
     rec.recommendationContext?.diagnosticContext?.diagnosticDate,
     rec.budgetRecommendation?.sevenDaysMissedOpportunities?.endDate,
@@ -204,7 +207,8 @@ function generatedAtOf(rec: UnifiedRecommendation, fetchedAt: Date): string {
       if (!Number.isNaN(date.getTime())) return date.toISOString();
     }
   }
-  return new Date(Date.UTC(fetchedAt.getUTCFullYear(), fetchedAt.getUTCMonth(), fetchedAt.getUTCDate())).toISOString();
+  // Without an upstream date, the first sighting stays the date: a daily re-sync must not change an unchanged item.
+  return firstSeenAt ?? new Date(Date.UTC(fetchedAt.getUTCFullYear(), fetchedAt.getUTCMonth(), fetchedAt.getUTCDate())).toISOString();
 }
 
 function subjectOf(rec: UnifiedRecommendation, rule: TypeRule | undefined, entity: EntityRef): string {
@@ -352,7 +356,7 @@ export function normaliseUnifiedRecommendation(
       confidence: null,
       impactScore: null,
       estimatedImpact: estimatesOf(rec, currency),
-      generatedAt: generatedAtOf(rec, fetchedAt),
+      generatedAt: generatedAtOf(rec, fetchedAt, names.firstSeenAt ?? null),
       expiresAt: null,
       raw,
     },

@@ -73,6 +73,26 @@ describe.each(databaseTargets)('Unified Recommendations API sync on $name', ({ c
     expect(detail.raw).toEqual(budgetSource?.body);
   });
 
+  it('changes nothing when the same recommendations are read again the next day, though the API dates none of them', async () => {
+    let now = new Date();
+    bff = await startTestBff(create(), {}, { now: () => now });
+    const { runtime } = bff;
+    // Through the runtime rather than HTTP: a day later a test session would have ended.
+    const stored = () =>
+      runtime.db
+        .selectFrom('recommendations')
+        .select(['id', 'version', 'generated_at'])
+        .where('source', '=', 'unified-recommendations')
+        .orderBy('id')
+        .execute();
+    await runtime.sync.sync({ source: 'unified-recommendations' });
+    const before = await stored();
+    now = new Date(now.getTime() + 25 * 3_600_000);
+    const again = await runtime.sync.sync({ source: 'unified-recommendations' });
+    expect(again.sources[0]).toMatchObject({ stored: 0, unchanged: before.length });
+    expect(await stored()).toEqual(before);
+  });
+
   it('pages with nextToken when a profile has more than 500 recommendations', async () => {
     bff = await startTestBff(create());
     const state = bff.runtime.simulator?.state;
