@@ -3,6 +3,9 @@ import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
 import { keepScreen } from './support/screens.ts';
 
 test.describe('the main screens have no serious or critical accessibility violations', () => {
+  // axe reads every node of a full queue: it needs more than the default test time on a slow machine.
+  test.describe.configure({ timeout: 120_000 });
+
   test('the queue on a desktop', async ({ page }) => {
     await page.goto('/');
     await expect(page.getByRole('table', { name: 'Recommendation queue' }).getByRole('row').nth(1)).toBeVisible();
