@@ -60,6 +60,13 @@ describe('QueuePage', () => {
     await waitFor(() => expect(requested.at(-1)?.toString()).toBe('advertiserId=A1&expiringWithin=168&sort=expiresAt&limit=100'));
   });
 
+  it("narrows the queue to a row's advertiser from its name", async () => {
+    serveQueue([aRecommendation({ advertiserId: 'AADV42', advertiserName: 'Zeta Gear' })]);
+    renderWithProviders(<QueuePage />);
+    await userEvent.click(within(await rowOf('Zeta Gear')).getByRole('button', { name: 'Zeta Gear' }));
+    expect(new URLSearchParams(window.location.search).get('advertiserId')).toBe('AADV42');
+  });
+
   it('tells the user what to do when nothing matches', async () => {
     window.history.replaceState(null, '', '/?kind=bid');
     serveQueue([]);
