@@ -8,6 +8,8 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
+import { applyRoutes } from './apply/apply-routes.ts';
+import type { ApplyService } from './apply/apply-service.ts';
 import { conflictRoutes } from './conflicts/conflict-routes.ts';
 import type { ConflictService } from './conflicts/conflict-service.ts';
 import type { Db } from './db/database.ts';
@@ -39,6 +41,8 @@ export interface AppDeps {
   lifecycle: LifecycleService;
   guardrails: GuardrailStore;
   conflicts: ConflictService;
+  /** The apply pipeline (src/apply); its routes are served when given. */
+  apply?: ApplyService;
   adsApiMode: 'simulated' | 'live';
   version: string;
   /** The built SPA; served with an index.html fallback when it exists. */
@@ -65,6 +69,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(lifecycleRoutes(deps.lifecycle, deps.guardrails));
   api.use(recommendationRoutes(deps.store));
   api.use(conflictRoutes(deps.conflicts));
+  if (deps.apply) api.use(applyRoutes(deps.apply));
   api.use(notFoundHandler);
   app.use('/api', api);
 

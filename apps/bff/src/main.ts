@@ -32,6 +32,7 @@ const app = createApp({
   lifecycle: runtime.lifecycle,
   guardrails: runtime.guardrails,
   conflicts: runtime.conflicts,
+  apply: runtime.apply,
   adsApiMode: env.ADS_API_MODE,
   version: VERSION,
   webDistDir: WEB_DIST_DIR,
@@ -43,6 +44,9 @@ const server = app.listen(env.PORT, env.HOST, () => {
 // Each source on its own cadence, here unless a worker process runs them (INGEST_EMBEDDED; on in simulated mode).
 // runtime.close() stops it and waits for the runs under way.
 if (embeddedIngestEnabled(env)) runtime.scheduler.start();
+
+// The apply worker runs in the server too; `worker:apply` processes share its batches through the queue and leases.
+await runtime.apply.startWorker();
 
 // Moves recommendations past their expiry to `expired`, on EXPIRY_JOB_SCHEDULE.
 const expiryJob = startExpiryJob(runtime.lifecycle, runtime.lifecycleConfig.expiryJobSchedule, runtime.log);

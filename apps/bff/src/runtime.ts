@@ -12,6 +12,8 @@ import { AdsClient } from './ads-client/ads-client.ts';
 import { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
 import type { RateLimitConfig } from './ads-client/rate-limiter.ts';
 import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
+import { LocalApplyQueue, PgBossApplyQueue } from './apply/apply-queue.ts';
+import { ApplyService } from './apply/apply-service.ts';
 import { ConflictService } from './conflicts/conflict-service.ts';
 import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
 import { QuarantineStore } from './ingest/quarantine-store.ts';
@@ -54,6 +56,8 @@ export interface Runtime {
   guardrails: GuardrailStore;
   lifecycle: LifecycleService;
   conflicts: ConflictService;
+  /** The apply pipeline (src/apply): batches, the worker, undo. */
+  apply: ApplyService;
   simulator: RunningSimulator | null;
   now: () => Date;
   close(): Promise<void>;
@@ -202,6 +206,11 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   });
   const conflicts = new ConflictService({ db, store, lifecycle, now, log });
   lifecycle.attachConflicts(conflicts);
+  const applyQueue =
+    target.kind === 'postgres'
+      ? new PgBossApplyQueue({ connectionString: target.url, schema: target.schema ?? 'pgboss' }, log)
+      : new LocalApplyQueue(log);
+  const apply = new ApplyService({ db, client, store, lifecycle, queue: applyQueue, log: log.child({ component: 'apply' }), now });
   sync.afterIngest(() => lifecycle.afterIngest());
 
   return {
@@ -221,10 +230,12 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     guardrails,
     lifecycle,
     conflicts,
+    apply,
     simulator,
     now,
     async close() {
       await scheduler.stop();
+      await apply.stop();
       await client.close();
       await db.destroy();
       await simulator?.close();

@@ -500,6 +500,48 @@ export class LifecycleService {
     return count;
   }
 
+  /**
+   * Moves items for another component (apply, rules) inside the caller's transaction: each only if the machine allows
+   * it and the item is still in `from`, with its event (actor, reason, values before and after). Returns the ids moved.
+   */
+  async transitionMany(
+    db: Executor,
+    entries: readonly { id: string; from: LifecycleStatus; to: LifecycleStatus; reason: string; before?: unknown; after?: unknown }[],
+    actor: Actor,
+  ): Promise<Set<string>> {
+    const allowed = entries.filter((e) => decideTransition(e.from, e.to).ok);
+    const moved = new Set<string>();
+    const at = this.deps.now();
+    for (let start = 0; start < allowed.length; start += 500) {
+      const chunk = allowed.slice(start, start + 500);
+      const values = chunk.map((e) => sql`(${e.id}::uuid, ${e.from}, ${e.to})`);
+      const result = await sql<{ id: string }>`
+        UPDATE recommendations r SET status = v.to_status, version = r.version + 1, updated_at = ${at}
+        FROM (VALUES ${sql.join(values)}) AS v(id, from_status, to_status)
+        WHERE r.id = v.id AND r.status = v.from_status
+        RETURNING r.id`.execute(db);
+      for (const row of result.rows) moved.add(row.id);
+      await insertEvents(
+        db,
+        chunk
+          .filter((e) => moved.has(e.id))
+          .map((e) => ({
+            recommendation_id: e.id,
+            from_status: e.from,
+            to_status: e.to,
+            reason: e.reason,
+            before: e.before === undefined ? null : JSON.stringify(e.before),
+            after: e.after === undefined ? null : JSON.stringify(e.after),
+            actor_type: actor.type,
+            actor_id: actor.id,
+            actor_version: actor.version,
+          })),
+        at,
+      );
+    }
+    return moved;
+  }
+
   /** Moves items past their expiry to `expired`, in batches, each with its event. Returns how many expired. */
   async expireDue(): Promise<number> {
     const { db, now, log } = this.deps;

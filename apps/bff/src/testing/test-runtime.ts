@@ -38,6 +38,7 @@ export async function startTestBff(
     lifecycle: runtime.lifecycle,
     guardrails: runtime.guardrails,
     conflicts: runtime.conflicts,
+    apply: runtime.apply,
     adsApiMode: runtime.env.ADS_API_MODE,
     version: VERSION,
   });

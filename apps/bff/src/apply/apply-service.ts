@@ -1,0 +1,413 @@
+/**
+ * The apply component's public module: queue approved items as a batch (only approved ones: nothing a person did
+ * not approve or a rule did not allow is ever applied), report a batch, retry its failed items, undo applied
+ * changes, and run the worker (inside the server in the embedded default, or as `worker:apply`).
+ *
+ * Queuing moves each item approved → applying through the lifecycle in the same transaction that writes the batch,
+ * and a unique index allows one unfinished apply per recommendation: two clicks, two tabs or a rule and a person at
+ * once queue an item once.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  Actor,
+  ApplyAccepted,
+  ApplyBatch,
+  ApplyItemState,
+  ApplyRefusal,
+  RetryFailedResult,
+  UndoAccepted,
+  UndoBody,
+  UndoChangedSince,
+} from '@recdesk/shared-types';
+import type { Logger } from 'pino';
+import type { AdsClient } from '../ads-client/ads-client.ts';
+import type { Db } from '../db/database.ts';
+import { AppError, NotFoundError } from '../http/errors.ts';
+import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
+import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
+import { type ApplyPlan, type ApplyValue, chunksOf, planOf, READABLE_CALLS, sameValue, spWriteItem } from './apply-plan.ts';
+import type { ApplyQueue } from './apply-queue.ts';
+import type { ApplyTables } from './apply-tables.ts';
+import { ApplyWorker, type ApplyWorkerHooks, type StoredPlan } from './apply-worker.ts';
+import { endpointOf, UpstreamWriters } from './upstream-writers.ts';
+
+export interface ApplyServiceDeps {
+  db: Db;
+  client: AdsClient;
+  store: RecommendationStore;
+  lifecycle: LifecycleService;
+  queue: ApplyQueue;
+  log: Logger;
+  now: () => Date;
+}
+
+export class UndoChangedSinceError extends AppError {
+  constructor(changed: UndoChangedSince[]) {
+    super(
+      409,
+      'conflict',
+      'The value was changed since it was applied',
+      `${changed.length} item(s) no longer hold the value RecDesk applied; nothing was undone. Compare the original, applied and current values and decide.`,
+      { changed },
+    );
+  }
+}
+
+export class ApplyService {
+  private readonly db;
+  private sweeper: NodeJS.Timeout | null = null;
+  private workers: ApplyWorker[] = [];
+
+  constructor(private readonly deps: ApplyServiceDeps) {
+    this.db = deps.db.withTables<ApplyTables>();
+  }
+
+  /** A worker over this service's database and client (tests make several, with hooks). */
+  createWorker(
+    options: {
+      workerId?: string;
+      leaseMs?: number;
+      hooks?: ApplyWorkerHooks;
+      poPoll?: { firstMs: number; maxMs: number; giveUpMs: number };
+    } = {},
+  ): ApplyWorker {
+    return new ApplyWorker({
+      db: this.deps.db,
+      client: this.deps.client,
+      lifecycle: this.deps.lifecycle,
+      log: this.deps.log,
+      now: this.deps.now,
+      ...options,
+    });
+  }
+
+  /** Starts a worker: takes queued chunks and sweeps for chunks whose lease expired every `sweepMs`. */
+  async startWorker(options: { concurrency?: number; sweepMs?: number; worker?: ApplyWorker } = {}): Promise<ApplyWorker> {
+    const worker = options.worker ?? this.createWorker();
+    this.workers.push(worker);
+    await this.deps.queue.work(
+      async (chunkId) => {
+        await worker.runChunk(chunkId);
+      },
+      { concurrency: options.concurrency ?? 4 },
+    );
+    const sweep = () =>
+      worker
+        .sweep()
+        .catch((error: unknown) =>
+          this.deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'apply sweep failed'),
+        );
+    void sweep();
+    this.sweeper = setInterval(sweep, options.sweepMs ?? 5_000);
+    this.sweeper.unref();
+    return worker;
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    await this.deps.queue.stop();
+  }
+
+  /** Queues the approved items among `ids` as one batch; the others are refused with a reason. */
+  async apply(ids: readonly string[], actor: Actor): Promise<ApplyAccepted> {
+    const unique = [...new Set(ids)];
+    const refused: ApplyRefusal[] = [];
+    const planned: { id: string; advertiserId: string; plan: StoredPlan }[] = [];
+    for (let start = 0; start < unique.length; start += 1000) {
+      const slice = unique.slice(start, start + 1000);
+      const rows = await this.deps.db.selectFrom('recommendations').selectAll().where('id', 'in', slice).execute();
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      for (const id of slice) {
+        const row = byId.get(id);
+        if (!row) {
+          refused.push({ id, code: 'not_found', message: 'No such recommendation.' });
+          continue;
+        }
+        if (row.status !== 'approved') {
+          refused.push({
+            id,
+            code: row.status === 'applying' ? 'already_queued' : 'not_approved',
+            message:
+              row.status === 'applying' ? 'It is already being applied.' : `Only approved items are applied; this one is '${row.status}'.`,
+          });
+          continue;
+        }
+        const recommendation = this.deps.store.toRecommendation(row);
+        const planned1 = planOf(recommendation, row.raw, row.approved_value);
+        if (!planned1.ok) {
+          refused.push({ id, code: 'not_applicable', message: planned1.reason });
+          continue;
+        }
+        const plan: StoredPlan = planned1.plan.call.startsWith('sp.')
+          ? { ...planned1.plan, spBody: spWriteItem(planned1.plan, recommendation) }
+          : planned1.plan;
+        planned.push({ id, advertiserId: row.advertiser_id, plan });
+      }
+    }
+    if (planned.length === 0) {
+      throw new AppError(409, 'conflict', 'Nothing to apply', 'None of the items can be applied now.', { refused });
+    }
+    const { batchId, chunkIds, queued, lost } = await this.writeBatch('apply', planned, actor, async (trx, items) => {
+      const moved = await this.deps.lifecycle.transitionMany(
+        trx,
+        items.map((item) => ({
+          id: item.id,
+          from: 'approved',
+          to: 'applying',
+          reason: 'queued for apply',
+          after: { value: item.plan.targetValue },
+        })),
+        actor,
+      );
+      return moved;
+    });
+    for (const id of lost) refused.push({ id, code: 'already_queued', message: 'It changed or was queued by someone else meanwhile.' });
+    await this.deps.queue.enqueue(chunkIds);
+    return { batchId, queued, refused };
+  }
+
+  /**
+   * Writes a batch, its chunks and items in one transaction; `admit` returns the ids that may join (the lifecycle
+   * transition won), the others are left out.
+   */
+  private async writeBatch(
+    kind: 'apply' | 'undo',
+    planned: { id: string; advertiserId: string; plan: StoredPlan; undoOf?: string }[],
+    actor: Actor,
+    admit: (trx: ReturnType<Db['withTables']>, items: typeof planned) => Promise<Set<string>>,
+  ): Promise<{ batchId: string; chunkIds: string[]; queued: number; lost: string[] }> {
+    const batchId = randomUUID();
+    const now = this.deps.now();
+    return this.deps.db.transaction().execute(async (raw) => {
+      const trx = raw.withTables<ApplyTables>();
+      const admitted = await admit(raw as never, planned);
+      const items = planned.filter((p) => admitted.has(p.id));
+      const lost = planned.filter((p) => !admitted.has(p.id)).map((p) => p.id);
+      if (items.length === 0)
+        throw new AppError(409, 'conflict', 'Nothing to apply', 'Every item changed or was queued by someone else meanwhile.');
+      await trx
+        .insertInto('apply_batches')
+        .values({ id: batchId, kind, actor_type: actor.type, actor_id: actor.id, actor_version: actor.version, created_at: now })
+        .execute();
+      const chunks = chunksOf(items);
+      const chunkIds: string[] = [];
+      const rows = [];
+      for (const chunk of chunks) {
+        const chunkId = randomUUID();
+        chunkIds.push(chunkId);
+        await trx
+          .insertInto('apply_chunks')
+          .values({ id: chunkId, batch_id: batchId, call: chunk.call, group_key: chunk.groupKey, created_at: now })
+          .execute();
+        for (const item of chunk.items)
+          rows.push({
+            id: randomUUID(),
+            batch_id: batchId,
+            chunk_id: chunkId,
+            recommendation_id: item.id,
+            advertiser_id: item.advertiserId,
+            state: 'queued',
+            call: item.plan.call,
+            plan: JSON.stringify(item.plan),
+            expected_value: JSON.stringify(item.plan.expectedValue),
+            target_value: JSON.stringify(item.plan.targetValue),
+            undo_of: item.undoOf ?? null,
+            created_at: now,
+            updated_at: now,
+          });
+      }
+      for (let start = 0; start < rows.length; start += 500)
+        await trx
+          .insertInto('apply_items')
+          .values(rows.slice(start, start + 500))
+          .execute();
+      return { batchId, chunkIds, queued: items.length, lost };
+    });
+  }
+
+  async batch(batchId: string): Promise<ApplyBatch> {
+    const batch = await this.db.selectFrom('apply_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+    if (!batch) throw new NotFoundError('Apply batch', batchId);
+    const items = await this.db
+      .selectFrom('apply_items')
+      .selectAll()
+      .where('batch_id', '=', batchId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    const counts: Record<ApplyItemState, number> = { queued: 0, applying: 0, applied: 0, failed: 0, drifted: 0 };
+    for (const item of items) counts[item.state as ApplyItemState]++;
+    const open = await this.db
+      .selectFrom('apply_chunks')
+      .select(['call'])
+      .where('batch_id', '=', batchId)
+      .where('done', '=', false)
+      .execute();
+    return {
+      batchId,
+      kind: batch.kind as 'apply' | 'undo',
+      createdAt: new Date(batch.created_at).toISOString(),
+      createdBy: batch.actor_id,
+      finished: open.length === 0,
+      counts,
+      etaSeconds: open.length === 0 ? null : this.etaOf(open.map((c) => c.call as ApplyPlan['call'])),
+      items: items.map((item) => ({
+        recommendationId: item.recommendation_id,
+        state: item.state as ApplyItemState,
+        call: item.call,
+        expectedValue: item.expected_value as ApplyValue,
+        targetValue: item.target_value as ApplyValue,
+        valueBefore: (item.value_before ?? null) as ApplyValue,
+        valueAfter: (item.value_after ?? null) as ApplyValue,
+        reasonCode: item.reason_code,
+        reason: item.reason,
+        attempts: item.attempts,
+        updatedAt: new Date(item.updated_at).toISOString(),
+      })),
+    };
+  }
+
+  /** Open chunks × their upstream calls (read, write, read back) at the client's current rate for each call. */
+  private etaOf(calls: ApplyPlan['call'][]): number {
+    const region = this.deps.client.regions[0];
+    if (!region) return 0;
+    let seconds = 0;
+    for (const call of calls) {
+      const perChunk = READABLE_CALLS.has(call) ? 3 : call === 'po.apply' ? 3 : 1;
+      seconds += perChunk / Math.max(0.01, this.deps.client.currentRate(region, endpointOf(call)));
+    }
+    return Math.round(seconds * 10) / 10;
+  }
+
+  /** Puts the batch's failed items back in the queue (failed → applying); nothing else of the batch is touched. */
+  async retryFailed(batchId: string, actor: Actor): Promise<RetryFailedResult> {
+    const exists = await this.db.selectFrom('apply_batches').select('id').where('id', '=', batchId).executeTakeFirst();
+    if (!exists) throw new NotFoundError('Apply batch', batchId);
+    const now = this.deps.now();
+    const { chunkIds, requeued } = await this.deps.db.transaction().execute(async (raw) => {
+      const trx = raw.withTables<ApplyTables>();
+      const failed = await trx
+        .selectFrom('apply_items')
+        .select(['id', 'recommendation_id', 'chunk_id', 'undo_of'])
+        .where('batch_id', '=', batchId)
+        .where('state', '=', 'failed')
+        .execute();
+      const moved = await this.deps.lifecycle.transitionMany(
+        raw,
+        failed
+          .filter((f) => !f.undo_of)
+          .map((f) => ({ id: f.recommendation_id, from: 'failed', to: 'applying', reason: `retry of failed items of batch ${batchId}` })),
+        actor,
+      );
+      const retry = failed.filter((f) => f.undo_of || moved.has(f.recommendation_id));
+      if (retry.length === 0) return { chunkIds: [], requeued: 0 };
+      await trx
+        .updateTable('apply_items')
+        .set({ state: 'queued', updated_at: now })
+        .where(
+          'id',
+          'in',
+          retry.map((f) => f.id),
+        )
+        .execute();
+      const chunkIds = [...new Set(retry.map((f) => f.chunk_id))];
+      await trx
+        .updateTable('apply_chunks')
+        .set({ done: false, lease_owner: null, lease_until: null })
+        .where('id', 'in', chunkIds)
+        .execute();
+      await trx.updateTable('apply_batches').set({ finished_at: null }).where('id', '=', batchId).execute();
+      return { chunkIds, requeued: retry.length };
+    });
+    await this.deps.queue.enqueue(chunkIds);
+    return { batchId, requeued };
+  }
+
+  /**
+   * Applies the values before back, for items whose change RecDesk applied. Checks the live values first: if any
+   * changed since (someone else edited it), nothing is undone and the answer carries the three values.
+   */
+  async undo(body: UndoBody, actor: Actor): Promise<UndoAccepted> {
+    let query = this.db.selectFrom('apply_items').selectAll().where('state', '=', 'applied').where('undo_of', 'is', null);
+    query = 'batchId' in body ? query.where('batch_id', '=', body.batchId) : query.where('recommendation_id', 'in', body.ids);
+    const applied = await query.orderBy('updated_at', 'desc').execute();
+    const latest = new Map<string, (typeof applied)[number]>();
+    for (const item of applied) if (!latest.has(item.recommendation_id)) latest.set(item.recommendation_id, item);
+    const cannotUndo: UndoAccepted['cannotUndo'] = [];
+    if ('ids' in body)
+      for (const id of body.ids)
+        if (!latest.has(id)) cannotUndo.push({ id, code: 'not_applied', message: 'RecDesk has not applied a change to this item.' });
+    const candidates: { item: (typeof applied)[number]; plan: StoredPlan }[] = [];
+    for (const item of latest.values()) {
+      const plan = item.plan as StoredPlan;
+      const rec = await this.deps.store.getRow(item.recommendation_id);
+      if (rec?.status !== 'applied') {
+        cannotUndo.push({ id: item.recommendation_id, code: 'not_applied', message: `It is '${rec?.status ?? 'gone'}' now, not applied.` });
+        continue;
+      }
+      if (!READABLE_CALLS.has(plan.call) || item.value_before === null || item.value_before === undefined) {
+        cannotUndo.push({
+          id: item.recommendation_id,
+          code: 'not_undoable',
+          message:
+            plan.call === 'po.apply'
+              ? 'Partner Opportunity applications cannot be undone through the API.'
+              : plan.call.endsWith('.create')
+                ? 'Created entities are not deleted by undo; pause or archive them instead.'
+                : 'This change cannot be read back, so it cannot be undone safely.',
+        });
+        continue;
+      }
+      candidates.push({ item, plan });
+    }
+    if (candidates.length === 0) return { batchId: null, queued: 0, cannotUndo };
+
+    // Nobody may have changed the value since: compare every live value with the one applied.
+    const writers = new UpstreamWriters(this.deps.client, this.deps.log);
+    const worker = this.createWorker();
+    const changed: UndoChangedSince[] = [];
+    const byGroup = new Map<string, typeof candidates>();
+    for (const c of candidates) byGroup.set(c.plan.groupKey, [...(byGroup.get(c.plan.groupKey) ?? []), c]);
+    for (const group of byGroup.values()) {
+      const first = group[0] as (typeof candidates)[number];
+      const profile = await worker.profileOf(first.plan.profileId);
+      const live = await writers.readLive(
+        profile,
+        first.plan.call,
+        group.map((c) => c.plan.entityId ?? ''),
+        first.plan.field,
+      );
+      for (const c of group) {
+        const current = live.get(c.plan.entityId ?? '') ?? null;
+        const appliedValue = (c.item.value_after ?? c.plan.targetValue) as ApplyValue;
+        if (!sameValue(current, appliedValue))
+          changed.push({ id: c.item.recommendation_id, original: c.item.value_before as ApplyValue, applied: appliedValue, current });
+      }
+    }
+    if (changed.length > 0) throw new UndoChangedSinceError(changed);
+
+    const planned = candidates.map(({ item, plan }) => {
+      const undoPlan: ApplyPlan = {
+        ...plan,
+        expectedValue: (item.value_after ?? plan.targetValue) as ApplyValue,
+        targetValue: item.value_before as ApplyValue,
+        edited: false,
+      };
+      const stored: StoredPlan = {
+        ...undoPlan,
+        spBody: spWriteItem(undoPlan, { entity: { campaignId: null, adGroupId: null, targetText: null, matchType: null } as never }),
+      };
+      return { id: item.recommendation_id, advertiserId: item.advertiser_id, plan: stored, undoOf: item.id };
+    });
+    const { batchId, chunkIds, queued, lost } = await this.writeBatch(
+      'undo',
+      planned,
+      actor,
+      async () => new Set(planned.map((p) => p.id)),
+    );
+    for (const id of lost) cannotUndo.push({ id, code: 'already_queued', message: 'It is already being applied or undone.' });
+    await this.deps.queue.enqueue(chunkIds);
+    return { batchId, queued, cannotUndo };
+  }
+}
