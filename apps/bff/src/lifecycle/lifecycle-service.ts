@@ -32,6 +32,7 @@ import type { GuardrailStore } from './guardrail-store.ts';
 import {
   type ActionSubject,
   type Decision,
+  decideApply,
   decideApproval,
   decideRejection,
   decideTransition,
@@ -154,6 +155,11 @@ export class LifecycleService {
 
   /** Known state of an advertiser's entities: what its live items report, overlaid by the provider's facts. */
   async knownStatesOf(advertiserId: string, db: Executor = this.deps.db): Promise<KnownStates> {
+    return (await this.liveItemsOf(advertiserId, db)).known;
+  }
+
+  /** An advertiser's live items (rows and models) and the entity state they imply, in one read. */
+  private async liveItemsOf(advertiserId: string, db: Executor = this.deps.db) {
     const rows = await db
       .selectFrom('recommendations')
       .selectAll()
@@ -164,7 +170,7 @@ export class LifecycleService {
     const known = knownStatesFromRecommendations(items);
     if (this.deps.entityStates)
       for (const [key, state] of await this.deps.entityStates.statesFor(advertiserId, items)) known.set(key, state);
-    return known;
+    return { rows, items, known };
   }
 
   /**
@@ -406,19 +412,17 @@ export class LifecycleService {
   }
 
   private async validateAdvertiser(advertiserId: string, actor: Actor): Promise<number> {
-    const { db, store, now } = this.deps;
+    const { db, now } = this.deps;
     const at = now();
-    const known = await this.knownStatesOf(advertiserId);
+    const live = await this.liveItemsOf(advertiserId);
+    const { known } = live;
     const limits = await this.deps.guardrails.forAdvertiser(advertiserId);
-    const rows = await db
-      .selectFrom('recommendations')
-      .selectAll()
-      .where('advertiser_id', '=', advertiserId)
-      .where('status', 'in', VALIDATABLE_STATUSES)
-      .execute();
+    const validatable = new Set<string>(VALIDATABLE_STATUSES);
     const updates: { row: RecommendationRow; to: LifecycleStatus; issues: ValidationIssue[] }[] = [];
-    for (const row of rows) {
-      const outcome = validateRecommendation(store.toRecommendation(row), known, limits);
+    for (const [index, row] of live.rows.entries()) {
+      const item = live.items[index];
+      if (!item || !validatable.has(row.status)) continue;
+      const outcome = validateRecommendation(item, known, limits);
       const from = row.status as LifecycleStatus;
       const to = statusAfterValidation(from, outcome);
       if (to !== from || JSON.stringify(outcome.issues) !== JSON.stringify(row.validation_issues))
@@ -457,11 +461,13 @@ export class LifecycleService {
         );
       });
     }
+    // Only rows upstream sent since their last validation need the mark (a stale item needs one after its sighting).
     await db
       .updateTable('recommendations')
       .set({ validated_at: at })
       .where('advertiser_id', '=', advertiserId)
       .where('status', 'in', VALIDATABLE_STATUSES)
+      .where((eb) => eb.or([eb('validated_at', 'is', null), eb('validated_at', '<', eb.ref('last_seen_at'))]))
       .execute();
     return written;
   }
@@ -482,6 +488,17 @@ export class LifecycleService {
     if (advertiserIds.length === 0) return;
     await this.validateAdvertisers(advertiserIds);
     await this.conflicts?.redetect(advertiserIds);
+  }
+
+  /**
+   * Whether an item may be applied now (approved, unexpired, outside any blocking conflict): the apply worker and the
+   * rules ask this before acting, so an expired or conflicting item is never auto-applied.
+   */
+  async applyDecision(id: string): Promise<Decision> {
+    const row = await this.deps.store.getRow(id);
+    if (!row) throw new NotFoundError('Recommendation', id);
+    const conflicts = (await this.conflicts?.openConflictsOf(this.deps.db, [id]))?.get(id) ?? [];
+    return decideApply(this.subjectOf(row), conflicts, this.deps.now());
   }
 
   /** Marks duplicates superseded by their primary (the conflict engine's decision), each with its event. */

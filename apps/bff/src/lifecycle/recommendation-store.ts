@@ -316,7 +316,11 @@ export class RecommendationStore {
     );
   }
 
-  async list(query: ListRecommendationsQuery): Promise<RecommendationPage> {
+  /**
+   * The two statements a page needs: the page itself (one row more than asked, to know whether there is a next page)
+   * and the total. Public so that the benchmark can time the same SQL bare, as the floor of the endpoint.
+   */
+  listQueries(query: ListRecommendationsQuery) {
     const now = this.now();
     const sort = SORTS[query.sort];
     let base = this.db.selectFrom('recommendations');
@@ -358,10 +362,12 @@ export class RecommendationStore {
           : sql<boolean>`(${sql.raw(sort.expression)}, id) > (${value}, ${cursor.id}::uuid)`,
       );
     }
-    const [rows, count] = await Promise.all([
-      page.execute(),
-      base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
-    ]);
+    return { page, count: base.select((eb) => eb.fn.countAll<string>().as('total')) };
+  }
+
+  async list(query: ListRecommendationsQuery): Promise<RecommendationPage> {
+    const { page, count: countQuery } = this.listQueries(query);
+    const [rows, count] = await Promise.all([page.execute(), countQuery.executeTakeFirstOrThrow()]);
     const hasMore = rows.length > query.limit;
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);

@@ -1,0 +1,208 @@
+/**
+ * `GET /api/recommendations` with filters and sorts at 100,000 items on the PostgreSQL server (a schema of its own,
+ * dropped after): p50 / p95 of 200 requests through the HTTP app (Express, the route's zod validation, the store,
+ * the conflict ids, JSON), against its floor measured in the same run: the very SQL the store issues for the same
+ * request (the page and the total, concurrently, as the store runs them), executed bare on a pg connection.
+ *
+ * The 100k items come through the real write path (upsert with priority, validation, the conflict engine), so the
+ * statuses, priorities and conflict memberships the filters read are the ones production would have. The HTTP app
+ * is the recommendation router with the app's error handler; the auth component's session and scope middleware are
+ * not part of it (they are the auth issue's to measure).
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { ListRecommendationsQuerySchema, type NormalisedRecommendation, type RecommendationSource } from '@recdesk/shared-types';
+import express from 'express';
+import pg from 'pg';
+import { pino } from 'pino';
+import { ConflictService } from '../src/conflicts/conflict-service.ts';
+import { migrate, openDatabase } from '../src/db/database.ts';
+import { errorHandler } from '../src/http/problem-details.ts';
+import { GuardrailStore } from '../src/lifecycle/guardrail-store.ts';
+import { LifecycleService } from '../src/lifecycle/lifecycle-service.ts';
+import { bidChange, budgetChange, newKeyword } from '../src/lifecycle/recommendation-fixtures.ts';
+import { recommendationRoutes } from '../src/lifecycle/recommendation-routes.ts';
+import { RecommendationStore } from '../src/lifecycle/recommendation-store.ts';
+import { type BenchMeasurement, type Benchmark, ratioOf } from './bench-report.ts';
+
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ITEMS = 100_000;
+const ADVERTISERS = 50;
+const REQUESTS = 200;
+const NOW = new Date('2026-06-01T12:00:00Z');
+const HOUR = 3_600_000;
+const SOURCES: RecommendationSource[] = [
+  'partner-opportunities',
+  'sp-consolidated',
+  'unified-recommendations',
+  'sp-theme-bids',
+  'sp-budget',
+];
+
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 100k items over 50 advertisers: per campaign a budget change, bid changes and a new keyword, of mixed age. */
+function makeItems(): NormalisedRecommendation[] {
+  const next = random(42);
+  const items: NormalisedRecommendation[] = [];
+  for (let campaign = 0; items.length < ITEMS; campaign++) {
+    const common = () => ({
+      advertiserId: `ADV${campaign % ADVERTISERS}`,
+      campaignId: `C${campaign}`,
+      campaignName: `Campaign ${campaign}`,
+      source: SOURCES[Math.floor(next() * SOURCES.length)] ?? 'partner-opportunities',
+      generatedAt: new Date(NOW.getTime() - next() * 96 * HOUR).toISOString(),
+      refreshedAt: new Date(NOW.getTime() - next() * 72 * HOUR).toISOString(),
+      expiresAt: next() < 0.1 ? null : new Date(NOW.getTime() + (next() * 20 * 24 - 12) * HOUR).toISOString(),
+      confidence: next() < 0.3 ? null : Math.round(next() * 100) / 100,
+      impactScore: next() < 0.3 ? null : Math.round(next() * 100) / 10,
+    });
+    const budget = 50 + Math.floor(next() * 200);
+    items.push(budgetChange({ ...common(), id: `b${campaign}`, from: budget, to: Math.round(budget * (next() < 0.4 ? 0.8 : 1.25)) }));
+    for (let k = 0; k < 18 && items.length < ITEMS; k++) {
+      const bid = 0.5 + Math.round(next() * 200) / 100;
+      items.push(
+        bidChange({
+          ...common(),
+          id: `k${campaign}-${k}`,
+          keywordId: `K${campaign}-${k}`,
+          adGroupId: `G${campaign}-${k % 3}`,
+          text: `${['kettle', 'teapot', 'mug', 'lamp', 'shoe'][k % 5]} ${campaign}-${k}`,
+          from: bid,
+          to: Math.round(bid * (next() < 0.7 ? 1.15 : 0.85) * 100) / 100,
+        }),
+      );
+    }
+    if (items.length < ITEMS) items.push(newKeyword({ ...common(), id: `n${campaign}`, text: `new ${campaign}`, bid: 1 }));
+  }
+  return items;
+}
+
+/** The requests a queue makes: lanes with filters and each sort, first pages and next pages. */
+const QUERIES: Record<string, string>[] = [
+  { status: 'validated', sort: 'priority', limit: '50' },
+  { advertiserId: 'ADV7', sort: 'expiresAt', limit: '50' },
+  { freshness: 'fresh', sort: 'priority', limit: '50' },
+  { conflicted: 'true', sort: 'priority', limit: '50' },
+  { expiringWithin: '24', sort: 'expiresAt', limit: '50' },
+  { kind: 'bid', status: 'validated', sort: 'confidence', limit: '50' },
+  { source: 'sp-consolidated', sort: 'impactScore', limit: '50' },
+  { advertiserId: 'ADV3', status: 'validated', freshness: 'aging', sort: 'generatedAt', limit: '50' },
+  { q: 'teapot', sort: 'priority', limit: '50' },
+  { conflicted: 'false', advertiserId: 'ADV11', sort: 'priority', limit: '100' },
+];
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+export const benchmark: Benchmark = {
+  name: 'Recommendation queue list at 100k (issue 4)',
+  async run() {
+    const schema = `bench_lifecycle_${randomUUID().replaceAll('-', '')}`;
+    const db = await openDatabase({ kind: 'postgres', url: SERVER_URL, schema, poolSize: 10 });
+    const raw = new pg.Client({ connectionString: SERVER_URL, options: `-c search_path=${schema}` });
+    let server: ReturnType<express.Express['listen']> | undefined;
+    const notes: string[] = [];
+    try {
+      await raw.connect();
+      await migrate(db, schema);
+      const now = () => NOW;
+      const log = pino({ level: 'silent' });
+      const store = new RecommendationStore(db, now);
+      const guardrails = new GuardrailStore(db, { maxBidChangePct: 100, maxBudgetChangePct: 100, maxBudgetChangePerDay: 1000 }, now);
+      const lifecycle = new LifecycleService({ db, store, guardrails, now, log });
+      const conflicts = new ConflictService({ db, store, lifecycle, now, log });
+      lifecycle.attachConflicts(conflicts);
+
+      let started = performance.now();
+      const items = makeItems();
+      for (let i = 0; i < items.length; i += 2000) await store.upsertMany(items.slice(i, i + 2000));
+      const ingestMs = performance.now() - started;
+      started = performance.now();
+      await lifecycle.afterIngest();
+      const afterIngestMs = performance.now() - started;
+      // What autovacuum does on a live server after a bulk load: statistics, and the visibility map that lets the
+      // totals be counted from the indexes alone.
+      await raw.query('VACUUM ANALYZE');
+      const open = await raw.query<{ n: string }>(`SELECT count(*) AS n FROM conflicts WHERE status = 'open'`);
+      notes.push(
+        `Data: ${items.length.toLocaleString('en')} items over ${ADVERTISERS} advertisers, stored in ${(ingestMs / 1000).toFixed(1)} s; validation and conflict detection after ingest ${(afterIngestMs / 1000).toFixed(1)} s; ${open.rows[0]?.n} open conflicts.`,
+      );
+
+      const app = express();
+      app.set('query parser', 'simple');
+      app.use('/api', recommendationRoutes(store));
+      app.use(errorHandler);
+      server = app.listen(0, '127.0.0.1');
+      await new Promise((resolve) => server?.once('listening', resolve));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/recommendations`;
+
+      // Second pages use a real cursor from the first page of the same query.
+      const cursors = new Map<number, string>();
+      for (const [index, query] of QUERIES.entries()) {
+        const page = (await (await fetch(`${base}?${new URLSearchParams(query)}`)).json()) as { nextCursor: string | null };
+        if (page.nextCursor) cursors.set(index, page.nextCursor);
+      }
+
+      const http: number[] = [];
+      const floor: number[] = [];
+      for (let i = 0; i < REQUESTS + 20; i++) {
+        const index = i % QUERIES.length;
+        const cursor = Math.floor(i / QUERIES.length) % 2 === 1 ? cursors.get(index) : undefined;
+        const query = { ...QUERIES[index], ...(cursor ? { cursor } : {}) };
+        const { page, count } = store.listQueries(ListRecommendationsQuerySchema.parse(query));
+        const [pageSql, countSql] = [page.compile(), count.compile()];
+
+        let t = performance.now();
+        await Promise.all([raw.query(pageSql.sql, [...pageSql.parameters]), raw.query(countSql.sql, [...countSql.parameters])]);
+        const floorMs = performance.now() - t;
+
+        t = performance.now();
+        const response = await fetch(`${base}?${new URLSearchParams(query)}`);
+        await response.json();
+        const httpMs = performance.now() - t;
+        if (response.status !== 200) throw new Error(`GET ${JSON.stringify(query)} answered ${response.status}`);
+        // The first rounds warm caches and JIT; they are not counted.
+        if (i >= 20) {
+          floor.push(floorMs);
+          http.push(httpMs);
+        }
+      }
+
+      const measurements: BenchMeasurement[] = [];
+      for (const p of [50, 95]) {
+        const value = percentile(http, p);
+        const bare = percentile(floor, p);
+        const ratio = ratioOf(value, bare);
+        measurements.push({
+          label: `GET /api/recommendations p${p} (${REQUESTS} requests, filters + sorts, 100k items)`,
+          value,
+          unit: 'ms',
+          floor: bare,
+          ratio,
+          ...(p === 95 ? { goal: '≤ 2× floor', met: ratio <= 2 } : {}),
+        });
+      }
+      notes.push(
+        `Floor: the same page and total SQL the store builds for each request, run bare on one pg connection (no HTTP, validation, mapping or conflict ids). Requests cycle through ${QUERIES.length} lane queries, first and second pages. PostgreSQL at ${new URL(SERVER_URL).host}, schema dropped after.`,
+      );
+      return { name: this.name, measurements, notes };
+    } finally {
+      server?.close();
+      await raw.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      await raw.end().catch(() => undefined);
+      await db.destroy();
+    }
+  },
+};
