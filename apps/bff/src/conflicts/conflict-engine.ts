@@ -340,9 +340,7 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
             'budget_cut_with_bid_increase',
             `campaign:${campaignId}`,
             [cut, ...bidUps],
-            `${cutText} while ${countByLevel(bidUps, 'bid increase')} on it ${bidUps.length === 1 ? 'is' : 'are'} pending (${bidUps
-              .map((b) => `${entityLabelOf(b.item.entity)} ${describeChange(b)}`)
-              .join('; ')}). Higher bids spend a smaller budget faster.`,
+            `${cutText} while ${countByLevel(bidUps, 'bid increase')} on it ${bidUps.length === 1 ? 'is' : 'are'} pending (${listSome(bidUps, (b) => `${entityLabelOf(b.item.entity)} ${describeChange(b)}`)}). Higher bids spend a smaller budget faster.`,
             'Decide the campaign’s direction: if spend must fall, reject the bid increases; if the keywords deserve more traffic, reject the budget cut.',
           ),
         );
@@ -353,9 +351,7 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
             'budget_cut_with_expansion',
             `campaign:${campaignId}`,
             [cut, ...expansions],
-            `${cutText} while ${plural(expansions.length, 'expansion')} of it ${expansions.length === 1 ? 'is' : 'are'} pending (${expansions
-              .map((c) => describeChange(c))
-              .join('; ')}). New reach needs budget.`,
+            `${cutText} while ${plural(expansions.length, 'expansion')} of it ${expansions.length === 1 ? 'is' : 'are'} pending (${listSome(expansions, (c) => describeChange(c))}). New reach needs budget.`,
             'Expansion needs budget: reject the budget cut, or reject (postpone) the expansion.',
           ),
         );
@@ -396,13 +392,19 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
           [pause, ...changers],
           `${capitalise(entityLabelOf(e))} would be ${verb} (${sourceOf(pause.item)}) while ${plural(changers.length, 'other item')} change${
             changers.length === 1 ? 's' : ''
-          } it or its children (${changers.map((c) => `${entityLabelOf(c.item.entity)} ${describeChange(c)}`).join('; ')}).`,
+          } it or its children (${listSome(changers, (c) => `${entityLabelOf(c.item.entity)} ${describeChange(c)}`)}).`,
           `If it is to be ${verb}, reject the changes; otherwise reject the ${verb === 'archived' ? 'archive' : 'pause'}.`,
         ),
       );
     }
   }
   return { conflicts, supersede };
+}
+
+/** The first few members in words, then how many more: an explanation stays readable (the members list has all). */
+function listSome(members: readonly Classified[], describe: (c: Classified) => string, max = 5): string {
+  const shown = members.slice(0, max).map(describe).join('; ');
+  return members.length > max ? `${shown}; and ${members.length - max} more` : shown;
 }
 
 function capitalise(text: string): string {
