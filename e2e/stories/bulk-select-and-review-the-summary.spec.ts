@@ -28,7 +28,7 @@ test('the account manager selects a range, then everything matching, and reviews
   const selectAll = bulk.getByRole('button', { name: /^Select all [\d,.\s]+ matching$/ });
   const total = Number(((await selectAll.textContent()) ?? '').replace(/\D/g, ''));
   await selectAll.click();
-  const selected = async () => Number(((await bulk.getByText(/selected$/).textContent()) ?? '').replace(/^.*·/, '').replace(/\D/g, ''));
+  const selected = async () => Number(((await bulk.getByText(/^Showing/).textContent()) ?? '').replace(/^.*·/, '').replace(/\D/g, ''));
   await expect.poll(selected, { timeout: 60_000 }).toBeGreaterThanOrEqual(total);
 
   await bulk.getByRole('button', { name: 'Approve selected' }).click();

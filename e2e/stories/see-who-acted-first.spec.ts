@@ -10,7 +10,9 @@ test('when a colleague acted first, the account manager is told so and sees the 
   expect(item).toBeDefined();
   if (!item) return;
   await page.goto(`/?item=${item.id}`);
-  const drawer = page.getByRole('dialog', { name: item.title });
+  const drawer = page.getByRole('dialog');
+  // The first sync may still be busy on a fresh server: the item can take a while to load.
+  await expect(drawer.getByRole('heading', { level: 2 })).toHaveText(item.title, { timeout: 60_000 });
   await expect(drawer.getByRole('button', { name: 'Reject' })).toBeEnabled();
 
   // Meanwhile a colleague approves it.

@@ -6,14 +6,20 @@ import { type APIRequestContext, expect } from '@playwright/test';
 
 const UNTIL_READY = { timeout: 150_000, intervals: [1_000, 2_000, 5_000] };
 
+/** The `total` of a list answer; 0 while the server is still starting (a reset connection, an error status). */
+async function totalOf(request: APIRequestContext, url: string): Promise<number> {
+  try {
+    const response = await request.get(url);
+    return response.ok() ? (((await response.json()) as { total?: number }).total ?? 0) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export async function untilItemsAre(request: APIRequestContext, query: string) {
-  await expect
-    .poll(async () => (await (await request.get(`/api/recommendations?limit=1&${query}`)).json()).total as number, UNTIL_READY)
-    .toBeGreaterThan(0);
+  await expect.poll(() => totalOf(request, `/api/recommendations?limit=1&${query}`), UNTIL_READY).toBeGreaterThan(0);
 }
 
 export async function untilConflictsAreFound(request: APIRequestContext) {
-  await expect
-    .poll(async () => (await (await request.get('/api/conflicts?status=open&limit=1')).json()).total as number, UNTIL_READY)
-    .toBeGreaterThan(0);
+  await expect.poll(() => totalOf(request, '/api/conflicts?status=open&limit=1'), UNTIL_READY).toBeGreaterThan(0);
 }

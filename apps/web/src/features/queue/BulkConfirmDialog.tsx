@@ -21,7 +21,9 @@ interface BulkConfirmDialogProps {
   onClose: () => void;
 }
 
-export function BulkConfirmDialog({ action, items, missing, onDone, onClose }: BulkConfirmDialogProps) {
+export function BulkConfirmDialog({ action, items: selected, missing, onDone, onClose }: BulkConfirmDialogProps) {
+  // What the user confirms is the selection as it was when the dialog opened, not as it changes afterwards.
+  const [items] = useState(selected);
   const summary = useMemo(() => summariseBulk(items, action), [items, action]);
   const bulk = useBulkAction();
   const [reason, setReason] = useState<RejectReason | null>(null);
