@@ -28,6 +28,6 @@ test('the account manager bulk-approves ten validated items after reviewing the 
   await send.click();
 
   await expect(confirm.getByRole('status').filter({ hasText: /\d+ approved, \d+ not done/ })).toBeVisible({ timeout: 30_000 });
-  await confirm.getByRole('button', { name: 'Close' }).click();
+  await confirm.getByRole('button', { name: 'Done' }).click();
   await expect(confirm).toBeHidden();
 });

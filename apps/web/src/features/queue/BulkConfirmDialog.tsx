@@ -71,7 +71,7 @@ export function BulkConfirmDialog({ action, items: selected, missing, onDone, on
           ) : null}
           <div className="dialog-actions">
             <button type="button" onClick={onClose}>
-              Close
+              Done
             </button>
           </div>
         </div>
