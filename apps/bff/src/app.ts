@@ -10,6 +10,8 @@ import { pinoHttp } from 'pino-http';
 import type { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
 import { applyRoutes } from './apply/apply-routes.ts';
 import type { ApplyService } from './apply/apply-service.ts';
+import { ruleRoutes } from './rules/rule-routes.ts';
+import type { RuleService } from './rules/rule-service.ts';
 import { conflictRoutes } from './conflicts/conflict-routes.ts';
 import type { ConflictService } from './conflicts/conflict-service.ts';
 import type { Db } from './db/database.ts';
@@ -43,6 +45,8 @@ export interface AppDeps {
   conflicts: ConflictService;
   /** The apply pipeline (src/apply); its routes are served when given. */
   apply?: ApplyService;
+  /** Auto-apply rules (src/rules); their routes are served when given. */
+  rules?: RuleService;
   adsApiMode: 'simulated' | 'live';
   version: string;
   /** The built SPA; served with an index.html fallback when it exists. */
@@ -70,6 +74,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(recommendationRoutes(deps.store));
   api.use(conflictRoutes(deps.conflicts));
   if (deps.apply) api.use(applyRoutes(deps.apply));
+  if (deps.rules) api.use(ruleRoutes(deps.rules));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -33,6 +33,7 @@ const app = createApp({
   guardrails: runtime.guardrails,
   conflicts: runtime.conflicts,
   apply: runtime.apply,
+  rules: runtime.rules,
   adsApiMode: env.ADS_API_MODE,
   version: VERSION,
   webDistDir: WEB_DIST_DIR,

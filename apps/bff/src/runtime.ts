@@ -14,6 +14,7 @@ import type { RateLimitConfig } from './ads-client/rate-limiter.ts';
 import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
 import { LocalApplyQueue, PgBossApplyQueue } from './apply/apply-queue.ts';
 import { ApplyService } from './apply/apply-service.ts';
+import { RuleService } from './rules/rule-service.ts';
 import { ConflictService } from './conflicts/conflict-service.ts';
 import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
 import { QuarantineStore } from './ingest/quarantine-store.ts';
@@ -58,6 +59,8 @@ export interface Runtime {
   conflicts: ConflictService;
   /** The apply pipeline (src/apply): batches, the worker, undo. */
   apply: ApplyService;
+  /** Auto-apply rules (src/rules), run after every ingestion. */
+  rules: RuleService;
   simulator: RunningSimulator | null;
   now: () => Date;
   close(): Promise<void>;
@@ -211,7 +214,22 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       ? new PgBossApplyQueue({ connectionString: target.url, schema: target.schema ?? 'pgboss' }, log)
       : new LocalApplyQueue(log);
   const apply = new ApplyService({ db, client, store, lifecycle, queue: applyQueue, log: log.child({ component: 'apply' }), now });
-  sync.afterIngest(() => lifecycle.afterIngest());
+  const rules = new RuleService({
+    db,
+    store,
+    lifecycle,
+    apply,
+    log: log.child({ component: 'rules' }),
+    now,
+    brandSignals: async (advertiserId) => {
+      const [latest] = await brandMetrics.latestFor(advertiserId);
+      return latest ? { newToBrandCustomerRate: latest.newToBrandCustomerRate, customerConversionRate: latest.customerConversionRate } : null;
+    },
+  });
+  sync.afterIngest(async () => {
+    await lifecycle.afterIngest();
+    await rules.runAll('ingest');
+  });
 
   return {
     env,
@@ -231,6 +249,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     lifecycle,
     conflicts,
     apply,
+    rules,
     simulator,
     now,
     async close() {

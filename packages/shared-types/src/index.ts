@@ -5,6 +5,7 @@ export * from './api/health.ts';
 export * from './api/lifecycle.ts';
 export * from './api/problem.ts';
 export * from './api/recommendations.ts';
+export * from './api/rules.ts';
 export * from './api/sources.ts';
 export * from './api/stream.ts';
 export * from './api/sync.ts';

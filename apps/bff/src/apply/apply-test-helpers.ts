@@ -23,7 +23,14 @@ let nextId = 0;
 export async function seedKeywordBids(
   runtime: Runtime,
   count: number,
-  options: { approved?: boolean; confidence?: number; impactScore?: number; refreshedAt?: string } = {},
+  options: {
+    approved?: boolean;
+    validated?: boolean;
+    confidence?: number;
+    impactScore?: number;
+    refreshedAt?: string;
+    expiresAt?: string;
+  } = {},
 ): Promise<SeededKeyword[]> {
   const state = runtime.simulator?.state as SimulatorState;
   const world = state.world;
@@ -62,7 +69,7 @@ export async function seedKeywordBids(
         to: 1.25,
         refreshedAt,
         generatedAt: refreshedAt,
-        expiresAt: new Date(runtime.now().getTime() + 7 * 86_400_000).toISOString(),
+        expiresAt: options.expiresAt ?? new Date(runtime.now().getTime() + 7 * 86_400_000).toISOString(),
         confidence: options.confidence ?? 0.9,
         impactScore: options.impactScore ?? 8,
       }),
@@ -71,12 +78,20 @@ export async function seedKeywordBids(
     seeded.push({ keywordId, recommendationId: recommendationIdOf('sp-consolidated', sourceId) });
   }
   for (let start = 0; start < items.length; start += 1000) await runtime.store.upsertMany(items.slice(start, start + 1000));
-  if (options.approved ?? true)
-    await approveDirectly(
-      runtime,
-      seeded.map((s) => s.recommendationId),
-    );
+  const ids = seeded.map((s) => s.recommendationId);
+  if (options.validated) await validateDirectly(runtime, ids);
+  else if (options.approved ?? true) await approveDirectly(runtime, ids);
   return seeded;
+}
+
+/** Moves items discovered → validated in SQL, as the validation stage would for a clean item. */
+export async function validateDirectly(runtime: Runtime, ids: readonly string[]): Promise<void> {
+  for (let start = 0; start < ids.length; start += 1000) {
+    const slice = ids.slice(start, start + 1000);
+    await sql`UPDATE recommendations SET status = 'validated' WHERE id IN (${sql.join(slice)}) AND status = 'discovered'`.execute(
+      runtime.db,
+    );
+  }
 }
 
 /** Moves items discovered → validated → approved in SQL (the lifecycle's own tests cover approving through HTTP). */

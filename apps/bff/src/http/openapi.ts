@@ -20,6 +20,7 @@ import {
   SyncSummarySchema,
 } from '@recdesk/shared-types';
 import type { z } from 'zod';
+import { registerApplyPaths } from '../apply/apply-openapi.ts';
 import { registerLifecyclePaths } from '../lifecycle/lifecycle-openapi.ts';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -91,6 +92,7 @@ export function buildOpenApiDocument(version: string) {
     },
   });
   registerLifecyclePaths(registry);
+  registerApplyPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'RecDesk BFF', version, description: 'Review, approve, apply and measure Amazon Ads recommendations.' },

@@ -39,6 +39,7 @@ export async function startTestBff(
     guardrails: runtime.guardrails,
     conflicts: runtime.conflicts,
     apply: runtime.apply,
+    rules: runtime.rules,
     adsApiMode: runtime.env.ADS_API_MODE,
     version: VERSION,
   });

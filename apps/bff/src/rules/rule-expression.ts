@@ -1,0 +1,263 @@
+/**
+ * The condition language of auto-apply rules: parsed by the grammar below into a tree (never `eval`), evaluated
+ * against an item's fields with a trace a person can read ("confidence 0.86 > 0.8"). A rule keeps its text as
+ * written, so it is shown back exactly; a parse error names the position (0-based offset and column) and what was
+ * expected there.
+ *
+ *   expression := or
+ *   or         := and ("OR" and)*
+ *   and        := not ("AND" not)*
+ *   not        := "NOT" not | comparison
+ *   comparison := operand (("=" | "!=" | ">" | ">=" | "<" | "<=") operand)?
+ *   operand    := number | string | field | "true" | "false" | "(" expression ")"
+ *   string     := '"' chars '"' | "'" chars "'"
+ * Keywords are case-insensitive; fields are the names in RULE_FIELDS.
+ */
+
+export const RULE_FIELDS = {
+  source: 'string',
+  sourceType: 'string',
+  kind: 'string',
+  goal: 'string',
+  advertiser: 'string',
+  actionType: 'string',
+  confidence: 'number',
+  impactScore: 'number',
+  /** The upper end of the first impact estimate. */
+  estimatedImpact: 'number',
+  /** |to - from| / from in percent, for numeric changes. */
+  changePercent: 'number',
+  /** The change in daily spend it implies (budgets: to - from), in the item's currency. */
+  spendChange: 'number',
+  newToBrandCustomerRate: 'number',
+  customerConversionRate: 'number',
+  audienceAffinity: 'number',
+  freshnessHours: 'number',
+} as const;
+export type RuleField = keyof typeof RULE_FIELDS;
+export type FieldValues = Partial<Record<RuleField, number | string | null>>;
+
+type Op = '=' | '!=' | '>' | '>=' | '<' | '<=';
+export type Node =
+  | { type: 'or' | 'and'; left: Node; right: Node; at: number }
+  | { type: 'not'; operand: Node; at: number }
+  | { type: 'compare'; op: Op; left: Node; right: Node; at: number }
+  | { type: 'field'; name: RuleField; at: number }
+  | { type: 'literal'; value: number | string | boolean; at: number };
+
+export class RuleParseError extends Error {
+  constructor(
+    message: string,
+    readonly position: number,
+    readonly expression: string,
+  ) {
+    super(`${message} at column ${position + 1}`);
+    this.name = 'RuleParseError';
+  }
+
+  /** The expression with a caret under the position, for a person to read. */
+  get pointer(): string {
+    return `${this.expression}\n${' '.repeat(this.position)}^`;
+  }
+}
+
+type Token =
+  | { kind: 'number'; value: number; at: number; text: string }
+  | { kind: 'string'; value: string; at: number; text: string }
+  | { kind: 'word'; value: string; at: number; text: string }
+  | { kind: 'op'; value: Op | '(' | ')'; at: number; text: string }
+  | { kind: 'end'; at: number; text: string };
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text[i + 1] ?? '')) || (c === '-' && /[0-9.]/.test(text[i + 1] ?? ''))) {
+      i++;
+      while (i < text.length && /[0-9.]/.test(text[i] as string)) i++;
+      const raw = text.slice(start, i);
+      const value = Number(raw);
+      if (!Number.isFinite(value) || raw.split('.').length > 2) throw new RuleParseError(`"${raw}" is not a number`, start, text);
+      tokens.push({ kind: 'number', value, at: start, text: raw });
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      i++;
+      let value = '';
+      while (i < text.length && text[i] !== c) value += text[i++];
+      if (i >= text.length) throw new RuleParseError('This string is never closed', start, text);
+      i++;
+      tokens.push({ kind: 'string', value, at: start, text: text.slice(start, i) });
+      continue;
+    }
+    if (/[A-Za-z_]/.test(c)) {
+      while (i < text.length && /[A-Za-z0-9_]/.test(text[i] as string)) i++;
+      const word = text.slice(start, i);
+      tokens.push({ kind: 'word', value: word, at: start, text: word });
+      continue;
+    }
+    const two = text.slice(i, i + 2);
+    if (two === '>=' || two === '<=' || two === '!=' || two === '==') {
+      tokens.push({ kind: 'op', value: two === '==' ? '=' : two, at: start, text: two });
+      i += 2;
+      continue;
+    }
+    if (c === '=' || c === '>' || c === '<' || c === '(' || c === ')') {
+      tokens.push({ kind: 'op', value: c, at: start, text: c });
+      i++;
+      continue;
+    }
+    throw new RuleParseError(`Unexpected character "${c}"`, start, text);
+  }
+  tokens.push({ kind: 'end', at: text.length, text: '' });
+  return tokens;
+}
+
+const FIELD_BY_LOWER = new Map(Object.keys(RULE_FIELDS).map((name) => [name.toLowerCase(), name as RuleField]));
+const isKeyword = (token: Token, word: string) => token.kind === 'word' && token.value.toUpperCase() === word;
+
+export function parseRuleExpression(text: string): Node {
+  if (text.trim() === '') throw new RuleParseError('The condition is empty', 0, text);
+  const tokens = tokenize(text);
+  let pos = 0;
+  const peek = () => tokens[pos] as Token;
+  const next = () => tokens[pos++] as Token;
+
+  const expression = (): Node => or();
+  const or = (): Node => {
+    let left = and();
+    while (isKeyword(peek(), 'OR')) {
+      const at = next().at;
+      left = { type: 'or', left, right: and(), at };
+    }
+    return left;
+  };
+  const and = (): Node => {
+    let left = not();
+    while (isKeyword(peek(), 'AND')) {
+      const at = next().at;
+      left = { type: 'and', left, right: not(), at };
+    }
+    return left;
+  };
+  const not = (): Node => {
+    if (isKeyword(peek(), 'NOT')) {
+      const at = next().at;
+      return { type: 'not', operand: not(), at };
+    }
+    return comparison();
+  };
+  const comparison = (): Node => {
+    const left = operand();
+    const token = peek();
+    if (token.kind === 'op' && token.value !== '(' && token.value !== ')') {
+      next();
+      return { type: 'compare', op: token.value, left, right: operand(), at: token.at };
+    }
+    return left;
+  };
+  const operand = (): Node => {
+    const token = next();
+    if (token.kind === 'number' || token.kind === 'string') return { type: 'literal', value: token.value, at: token.at };
+    if (token.kind === 'op' && token.value === '(') {
+      const inner = expression();
+      const close = next();
+      if (close.kind !== 'op' || close.value !== ')') throw new RuleParseError(`Expected ")" but found ${describe(close)}`, close.at, text);
+      return inner;
+    }
+    if (token.kind === 'word') {
+      const upper = token.value.toUpperCase();
+      if (upper === 'TRUE' || upper === 'FALSE') return { type: 'literal', value: upper === 'TRUE', at: token.at };
+      if (upper === 'AND' || upper === 'OR' || upper === 'NOT')
+        throw new RuleParseError(`Expected a field or a value but found ${upper}`, token.at, text);
+      const field = FIELD_BY_LOWER.get(token.value.toLowerCase());
+      if (!field)
+        throw new RuleParseError(`Unknown field "${token.value}" (known: ${Object.keys(RULE_FIELDS).join(', ')})`, token.at, text);
+      return { type: 'field', name: field, at: token.at };
+    }
+    throw new RuleParseError(`Expected a field or a value but found ${describe(token)}`, token.at, text);
+  };
+
+  const tree = expression();
+  const rest = peek();
+  if (rest.kind !== 'end') throw new RuleParseError(`Expected AND, OR or the end but found ${describe(rest)}`, rest.at, text);
+  return tree;
+}
+
+function describe(token: Token): string {
+  return token.kind === 'end' ? 'the end of the condition' : `"${token.text}"`;
+}
+
+export interface Evaluation {
+  matched: boolean;
+  /** What decided it, e.g. ["confidence 0.86 > 0.8", "impactScore 8.1 > 7"]. */
+  trace: string[];
+}
+
+function operandValue(node: Node, fields: FieldValues): number | string | boolean | null {
+  if (node.type === 'literal') return node.value;
+  if (node.type === 'field') return fields[node.name] ?? null;
+  return evaluate(node, fields).matched;
+}
+
+function show(value: number | string | boolean | null): string {
+  if (value === null) return 'unknown';
+  if (typeof value === 'string') return `"${value}"`;
+  return String(value);
+}
+
+function label(node: Node, value: number | string | boolean | null): string {
+  return node.type === 'field' ? `${node.name} ${show(value)}` : show(value);
+}
+
+export function evaluate(node: Node, fields: FieldValues): Evaluation {
+  switch (node.type) {
+    case 'and': {
+      const left = evaluate(node.left, fields);
+      if (!left.matched) return left;
+      const right = evaluate(node.right, fields);
+      return { matched: right.matched, trace: right.matched ? [...left.trace, ...right.trace] : right.trace };
+    }
+    case 'or': {
+      const left = evaluate(node.left, fields);
+      if (left.matched) return left;
+      const right = evaluate(node.right, fields);
+      return { matched: right.matched, trace: right.matched ? right.trace : [...left.trace, ...right.trace] };
+    }
+    case 'not': {
+      const inner = evaluate(node.operand, fields);
+      return { matched: !inner.matched, trace: [`not (${inner.trace.join(', ')})`] };
+    }
+    case 'compare': {
+      const left = operandValue(node.left, fields);
+      const right = operandValue(node.right, fields);
+      const text = (op: string) => `${label(node.left, left)} ${op} ${label(node.right, right)}`;
+      if (left === null || right === null) return { matched: false, trace: [`${text(node.op)}: no value`] };
+      let matched: boolean;
+      if (node.op === '=' || node.op === '!=') {
+        const equal =
+          typeof left === 'string' || typeof right === 'string'
+            ? String(left).toLowerCase() === String(right).toLowerCase()
+            : left === right;
+        matched = node.op === '=' ? equal : !equal;
+      } else if (typeof left === 'number' && typeof right === 'number') {
+        matched = node.op === '>' ? left > right : node.op === '>=' ? left >= right : node.op === '<' ? left < right : left <= right;
+      } else {
+        return { matched: false, trace: [`${text(node.op)}: not numbers`] };
+      }
+      const negated: Record<Op, string> = { '=': '!=', '!=': '=', '>': '<=', '>=': '<', '<': '>=', '<=': '>' };
+      return { matched, trace: [text(matched ? node.op : negated[node.op])] };
+    }
+    case 'field':
+    case 'literal': {
+      const value = operandValue(node, fields);
+      return { matched: value === true, trace: [label(node, value)] };
+    }
+  }
+}

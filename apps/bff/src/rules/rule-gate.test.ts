@@ -1,0 +1,77 @@
+import type { Recommendation } from '@recdesk/shared-types';
+import { describe, expect, it } from 'vitest';
+import { bidChange, budgetChange } from '../lifecycle/recommendation-fixtures.ts';
+import { parseRuleExpression } from './rule-expression.ts';
+import { decide, type GateRule } from './rule-gate.ts';
+
+const NOW = new Date('2026-06-01T05:00:00.000Z');
+let n = 0;
+function item(fixture: ReturnType<typeof bidChange>, more: Partial<Recommendation> = {}): { recommendation: Recommendation } {
+  const { raw: _raw, refreshedAt, ...rest } = fixture;
+  n++;
+  return {
+    recommendation: {
+      ...rest,
+      id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      refreshedAt: refreshedAt ?? rest.generatedAt,
+      freshness: 'fresh',
+      status: 'validated',
+      validationIssues: [],
+      version: 1,
+      priority: null,
+      conflictIds: [],
+      createdAt: rest.generatedAt,
+      updatedAt: rest.generatedAt,
+      ...more,
+    },
+  };
+}
+
+const rule = (limits: Partial<GateRule['limits']> = {}, scope: Partial<GateRule['scope']> = {}): GateRule => ({
+  id: 'r',
+  version: 3,
+  condition: parseRuleExpression('confidence > 0.8 AND impactScore > 7'),
+  scope: { advertiserIds: [], sources: [], ...scope },
+  limits: { maxItemsPerRun: 100, maxItemsPerDay: 100, maxSpendChangePerRun: 1000, maxSpendChangePerDay: 1000, ...limits },
+});
+
+const good = () => item(bidChange({ id: 'g', from: 1, to: 1.2, confidence: 0.86, impactScore: 8.1 }));
+
+describe('the rule gate', () => {
+  it('takes a fresh, valid, conflict-free match with a trace naming the version and the values', () => {
+    const [decision] = decide(rule(), [good()], NOW);
+    expect(decision).toMatchObject({
+      take: true,
+      trace: 'rule v3 matched: confidence 0.86 > 0.8, impactScore 8.1 > 7, fresh 5 h, no conflict',
+    });
+  });
+
+  it.each([
+    ['expired', { expiresAt: '2026-06-01T04:00:00.000Z' }, /but expired/],
+    ['stale', { freshness: 'stale' as const }, /but stale/],
+    ['drifted', { status: 'drifted' as const }, /but drifted/],
+    ['failing validation', { validationIssues: [{ code: 'bid_limit', message: 'too high' }] }, /but failing validation \(bid_limit\)/],
+    ['in a conflict', { conflictIds: ['00000000-0000-4000-8000-00000000abcd'] }, /but in an unresolved conflict/],
+    ['not applicable', { applicable: false }, /but not applicable/],
+  ])('never takes a matching item that is %s', (_label, more, reason) => {
+    const { recommendation } = good();
+    const [decision] = decide(rule(), [{ recommendation: { ...recommendation, ...more } }], NOW);
+    expect(decision?.take).toBe(false);
+    expect(decision?.trace).toMatch(reason);
+  });
+
+  it('stops at its item and spend limits, per run and per day', () => {
+    const three = [good(), good(), good()];
+    expect(decide(rule({ maxItemsPerRun: 2 }), three, NOW).map((d) => d.take)).toEqual([true, true, false]);
+    expect(decide(rule({ maxItemsPerDay: 5 }), three, NOW, { items: 4, spend: 0 }).map((d) => d.take)).toEqual([true, false, false]);
+    const budgets = [0, 1, 2].map(() => item(budgetChange({ id: 'b', from: 100, to: 150, confidence: 0.9, impactScore: 9 })));
+    const decisions = decide(rule({ maxSpendChangePerRun: 120 }), budgets, NOW);
+    expect(decisions.map((d) => d.take)).toEqual([true, true, false]);
+    expect(decisions[2]?.trace).toMatch(/spend change 150 would pass 120 per run/);
+  });
+
+  it('skips items out of its scope', () => {
+    const [decision] = decide(rule({}, { advertiserIds: ['OTHER'] }), [good()], NOW);
+    expect(decision).toMatchObject({ take: false, trace: 'rule v3 skipped: out of scope' });
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * The rule gate, a pure function: for one rule version and the items in its scope, which it takes and which it
+ * skips, each with a trace ("rule v3 matched: confidence 0.86 > 0.8, impactScore 8.1 > 7, fresh 5 h, no conflict").
+ * A rule never takes an item that is expired, stale, drifted, failing validation, in an unresolved conflict or not
+ * applicable, whatever its condition says; and it stops at its limits (items and total spend change, per run and per
+ * day, counting what it already took today).
+ */
+import type { Recommendation } from '@recdesk/shared-types';
+import { evaluate, type FieldValues, type Node } from './rule-expression.ts';
+
+export interface RuleLimits {
+  maxItemsPerRun: number;
+  maxItemsPerDay: number;
+  /** Absolute daily spend change (sum over taken items), per run and per day. */
+  maxSpendChangePerRun: number;
+  maxSpendChangePerDay: number;
+}
+
+export interface RuleScope {
+  advertiserIds: string[];
+  sources: string[];
+}
+
+export interface GateRule {
+  id: string;
+  version: number;
+  condition: Node;
+  scope: RuleScope;
+  limits: RuleLimits;
+}
+
+export interface BrandSignals {
+  newToBrandCustomerRate: number | null;
+  customerConversionRate: number | null;
+}
+
+export interface GateItem {
+  recommendation: Recommendation;
+  brand?: BrandSignals | null;
+  audienceAffinity?: number | null;
+}
+
+export interface RuleDecision {
+  recommendationId: string;
+  advertiserId: string;
+  take: boolean;
+  spendChange: number;
+  trace: string;
+}
+
+export function inScope(scope: RuleScope, recommendation: Pick<Recommendation, 'advertiserId' | 'source'>): boolean {
+  return (
+    (scope.advertiserIds.length === 0 || scope.advertiserIds.includes(recommendation.advertiserId)) &&
+    (scope.sources.length === 0 || scope.sources.includes(recommendation.source))
+  );
+}
+
+/** Daily spend the change implies: a budget's difference; bids and the rest count 0 (their spend is not known). */
+export function spendChangeOf(recommendation: Recommendation, approvedValue: number | null = null): number {
+  const { action } = recommendation;
+  const to = approvedValue ?? action.to;
+  if (action.type === 'set-budget' && typeof action.from === 'number' && typeof to === 'number') return to - action.from;
+  if (action.type === 'set-budget' && typeof to === 'number') return to;
+  return 0;
+}
+
+export function fieldsOf(item: GateItem, now: Date): FieldValues {
+  const r = item.recommendation;
+  const { from, to } = r.action;
+  const changePercent =
+    typeof from === 'number' && typeof to === 'number' && from !== 0 ? (Math.abs(to - from) / Math.abs(from)) * 100 : null;
+  return {
+    source: r.source,
+    sourceType: r.sourceType,
+    kind: r.kind,
+    goal: r.goal,
+    advertiser: r.advertiserId,
+    actionType: r.action.type,
+    confidence: r.confidence,
+    impactScore: r.impactScore,
+    estimatedImpact: r.estimatedImpact[0]?.upper ?? r.estimatedImpact[0]?.lower ?? null,
+    changePercent: changePercent === null ? null : Math.round(changePercent * 100) / 100,
+    spendChange: spendChangeOf(r),
+    newToBrandCustomerRate: item.brand?.newToBrandCustomerRate ?? null,
+    customerConversionRate: item.brand?.customerConversionRate ?? null,
+    audienceAffinity: item.audienceAffinity ?? null,
+    freshnessHours: Math.round(((now.getTime() - new Date(r.refreshedAt).getTime()) / 3_600_000) * 10) / 10,
+  };
+}
+
+/** Why the item may never be auto-applied now, or null. */
+export function blockerOf(recommendation: Recommendation, now: Date): string | null {
+  if (recommendation.expiresAt && new Date(recommendation.expiresAt).getTime() <= now.getTime()) return 'expired';
+  if (recommendation.status === 'expired') return 'expired';
+  if (recommendation.status === 'drifted') return 'drifted: the live value changed';
+  if (recommendation.freshness === 'stale') return 'stale';
+  if (recommendation.validationIssues.length > 0)
+    return `failing validation (${recommendation.validationIssues.map((i) => i.code).join(', ')})`;
+  if (recommendation.conflictIds.length > 0) return `in an unresolved conflict (${recommendation.conflictIds.length})`;
+  if (!recommendation.applicable) return 'not applicable upstream';
+  if (recommendation.status !== 'validated') return `status ${recommendation.status}, not waiting for approval`;
+  return null;
+}
+
+/**
+ * Decides every item; `usedToday` is what the rule already took today (items and absolute spend change).
+ * Items are considered in the given order (the caller sorts by priority).
+ */
+export function decide(
+  rule: GateRule,
+  items: readonly GateItem[],
+  now: Date,
+  usedToday: { items: number; spend: number } = { items: 0, spend: 0 },
+): RuleDecision[] {
+  const decisions: RuleDecision[] = [];
+  let runItems = 0;
+  let runSpend = 0;
+  const head = `rule v${rule.version}`;
+  for (const item of items) {
+    const r = item.recommendation;
+    const spendChange = spendChangeOf(r);
+    const skip = (why: string) =>
+      decisions.push({ recommendationId: r.id, advertiserId: r.advertiserId, take: false, spendChange, trace: `${head} skipped: ${why}` });
+    if (!inScope(rule.scope, r)) {
+      skip('out of scope');
+      continue;
+    }
+    const fields = fieldsOf(item, now);
+    const evaluation = evaluate(rule.condition, fields);
+    if (!evaluation.matched) {
+      skip(`no match: ${evaluation.trace.join(', ')}`);
+      continue;
+    }
+    const blocker = blockerOf(r, now);
+    if (blocker) {
+      skip(`matched (${evaluation.trace.join(', ')}) but ${blocker}`);
+      continue;
+    }
+    const spend = Math.abs(spendChange);
+    const limits = rule.limits;
+    if (runItems + 1 > limits.maxItemsPerRun) {
+      skip(`limit: ${limits.maxItemsPerRun} items per run reached`);
+      continue;
+    }
+    if (usedToday.items + runItems + 1 > limits.maxItemsPerDay) {
+      skip(`limit: ${limits.maxItemsPerDay} items per day reached`);
+      continue;
+    }
+    if (runSpend + spend > limits.maxSpendChangePerRun) {
+      skip(`limit: spend change ${runSpend + spend} would pass ${limits.maxSpendChangePerRun} per run`);
+      continue;
+    }
+    if (usedToday.spend + runSpend + spend > limits.maxSpendChangePerDay) {
+      skip(`limit: spend change would pass ${limits.maxSpendChangePerDay} per day`);
+      continue;
+    }
+    runItems++;
+    runSpend += spend;
+    decisions.push({
+      recommendationId: r.id,
+      advertiserId: r.advertiserId,
+      take: true,
+      spendChange,
+      trace: `${head} matched: ${evaluation.trace.join(', ')}, ${r.freshness} ${fields.freshnessHours} h, no conflict`,
+    });
+  }
+  return decisions;
+}

@@ -1,0 +1,143 @@
+/**
+ * Auto-apply rules against the simulator: `confidence > 0.8 AND impactScore > 7` applies exactly the fresh, valid,
+ * conflict-free items that match and none other; in shadow mode it applies nothing and records the same decisions.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SimulatorState } from '@recdesk/ads-simulator/state';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ledgerCounts, seedKeywordBids } from '../apply/apply-test-helpers.ts';
+import { FAST_CLIENT } from '../sources/shared/sp-test-helpers.ts';
+import { databaseTargets } from '../testing/database-targets.ts';
+import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
+
+describe.each(databaseTargets)('auto-apply rules on $name', ({ create }) => {
+  let bff: TestBff;
+  let state: SimulatorState;
+
+  beforeEach(async () => {
+    bff = await startTestBff(create(), FAST_CLIENT);
+    state = bff.runtime.simulator?.state as SimulatorState;
+  });
+  afterEach(async () => {
+    await bff.close();
+  });
+
+  it('takes exactly the fresh, valid, conflict-free matches; shadow records the same decisions and applies nothing', async () => {
+    const runtime = bff.runtime;
+    const now = runtime.now();
+    const matching = await seedKeywordBids(runtime, 4, { validated: true, confidence: 0.86, impactScore: 8.1 });
+    const lowConfidence = await seedKeywordBids(runtime, 2, { validated: true, confidence: 0.7, impactScore: 9 });
+    const lowImpact = await seedKeywordBids(runtime, 1, { validated: true, confidence: 0.95, impactScore: 7 });
+    const stale = await seedKeywordBids(runtime, 1, {
+      validated: true,
+      confidence: 0.9,
+      impactScore: 9,
+      refreshedAt: new Date(now.getTime() - 4 * 86_400_000).toISOString(),
+    });
+    const invalid = await seedKeywordBids(runtime, 1, { validated: true, confidence: 0.9, impactScore: 9 });
+    await sql`UPDATE recommendations SET validation_issues = ${JSON.stringify([{ code: 'bid_out_of_range', message: 'too high' }])}::jsonb WHERE id = ${invalid[0]?.recommendationId}`.execute(
+      runtime.db,
+    );
+    const conflicted = await seedKeywordBids(runtime, 1, { validated: true, confidence: 0.9, impactScore: 9 });
+    const conflictId = randomUUID();
+    await sql`INSERT INTO conflicts (id, advertiser_id, kind, entity_key, fingerprint, explanation, suggested_resolution, status, detected_at)
+      VALUES (${conflictId}, 'A', 'opposite-directions', 'k', ${conflictId}, 'test', 'pick one', 'open', ${now})`.execute(runtime.db);
+    await sql`INSERT INTO conflict_members (conflict_id, recommendation_id, open) VALUES (${conflictId}, ${conflicted[0]?.recommendationId}, true)`.execute(
+      runtime.db,
+    );
+    const expired = await seedKeywordBids(runtime, 1, {
+      validated: true,
+      confidence: 0.9,
+      impactScore: 9,
+      expiresAt: new Date(now.getTime() - 60_000).toISOString(),
+    });
+    const blocked = [...stale, ...invalid, ...conflicted, ...expired];
+    const all = [...matching, ...lowConfidence, ...lowImpact, ...blocked];
+
+    const created = (
+      await bff.http
+        .post('/api/rules')
+        .send({ name: 'Easy wins', expression: 'confidence > 0.8 AND impactScore > 7', mode: 'shadow' })
+        .expect(201)
+    ).body;
+    expect(created).toMatchObject({ version: 1, expression: 'confidence > 0.8 AND impactScore > 7', mode: 'shadow' });
+
+    await runtime.rules.runAll('test');
+    const shadow = (await bff.http.get(`/api/rules/${created.id}/decisions`).expect(200)).body.items as {
+      recommendationId: string;
+      decision: string;
+      trace: string;
+      applied: boolean;
+    }[];
+    const shadowTaken = shadow
+      .filter((d) => d.decision === 'take')
+      .map((d) => d.recommendationId)
+      .sort();
+    expect(shadowTaken).toEqual(matching.map((s) => s.recommendationId).sort());
+    expect(shadow.every((d) => !d.applied)).toBe(true);
+    expect(shadow.find((d) => d.decision === 'take')?.trace).toMatch(
+      /^rule v1 matched: confidence 0\.86 > 0\.8, impactScore 8\.1 > 7, fresh .* h, no conflict$/,
+    );
+    const traceOf = (id?: string) => shadow.find((d) => d.recommendationId === id)?.trace;
+    expect(traceOf(stale[0]?.recommendationId)).toMatch(/but stale/);
+    expect(traceOf(invalid[0]?.recommendationId)).toMatch(/but failing validation/);
+    expect(traceOf(conflicted[0]?.recommendationId)).toMatch(/but in an unresolved conflict/);
+    expect(traceOf(expired[0]?.recommendationId)).toMatch(/but expired/);
+    expect(traceOf(lowImpact[0]?.recommendationId)).toMatch(/no match: .*impactScore 7 <= 7/);
+    expect(state.ledger).toHaveLength(0);
+    for (const s of all)
+      expect((await bff.http.get(`/api/recommendations/${s.recommendationId}`).expect(200)).body.status).toBe('validated');
+
+    const on = (
+      await bff.http
+        .put(`/api/rules/${created.id}`)
+        .send({ name: 'Easy wins', expression: 'confidence > 0.8 AND impactScore > 7', mode: 'on' })
+        .expect(200)
+    ).body;
+    expect(on.version).toBe(2);
+    await runtime.rules.runAll('test');
+    await runtime.apply.createWorker().sweep();
+    const decisions = (await bff.http.get(`/api/rules/${created.id}/decisions`).expect(200)).body.items as {
+      recommendationId: string;
+      decision: string;
+      ruleVersion: number;
+      applied: boolean;
+    }[];
+    const onTaken = decisions
+      .filter((d) => d.ruleVersion === 2 && d.decision === 'take')
+      .map((d) => d.recommendationId)
+      .sort();
+    expect(onTaken).toEqual(shadowTaken);
+    const counts = ledgerCounts(state);
+    for (const s of matching) expect(counts.get(`keyword:${s.keywordId}`)).toBe(1);
+    expect(state.ledger).toHaveLength(matching.length);
+    for (const s of matching) {
+      expect((await bff.http.get(`/api/recommendations/${s.recommendationId}`).expect(200)).body.status).toBe('applied');
+      const history = (await bff.http.get(`/api/recommendations/${s.recommendationId}/history`).expect(200)).body.events;
+      expect(history.find((e: { to: string }) => e.to === 'approved')).toMatchObject({
+        actor: { type: 'rule', id: created.id, version: 2 },
+      });
+    }
+  }, 120_000);
+
+  it('refuses a condition that does not parse, pointing at the position', async () => {
+    const response = await bff.http.post('/api/rules').send({ name: 'Bad', expression: 'confidence > AND impactScore > 7' }).expect(400);
+    expect(response.body.position).toBe(13);
+    expect(response.body.detail).toMatch(/column 14/);
+  });
+
+  it('previews a draft: the items it would take and skip, with reasons', async () => {
+    const matching = await seedKeywordBids(bff.runtime, 2, { validated: true, confidence: 0.9, impactScore: 8 });
+    const other = await seedKeywordBids(bff.runtime, 1, { validated: true, confidence: 0.5, impactScore: 8 });
+    const preview = (await bff.http.post('/api/rules/preview').send({ expression: 'confidence > 0.8 AND impactScore > 7' }).expect(200))
+      .body;
+    expect(preview.taken.map((d: { recommendationId: string }) => d.recommendationId).sort()).toEqual(
+      matching.map((s) => s.recommendationId).sort(),
+    );
+    expect(preview.skipped.find((d: { recommendationId: string }) => d.recommendationId === other[0]?.recommendationId)?.trace).toMatch(
+      /confidence 0.5 <= 0.8/,
+    );
+    expect(state.ledger).toHaveLength(0);
+  });
+});

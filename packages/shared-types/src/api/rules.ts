@@ -1,0 +1,93 @@
+/**
+ * Contracts of the auto-apply rules: versioned rules (each edit is a new version of the same rule), a preview of a
+ * draft, a backtest over stored history, and the recorded decisions with their traces. The condition is text in the
+ * rule language (apps/bff/src/rules/rule-expression.ts), shown back exactly as written.
+ */
+import { z } from 'zod';
+
+export const RuleModeSchema = z.enum(['off', 'shadow', 'on']);
+export type RuleMode = z.infer<typeof RuleModeSchema>;
+
+export const RuleScopeSchema = z.strictObject({
+  /** Empty means every advertiser / every source. */
+  advertiserIds: z.array(z.string().min(1)).default([]),
+  sources: z.array(z.string().min(1)).default([]),
+});
+export type RuleScopeBody = z.infer<typeof RuleScopeSchema>;
+
+export const RuleLimitsSchema = z.strictObject({
+  maxItemsPerRun: z.number().int().positive().default(100),
+  maxItemsPerDay: z.number().int().positive().default(500),
+  maxSpendChangePerRun: z.number().nonnegative().default(1_000),
+  maxSpendChangePerDay: z.number().nonnegative().default(5_000),
+});
+
+export const RuleBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  expression: z.string().min(1).max(2_000),
+  scope: RuleScopeSchema.default({ advertiserIds: [], sources: [] }),
+  mode: RuleModeSchema.default('shadow'),
+  limits: RuleLimitsSchema.default({ maxItemsPerRun: 100, maxItemsPerDay: 500, maxSpendChangePerRun: 1_000, maxSpendChangePerDay: 5_000 }),
+});
+export type RuleBody = z.infer<typeof RuleBodySchema>;
+
+export const RuleSchema = z.object({
+  id: z.uuid(),
+  version: z.number().int().positive(),
+  name: z.string(),
+  expression: z.string(),
+  scope: z.object({ advertiserIds: z.array(z.string()), sources: z.array(z.string()) }),
+  mode: RuleModeSchema,
+  limits: z.object({
+    maxItemsPerRun: z.number(),
+    maxItemsPerDay: z.number(),
+    maxSpendChangePerRun: z.number(),
+    maxSpendChangePerDay: z.number(),
+  }),
+  createdBy: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export type Rule = z.infer<typeof RuleSchema>;
+
+export const RuleListSchema = z.object({ items: z.array(RuleSchema) });
+
+export const RuleIdParamsSchema = z.object({ id: z.uuid() });
+
+export const RulePreviewBodySchema = z.strictObject({
+  expression: z.string().min(1).max(2_000),
+  scope: RuleScopeSchema.default({ advertiserIds: [], sources: [] }),
+  limits: RuleLimitsSchema.optional(),
+});
+
+export const RuleDecisionSchema = z.object({
+  recommendationId: z.string(),
+  advertiserId: z.string(),
+  decision: z.enum(['take', 'skip']),
+  trace: z.string(),
+});
+
+export const RulePreviewSchema = z.object({
+  taken: z.array(RuleDecisionSchema),
+  skipped: z.array(RuleDecisionSchema),
+});
+export type RulePreview = z.infer<typeof RulePreviewSchema>;
+
+export const RuleBacktestSchema = z.object({
+  ruleId: z.uuid(),
+  version: z.number().int(),
+  considered: z.number().int(),
+  wouldTake: z.number().int(),
+  /** Of the items it would have taken: what became of them (applied, failed, rolled_back...), where known. */
+  outcomes: z.record(z.string(), z.number().int()),
+});
+export type RuleBacktest = z.infer<typeof RuleBacktestSchema>;
+
+export const RecordedRuleDecisionSchema = RuleDecisionSchema.extend({
+  ruleVersion: z.number().int(),
+  runId: z.uuid(),
+  mode: RuleModeSchema,
+  applied: z.boolean(),
+  batchId: z.uuid().nullable(),
+  at: z.iso.datetime(),
+});
+export const RuleDecisionListSchema = z.object({ items: z.array(RecordedRuleDecisionSchema) });
