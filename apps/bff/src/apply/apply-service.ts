@@ -55,7 +55,7 @@ export class UndoChangedSinceError extends AppError {
 
 export class ApplyService {
   private readonly db;
-  private sweeper: NodeJS.Timeout | null = null;
+  private readonly sweepers: NodeJS.Timeout[] = [];
   private workers: ApplyWorker[] = [];
 
   constructor(private readonly deps: ApplyServiceDeps) {
@@ -98,14 +98,14 @@ export class ApplyService {
           this.deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'apply sweep failed'),
         );
     void sweep();
-    this.sweeper = setInterval(sweep, options.sweepMs ?? 5_000);
-    this.sweeper.unref();
+    const sweeper = setInterval(sweep, options.sweepMs ?? 5_000);
+    sweeper.unref();
+    this.sweepers.push(sweeper);
     return worker;
   }
 
   async stop(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
-    this.sweeper = null;
+    for (const sweeper of this.sweepers.splice(0)) clearInterval(sweeper);
     await this.deps.queue.stop();
   }
 
