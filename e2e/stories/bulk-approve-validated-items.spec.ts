@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures.ts';
 import { untilItemsAre } from './support/seeded-queue.ts';
 
 test('the account manager bulk-approves ten validated items after reviewing the summary', async ({ page, request }) => {

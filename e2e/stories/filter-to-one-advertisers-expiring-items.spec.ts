@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures.ts';
 import { keepScreen } from './support/screens.ts';
 import { untilItemsAre } from './support/seeded-queue.ts';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures.ts';
 import { keepScreen } from './support/screens.ts';
 
 test('a new user opens the dashboard and sees the Partner Opportunities of the simulated advertisers', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures.ts';
 import { untilItemsAre } from './support/seeded-queue.ts';
 
 test('when a colleague acted first, the account manager is told so and sees the item as it is now', async ({ page, request }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures.ts';
 
 test('the account manager works through the queue from the keyboard', async ({ page }) => {
   await page.goto('/');

@@ -10,8 +10,7 @@ import { pinoHttp } from 'pino-http';
 import type { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
 import { applyRoutes } from './apply/apply-routes.ts';
 import type { ApplyService } from './apply/apply-service.ts';
-import { ruleRoutes } from './rules/rule-routes.ts';
-import type { RuleService } from './rules/rule-service.ts';
+import { type Auth, asSystem } from './auth/auth.ts';
 import { conflictRoutes } from './conflicts/conflict-routes.ts';
 import type { ConflictService } from './conflicts/conflict-service.ts';
 import type { Db } from './db/database.ts';
@@ -30,6 +29,8 @@ import { lifecycleRoutes } from './lifecycle/lifecycle-routes.ts';
 import type { LifecycleService } from './lifecycle/lifecycle-service.ts';
 import { recommendationRoutes } from './lifecycle/recommendation-routes.ts';
 import type { RecommendationStore } from './lifecycle/recommendation-store.ts';
+import { ruleRoutes } from './rules/rule-routes.ts';
+import type { RuleService } from './rules/rule-service.ts';
 
 export interface AppDeps {
   db: Db;
@@ -47,6 +48,8 @@ export interface AppDeps {
   apply?: ApplyService;
   /** Auto-apply rules (src/rules); their routes are served when given. */
   rules?: RuleService;
+  /** Sign-in, sessions, scope and protection (src/auth/auth.ts). */
+  auth: Auth;
   adsApiMode: 'simulated' | 'live';
   version: string;
   /** The built SPA; served with an index.html fallback when it exists. */
@@ -58,14 +61,22 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => !req.url?.startsWith('/api') } }));
+  app.set('trust proxy', deps.auth.trustProxy);
+  app.use(deps.auth.security);
+  app.use('/api', deps.auth.sameOrigin);
   app.use(express.json({ limit: '1mb' }));
 
   const openApi = buildOpenApiDocument(deps.version);
   const api = express.Router();
+  // Every route needs a session, except health, sign-in and this document; Stream deliveries need their secret.
+  api.use(deps.auth.session, deps.auth.guard);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
   api.use(healthRoutes({ db: deps.db, tokens: deps.tokens, adsApiMode: deps.adsApiMode, version: deps.version }));
+  api.use(deps.auth.routes);
+  // A sync fetches every advertiser's data, whoever asks for it: it runs outside the asker's advertiser scope.
+  api.post('/sync', (_req, _res, next) => asSystem(next));
   api.use(syncRoutes(deps.sync));
   api.use(sourceRoutes(deps.sourceStatus, deps.quarantine));
   api.use(streamRoutes(deps.stream));

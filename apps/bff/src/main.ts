@@ -3,6 +3,7 @@
  * gracefully on SIGTERM / SIGINT (stop taking requests, then close the database and the simulator).
  */
 import { createApp } from './app.ts';
+import { demoUsersBanner } from './auth/auth.ts';
 import { ConfigError, parseEnv } from './config/env.ts';
 import { embeddedIngestEnabled } from './ingest/scheduler.ts';
 import { startExpiryJob } from './lifecycle/expiry-job.ts';
@@ -34,12 +35,15 @@ const app = createApp({
   conflicts: runtime.conflicts,
   apply: runtime.apply,
   rules: runtime.rules,
+  auth: runtime.auth,
   adsApiMode: env.ADS_API_MODE,
   version: VERSION,
   webDistDir: WEB_DIST_DIR,
 });
 const server = app.listen(env.PORT, env.HOST, () => {
   runtime.log.info(`RecDesk is serving the dashboard at http://localhost:${env.PORT} (${env.ADS_API_MODE} Ads API)`);
+  // Printed once, on the first run of the embedded default: the documented demo sign-ins.
+  if (runtime.createdDemoUsers.length > 0) process.stdout.write(`${demoUsersBanner(runtime.createdDemoUsers)}\n`);
 });
 
 // Each source on its own cadence, here unless a worker process runs them (INGEST_EMBEDDED; on in simulated mode).

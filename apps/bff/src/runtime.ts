@@ -7,14 +7,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunningSimulator, startSimulator } from '@recdesk/ads-simulator/server';
 import { DEFAULT_CREDENTIALS } from '@recdesk/ads-simulator/state';
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import { AdsClient } from './ads-client/ads-client.ts';
 import { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
 import type { RateLimitConfig } from './ads-client/rate-limiter.ts';
-import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
 import { LocalApplyQueue, PgBossApplyQueue } from './apply/apply-queue.ts';
 import { ApplyService } from './apply/apply-service.ts';
-import { RuleService } from './rules/rule-service.ts';
+import { type Auth, bootstrapUsers, createAuth, type DEMO_USERS, ScopePlugin, TEST_COST } from './auth/auth.ts';
+import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
 import { ConflictService } from './conflicts/conflict-service.ts';
 import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
 import { QuarantineStore } from './ingest/quarantine-store.ts';
@@ -26,6 +26,7 @@ import { GuardrailStore } from './lifecycle/guardrail-store.ts';
 import { type LifecycleConfig, lifecycleConfigOf } from './lifecycle/lifecycle-config.ts';
 import { LifecycleService } from './lifecycle/lifecycle-service.ts';
 import { RecommendationStore } from './lifecycle/recommendation-store.ts';
+import { RuleService } from './rules/rule-service.ts';
 import { brandMetricsSource } from './sources/brand-metrics/bm-source.ts';
 import { BrandMetricsStore } from './sources/brand-metrics/brand-metrics-store.ts';
 import { partnerOpportunitiesSource } from './sources/partner-opportunities/po-source.ts';
@@ -61,6 +62,10 @@ export interface Runtime {
   apply: ApplyService;
   /** Auto-apply rules (src/rules), run after every ingestion. */
   rules: RuleService;
+  /** Sign-in, users, sessions, the audit log and the approval policies (src/auth). */
+  auth: Auth;
+  /** The demo users this start created (first run of the embedded default only), for the console. */
+  createdDemoUsers: typeof DEMO_USERS;
   simulator: RunningSimulator | null;
   now: () => Date;
   close(): Promise<void>;
@@ -68,6 +73,8 @@ export interface Runtime {
 
 export interface RuntimeOptions {
   log?: Logger;
+  /** Where the runtime's own logger writes (with its redaction), when no `log` is given: tests capture lines. */
+  logDestination?: DestinationStream;
   database?: DatabaseTarget;
   now?: () => Date;
 }
@@ -84,26 +91,34 @@ function rateLimitsOf(env: Env): RateLimitConfig {
   };
 }
 
+/** Secrets never reach a log line, whatever object a caller logs: tokens, passwords, cookies, CSRF tokens. */
+export const LOG_REDACT_PATHS = [
+  '*.authorization',
+  '*.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.headers["set-cookie"]',
+  '*.headers["x-csrf-token"]',
+  '*.headers["x-recdesk-stream-secret"]',
+  '*.client_secret',
+  '*.refresh_token',
+  '*.access_token',
+  '*.clientSecret',
+  '*.refreshToken',
+  '*.password',
+  '*.passwordHash',
+  '*.password_hash',
+  '*.csrfToken',
+  '*.cookie',
+];
+
+export function createLogger(level: Env['LOG_LEVEL'], destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
+}
+
 export async function createRuntime(env: Env, options: RuntimeOptions = {}): Promise<Runtime> {
-  const log =
-    options.log ??
-    pino({
-      level: env.LOG_LEVEL,
-      // Secrets never reach a log line, whatever object a caller logs.
-      redact: {
-        paths: [
-          '*.authorization',
-          '*.headers.authorization',
-          'req.headers.cookie',
-          '*.client_secret',
-          '*.refresh_token',
-          '*.access_token',
-          '*.clientSecret',
-          '*.refreshToken',
-        ],
-        censor: '[redacted]',
-      },
-    });
+  const log = options.log ?? createLogger(env.LOG_LEVEL, options.logDestination);
   const now = options.now ?? (() => new Date());
 
   let simulator: RunningSimulator | null = null;
@@ -131,8 +146,28 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     (env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL }
       : { kind: 'pglite', dataDir: path.join(env.RECDESK_DATA_DIR, 'pglite') });
-  const db = await openDatabase(target);
+  // Every store's queries are filtered by the advertiser scope of the request they serve (src/auth/scope.ts).
+  const db = (await openDatabase(target)).withPlugin(new ScopePlugin());
   await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
+  const auth = createAuth({
+    db,
+    log,
+    now,
+    config: {
+      sessionSecret: env.SESSION_SECRET,
+      sessionIdleHours: env.SESSION_IDLE_HOURS,
+      sessionMaxAgeHours: env.SESSION_MAX_AGE_HOURS,
+      apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+      streamSharedSecret: env.STREAM_SHARED_SECRET,
+      passwordCost: env.NODE_ENV === 'test' ? TEST_COST : undefined,
+      trustProxy: env.TRUST_PROXY,
+    },
+  });
+  const createdDemoUsers = await bootstrapUsers(
+    auth.users,
+    { adsApiMode: env.ADS_API_MODE, adminEmail: env.RECDESK_ADMIN_EMAIL, adminPassword: env.RECDESK_ADMIN_PASSWORD },
+    log,
+  );
   log.info({ database: describeTarget(target) }, 'database ready');
 
   const retry = {
@@ -223,7 +258,9 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     now,
     brandSignals: async (advertiserId) => {
       const [latest] = await brandMetrics.latestFor(advertiserId);
-      return latest ? { newToBrandCustomerRate: latest.newToBrandCustomerRate, customerConversionRate: latest.customerConversionRate } : null;
+      return latest
+        ? { newToBrandCustomerRate: latest.newToBrandCustomerRate, customerConversionRate: latest.customerConversionRate }
+        : null;
     },
   });
   sync.afterIngest(async () => {
@@ -250,6 +287,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     conflicts,
     apply,
     rules,
+    auth,
+    createdDemoUsers,
     simulator,
     now,
     async close() {

@@ -1,5 +1,6 @@
 // The package's one entry point: the model and the BFF's API contracts, written once and inferred everywhere.
 export * from './api/apply.ts';
+export * from './api/auth.ts';
 export * from './api/conflicts.ts';
 export * from './api/health.ts';
 export * from './api/lifecycle.ts';

@@ -52,6 +52,33 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
     RECDESK_DATA_DIR: z.string().min(1).default('./.recdesk'),
+    // Sign-in and protection (issue 8): see src/auth/auth.ts.
+    SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+    SESSION_IDLE_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(12),
+    SESSION_MAX_AGE_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(24 * 7),
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+    RECDESK_ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
+    RECDESK_ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
+    /** Key-encryption key of credentials stored in the database: 32 bytes in base64 (src/auth/secret-box.ts). */
+    RECDESK_SECRETS_KEY: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+        .optional(),
+    ),
+    /** `POST /api/stream/messages` needs it in `x-recdesk-stream-secret` (or as HTTP Basic's password); unset: closed. */
+    STREAM_SHARED_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    /** Behind a reverse proxy that terminates TLS: how many proxies to trust for the client address and https. */
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     ADS_API_MODE: z.enum(['simulated', 'live']).default('simulated'),
     ADS_API_BASE_URL: z.preprocess(emptyToUndefined, optionalUrl),
     ADS_LWA_TOKEN_URL: z.preprocess(emptyToUndefined, optionalUrl),

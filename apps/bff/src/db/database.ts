@@ -13,6 +13,7 @@ import * as recommendations0001 from './migrations/0001-recommendations.ts';
 import * as runUpstreamStats0002 from './migrations/0002-run-upstream-stats.ts';
 import * as brandMetricsStream0003 from './migrations/0003-brand-metrics-stream.ts';
 import * as lifecycleConflicts0004 from './migrations/0004-lifecycle-conflicts.ts';
+import * as auth0007 from './migrations/0007-auth.ts';
 import * as applyRules0008 from './migrations/0008-apply-rules.ts';
 import type { Database } from './schema.ts';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-run-upstream-stats': runUpstreamStats0002,
   '0003-brand-metrics-stream': brandMetricsStream0003,
   '0004-lifecycle-conflicts': lifecycleConflicts0004,
+  '0007-auth': auth0007,
   '0008-apply-rules': applyRules0008,
 };
 

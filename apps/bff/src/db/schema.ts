@@ -168,6 +168,55 @@ export interface ConflictMembersTable {
   open: boolean;
 }
 
+/** People who sign in (migration 0007): a role, and advertisers granted one by one or all. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  all_advertisers: boolean;
+  password_hash: string | null;
+  oidc_subject: string | null;
+  active: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_sign_in_at: Timestamp | null;
+}
+
+export interface UserAdvertisersTable {
+  user_id: string;
+  advertiser_id: string;
+}
+
+/** express-session's sessions (migration 0007), with the user pulled out so that an admin can revoke them. */
+export interface SessionsTable {
+  sid: string;
+  user_id: string | null;
+  data: Json<Record<string, unknown>>;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
+/** Per advertiser: above this amount an approval needs a second approver (migration 0007). */
+export interface ApprovalPoliciesTable {
+  advertiser_id: string;
+  second_approver_above: number | null;
+  updated_at: Timestamp;
+}
+
+/** Append-only (migration 0007): sign-ins, user changes and every lifecycle decision. */
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  advertiser_id: string | null;
+  ip: string | null;
+  details: Json<Record<string, unknown>>;
+}
+
 export interface Database {
   recommendations: RecommendationsTable;
   recommendation_events: RecommendationEventsTable;
@@ -178,4 +227,9 @@ export interface Database {
   conflict_members: ConflictMembersTable;
   brand_metrics: BrandMetricsTable;
   stream_messages: StreamMessagesTable;
+  users: UsersTable;
+  user_advertisers: UserAdvertisersTable;
+  sessions: SessionsTable;
+  approval_policies: ApprovalPoliciesTable;
+  audit_log: AuditLogTable;
 }

@@ -1,15 +1,12 @@
 /**
- * Who is acting on a request. Until the auth issue lands there are no users: the actor is whatever the
- * `x-recdesk-user` header names (default 'anonymous'). This is the ONE place that reads it; the auth issue replaces
- * this function's body with the authenticated session's user, and every route keeps calling `actorOf(req)`.
+ * Who is acting on a request: the signed-in user of its session (src/auth), named by email in the history and the
+ * audit log. This is the ONE place routes learn it; every route calls `actorOf(req)`. A request without a session
+ * never reaches a route that acts (the auth guard answers 401 first), so 'anonymous' only names the impossible.
  */
 import type { Actor } from '@recdesk/shared-types';
 import type { Request } from 'express';
-import { z } from 'zod';
-
-const UserHeaderSchema = z.string().trim().min(1).max(200);
+import { userOf } from '../auth/auth.ts';
 
 export function actorOf(req: Request): Actor {
-  const parsed = UserHeaderSchema.safeParse(req.get('x-recdesk-user'));
-  return { type: 'user', id: parsed.success ? parsed.data : 'anonymous', version: null };
+  return { type: 'user', id: userOf(req)?.email ?? 'anonymous', version: null };
 }

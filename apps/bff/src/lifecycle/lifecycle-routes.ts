@@ -14,7 +14,7 @@ import {
 } from '@recdesk/shared-types';
 import { Router } from 'express';
 import { actorOf } from '../http/actor.ts';
-import { parseBody, parseParams } from '../http/validate.ts';
+import { parseBody, parseParams, refuseQuery } from '../http/validate.ts';
 import type { GuardrailStore } from './guardrail-store.ts';
 import type { LifecycleService } from './lifecycle-service.ts';
 
@@ -50,11 +50,13 @@ export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: Guardra
   });
 
   router.get('/advertisers/:advertiserId/guardrails', async (req, res) => {
+    refuseQuery(req);
     const { advertiserId } = parseParams(AdvertiserParamsSchema, req);
     res.json(await guardrails.forAdvertiser(advertiserId));
   });
 
   router.put('/advertisers/:advertiserId/guardrails', async (req, res) => {
+    refuseQuery(req);
     const { advertiserId } = parseParams(AdvertiserParamsSchema, req);
     const body = parseBody(GuardrailsBodySchema, req);
     const updated = await guardrails.update(advertiserId, body);

@@ -1,8 +1,11 @@
 /**
  * A whole BFF for a test: the embedded simulator, a database target, and the Express app, driven through Supertest.
  */
-import { pino } from 'pino';
+import { CSRF_HEADER, SessionInfoSchema } from '@recdesk/shared-types';
+import type express from 'express';
+import { type Logger, pino } from 'pino';
 import supertest from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
 import { createApp } from '../app.ts';
 import { parseEnv } from '../config/env.ts';
 import type { DatabaseTarget } from '../db/database.ts';
@@ -11,21 +14,38 @@ import { dropSchema } from './database-targets.ts';
 
 export interface TestBff {
   runtime: Runtime;
-  http: ReturnType<typeof supertest>;
+  /** Signed in as an admin of every advertiser, sending the CSRF token and the Stream secret with each request. */
+  http: TestAgent;
+  /** No session at all. */
+  anonymous: ReturnType<typeof supertest>;
+  app: express.Express;
+  /** A new agent signed in as this user (created beforehand), sending its CSRF token. */
+  signIn(email: string, password: string): Promise<TestAgent>;
   close(): Promise<void>;
 }
 
-/** `options.now` injects the clock (freshness, schedules, expiry) instead of the wall clock. */
+export const TEST_ADMIN = { email: 'test-admin@recdesk.test', password: 'test-admin-password' } as const;
+export const TEST_STREAM_SECRET = 'test-stream-shared-secret';
+
+/**
+ * `options.now` injects the clock (freshness, schedules, expiry) instead of the wall clock; `options.log` replaces the
+ * silent logger (a test that reads log lines passes one built with the runtime's redaction, `createLogger`).
+ */
 export async function startTestBff(
   target: DatabaseTarget,
   env: Record<string, string> = {},
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; log?: Logger } = {},
 ): Promise<TestBff> {
-  const runtime = await createRuntime(parseEnv({ SYNC_ON_START: 'false', ...env }), {
-    database: target,
-    log: pino({ level: 'silent' }),
-    now: options.now,
-  });
+  const runtime = await createRuntime(
+    parseEnv({
+      SYNC_ON_START: 'false',
+      NODE_ENV: 'test',
+      API_RATE_LIMIT_PER_MINUTE: '1000000',
+      STREAM_SHARED_SECRET: TEST_STREAM_SECRET,
+      ...env,
+    }),
+    { database: target, log: options.log ?? pino({ level: 'silent' }), now: options.now },
+  );
   const app = createApp({
     db: runtime.db,
     log: runtime.log,
@@ -40,12 +60,28 @@ export async function startTestBff(
     conflicts: runtime.conflicts,
     apply: runtime.apply,
     rules: runtime.rules,
+    auth: runtime.auth,
     adsApiMode: runtime.env.ADS_API_MODE,
     version: VERSION,
   });
+  async function signIn(email: string, password: string): Promise<TestAgent> {
+    const agent = supertest.agent(app);
+    const response = await agent.post('/api/auth/login').send({ email, password });
+    if (response.status !== 200) throw new Error(`test sign-in as ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    agent.set(CSRF_HEADER, SessionInfoSchema.parse(response.body).csrfToken);
+    agent.set('x-recdesk-stream-secret', runtime.env.STREAM_SHARED_SECRET ?? '');
+    return agent;
+  }
+  if (!(await runtime.auth.users.getByEmail(TEST_ADMIN.email))) {
+    await runtime.auth.users.create({ ...TEST_ADMIN, role: 'admin', allAdvertisers: true, advertiserIds: [] });
+  }
+  const http = await signIn(TEST_ADMIN.email, TEST_ADMIN.password);
   return {
     runtime,
-    http: supertest(app),
+    http,
+    anonymous: supertest(app),
+    app,
+    signIn,
     async close() {
       await runtime.close();
       await dropSchema(target);

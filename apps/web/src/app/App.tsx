@@ -5,6 +5,7 @@
  */
 import { RecommendationSourceSchema } from '@recdesk/shared-types';
 import { lazy, type MouseEvent, Suspense, useEffect } from 'react';
+import { SessionMenu } from '../features/auth/AuthGate.tsx';
 import { StaleSourcesBanner } from '../features/health/StaleSourcesBanner.tsx';
 import { QueuePage } from '../features/queue/QueuePage.tsx';
 import { paths } from '../shared/paths.ts';
@@ -70,6 +71,7 @@ export function App() {
             <option value="dark">Dark</option>
           </select>
         </label>
+        <SessionMenu />
       </header>
       <StaleSourcesBanner source={source.success ? source.data : undefined} onOpenStatus={() => navigate(paths.status)} />
       <Notices />

@@ -2,7 +2,7 @@
  * The SPA's one way to call the BFF: same-origin fetch, every response parsed by its zod contract, every failure an
  * ApiError carrying the server's problem+json (title, detail) for the screen to show.
  */
-import { type Problem, ProblemSchema } from '@recdesk/shared-types';
+import { CSRF_HEADER, type Problem, ProblemSchema } from '@recdesk/shared-types';
 import type { z } from 'zod';
 
 export class ApiError extends Error {
@@ -10,6 +10,19 @@ export class ApiError extends Error {
     super(problem.detail ?? problem.title);
     this.name = 'ApiError';
   }
+}
+
+/** The session's CSRF token (from sign-in or GET /api/auth/me), sent with every state-changing request. */
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Told when the BFF answers 401: the session ended (expired, revoked, signed out elsewhere). */
+const unauthenticatedListeners = new Set<() => void>();
+export function onUnauthenticated(listener: () => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
 }
 
 type Query = Record<string, string | number | boolean | undefined | null>;
@@ -29,11 +42,14 @@ export async function apiRequest<S extends z.ZodType>(
   options: { method?: string; query?: Query; body?: unknown; signal?: AbortSignal } = {},
 ): Promise<z.infer<S>> {
   let response: Response;
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers[CSRF_HEADER] = csrfToken;
   try {
     response = await fetch(urlOf(path, options.query), {
-      method: options.method ?? 'GET',
-      headers:
-        options.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      method,
+      headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       credentials: 'same-origin',
       signal: options.signal,
@@ -48,6 +64,7 @@ export async function apiRequest<S extends z.ZodType>(
     });
   }
   const body: unknown = await response.json().catch(() => null);
+  if (response.status === 401 && !path.startsWith('/api/auth/')) for (const listener of unauthenticatedListeners) listener();
   if (!response.ok) {
     const problem = ProblemSchema.safeParse(body);
     throw new ApiError(

@@ -1,0 +1,440 @@
+/**
+ * The auth component's one public module: who is signed in, what they may see and do, and what keeps strangers out.
+ * `createAuth` builds it from the database and the configuration; `createApp` mounts, in this order:
+ *   - `security`: helmet's headers with a strict Content-Security-Policy, for the SPA and the API alike;
+ *   - `sameOrigin`: an API request from another site (Origin or Sec-Fetch-Site) is refused; no CORS header is ever
+ *     sent, so browsers keep other sites' scripts out;
+ *   - `session`: express-session (cookie `recdesk.sid`: httpOnly, SameSite=Lax, Secure outside localhost) over the
+ *     database, then the user is loaded and the request runs within that user's advertiser scope (scope.ts);
+ *   - `guard`: every route needs a session except the public ones below; a state-changing request needs the session's
+ *     CSRF token in `x-csrf-token`; viewers change nothing; admin-only routes; a rate limit per user;
+ *   - `routes`: sign-in, users, the audit log and the approval policies.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  AdvertiserParamsSchema,
+  ApprovalPolicyBodySchema,
+  AuditQuerySchema,
+  CreateUserBodySchema,
+  CSRF_HEADER,
+  LoginBodySchema,
+  type Role,
+  type SessionInfo,
+  UpdateUserBodySchema,
+  type User,
+  UserIdParamsSchema,
+} from '@recdesk/shared-types';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
+import { NotFoundError } from '../http/errors.ts';
+import { parseBody, parseParams, parseQuery, refuseQuery } from '../http/validate.ts';
+import { ApprovalPolicyStore } from './approval-policy.ts';
+import { AuditLog, auditCsv } from './audit-log.ts';
+import { ForbiddenError, TooManyRequestsError, UnauthenticatedError } from './auth-errors.ts';
+import { ApiRateLimit, LoginThrottle, type ThrottleLimits } from './login-throttle.ts';
+import { burnPasswordCheck, type ScryptCost, verifyPassword } from './password.ts';
+import { setUserOf, userOf } from './request-user.ts';
+import { ALL_ADVERTISERS, currentScope, scopeIncludes, withinScope } from './scope.ts';
+import { KyselySessionStore } from './session-store.ts';
+import { scopeOfUser, UserStore } from './user-store.ts';
+
+export { amountAtStake, secondApproverNeeded } from './approval-policy.ts';
+export type { AuditRecord } from './audit-log.ts';
+export { bootstrapUsers, DEMO_USERS, demoUsersBanner } from './bootstrap-users.ts';
+export { TEST_COST } from './password.ts';
+export { userOf } from './request-user.ts';
+export { asSystem, currentScope, type Scope, ScopePlugin, scopeIncludes } from './scope.ts';
+
+export interface AuthConfig {
+  /** Signs the session cookie; a random one per process when unset (sessions then end with the process). */
+  sessionSecret?: string | undefined;
+  /** A session unused this long ends. */
+  sessionIdleHours: number;
+  /** A session ends this long after sign-in, however active. */
+  sessionMaxAgeHours: number;
+  apiRateLimitPerMinute: number;
+  /** `POST /api/stream/messages` needs it (header `x-recdesk-stream-secret`, or HTTP Basic's password); unset: closed. */
+  streamSharedSecret?: string | undefined;
+  throttle?: ThrottleLimits;
+  /** scrypt's cost; the default unless NODE_ENV=test. */
+  passwordCost?: ScryptCost | undefined;
+  /** Reverse proxies to trust for the client address and https (Express's `trust proxy`). */
+  trustProxy?: number;
+}
+
+export interface AuthDeps {
+  db: Db;
+  log: Logger;
+  now: () => Date;
+  config: AuthConfig;
+}
+
+export const SESSION_COOKIE = 'recdesk.sid';
+export const STREAM_SECRET_HEADER = 'x-recdesk-stream-secret';
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Reachable without a session (paths below /api). */
+const PUBLIC_ROUTES: ReadonlyArray<readonly [string, string]> = [
+  ['GET', '/health'],
+  ['HEAD', '/health'],
+  ['GET', '/openapi.json'],
+  ['POST', '/auth/login'],
+];
+const STREAM_ROUTE = '/stream/messages';
+
+/** Only admins: users, the audit log, and writes to rules, credentials and per-advertiser policies. */
+function adminOnly(method: string, path: string): boolean {
+  if (/^\/(users|audit)(\/|$)/.test(path)) return true;
+  if (!STATE_CHANGING.has(method)) return false;
+  return /^\/(rules|credentials)(\/|$)/.test(path) || /^\/advertisers\/[^/]+\/(approval-policy|guardrails)\/?$/.test(path);
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function isLocalhost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '::1' || hostname === '[::1]' || hostname.endsWith('.localhost')
+  );
+}
+
+function streamSecretOf(req: Request): string | undefined {
+  const header = req.get(STREAM_SECRET_HEADER);
+  if (header) return header;
+  // An SNS HTTPS subscription cannot add headers, but it sends the URL's user:password as HTTP Basic.
+  const basic = /^Basic (.+)$/i.exec(req.get('authorization') ?? '');
+  if (!basic?.[1]) return undefined;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  return decoded.slice(decoded.indexOf(':') + 1);
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+export function createAuth(deps: AuthDeps) {
+  const { db, log, now, config } = deps;
+  const users = new UserStore(db, now, config.passwordCost);
+  const audit = new AuditLog(db, now);
+  const policies = new ApprovalPolicyStore(db, now);
+  const sessions = new KyselySessionStore(db, now, config.sessionIdleHours * 3_600_000);
+  const throttle = new LoginThrottle(config.throttle);
+  const rateLimit = new ApiRateLimit(config.apiRateLimitPerMinute);
+  if (!config.sessionSecret) log.warn('SESSION_SECRET is not set: a random one is used, and sessions end when the process stops');
+  const secret = config.sessionSecret ?? randomBytes(32).toString('base64url');
+
+  const sessionOptions = (secure: boolean): session.SessionOptions => ({
+    name: SESSION_COOKIE,
+    secret,
+    store: sessions,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: config.sessionIdleHours * 3_600_000 },
+  });
+  const secureSession = session(sessionOptions(true));
+  const localSession = session(sessionOptions(false));
+
+  const security: RequestHandler = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+
+  /** Refuses an API request made by another site's page: the browser names it in Sec-Fetch-Site and Origin. */
+  const sameOrigin: RequestHandler = (req, _res, next) => {
+    const site = req.get('sec-fetch-site');
+    if (site && site !== 'same-origin' && site !== 'none') {
+      throw new ForbiddenError('Requests from other sites are refused.');
+    }
+    const origin = req.get('origin');
+    if (origin !== undefined) {
+      let host: string | null = null;
+      try {
+        host = new URL(origin).host;
+      } catch {
+        host = null;
+      }
+      if (host === null || host !== req.get('host')) throw new ForbiddenError('Requests from other sites are refused.');
+    }
+    next();
+  };
+
+  /** The session, the user it names (reloaded on every request, so a role change or revocation is immediate), the scope. */
+  const loadUser: RequestHandler = async (req, _res, next) => {
+    const data = req.session;
+    let user: User | null = null;
+    if (data?.userId) {
+      user = await users.get(data.userId);
+      const tooOld = now().getTime() - (data.signedInAt ?? 0) > config.sessionMaxAgeHours * 3_600_000;
+      if (!user?.active || tooOld) {
+        user = null;
+        await new Promise<void>((resolve) => data.destroy(() => resolve()));
+      }
+    }
+    if (user) setUserOf(req, user);
+    withinScope(user ? scopeOfUser(user) : ALL_ADVERTISERS, next);
+  };
+
+  const sessionMiddleware: RequestHandler[] = [
+    (req, res, next) => (isLocalhost(req.hostname) ? localSession : secureSession)(req, res, next),
+    loadUser,
+  ];
+
+  const guard: RequestHandler = async (req, res, next) => {
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    if (req.path === STREAM_ROUTE && method === 'POST') {
+      if (!config.streamSharedSecret || !sameSecret(streamSecretOf(req), config.streamSharedSecret)) {
+        throw new UnauthenticatedError('Marketing Stream deliveries must carry the shared secret (STREAM_SHARED_SECRET).');
+      }
+      return next();
+    }
+    if (PUBLIC_ROUTES.some(([m, p]) => m === req.method && p === req.path)) return next();
+    const user = userOf(req);
+    if (!user) throw new UnauthenticatedError();
+    const wait = await rateLimit.take(user.id);
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      throw new TooManyRequestsError(`Too many requests; try again in ${wait} s.`, wait);
+    }
+    if (STATE_CHANGING.has(method)) {
+      const token = req.session.csrfToken;
+      if (!token || !sameSecret(req.get(CSRF_HEADER), token)) {
+        throw new ForbiddenError(`A change needs the ${CSRF_HEADER} header from GET /api/auth/me; reload the page and try again.`);
+      }
+      if (user.role === 'viewer' && req.path !== '/auth/logout') {
+        throw new ForbiddenError('Viewers can look but not change anything; ask an admin for the approver role.');
+      }
+    }
+    // Any per-advertiser route (guardrails, approval policy, later ones): an advertiser outside the scope does not exist.
+    const advertiser = /^\/advertisers\/([^/]+)(\/|$)/.exec(req.path)?.[1];
+    if (advertiser !== undefined && !scopeIncludes(scopeOfUser(user), decodeURIComponent(advertiser))) {
+      throw new NotFoundError('Advertiser', decodeURIComponent(advertiser));
+    }
+    if (adminOnly(method, req.path) && user.role !== 'admin') throw new ForbiddenError('Only an admin can do this.');
+    next();
+  };
+
+  const actorName = (req: Request) => userOf(req)?.email ?? 'anonymous';
+
+  function sessionInfo(user: User, req: Request): SessionInfo {
+    return { user, csrfToken: req.session.csrfToken ?? '' };
+  }
+
+  const routes = Router();
+
+  routes.post('/auth/login', async (req, res) => {
+    refuseQuery(req);
+    const { email, password } = parseBody(LoginBodySchema, req);
+    const address = req.ip ?? 'unknown';
+    const wait = await throttle.retryAfterSeconds(email, address);
+    if (wait > 0) {
+      await audit.record({ actor: email, action: 'auth.sign_in_failed', ip: address, details: { reason: 'locked' } });
+      res.set('Retry-After', String(wait));
+      throw new TooManyRequestsError(`Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min.`, wait);
+    }
+    const credentials = await users.credentialsOf(email);
+    let ok = false;
+    if (credentials?.passwordHash) ok = await verifyPassword(password, credentials.passwordHash);
+    else await burnPasswordCheck(password, config.passwordCost);
+    if (!credentials || !ok || !credentials.active) {
+      await throttle.recordFailure(email, address);
+      await audit.record({
+        actor: email,
+        action: 'auth.sign_in_failed',
+        ip: address,
+        details: { reason: ok && credentials && !credentials.active ? 'deactivated' : 'wrong email or password' },
+      });
+      throw new UnauthenticatedError('The email or the password is wrong.');
+    }
+    await throttle.recordSuccess(email);
+    // A new session id at sign-in: an id planted before (session fixation) is worth nothing.
+    await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+    req.session.userId = credentials.id;
+    req.session.signedInAt = now().getTime();
+    req.session.csrfToken = randomBytes(32).toString('base64url');
+    await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+    await users.recordSignIn(credentials.id);
+    await audit.record({ actor: credentials.email, action: 'auth.sign_in', targetType: 'user', targetId: credentials.id, ip: address });
+    const user = (await users.get(credentials.id)) as User;
+    res.json(sessionInfo(user, req));
+  });
+
+  routes.post('/auth/logout', async (req, res) => {
+    refuseQuery(req);
+    const user = userOf(req);
+    if (user) await audit.record({ actor: user.email, action: 'auth.sign_out', targetType: 'user', targetId: user.id, ip: req.ip ?? null });
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+
+  routes.get('/auth/me', (req, res) => {
+    refuseQuery(req);
+    const user = userOf(req);
+    if (!user) throw new UnauthenticatedError();
+    res.json(sessionInfo(user, req));
+  });
+
+  routes.get('/users', async (req, res) => {
+    refuseQuery(req);
+    res.json({ items: await users.list() });
+  });
+
+  routes.post('/users', async (req, res) => {
+    refuseQuery(req);
+    const body = parseBody(CreateUserBodySchema, req);
+    const user = await users.create(body);
+    await audit.record({
+      actor: actorName(req),
+      action: 'user.created',
+      targetType: 'user',
+      targetId: user.id,
+      ip: req.ip ?? null,
+      details: { email: user.email, role: user.role, allAdvertisers: user.allAdvertisers, advertiserIds: user.advertiserIds },
+    });
+    res.status(201).json(user);
+  });
+
+  routes.get('/users/:id', async (req, res) => {
+    refuseQuery(req);
+    const { id } = parseParams(UserIdParamsSchema, req);
+    const user = await users.get(id);
+    if (!user) throw new NotFoundError('User', id);
+    res.json(user);
+  });
+
+  routes.put('/users/:id', async (req, res) => {
+    refuseQuery(req);
+    const { id } = parseParams(UserIdParamsSchema, req);
+    const change = parseBody(UpdateUserBodySchema, req);
+    const current = await users.get(id);
+    if (!current) throw new NotFoundError('User', id);
+    const losesAdmin = current.role === 'admin' && ((change.role !== undefined && change.role !== 'admin') || change.active === false);
+    if (losesAdmin && (await users.list()).filter((u) => u.role === 'admin' && u.active).length <= 1) {
+      throw new ForbiddenError('This is the last active admin; make another admin first.');
+    }
+    const { before, after } = await users.update(id, change);
+    if (change.active === false || change.password !== undefined) await sessions.revokeUser(id);
+    const summary = (u: User) => ({ role: u.role, allAdvertisers: u.allAdvertisers, advertiserIds: u.advertiserIds, active: u.active });
+    await audit.record({
+      actor: actorName(req),
+      action: 'user.updated',
+      targetType: 'user',
+      targetId: id,
+      ip: req.ip ?? null,
+      details: { email: after.email, before: summary(before), after: summary(after), passwordChanged: change.password !== undefined },
+    });
+    res.json(after);
+  });
+
+  routes.delete('/users/:id/sessions', async (req, res) => {
+    refuseQuery(req);
+    const { id } = parseParams(UserIdParamsSchema, req);
+    const user = await users.get(id);
+    if (!user) throw new NotFoundError('User', id);
+    const revoked = await sessions.revokeUser(id);
+    await audit.record({
+      actor: actorName(req),
+      action: 'user.sessions_revoked',
+      targetType: 'user',
+      targetId: id,
+      ip: req.ip ?? null,
+      details: { email: user.email, revoked },
+    });
+    res.json({ revoked });
+  });
+
+  routes.get('/audit', async (req, res) => {
+    const { format, ...query } = parseQuery(AuditQuerySchema, req);
+    const page = await audit.list(query);
+    if (format === 'csv') {
+      res.type('text/csv').attachment('recdesk-audit.csv').send(auditCsv(page.items));
+      return;
+    }
+    res.json(page);
+  });
+
+  const visibleAdvertiser = (req: Request): string => {
+    const { advertiserId } = parseParams(AdvertiserParamsSchema, req);
+    if (!scopeIncludes(currentScope(), advertiserId)) throw new NotFoundError('Advertiser', advertiserId);
+    return advertiserId;
+  };
+
+  routes.get('/advertisers/:advertiserId/approval-policy', async (req, res) => {
+    refuseQuery(req);
+    res.json(await policies.get(visibleAdvertiser(req)));
+  });
+
+  routes.put('/advertisers/:advertiserId/approval-policy', async (req, res) => {
+    refuseQuery(req);
+    const advertiserId = visibleAdvertiser(req);
+    const { secondApproverAbove } = parseBody(ApprovalPolicyBodySchema, req);
+    const { before, after } = await policies.set(advertiserId, secondApproverAbove);
+    await audit.record({
+      actor: actorName(req),
+      action: 'approval_policy.changed',
+      targetType: 'advertiser',
+      targetId: advertiserId,
+      advertiserId,
+      ip: req.ip ?? null,
+      details: { before: before.secondApproverAbove, after: after.secondApproverAbove },
+    });
+    res.json(after);
+  });
+
+  return {
+    trustProxy: config.trustProxy ?? 0,
+    users,
+    audit,
+    policies,
+    sessions,
+    throttle,
+    /** helmet, for every response. */
+    security,
+    /** For /api: refuse other sites' requests. */
+    sameOrigin,
+    /** For /api: the session and the user's scope. */
+    session: sessionMiddleware,
+    /** For /api: the switch that makes every route but the public ones need a session (see PUBLIC_ROUTES). */
+    guard,
+    routes,
+  };
+}
+
+/** Role names in the order of what they may do. */
+export const ROLE_RANK: Readonly<Record<Role, number>> = { viewer: 0, approver: 1, admin: 2 };
+
+/** For a route of another component that needs more than the guard's defaults. */
+export function requireRole(role: Role): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const user = userOf(req);
+    if (!user) throw new UnauthenticatedError();
+    if (ROLE_RANK[user.role] < ROLE_RANK[role]) throw new ForbiddenError(`Only an ${role} can do this.`);
+    next();
+  };
+}
+
+/** Body limits of the API: JSON only, small. */
+export const jsonBody = express.json({ limit: '256kb' });

@@ -1,0 +1,142 @@
+/**
+ * Contracts of sign-in, users, their roles and advertiser scope, and the audit log. A user is a viewer (reads), an
+ * approver (reads and acts) or an admin (also manages users, rules and credentials); each is granted a set of
+ * advertisers or all of them. Nothing here ever carries a password hash, a session id or an Ads API token.
+ */
+import { z } from 'zod';
+
+export const ROLES = ['viewer', 'approver', 'admin'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+const EmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ message: 'must be an email address' }));
+/** Long enough to resist guessing; the upper bound keeps hashing cheap to refuse. */
+export const PasswordSchema = z.string().min(12, { message: 'must be at least 12 characters' }).max(200);
+const AdvertiserIdSchema = z.string().trim().min(1).max(100);
+
+export const UserSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  /** True: every advertiser, now and later; false: only `advertiserIds`. */
+  allAdvertisers: z.boolean(),
+  advertiserIds: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: z.iso.datetime(),
+  lastSignInAt: z.iso.datetime().nullable(),
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const LoginBodySchema = z.strictObject({
+  email: EmailSchema,
+  password: z.string().min(1).max(200),
+});
+export type LoginBody = z.infer<typeof LoginBodySchema>;
+
+/** `POST /api/auth/login` and `GET /api/auth/me`: who is signed in, and the token every state-changing request sends. */
+export const SessionInfoSchema = z.object({
+  user: UserSchema,
+  /** Sent back in the `x-csrf-token` header of every POST, PUT, PATCH and DELETE. */
+  csrfToken: z.string(),
+});
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+
+export const CSRF_HEADER = 'x-csrf-token';
+
+export const UserListSchema = z.object({ items: z.array(UserSchema) });
+export type UserList = z.infer<typeof UserListSchema>;
+
+export const UserIdParamsSchema = z.strictObject({ id: z.uuid() });
+
+export const CreateUserBodySchema = z
+  .strictObject({
+    email: EmailSchema,
+    name: z.string().trim().min(1).max(200).optional(),
+    role: RoleSchema,
+    password: PasswordSchema,
+    allAdvertisers: z.boolean().default(false),
+    advertiserIds: z.array(AdvertiserIdSchema).max(1000).default([]),
+  })
+  .refine((body) => body.allAdvertisers || body.advertiserIds.length > 0 || body.role === 'viewer', {
+    path: ['advertiserIds'],
+    message: 'grant at least one advertiser, or all of them',
+  });
+export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
+
+export const UpdateUserBodySchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    role: RoleSchema.optional(),
+    password: PasswordSchema.optional(),
+    allAdvertisers: z.boolean().optional(),
+    advertiserIds: z.array(AdvertiserIdSchema).max(1000).optional(),
+    /** False signs the user out everywhere and refuses further sign-ins. */
+    active: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'name at least one field to change' });
+export type UpdateUserBody = z.infer<typeof UpdateUserBodySchema>;
+
+/** The two-person rule of one advertiser: an approval moving more money than this needs a second approver. */
+export const ApprovalPolicySchema = z.object({
+  advertiserId: z.string(),
+  /** In the advertiser's currency; null: one approver is always enough. */
+  secondApproverAbove: z.number().nonnegative().nullable(),
+});
+export type ApprovalPolicy = z.infer<typeof ApprovalPolicySchema>;
+export const ApprovalPolicyBodySchema = z.strictObject({ secondApproverAbove: z.number().nonnegative().max(1e12).nullable() });
+export type ApprovalPolicyBody = z.infer<typeof ApprovalPolicyBodySchema>;
+
+export const AUDIT_ACTIONS = [
+  'auth.sign_in',
+  'auth.sign_in_failed',
+  'auth.sign_out',
+  'user.created',
+  'user.updated',
+  'user.sessions_revoked',
+  'approval_policy.changed',
+  'rule.changed',
+  'recommendation.approved',
+  'recommendation.rejected',
+  'recommendation.applied',
+  'recommendation.undone',
+  'recommendation.changed',
+] as const;
+export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof AuditActionSchema>;
+
+export const AuditEntrySchema = z.object({
+  id: z.string(),
+  at: z.iso.datetime(),
+  /** The user's email (or the system component) that acted; for a failed sign-in, the email tried. */
+  actor: z.string(),
+  action: AuditActionSchema,
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  advertiserId: z.string().nullable(),
+  ip: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const AuditQuerySchema = z.strictObject({
+  action: AuditActionSchema.optional(),
+  actor: z.string().trim().min(1).max(254).optional(),
+  advertiserId: AdvertiserIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** The `id` of the last entry seen: the next page holds older entries. */
+  before: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must be an entry id')
+    .optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export type AuditQuery = z.infer<typeof AuditQuerySchema>;
+
+export const AuditPageSchema = z.object({ items: z.array(AuditEntrySchema), nextBefore: z.string().nullable() });
+export type AuditPage = z.infer<typeof AuditPageSchema>;
