@@ -37,7 +37,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('the simulated mode starts a simulator');
 
-    const summary: SyncSummary = (await bff.http.post('/api/sync').expect(200)).body;
+    const summary: SyncSummary = (await bff.http.post('/api/sync?source=partner-opportunities').expect(200)).body;
     const expectedRows = state.opportunities.reduce((sum, o) => sum + o.rows.length, 0);
     expect(summary.sources).toEqual([
       expect.objectContaining({
@@ -82,7 +82,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
   it('sends the documented headers and follows the 307 without them', async () => {
     bff = await startTestBff(create());
     const state = bff.runtime.simulator?.state;
-    await bff.http.post('/api/sync').expect(200);
+    await bff.http.post('/api/sync?source=partner-opportunities').expect(200);
     const list = state?.requestLog.find((r) => r.path.endsWith('/partnerOpportunities'));
     expect(list?.headers).toMatchObject({
       'amazon-advertising-api-manager-account': DEFAULT_CREDENTIALS.partnerAccountId,
@@ -103,17 +103,17 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
 
   it('changes nothing on a second sync of unchanged upstream data, and updates what changed', async () => {
     bff = await startTestBff(create());
-    await bff.http.post('/api/sync').expect(200);
+    await bff.http.post('/api/sync?source=partner-opportunities').expect(200);
     const before = await allRecommendations(bff);
 
-    const second: SyncSummary = (await bff.http.post('/api/sync').expect(200)).body;
+    const second: SyncSummary = (await bff.http.post('/api/sync?source=partner-opportunities').expect(200)).body;
     expect(second.sources[0]).toMatchObject({ stored: 0, unchanged: before.length });
     expect(await allRecommendations(bff)).toEqual(before);
 
     const row = bff.runtime.simulator?.state.opportunities.flatMap((o) => o.rows).find((r) => r.recommendationType === 'CAMPAIGN_BUDGET');
     if (!row) throw new Error('no budget row');
     row.recommendedBudget = '1,234.50';
-    const third: SyncSummary = (await bff.http.post('/api/sync').expect(200)).body;
+    const third: SyncSummary = (await bff.http.post('/api/sync?source=partner-opportunities').expect(200)).body;
     expect(third.sources[0]).toMatchObject({ stored: 1, unchanged: before.length - 1 });
     const changed = (await allRecommendations(bff)).find((item) => item.sourceRecommendationId === row.recommendationId);
     expect(changed).toMatchObject({ version: 2, action: { to: 1234.5 } });
@@ -131,7 +131,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
       { ...template, recommendationId: 'bad-date', expiryDate: 'next tuesday' },
       { ...template, recommendationId: 'bad-json', currentCampaignSettings: '{"budget": ' },
     );
-    const summary: SyncSummary = (await bff.http.post('/api/sync').expect(200)).body;
+    const summary: SyncSummary = (await bff.http.post('/api/sync?source=partner-opportunities').expect(200)).body;
     const others = simulator.state.opportunities.filter((o) => o !== opportunity).reduce((sum, o) => sum + o.rows.length, 0);
     expect(summary.sources[0]).toMatchObject({ status: 'succeeded', quarantined: 3, stored: good + others });
 
@@ -142,7 +142,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
       expect.stringMatching(/expiryDate: 'next tuesday' is not a date/),
     ]);
     // A re-sync reports them again but keeps one quarantine entry each.
-    await bff.http.post('/api/sync').expect(200);
+    await bff.http.post('/api/sync?source=partner-opportunities').expect(200);
     expect(await bff.runtime.quarantine.count('partner-opportunities')).toBe(3);
   });
 
@@ -157,7 +157,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
         ),
       ),
     );
-    const summary: SyncSummary = (await bff.http.post('/api/sync').expect(200)).body;
+    const summary: SyncSummary = (await bff.http.post('/api/sync?source=partner-opportunities').expect(200)).body;
     expect(summary.sources[0]?.quarantined).toBeGreaterThanOrEqual(1);
     expect(summary.sources[0]?.stored).toBeGreaterThanOrEqual(1);
     const reasons = (await bff.runtime.quarantine.list('partner-opportunities')).map((q) => q.reason);
@@ -181,7 +181,7 @@ describe('restart', () => {
   it('keeps the data in the PGlite directory', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'recdesk-'));
     const first = await startTestBff({ kind: 'pglite', dataDir });
-    await first.http.post('/api/sync').expect(200);
+    await first.http.post('/api/sync?source=partner-opportunities').expect(200);
     const before = (await first.http.get('/api/recommendations?limit=500').expect(200)).body;
     await first.close();
     const second = await startTestBff({ kind: 'pglite', dataDir });
@@ -214,7 +214,7 @@ describe('live mode', () => {
     );
     try {
       expect(bff.runtime.simulator).toBeNull();
-      const summary: SyncSummary = (await bff.http.post('/api/sync').expect(200)).body;
+      const summary: SyncSummary = (await bff.http.post('/api/sync?source=partner-opportunities').expect(200)).body;
       const rows = upstream.state.opportunities.reduce((sum, o) => sum + o.rows.length, 0);
       expect(summary.sources[0]).toMatchObject({ status: 'succeeded', stored: rows });
       const list = upstream.state.requestLog.find((r) => r.path === '/partnerOpportunities');
