@@ -45,6 +45,27 @@ export const FaultConfigSchema = z.strictObject({
   /** The next N file redirects (307) point to pre-signed URLs that have already expired. */
   expiredFileUrls: z.number().int().min(0).optional(),
   /**
+   * Lost answers: the real handler runs (the change is made and recorded in the ledger), then its answer is lost: a
+   * 5xx is sent instead, the connection is reset, or no answer comes at all (`hang`: the client times out). Hits
+   * this share of the calls with one of `methods` to a path containing one of `paths`. This is what makes a write's
+   * outcome uncertain, the case a client must never resolve by sending the write again.
+   */
+  lostAnswers: z
+    .strictObject({
+      share,
+      paths: z.array(z.string().min(1)).min(1),
+      methods: z.array(z.enum(['POST', 'PUT', 'DELETE'])).default(['POST', 'PUT']),
+      as: z.enum(['500', '503', '504', 'reset', 'hang']).default('503'),
+      /** Lose at most this many answers (then answer normally). */
+      max: z.number().int().positive().optional(),
+    })
+    .optional(),
+  /**
+   * Per-item failures in Sponsored Products writes (207): this share of the items of a write to a path containing
+   * one of `paths` is refused with INTERNAL_ERROR and left unchanged (at most `max` items in all), the rest applied.
+   */
+  itemErrors: z.strictObject({ share, paths: z.array(z.string().min(1)).min(1), max: z.number().int().positive().optional() }).optional(),
+  /**
    * HTTP faults only hit paths containing one of these strings (default: every path but the simulator's own
    * `/_simulator` control endpoints). `/auth/o2/token` is Login with Amazon.
    */
@@ -60,7 +81,7 @@ export interface FaultState {
   requestCount: number;
   expiredFileUrlsLeft: number;
   /** What the faults did, for tests that check the client met them. */
-  injected: { throttled: number; serverErrors: number; delayed: number; tokensExpired: number };
+  injected: { throttled: number; serverErrors: number; delayed: number; tokensExpired: number; lostAnswers: number; itemErrors: number };
 }
 
 /** mulberry32: a small, well-distributed 32-bit PRNG; deterministic across platforms. */
@@ -81,7 +102,7 @@ export function createFaultState(): FaultState {
     random: seededRandom(1),
     requestCount: 0,
     expiredFileUrlsLeft: 0,
-    injected: { throttled: 0, serverErrors: 0, delayed: 0, tokensExpired: 0 },
+    injected: { throttled: 0, serverErrors: 0, delayed: 0, tokensExpired: 0, lostAnswers: 0, itemErrors: 0 },
   };
 }
 
@@ -99,6 +120,27 @@ export function expireAllTokens(state: SimulatorState): void {
   const now = state.clock.now().getTime();
   for (const token of state.accessTokens.keys()) state.accessTokens.set(token, now);
   state.faults.injected.tokensExpired++;
+}
+
+/** Whether the answer of this request is to be lost after it was handled, and how; null to answer normally. */
+export function takeLostAnswer(state: SimulatorState, method: string, pathname: string): '500' | '503' | '504' | 'reset' | 'hang' | null {
+  const lost = state.faults.config?.lostAnswers;
+  if (!lost || pathname.startsWith('/_simulator')) return null;
+  if (!lost.methods.includes(method as 'POST') || !lost.paths.some((p) => pathname.includes(p))) return null;
+  if (lost.max !== undefined && state.faults.injected.lostAnswers >= lost.max) return null;
+  if (state.faults.random() >= lost.share) return null;
+  state.faults.injected.lostAnswers++;
+  return lost.as;
+}
+
+/** Whether this item of a multi-status write is to fail (unchanged) by the `itemErrors` fault. */
+export function takeItemError(state: SimulatorState, pathname: string): boolean {
+  const config = state.faults.config?.itemErrors;
+  if (!config?.paths.some((p) => pathname.includes(p))) return false;
+  if (config.max !== undefined && state.faults.injected.itemErrors >= config.max) return false;
+  if (state.faults.random() >= config.share) return false;
+  state.faults.injected.itemErrors++;
+  return true;
 }
 
 function applies(config: ParsedFaultConfig, pathname: string): boolean {

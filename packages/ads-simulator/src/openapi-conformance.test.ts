@@ -1,30 +1,18 @@
 /**
- * The simulator's answers checked against Amazon's published OpenAPI documents (shared/ads-api/specs, beside the
- * repository: `../shared/ads-api/specs` from its root, where CI clones it), with every `$ref` resolved by ajv.
+ * The simulator's answers checked against Amazon's published OpenAPI documents (copied into published-specs/ from
+ * shared/ads-api/specs), with every `$ref` resolved by ajv.
  * `/v2/profiles` and Login with Amazon have no OpenAPI document in that folder; their answers are checked against
  * JSON schemas transcribed from the documentation (facts.md §5) below, and say so.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type AnySchema } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setFaults } from './faults.ts';
 import { type RunningSimulator, startSimulator } from './server.ts';
 import { DEFAULT_CREDENTIALS } from './state.ts';
+import { loadPublishedSpec } from './testing/published-specs.ts';
 
-const SPECS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/ads-api/specs');
-
-function loadSpec(file: string): AnySchema {
-  const location = path.join(SPECS_DIR, file);
-  if (!existsSync(location)) {
-    throw new Error(
-      `The published OpenAPI document ${location} is missing: clone shared/ beside the repository (../shared from its root).`,
-    );
-  }
-  return JSON.parse(readFileSync(location, 'utf8')) as AnySchema;
-}
+const loadSpec = (file: string) => loadPublishedSpec(file) as AnySchema;
 
 // OpenAPI 3.0 documents carry keywords JSON Schema does not know (`example`, `x-…`): not strict; `nullable` is known to ajv.
 const ajv = new Ajv({ strict: false, allErrors: true });

@@ -3,22 +3,14 @@
  * OpenAPI documents (shared/ads-api/specs/tactical-recommendations.json and brand-metrics.json) with ajv, every
  * `$ref` resolved: list pages, 207 apply results, an edited recommendation, errors, and the report lifecycle.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type AnySchema } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from './server.ts';
 import { DEFAULT_CREDENTIALS } from './state.ts';
+import { loadPublishedSpec } from './testing/published-specs.ts';
 
-const SPECS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/ads-api/specs');
-
-function loadSpec(file: string): AnySchema {
-  const location = path.join(SPECS_DIR, file);
-  if (!existsSync(location)) throw new Error(`The published OpenAPI document ${location} is missing: clone shared/ beside the repository.`);
-  return JSON.parse(readFileSync(location, 'utf8')) as AnySchema;
-}
+const loadSpec = (file: string) => loadPublishedSpec(file) as AnySchema;
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);

@@ -3,12 +3,16 @@
  * change an API client made. One state backs the msw handlers, whether they run inside a unit test or behind the
  * HTTP server, so a test can both drive the simulator and inspect what it received.
  */
+
+import { AdvanceableClock } from './clock.ts';
 import { type BrandMetricsRecord, createBrandMetrics } from './data/brand-metrics.ts';
 import { createOpportunities, type Opportunity } from './data/partner-opportunities.ts';
 import { createUnifiedRecommendations, type UnifiedRecommendation } from './data/recommendations-api.ts';
 import { createSpRecommendations, type SpRecommendations } from './data/sp-recommendations.ts';
 import { createWorld, type World, type WorldOptions } from './data/world.ts';
 import { createFaultState, type FaultState } from './faults.ts';
+import { createReportingState, type ReportingState } from './handlers/reporting.ts';
+import { createSettingsHistory, observeChanges, type SettingsHistory } from './performance/settings-history.ts';
 
 export interface SimulatorClock {
   now(): Date;
@@ -67,6 +71,8 @@ export interface SimulatorState {
   requestLog: RequestLogEntry[];
   /** Fault injection, off unless a test switches it on (faults.ts). */
   faults: FaultState;
+  /** Performance (performance/): what each campaign ran with day by day, and the Reporting v3 reports asked for. */
+  performance: { history: SettingsHistory; reporting: ReportingState };
 }
 
 export interface RequestLogEntry {
@@ -106,9 +112,10 @@ function startOfUtcDay(date: Date): Date {
 export const systemClock: SimulatorClock = { now: () => new Date() };
 
 export function createSimulatorState(options: SimulatorStateOptions = {}): SimulatorState {
-  const clock = options.clock ?? systemClock;
+  // Advanceable by default (real time plus an offset, `/_simulator/clock`); a host may pass its own clock.
+  const clock = options.clock ?? new AdvanceableClock();
   const world = createWorld(options);
-  return {
+  const state: SimulatorState = {
     clock,
     credentials: { ...DEFAULT_CREDENTIALS, ...options.credentials },
     world,
@@ -126,5 +133,9 @@ export function createSimulatorState(options: SimulatorStateOptions = {}): Simul
     sp: createSpRecommendations(world, { now: clock.now(), consolidatedActions: options.spConsolidatedActions }),
     requestLog: [],
     faults: createFaultState(),
+    performance: { history: createSettingsHistory(world), reporting: createReportingState() },
   };
+  // Changes made before a jump of the clock are dated before it.
+  if (clock instanceof AdvanceableClock) clock.onBeforeAdvance(() => observeChanges(state));
+  return state;
 }

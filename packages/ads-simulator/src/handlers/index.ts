@@ -6,6 +6,7 @@ import { brandMetricsHandlers } from './brand-metrics.ts';
 import { partnerOpportunityHandlers } from './partner-opportunities.ts';
 import { profileHandlers } from './profiles.ts';
 import { recommendationsApiHandlers } from './recommendations-api.ts';
+import { reportingHandlers } from './reporting.ts';
 import { simulatorControlHandlers } from './simulator-control.ts';
 import { sponsoredProductsEntityHandlers } from './sponsored-products-entities.ts';
 import { sponsoredProductsRecommendationHandlers } from './sponsored-products-recommendations.ts';
@@ -22,5 +23,6 @@ export function createHandlers(state: SimulatorState) {
     ...brandMetricsHandlers(state),
     ...sponsoredProductsEntityHandlers(state),
     ...sponsoredProductsRecommendationHandlers(state),
+    ...reportingHandlers(state),
   ];
 }

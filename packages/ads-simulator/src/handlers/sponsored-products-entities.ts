@@ -10,6 +10,7 @@ import { HttpResponse, http } from 'msw';
 import { z } from 'zod';
 import { AUTO_PREDICATES, limitsOf } from '../data/sp-recommendations.ts';
 import type { AdGroup, Campaign, EntityState, Keyword, ProductTarget, Profile } from '../data/world.ts';
+import { takeItemError } from '../faults.ts';
 import type { SimulatorState } from '../state.ts';
 import { decodeToken, encodeToken, guardSp, readJson, spError } from './sponsored-products-http.ts';
 
@@ -285,6 +286,14 @@ async function multiStatus<T>(
             ? itemError('missingValueError', 'MISSING_VALUE', `${issue?.path.join('.')} is required`, location)
             : itemError('malformedValueError', 'PATTERN_NOT_MATCHED', issue?.message ?? 'malformed value', location),
         ],
+      });
+      return;
+    }
+    if (takeItemError(state, new URL(request.url).pathname)) {
+      const location = `$.${options.key}[${index}]`;
+      error.push({
+        index,
+        errors: [itemError('otherError', 'INTERNAL_ERROR', 'Simulated failure of this item; nothing was changed.', location)],
       });
       return;
     }

@@ -64,9 +64,15 @@ export type ApplyBatch = z.infer<typeof ApplyBatchSchema>;
 export const RetryFailedResultSchema = z.object({ batchId: z.uuid(), requeued: z.number().int().nonnegative() });
 export type RetryFailedResult = z.infer<typeof RetryFailedResultSchema>;
 
+/**
+ * `overwrite: true`: a person was shown the three values of a refused undo (the 409's `changed`) and chose to put the
+ * original back anyway; the undo then expects the current value instead of the one RecDesk applied.
+ */
+const UndoOverwriteSchema = z.literal(true).optional();
+
 export const UndoBodySchema = z.union([
-  z.strictObject({ ids: z.array(z.uuid()).min(1).max(10_000) }),
-  z.strictObject({ batchId: z.uuid() }),
+  z.strictObject({ ids: z.array(z.uuid()).min(1).max(10_000), overwrite: UndoOverwriteSchema }),
+  z.strictObject({ batchId: z.uuid(), overwrite: UndoOverwriteSchema }),
 ]);
 export type UndoBody = z.infer<typeof UndoBodySchema>;
 

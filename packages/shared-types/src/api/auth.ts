@@ -49,6 +49,15 @@ export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 
 export const CSRF_HEADER = 'x-csrf-token';
 
+/** `GET /api/auth/config` (no session needed): how the sign-in page may sign a person in. */
+export const AuthConfigSchema = z.object({
+  /** Email and password (`POST /api/auth/login`): always offered. */
+  password: z.literal(true),
+  /** OpenID Connect, when configured: the page links to `startUrl` with the words "Sign in with <providerName>". */
+  oidc: z.object({ providerName: z.string(), startUrl: z.string() }).nullable(),
+});
+export type AuthConfig = z.infer<typeof AuthConfigSchema>;
+
 export const UserListSchema = z.object({ items: z.array(UserSchema) });
 export type UserList = z.infer<typeof UserListSchema>;
 
@@ -99,8 +108,10 @@ export const AUDIT_ACTIONS = [
   'user.created',
   'user.updated',
   'user.sessions_revoked',
+  'credentials.changed',
   'approval_policy.changed',
   'rule.changed',
+  'alert_condition.changed',
   'recommendation.approved',
   'recommendation.rejected',
   'recommendation.applied',
@@ -140,3 +151,36 @@ export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
 export const AuditPageSchema = z.object({ items: z.array(AuditEntrySchema), nextBefore: z.string().nullable() });
 export type AuditPage = z.infer<typeof AuditPageSchema>;
+
+/**
+ * Ads API credentials an admin stores in RecDesk instead of the environment (`PUT /api/admin/ads-credentials`). They
+ * are kept encrypted and never sent back: the status says only whether each is set, its last four characters, and who
+ * set it when. A value set in the environment wins over a stored one.
+ */
+export const ADS_CREDENTIAL_NAMES = ['client_id', 'client_secret', 'refresh_token'] as const;
+export const AdsCredentialNameSchema = z.enum(ADS_CREDENTIAL_NAMES);
+const CredentialValueSchema = z.string().trim().min(1).max(4000);
+export const AdsCredentialsBodySchema = z
+  .strictObject({
+    clientId: CredentialValueSchema.optional(),
+    clientSecret: CredentialValueSchema.optional(),
+    refreshToken: CredentialValueSchema.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'name at least one credential to store' });
+export type AdsCredentialsBody = z.infer<typeof AdsCredentialsBodySchema>;
+
+export const AdsCredentialStatusSchema = z.object({
+  name: AdsCredentialNameSchema,
+  /** Where the runtime takes it from: the environment wins over a stored value. */
+  source: z.enum(['environment', 'stored', 'none']),
+  /** Of the stored value only; never the value itself. */
+  last4: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+  updatedAt: z.iso.datetime().nullable(),
+});
+export const AdsCredentialsStatusSchema = z.object({
+  /** False: RECDESK_SECRETS_KEY is not set, and nothing can be stored. */
+  canStore: z.boolean(),
+  items: z.array(AdsCredentialStatusSchema),
+});
+export type AdsCredentialsStatus = z.infer<typeof AdsCredentialsStatusSchema>;

@@ -28,6 +28,12 @@ export const RuleBodySchema = z.strictObject({
   scope: RuleScopeSchema.default({ advertiserIds: [], sources: [] }),
   mode: RuleModeSchema.default('shadow'),
   limits: RuleLimitsSchema.default({ maxItemsPerRun: 100, maxItemsPerDay: 500, maxSpendChangePerRun: 1_000, maxSpendChangePerDay: 5_000 }),
+  /**
+   * The share (0 to 0.5) of the items the rule would take that it holds back as a control group for measuring its
+   * impact: chosen deterministically by a hash of the recommendation id, recorded as decision `hold`, never applied.
+   * Unset: 0 (and an edit without it sets 0).
+   */
+  holdoutShare: z.number().min(0).max(0.5).optional(),
 });
 export type RuleBody = z.infer<typeof RuleBodySchema>;
 
@@ -44,6 +50,8 @@ export const RuleSchema = z.object({
     maxSpendChangePerRun: z.number(),
     maxSpendChangePerDay: z.number(),
   }),
+  /** Always sent by the BFF; optional for clients written before it existed. */
+  holdoutShare: z.number().min(0).max(0.5).optional(),
   createdBy: z.string(),
   createdAt: z.iso.datetime(),
 });
@@ -57,17 +65,23 @@ export const RulePreviewBodySchema = z.strictObject({
   expression: z.string().min(1).max(2_000),
   scope: RuleScopeSchema.default({ advertiserIds: [], sources: [] }),
   limits: RuleLimitsSchema.optional(),
+  holdoutShare: z.number().min(0).max(0.5).optional(),
 });
+
+/** `hold`: it would have been taken, and is held back as the rule's control group (not applied). */
+export const RuleDecisionKindSchema = z.enum(['take', 'skip', 'hold']);
+export type RuleDecisionKind = z.infer<typeof RuleDecisionKindSchema>;
 
 export const RuleDecisionSchema = z.object({
   recommendationId: z.string(),
   advertiserId: z.string(),
-  decision: z.enum(['take', 'skip']),
+  decision: RuleDecisionKindSchema,
   trace: z.string(),
 });
 
 export const RulePreviewSchema = z.object({
   taken: z.array(RuleDecisionSchema),
+  /** Skipped items, and held ones (decision `hold`) when the draft has a holdout share. */
   skipped: z.array(RuleDecisionSchema),
 });
 export type RulePreview = z.infer<typeof RulePreviewSchema>;

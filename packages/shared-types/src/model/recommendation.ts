@@ -138,6 +138,14 @@ export const RecommendationSchema = z.object({
   priority: z.number().nullable(),
   /** Open conflicts this item is a member of (see the conflicts API); empty when it contradicts nothing. */
   conflictIds: z.array(z.uuid()).default([]),
+  /**
+   * Two-person rule: this version was approved once and moves more money than its advertiser's approval policy lets
+   * one person approve; a second, different approver's approval of the same version approves it. Null: none pending.
+   */
+  awaitingSecondApprover: z
+    .object({ approverId: z.string(), at: z.iso.datetime(), editedValue: z.number().nullable() })
+    .nullable()
+    .optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
