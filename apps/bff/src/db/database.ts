@@ -15,9 +15,21 @@ import * as brandMetricsStream0003 from './migrations/0003-brand-metrics-stream.
 import * as lifecycleConflicts0004 from './migrations/0004-lifecycle-conflicts.ts';
 import * as auth0007 from './migrations/0007-auth.ts';
 import * as applyRules0008 from './migrations/0008-apply-rules.ts';
+import * as performance0009 from './migrations/0009-performance.ts';
+import * as alerts0010 from './migrations/0010-alerts.ts';
+import * as impact0011 from './migrations/0011-impact.ts';
+import * as authSecondApproverCredentials0012 from './migrations/0012-auth-second-approver-credentials.ts';
+import * as ruleHoldout0013 from './migrations/0013-rule-holdout.ts';
+import * as activity0015 from './migrations/0015-activity.ts';
+import * as performanceQuarantine0016 from './migrations/0016-performance-quarantine.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
+
+/** PostgreSQL `date` (OID 1082) stays the 'YYYY-MM-DD' it is: a JS Date would shift it by the process's time zone. */
+const DATE_OID = 1082;
+const keepDateText = (value: string) => value;
+pg.types.setTypeParser(DATE_OID, keepDateText);
 
 /** In order; a new migration is appended, never edited once it has landed. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +39,13 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-lifecycle-conflicts': lifecycleConflicts0004,
   '0007-auth': auth0007,
   '0008-apply-rules': applyRules0008,
+  '0009-performance': performance0009,
+  '0010-alerts': alerts0010,
+  '0011-impact': impact0011,
+  '0012-auth-second-approver-credentials': authSecondApproverCredentials0012,
+  '0013-rule-holdout': ruleHoldout0013,
+  '0015-activity': activity0015,
+  '0016-performance-quarantine': performanceQuarantine0016,
 };
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
@@ -35,13 +54,32 @@ export function describeTarget(target: DatabaseTarget): string {
   return target.kind === 'pglite' ? `PGlite (${target.dataDir ?? 'in memory'})` : `PostgreSQL (${new URL(target.url).host})`;
 }
 
+/**
+ * A pool that survives the server going away (a restart, a failover, a cut network): every pool of the process opens
+ * through here. A checkout fails after 10 s instead of hanging; a dropped connection, idle or checked out between two
+ * queries, emits 'error', which without a listener ends the process: the pool discards it and opens a new one.
+ */
+export function openPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool({ connectionTimeoutMillis: 10_000, keepAlive: true, ...config });
+  pool.on('error', (error) => {
+    process.emitWarning(`PostgreSQL dropped an idle connection (it will be reopened): ${error.message}`, 'DatabaseConnectionWarning');
+  });
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      process.emitWarning(`PostgreSQL dropped a connection in use: ${error.message}`, 'DatabaseConnectionWarning');
+    });
+  });
+  return pool;
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.kind === 'pglite') {
     if (target.dataDir) mkdirSync(path.resolve(target.dataDir), { recursive: true });
-    const pglite = target.dataDir ? new PGlite(path.resolve(target.dataDir)) : new PGlite();
+    const options = { parsers: { [DATE_OID]: keepDateText } };
+    const pglite = target.dataDir ? new PGlite(path.resolve(target.dataDir), options) : new PGlite(options);
     return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   }
-  const pool = new pg.Pool({
+  const pool = openPool({
     connectionString: target.url,
     max: target.poolSize ?? 10,
     // A schema of its own lets tests (and tenants) share one server without seeing each other's tables.
@@ -50,7 +88,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.schema) {
     const client = await pool.connect();
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema.replaceAll('"', '')}"`);
+      // Processes starting together may race to create it: the loser's unique violation means it exists.
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema.replaceAll('"', '')}"`).catch((error: { code?: string }) => {
+        if (error.code !== '23505') throw error;
+      });
     } finally {
       client.release();
     }
@@ -62,6 +103,9 @@ export async function migrate(db: Db, schema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
+    // Migrations written side by side landed with numbers out of order (0013 after 0016 in some databases); each
+    // touches its own tables, so one that sorts before an executed one still runs, instead of refusing to start.
+    allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

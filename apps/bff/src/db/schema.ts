@@ -48,6 +48,11 @@ export interface RecommendationsTable {
   /** The value the approver chose when it differs from the proposal. */
   approved_value: number | null;
   search_text: Generated<string>;
+  /** Two-person rule (migration 0012): the first approval of `first_approval_version`, awaiting a second approver. */
+  first_approver_id: Generated<string | null>;
+  first_approved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  first_approval_version: Generated<number | null>;
+  first_approved_value: Generated<number | null>;
 }
 
 export interface RecommendationEventsTable {
@@ -217,6 +222,123 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>>;
 }
 
+/** Alert conditions as data (migration 0010), seeded with the defaults; admins edit threshold, severity, enabled. */
+export interface AlertConditionsTable {
+  id: string;
+  kind: string;
+  source: string | null;
+  threshold: number;
+  window_minutes: number | null;
+  min_count: number | null;
+  severity: string;
+  enabled: boolean;
+  description: string;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+/** Alerts raised by the conditions (migration 0010): one open per condition and subject ('' or the source). */
+export interface AlertsTable {
+  id: string;
+  condition_id: string;
+  kind: string;
+  severity: string;
+  source: string | null;
+  subject: string;
+  message: string;
+  opened_at: Timestamp;
+  last_seen_at: Timestamp;
+  resolved_at: Timestamp | null;
+}
+
+/** `date` columns are read as 'YYYY-MM-DD' strings (database.ts keeps them as text). */
+export interface PerformanceDailyTable {
+  entity_key: string;
+  date: ColumnType<string, string, string>;
+  entity_level: 'campaign' | 'adGroup' | 'keyword' | 'target';
+  advertiser_id: string;
+  profile_id: string;
+  campaign_id: string;
+  entity_name: string | null;
+  impressions: number;
+  clicks: number;
+  cost: number;
+  sales: number;
+  orders: number;
+  budget: number | null;
+  currency: string | null;
+  report_id: string | null;
+  updated_at: Timestamp;
+}
+
+export interface PerformanceReportsTable {
+  id: string;
+  profile_id: string;
+  advertiser_id: string;
+  report_type: string;
+  start_date: ColumnType<string, string, string>;
+  end_date: ColumnType<string, string, string>;
+  requested_on: ColumnType<string, string, string>;
+  upstream_report_id: string | null;
+  status: 'requested' | 'pending' | 'completed' | 'stored' | 'failed';
+  failure_reason: string | null;
+  polls: Generated<number>;
+  next_poll_at: Timestamp | null;
+  rows_stored: Generated<number>;
+  /** Migration 0016: report rows that failed validation (quarantined). */
+  rows_quarantined: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Ads API credentials stored by an admin (migration 0012), sealed by secret-box.ts; never sent anywhere. */
+export interface AdsCredentialsTable {
+  name: 'client_id' | 'client_secret' | 'refresh_token';
+  sealed: string;
+  last4: string;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+/** Impact measurement (migration 0011): one row per measured change; `date` columns read as 'YYYY-MM-DD'. */
+export interface ImpactResultsTable {
+  id: string;
+  recommendation_id: string;
+  advertiser_id: string;
+  source: string;
+  kind: string;
+  entity: string | null;
+  cohort: 'person' | 'rule' | 'control';
+  applied_at: Timestamp;
+  applied_by: string;
+  state: 'measuring' | 'measured' | 'insufficient_data' | 'not_measurable';
+  measuring_until: ColumnType<string, string, string>;
+  window_days: number;
+  before_from: ColumnType<string, string, string>;
+  before_to: ColumnType<string, string, string>;
+  after_from: ColumnType<string, string, string>;
+  after_to: ColumnType<string, string, string>;
+  target_metric: string;
+  effects: Json;
+  verdict: 'improved' | 'worsened' | 'no_change' | null;
+  promised: Json;
+  realised_total: number | null;
+  promised_total: number | null;
+  baseline_campaigns: number;
+  note: string | null;
+  measured_at: Timestamp | null;
+  computed_at: Timestamp;
+}
+
+/** Ads API credentials stored by an admin (migration 0012), sealed by secret-box.ts; never sent anywhere. */
+export interface AdsCredentialsTable {
+  name: 'client_id' | 'client_secret' | 'refresh_token';
+  sealed: string;
+  last4: string;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   recommendations: RecommendationsTable;
   recommendation_events: RecommendationEventsTable;
@@ -232,4 +354,10 @@ export interface Database {
   sessions: SessionsTable;
   approval_policies: ApprovalPoliciesTable;
   audit_log: AuditLogTable;
+  alert_conditions: AlertConditionsTable;
+  alerts: AlertsTable;
+  performance_daily: PerformanceDailyTable;
+  performance_reports: PerformanceReportsTable;
+  impact_results: ImpactResultsTable;
+  ads_credentials: AdsCredentialsTable;
 }
