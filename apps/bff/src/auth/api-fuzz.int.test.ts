@@ -42,6 +42,11 @@ const ENDPOINTS: ReadonlyArray<{ method: Method; path: string; body: boolean }> 
   { method: 'get', path: '/api/audit', body: false },
   { method: 'post', path: '/api/auth/login', body: true },
   { method: 'get', path: '/api/auth/me', body: false },
+  { method: 'get', path: '/api/auth/config', body: false },
+  { method: 'get', path: '/api/auth/oidc/start', body: false },
+  { method: 'get', path: '/api/auth/oidc/callback', body: false },
+  { method: 'get', path: '/api/admin/ads-credentials', body: false },
+  { method: 'put', path: '/api/admin/ads-credentials', body: true },
 ];
 /** Marketing Stream deliveries: a malformed message is quarantined and acknowledged (a 4xx would be redelivered forever). */
 const STREAM = { method: 'post' as const, path: '/api/stream/messages' };
@@ -101,6 +106,7 @@ async function snapshot(bff: TestBff): Promise<string> {
     'advertiser_guardrails',
     'conflicts',
     'stream_messages',
+    'ads_credentials',
   ] as const;
   const rows = await Promise.all(tables.map((table) => db.selectFrom(table).selectAll().execute()));
   return JSON.stringify(rows.map((list) => list.map((row) => JSON.stringify(row)).sort()));

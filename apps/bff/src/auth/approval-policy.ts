@@ -36,6 +36,16 @@ export class ApprovalPolicyStore {
     return { advertiserId, secondApproverAbove: row?.second_approver_above ?? null };
   }
 
+  /** The lifecycle's question, inside its transaction (`db`): null when one approver is always enough. */
+  async secondApproverAbove(advertiserId: string, db: Db = this.db): Promise<number | null> {
+    const row = await db
+      .selectFrom('approval_policies')
+      .select('second_approver_above')
+      .where('advertiser_id', '=', advertiserId)
+      .executeTakeFirst();
+    return row?.second_approver_above ?? null;
+  }
+
   async set(advertiserId: string, secondApproverAbove: number | null): Promise<{ before: ApprovalPolicy; after: ApprovalPolicy }> {
     const before = await this.get(advertiserId);
     await this.db

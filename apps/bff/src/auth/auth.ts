@@ -12,9 +12,11 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import {
+  AdsCredentialsBodySchema,
   AdvertiserParamsSchema,
   ApprovalPolicyBodySchema,
   AuditQuerySchema,
+  type AuthConfig as AuthConfigBody,
   CreateUserBodySchema,
   CSRF_HEADER,
   LoginBodySchema,
@@ -31,12 +33,15 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { parseBody, parseParams, parseQuery, refuseQuery } from '../http/validate.ts';
+import { AdsCredentialsStore } from './ads-credentials-store.ts';
 import { ApprovalPolicyStore } from './approval-policy.ts';
 import { AuditLog, auditCsv } from './audit-log.ts';
 import { ForbiddenError, TooManyRequestsError, UnauthenticatedError } from './auth-errors.ts';
-import { ApiRateLimit, LoginThrottle, type ThrottleLimits } from './login-throttle.ts';
+import { ApiRateLimit, type CounterStore, LoginThrottle, type ThrottleLimits } from './login-throttle.ts';
+import { type OidcConfig, OidcRefusal, OidcSignIn } from './oidc-sign-in.ts';
 import { burnPasswordCheck, type ScryptCost, verifyPassword } from './password.ts';
 import { setUserOf, userOf } from './request-user.ts';
+import { auditRuleChange } from './rule-change-audit.ts';
 import { ALL_ADVERTISERS, currentScope, scopeIncludes, withinScope } from './scope.ts';
 import { KyselySessionStore } from './session-store.ts';
 import { scopeOfUser, UserStore } from './user-store.ts';
@@ -63,6 +68,14 @@ export interface AuthConfig {
   passwordCost?: ScryptCost | undefined;
   /** Reverse proxies to trust for the client address and https (Express's `trust proxy`). */
   trustProxy?: number;
+  /** OpenID Connect sign-in beside the password (OIDC_* variables); unset: password only. */
+  oidc?: OidcConfig | undefined;
+  /** PostgreSQL: sign-in throttle and API rate limit counters shared by every process; unset: this process's memory. */
+  counterStore?: CounterStore | undefined;
+  /** RECDESK_SECRETS_KEY: seals Ads API credentials an admin stores; unset: none can be stored. */
+  secretsKey?: string | undefined;
+  /** Which Ads API credentials the environment sets (they win over stored ones). */
+  credentialsFromEnvironment?: ReadonlySet<'client_id' | 'client_secret' | 'refresh_token'>;
 }
 
 export interface AuthDeps {
@@ -83,12 +96,15 @@ const PUBLIC_ROUTES: ReadonlyArray<readonly [string, string]> = [
   ['HEAD', '/health'],
   ['GET', '/openapi.json'],
   ['POST', '/auth/login'],
+  ['GET', '/auth/config'],
+  ['GET', '/auth/oidc/start'],
+  ['GET', '/auth/oidc/callback'],
 ];
 const STREAM_ROUTE = '/stream/messages';
 
 /** Only admins: users, the audit log, and writes to rules, credentials and per-advertiser policies. */
 function adminOnly(method: string, path: string): boolean {
-  if (/^\/(users|audit)(\/|$)/.test(path)) return true;
+  if (/^\/(users|audit|admin)(\/|$)/.test(path)) return true;
   if (!STATE_CHANGING.has(method)) return false;
   return /^\/(rules|credentials)(\/|$)/.test(path) || /^\/advertisers\/[^/]+\/(approval-policy|guardrails)\/?$/.test(path);
 }
@@ -124,8 +140,10 @@ export function createAuth(deps: AuthDeps) {
   const audit = new AuditLog(db, now);
   const policies = new ApprovalPolicyStore(db, now);
   const sessions = new KyselySessionStore(db, now, config.sessionIdleHours * 3_600_000);
-  const throttle = new LoginThrottle(config.throttle);
-  const rateLimit = new ApiRateLimit(config.apiRateLimitPerMinute);
+  const throttle = new LoginThrottle(config.throttle, config.counterStore);
+  const rateLimit = new ApiRateLimit(config.apiRateLimitPerMinute, config.counterStore);
+  const oidc = config.oidc ? new OidcSignIn(config.oidc, now) : null;
+  const adsCredentials = new AdsCredentialsStore(db, now, log, config.secretsKey, config.credentialsFromEnvironment);
   if (!config.sessionSecret) log.warn('SESSION_SECRET is not set: a random one is used, and sessions end when the process stops');
   const secret = config.sessionSecret ?? randomBytes(32).toString('base64url');
 
@@ -233,6 +251,7 @@ export function createAuth(deps: AuthDeps) {
       throw new NotFoundError('Advertiser', decodeURIComponent(advertiser));
     }
     if (adminOnly(method, req.path) && user.role !== 'admin') throw new ForbiddenError('Only an admin can do this.');
+    if (STATE_CHANGING.has(method)) await auditRuleChange(db, audit, req, res, user.email);
     next();
   };
 
@@ -269,16 +288,85 @@ export function createAuth(deps: AuthDeps) {
       throw new UnauthenticatedError('The email or the password is wrong.');
     }
     await throttle.recordSuccess(email);
+    const user = await signInAs(req, credentials.id, { method: 'password' });
+    res.json(sessionInfo(user, req));
+  });
+
+  /** The one way a session starts, whatever proved who the person is (password or identity provider). */
+  async function signInAs(req: Request, userId: string, details: Record<string, unknown>): Promise<User> {
     // A new session id at sign-in: an id planted before (session fixation) is worth nothing.
     await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
-    req.session.userId = credentials.id;
+    req.session.userId = userId;
     req.session.signedInAt = now().getTime();
     req.session.csrfToken = randomBytes(32).toString('base64url');
     await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
-    await users.recordSignIn(credentials.id);
-    await audit.record({ actor: credentials.email, action: 'auth.sign_in', targetType: 'user', targetId: credentials.id, ip: address });
-    const user = (await users.get(credentials.id)) as User;
-    res.json(sessionInfo(user, req));
+    await users.recordSignIn(userId);
+    const user = (await users.get(userId)) as User;
+    await audit.record({ actor: user.email, action: 'auth.sign_in', targetType: 'user', targetId: userId, ip: req.ip ?? null, details });
+    return user;
+  }
+
+  routes.get('/auth/config', (req, res) => {
+    refuseQuery(req);
+    const body: AuthConfigBody = {
+      password: true,
+      oidc: config.oidc ? { providerName: config.oidc.providerName, startUrl: '/api/auth/oidc/start' } : null,
+    };
+    res.json(body);
+  });
+
+  routes.get('/auth/oidc/start', async (req, res) => {
+    refuseQuery(req);
+    if (!oidc) throw new NotFoundError('Sign-in method', 'oidc');
+    const { url, pending } = await oidc.start();
+    req.session.oidcPending = pending;
+    await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+    res.redirect(302, url.href);
+  });
+
+  routes.get('/auth/oidc/callback', async (req, res) => {
+    if (!oidc) throw new NotFoundError('Sign-in method', 'oidc');
+    const pending = req.session.oidcPending;
+    // Used once: a replayed callback finds nothing to finish.
+    delete req.session.oidcPending;
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    const failed = async (actor: string, reason: string) =>
+      audit.record({ actor, action: 'auth.sign_in_failed', ip: req.ip ?? null, details: { method: 'oidc', reason } });
+    let identity: Awaited<ReturnType<OidcSignIn['finish']>>;
+    try {
+      identity = await oidc.finish(query, pending);
+    } catch (error) {
+      if (!(error instanceof OidcRefusal)) throw error;
+      await failed('oidc', error.reason);
+      throw new UnauthenticatedError(error.message);
+    }
+    let account = await users.getByEmail(identity.email);
+    if (!account && config.oidc?.autoCreate) {
+      account = await users.create({
+        email: identity.email,
+        name: identity.name ?? undefined,
+        role: 'viewer',
+        oidcSubject: identity.subject,
+        allAdvertisers: false,
+        advertiserIds: [],
+      });
+      await audit.record({
+        actor: `oidc:${identity.email}`,
+        action: 'user.created',
+        targetType: 'user',
+        targetId: account.id,
+        ip: req.ip ?? null,
+        details: { email: account.email, role: account.role, allAdvertisers: false, advertiserIds: [], via: 'oidc' },
+      });
+    }
+    if (!account?.active) {
+      await failed(identity.email, account ? 'deactivated' : 'no such user');
+      throw new UnauthenticatedError(
+        account ? 'This account is deactivated.' : 'No RecDesk user has this email; ask an admin to create one.',
+      );
+    }
+    await signInAs(req, account.id, { method: 'oidc', subject: identity.subject });
+    res.redirect(302, '/');
   });
 
   routes.post('/auth/logout', async (req, res) => {
@@ -366,6 +454,26 @@ export function createAuth(deps: AuthDeps) {
     res.json({ revoked });
   });
 
+  routes.get('/admin/ads-credentials', async (req, res) => {
+    refuseQuery(req);
+    res.json(await adsCredentials.status());
+  });
+
+  routes.put('/admin/ads-credentials', async (req, res) => {
+    refuseQuery(req);
+    const body = parseBody(AdsCredentialsBodySchema, req);
+    const changed = await adsCredentials.store(body, actorName(req));
+    // Which credentials changed, never their values (nor their last characters: the status shows those to admins).
+    await audit.record({
+      actor: actorName(req),
+      action: 'credentials.changed',
+      targetType: 'ads_credentials',
+      ip: req.ip ?? null,
+      details: { changed },
+    });
+    res.json(await adsCredentials.status());
+  });
+
   routes.get('/audit', async (req, res) => {
     const { format, ...query } = parseQuery(AuditQuerySchema, req);
     const page = await audit.list(query);
@@ -410,6 +518,7 @@ export function createAuth(deps: AuthDeps) {
     audit,
     policies,
     sessions,
+    adsCredentials,
     throttle,
     /** helmet, for every response. */
     security,

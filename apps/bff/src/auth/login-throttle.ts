@@ -1,10 +1,52 @@
 /**
  * Brute-force protection of the sign-in (rate-limiter-flexible): ten wrong passwords in a row lock the account for
  * a quarter of an hour, whatever address they come from; an address that fails a hundred times in an hour is locked
- * out for an hour, whichever accounts it tries. A right password clears the account's count. Counters live in this
- * process's memory: with several BFF processes each counts on its own (the limits multiply by their number).
+ * out for an hour, whichever accounts it tries. A right password clears the account's count. On PostgreSQL the
+ * counters live in the database (`rate_limit_*` tables), so several BFF processes share them; a database outage falls
+ * back to this process's memory. On PGlite (one process) they live in memory.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { openPool } from '../db/database.ts';
+
+/** Where counters live: a PostgreSQL pool (shared by processes), or none (this process's memory). */
+export interface CounterStore {
+  pool: pg.Pool;
+}
+
+type LimiterOptions = { keyPrefix: string; points: number; duration: number; blockDuration?: number };
+
+/** Creates the counter table once (several processes may start together: a lost race is fine). */
+export async function prepareCounterTables(pool: pg.Pool, prefixes: readonly string[]): Promise<void> {
+  for (const prefix of prefixes) {
+    try {
+      await pool.query(
+        `CREATE TABLE IF NOT EXISTS ${tableOf(prefix)} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505') throw error;
+    }
+  }
+}
+
+export const COUNTER_PREFIXES = ['login-account', 'login-address', 'api-user'] as const;
+
+function tableOf(prefix: string): string {
+  return `rate_limit_${prefix.replaceAll('-', '_')}`;
+}
+
+function limiter(options: LimiterOptions, store: CounterStore | undefined): RateLimiterAbstract {
+  const memory = new RateLimiterMemory(options);
+  if (!store) return memory;
+  return new RateLimiterPostgres({
+    ...options,
+    storeClient: store.pool,
+    storeType: 'pool',
+    tableName: tableOf(options.keyPrefix),
+    tableCreated: true,
+    insuranceLimiter: memory,
+  });
+}
 
 export interface ThrottleLimits {
   /** Wrong passwords in a row that lock an account. */
@@ -24,23 +66,32 @@ export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
 };
 
 export class LoginThrottle {
-  private readonly byAccount: RateLimiterMemory;
-  private readonly byAddress: RateLimiterMemory;
+  private readonly byAccount: RateLimiterAbstract;
+  private readonly byAddress: RateLimiterAbstract;
 
-  constructor(readonly limits: ThrottleLimits = DEFAULT_THROTTLE_LIMITS) {
-    this.byAccount = new RateLimiterMemory({
-      keyPrefix: 'login-account',
-      points: limits.failuresPerAccount,
-      // The count of failures in a row is kept until a success or the lock ends, not for a rolling window.
-      duration: limits.accountLockSeconds,
-      blockDuration: limits.accountLockSeconds,
-    });
-    this.byAddress = new RateLimiterMemory({
-      keyPrefix: 'login-address',
-      points: limits.failuresPerAddress,
-      duration: limits.addressWindowSeconds,
-      blockDuration: limits.addressLockSeconds,
-    });
+  constructor(
+    readonly limits: ThrottleLimits = DEFAULT_THROTTLE_LIMITS,
+    store?: CounterStore,
+  ) {
+    this.byAccount = limiter(
+      {
+        keyPrefix: 'login-account',
+        points: limits.failuresPerAccount,
+        // The count of failures in a row is kept until a success or the lock ends, not for a rolling window.
+        duration: limits.accountLockSeconds,
+        blockDuration: limits.accountLockSeconds,
+      },
+      store,
+    );
+    this.byAddress = limiter(
+      {
+        keyPrefix: 'login-address',
+        points: limits.failuresPerAddress,
+        duration: limits.addressWindowSeconds,
+        blockDuration: limits.addressLockSeconds,
+      },
+      store,
+    );
   }
 
   /** Seconds to wait before trying again, or 0 when this account may try from this address now. */
@@ -63,10 +114,13 @@ export class LoginThrottle {
 
 /** Requests per user per minute on the API (not on sign-in, which LoginThrottle guards). */
 export class ApiRateLimit {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
 
-  constructor(readonly perMinute: number) {
-    this.limiter = new RateLimiterMemory({ keyPrefix: 'api-user', points: perMinute, duration: 60 });
+  constructor(
+    readonly perMinute: number,
+    store?: CounterStore,
+  ) {
+    this.limiter = limiter({ keyPrefix: 'api-user', points: perMinute, duration: 60 }, store);
   }
 
   /** Seconds to wait, or 0 when the request may go ahead (and is counted). */
@@ -79,4 +133,15 @@ export class ApiRateLimit {
       throw rejection;
     }
   }
+}
+
+/** A small pool of its own on the PostgreSQL server (and schema) the BFF uses, with the counter tables ready. */
+export async function openCounterStore(url: string, schema?: string): Promise<CounterStore & { close(): Promise<void> }> {
+  const pool = openPool({
+    connectionString: url,
+    max: 2,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  await prepareCounterTables(pool, COUNTER_PREFIXES);
+  return { pool, close: () => pool.end() };
 }

@@ -63,6 +63,30 @@ describe('advertiser scope in the data access layer', () => {
     expect(quarantine.sql).toBe('select * from "quarantine" where false');
   });
 
+  it('filters apply batches and chunks by their items, attempts through their item, and performance and impact rows', () => {
+    const apply = db.withTables<{
+      apply_batches: { id: string };
+      apply_chunks: { id: string; batch_id: string };
+      apply_attempts: { id: string; item_id: string };
+    }>();
+    const [batch, chunks, attempts, daily, impact] = withinScope(onlyA, () => [
+      apply.selectFrom('apply_batches').selectAll().where('id', '=', 'b').compile(),
+      apply.selectFrom('apply_chunks').selectAll().compile(),
+      apply.selectFrom('apply_attempts').selectAll().compile(),
+      db.selectFrom('performance_daily').selectAll().compile(),
+      db.selectFrom('impact_results').selectAll().compile(),
+    ]);
+    expect(batch.sql).toContain(
+      'and (exists (select 1 from apply_items scope_b where scope_b.batch_id = "apply_batches"."id" and scope_b.advertiser_id in ($2)))',
+    );
+    expect(chunks.sql).toContain('scope_b.batch_id = "apply_chunks"."batch_id"');
+    expect(attempts.sql).toContain(
+      '"apply_attempts"."item_id" in (select scope_i.id from apply_items scope_i where scope_i.advertiser_id in ($1))',
+    );
+    expect(daily.sql).toContain('"performance_daily"."advertiser_id" in ($1)');
+    expect(impact.sql).toContain('"impact_results"."advertiser_id" in ($1)');
+  });
+
   it('an empty grant sees nothing', () => {
     const query = withinScope(scopeOfAdvertisers([]), () => db.selectFrom('recommendations').selectAll().compile());
     expect(query.sql).toBe('select * from "recommendations" where false');

@@ -67,10 +67,21 @@ export function currentScope(): Scope {
 }
 
 /**
- * How each table with advertiser data is filtered: by its own advertiser column, through the recommendation it
- * belongs to, or hidden entirely from a limited scope (rows that name no advertiser, like a quarantined raw row).
+ * How each table with advertiser data is filtered: by its own advertiser column, through the recommendation or the
+ * apply item it belongs to, through the apply batch it belongs to, or hidden entirely from a limited scope (rows that
+ * name no advertiser, like a quarantined raw row).
+ *
+ * An apply batch (and its chunks) is visible when ANY of its items is in scope, and then only those items are (the
+ * items table is filtered on its own): a person sees their part of a batch an admin queued across advertisers, its
+ * counts and its progress, and nothing of the other advertisers' items. A batch with none of the scope's items is
+ * not found (404).
  */
-type Filter = { by: 'advertiser' } | { by: 'recommendation'; column: string } | { by: 'hidden' };
+type Filter =
+  | { by: 'advertiser' }
+  | { by: 'recommendation'; column: string }
+  | { by: 'apply_item'; column: string }
+  | { by: 'apply_batch'; column: string }
+  | { by: 'hidden' };
 export const SCOPED_TABLES: Readonly<Record<string, Filter>> = {
   recommendations: { by: 'advertiser' },
   conflicts: { by: 'advertiser' },
@@ -80,6 +91,12 @@ export const SCOPED_TABLES: Readonly<Record<string, Filter>> = {
   stream_messages: { by: 'advertiser' },
   apply_items: { by: 'advertiser' },
   rule_decisions: { by: 'advertiser' },
+  performance_daily: { by: 'advertiser' },
+  performance_reports: { by: 'advertiser' },
+  impact_results: { by: 'advertiser' },
+  apply_batches: { by: 'apply_batch', column: 'id' },
+  apply_chunks: { by: 'apply_batch', column: 'batch_id' },
+  apply_attempts: { by: 'apply_item', column: 'item_id' },
   recommendation_events: { by: 'recommendation', column: 'recommendation_id' },
   conflict_members: { by: 'recommendation', column: 'recommendation_id' },
   quarantine: { by: 'hidden' },
@@ -104,7 +121,12 @@ function conditionFor(item: OperationNode, advertiserIds: readonly string[]): Op
   if (filter.by === 'hidden' || advertiserIds.length === 0) return sql<boolean>`false`.toOperationNode();
   const ids = sql.join(advertiserIds.map((id) => sql`${id}`));
   if (filter.by === 'advertiser') return sql<boolean>`${sql.ref(`${table.ref}.advertiser_id`)} in (${ids})`.toOperationNode();
-  return sql<boolean>`${sql.ref(`${table.ref}.${filter.column}`)} in (select scope_r.id from recommendations scope_r where scope_r.advertiser_id in (${ids}))`.toOperationNode();
+  const column = sql.ref(`${table.ref}.${filter.column}`);
+  if (filter.by === 'apply_item')
+    return sql<boolean>`${column} in (select scope_i.id from apply_items scope_i where scope_i.advertiser_id in (${ids}))`.toOperationNode();
+  if (filter.by === 'apply_batch')
+    return sql<boolean>`exists (select 1 from apply_items scope_b where scope_b.batch_id = ${column} and scope_b.advertiser_id in (${ids}))`.toOperationNode();
+  return sql<boolean>`${column} in (select scope_r.id from recommendations scope_r where scope_r.advertiser_id in (${ids}))`.toOperationNode();
 }
 
 /** `(existing) and (condition)`: Kysely's own helper would not parenthesise an existing `a or b`. */

@@ -3,8 +3,10 @@
  * pg-only stores do not). The signed-in user is kept in its own column so that an admin can revoke every session of
  * a user at once; expired rows are never returned and are swept on each write.
  */
+
 import session from 'express-session';
 import type { Db } from '../db/database.ts';
+import type { OidcPending } from './oidc-sign-in.ts';
 
 const DEFAULT_TTL_MS = 12 * 3_600_000;
 
@@ -98,5 +100,7 @@ declare module 'express-session' {
     csrfToken: string;
     /** When the user signed in: a session never outlives SESSION_MAX_AGE_HOURS from here, however active. */
     signedInAt: number;
+    /** Between the redirect to the identity provider and its callback (oidc-sign-in.ts): state, nonce, PKCE verifier. */
+    oidcPending: OidcPending;
   }
 }

@@ -1,0 +1,97 @@
+/**
+ * The two-person rule through HTTP: above an advertiser's threshold, one approval keeps the item waiting for a second,
+ * different approver of the same version, for single and bulk approve; the same person twice changes nothing.
+ */
+import { type Recommendation, RecommendationHistorySchema } from '@recdesk/shared-types';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { budgetChange } from '../lifecycle/recommendation-fixtures.ts';
+import { recommendationIdOf } from '../lifecycle/recommendation-store.ts';
+import { databaseTargets } from '../testing/database-targets.ts';
+import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
+
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
+const ANA = { email: 'ana@agency.test', password: 'ana-password-123' };
+const BEN = { email: 'ben@agency.test', password: 'ben-password-123' };
+const idOf = (sourceId: string) => recommendationIdOf('partner-opportunities', sourceId);
+
+describe.each(databaseTargets)('two-person rule on $name', ({ create }) => {
+  let bff: TestBff;
+  beforeAll(async () => {
+    // The fixtures are proposals of early June 2026: the clock stands there.
+    bff = await startTestBff(create(), {}, { now: () => new Date('2026-06-01T12:00:00Z') });
+    for (const person of [ANA, BEN]) {
+      await bff.runtime.auth.users.create({ ...person, role: 'approver', allAdvertisers: false, advertiserIds: ['ADV-A'] });
+    }
+    await bff.runtime.store.upsertMany([
+      budgetChange({ id: 'big', advertiserId: 'ADV-A', campaignId: 'C1', from: 400, to: 600 }),
+      budgetChange({ id: 'small', advertiserId: 'ADV-A', campaignId: 'C2', from: 100, to: 120 }),
+      budgetChange({ id: 'bulk1', advertiserId: 'ADV-A', campaignId: 'C3', from: 500, to: 900 }),
+      budgetChange({ id: 'bulk2', advertiserId: 'ADV-A', campaignId: 'C4', from: 500, to: 800 }),
+    ]);
+    await bff.runtime.lifecycle.afterIngest();
+  });
+  afterAll(async () => {
+    await bff?.close();
+  });
+
+  const get = async (sourceId: string): Promise<Recommendation> =>
+    (await bff.http.get(`/api/recommendations/${idOf(sourceId)}`).expect(200)).body;
+
+  it('an admin sets the threshold, and the change is audited', async () => {
+    const agent = await bff.signIn(ANA.email, ANA.password);
+    await agent.put('/api/advertisers/ADV-A/approval-policy').send({ secondApproverAbove: 500 }).expect(403);
+    await bff.http.put('/api/advertisers/ADV-A/approval-policy').send({ secondApproverAbove: 500 }).expect(200);
+    const audit = await bff.http.get('/api/audit?action=approval_policy.changed').expect(200);
+    expect(audit.body.items[0]).toMatchObject({ advertiserId: 'ADV-A', details: { before: null, after: 500 } });
+  });
+
+  it('above the threshold one approval waits, the same approver again does nothing, a second approver approves', async () => {
+    const ana = await bff.signIn(ANA.email, ANA.password);
+    const ben = await bff.signIn(BEN.email, BEN.password);
+    const before = await get('big');
+    expect(before).toMatchObject({ status: 'validated', awaitingSecondApprover: null });
+
+    const first = await ana.post(`/api/recommendations/${before.id}/approve`).send({ version: before.version }).expect(200);
+    expect(first.body).toMatchObject({ status: 'validated', version: before.version, awaitingSecondApprover: { approverId: ANA.email } });
+
+    const again = await ana.post(`/api/recommendations/${before.id}/approve`).send({ version: before.version }).expect(200);
+    expect(again.body).toMatchObject({ status: 'validated', version: before.version, awaitingSecondApprover: { approverId: ANA.email } });
+    // Nothing reaches apply: it is not approved.
+    expect((await get('big')).status).toBe('validated');
+
+    const second = await ben.post(`/api/recommendations/${before.id}/approve`).send({ version: before.version }).expect(200);
+    expect(second.body).toMatchObject({ status: 'approved', awaitingSecondApprover: null });
+
+    const history = RecommendationHistorySchema.parse((await bff.http.get(`/api/recommendations/${before.id}/history`).expect(200)).body);
+    const people = history.events.filter((e) => e.actor.type === 'user').map((e) => [e.actor.id, e.to, e.reason]);
+    expect(people).toEqual([
+      [ANA.email, 'validated', 'first approval: awaiting a second approver'],
+      [BEN.email, 'approved', 'approved'],
+    ]);
+    const audit = await bff.http.get(`/api/audit?advertiserId=ADV-A`).expect(200);
+    const actions = audit.body.items.filter((e: { targetId: string }) => e.targetId === before.id).map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['recommendation.approved', 'recommendation.changed']));
+  });
+
+  it('at or below the threshold one approval is enough', async () => {
+    const ana = await bff.signIn(ANA.email, ANA.password);
+    const item = await get('small');
+    const approved = await ana.post(`/api/recommendations/${item.id}/approve`).send({ version: item.version }).expect(200);
+    expect(approved.body).toMatchObject({ status: 'approved', awaitingSecondApprover: null });
+  });
+
+  it('bulk approve follows the same rule', async () => {
+    const ana = await bff.signIn(ANA.email, ANA.password);
+    const ben = await bff.signIn(BEN.email, BEN.password);
+    const items = [await get('bulk1'), await get('bulk2')];
+    const body = { action: 'approve', ids: items.map((i) => i.id), versions: items.map((i) => i.version) };
+    const first = await ana.post('/api/recommendations/bulk').send(body).expect(200);
+    expect(first.body.results.map((r: { recommendation: Recommendation }) => r.recommendation.status)).toEqual(['validated', 'validated']);
+    expect(first.body.results[0].message).toMatch(/awaiting a second approver/);
+    const same = await ana.post('/api/recommendations/bulk').send(body).expect(200);
+    expect(same.body.results.map((r: { recommendation: Recommendation }) => r.recommendation.status)).toEqual(['validated', 'validated']);
+    const second = await ben.post('/api/recommendations/bulk').send(body).expect(200);
+    expect(second.body.results.map((r: { recommendation: Recommendation }) => r.recommendation.status)).toEqual(['approved', 'approved']);
+  });
+});
