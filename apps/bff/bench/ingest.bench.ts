@@ -58,10 +58,10 @@ function sampleMemory() {
 const MiB = 2 ** 20;
 
 /** Starts bulk-simulator.ts in a child process and resolves with its URL. */
-function startSimulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
+function startSimulatorProcess(rows: number): Promise<{ url: string; child: ChildProcess }> {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bulk-simulator.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, BENCH_PO_ROWS: String(ROWS) },
+    env: { ...process.env, BENCH_PO_ROWS: String(rows) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -75,10 +75,57 @@ function startSimulatorProcess(): Promise<{ url: string; child: ChildProcess }> 
   });
 }
 
+/** The growth measured from: the same work at a tenth of the size, in the same run. */
+const SMALL_ROWS = Math.min(10_000, ROWS);
+
 export const benchmark: Benchmark = {
   name: 'Ingest Partner Opportunity CSV rows into PostgreSQL',
   async run(): Promise<BenchResult> {
-    const simulator = await startSimulatorProcess();
+    const small = SMALL_ROWS < ROWS ? await measureIngest(SMALL_ROWS) : null;
+    const large = await measureIngest(ROWS);
+    const measurements = [...large.measurements];
+    if (small) {
+      const growth = large.secondsPerRow / small.secondsPerRow;
+      measurements.push({
+        label: `time per row at ${large.rows} rows vs at ${small.rows} rows (growth; 1 = linear)`,
+        value: growth,
+        unit: '×',
+        goal: '≈ linear (≤ 1.5×)',
+        met: growth <= 1.5,
+      });
+      // Streamed, not buffered: ten times the rows must not take ten times the memory.
+      const memoryGrowth = Math.max(large.rssGrowth, 1) / Math.max(small.rssGrowth, 1);
+      measurements.push({
+        label: `peak RSS growth during the sync at ${large.rows} rows vs at ${small.rows} rows`,
+        value: memoryGrowth,
+        unit: '×',
+        goal: 'memory flat (≤ 2×)',
+        met: memoryGrowth <= 2,
+      });
+      measurements.push({
+        label: `ingest ${small.rows} PO rows through the sync (time)`,
+        value: small.seconds,
+        unit: 's',
+        floor: small.floorSeconds,
+        ratio: ratioOf(small.seconds, small.floorSeconds),
+      });
+    }
+    return { name: benchmark.name, measurements, notes: large.notes };
+  },
+};
+
+async function measureIngest(rowsWanted: number): Promise<{
+  rows: number;
+  seconds: number;
+  floorSeconds: number;
+  secondsPerRow: number;
+  /** Peak RSS over the level before the sync, MiB. */
+  rssGrowth: number;
+  measurements: BenchResult['measurements'];
+  notes: string[];
+}> {
+  {
+    const simulator = await startSimulatorProcess(rowsWanted);
     const schema = `bench_${randomUUID().replaceAll('-', '')}`;
     const admin = new pg.Client({ connectionString: DATABASE_URL });
     await admin.connect();
@@ -144,7 +191,7 @@ export const benchmark: Benchmark = {
       const sourceSeconds = Number(run.rows[0]?.seconds ?? Number.NaN);
       // Both paths read the same files: the floor's row count is what the sync must have stored.
       const expectedRows = floorRows;
-      if (source?.status !== 'succeeded' || source.stored !== expectedRows || floorRows < ROWS) {
+      if (source?.status !== 'succeeded' || source.stored !== expectedRows || floorRows < rowsWanted) {
         throw new Error(`the benchmark did not ingest every row: floor read ${floorRows}, sync ${JSON.stringify(source)}`);
       }
 
@@ -152,7 +199,11 @@ export const benchmark: Benchmark = {
       const floorRate = floorRows / floorSeconds;
       const ratio = ratioOf(syncSeconds, floorSeconds);
       return {
-        name: benchmark.name,
+        rows: expectedRows,
+        seconds: syncSeconds,
+        floorSeconds,
+        secondsPerRow: syncSeconds / expectedRows,
+        rssGrowth: (peak.rss - before.rss) / MiB,
         measurements: [
           {
             label: `ingest ${expectedRows} PO rows through the sync (time)`,
@@ -175,6 +226,7 @@ export const benchmark: Benchmark = {
           { label: 'peak RSS over the level before the sync', value: (peak.rss - before.rss) / MiB, unit: 'MiB' },
           { label: 'peak heap over the level before the sync', value: (peak.heapUsed - before.heapUsed) / MiB, unit: 'MiB' },
           { label: 'RSS before the sync', value: before.rss / MiB, unit: 'MiB' },
+          { label: 'peak RSS of the process during the sync', value: peak.rss / MiB, unit: 'MiB' },
         ],
         notes: [
           `PostgreSQL at ${new URL(DATABASE_URL).host}, schema ${schema} (dropped after the run); simulator in its own process, over HTTP.`,
@@ -188,5 +240,5 @@ export const benchmark: Benchmark = {
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await admin.end();
     }
-  },
-};
+  }
+}

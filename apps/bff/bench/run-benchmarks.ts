@@ -1,8 +1,9 @@
 /**
  * `pnpm bench`: runs every `*.bench.ts` beside this file (or those named on the command line), prints each result
- * and writes them all to bench/results.md at the repository root, with the machine and the date.
+ * and writes them all to bench/results.md at the repository root, with the machine and the date, led by a table of
+ * every goal the issues name and whether this run met it.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -36,6 +37,21 @@ const lines = [
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node.js ${process.version}.`,
   '',
 ];
+// Every goal the issues name, first, each with its ratio and whether this run met it.
+const goals = results.flatMap((result) => result.measurements.filter((m) => m.goal).map((m) => ({ result, m })));
+lines.push(
+  '## Goals',
+  '',
+  `${goals.filter(({ m }) => m.met).length} of ${goals.length} goals met in this run.`,
+  '',
+  '| benchmark | measurement | value | ratio | goal | met |',
+  '| --- | --- | ---: | ---: | --- | --- |',
+  ...goals.map(
+    ({ result, m }) =>
+      `| ${result.name} | ${m.label} | ${cell(m.value)} ${m.unit} | ${m.ratio === undefined ? '' : `${m.ratio.toFixed(2)}×`} | ${m.goal} | ${m.met ? 'yes' : '**NOT MET**'} |`,
+  ),
+  '',
+);
 for (const result of results) {
   lines.push(
     `## ${result.name}`,
@@ -52,5 +68,6 @@ for (const result of results) {
   lines.push('');
 }
 const out = path.resolve(here, '../../../bench/results.md');
+mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${lines.join('\n')}\n`);
 console.info(`\nWrote ${out}`);

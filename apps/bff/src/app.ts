@@ -7,6 +7,8 @@ import path from 'node:path';
 import express from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { activityRoutes } from './activity/activity-routes.ts';
+import { ActivityStore } from './activity/activity-store.ts';
 import type { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
 import { applyRoutes } from './apply/apply-routes.ts';
 import type { ApplyService } from './apply/apply-service.ts';
@@ -17,6 +19,8 @@ import type { Db } from './db/database.ts';
 import { healthRoutes } from './health/health-routes.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 import { errorHandler, notFoundHandler } from './http/problem-details.ts';
+import { impactRoutes } from './impact/impact-routes.ts';
+import type { ImpactService } from './impact/impact-service.ts';
 import type { QuarantineStore } from './ingest/quarantine-store.ts';
 import { sourceRoutes } from './ingest/source-routes.ts';
 import type { SourceStatusService } from './ingest/source-status.ts';
@@ -29,8 +33,12 @@ import { lifecycleRoutes } from './lifecycle/lifecycle-routes.ts';
 import type { LifecycleService } from './lifecycle/lifecycle-service.ts';
 import { recommendationRoutes } from './lifecycle/recommendation-routes.ts';
 import type { RecommendationStore } from './lifecycle/recommendation-store.ts';
+import { correlationMiddleware } from './observability/correlation.ts';
+import type { Observability } from './observability/observability.ts';
+import { type PerformanceFeature, performanceRoutes } from './performance/performance-routes.ts';
 import { ruleRoutes } from './rules/rule-routes.ts';
 import type { RuleService } from './rules/rule-service.ts';
+import type { Runtime } from './runtime.ts';
 
 export interface AppDeps {
   db: Db;
@@ -48,18 +56,51 @@ export interface AppDeps {
   apply?: ApplyService;
   /** Auto-apply rules (src/rules); their routes are served when given. */
   rules?: RuleService;
+  /** Impact measurement (src/impact); its routes are served when given. */
+  impact?: ImpactService;
+  /** Performance data and, in simulated mode, the simulated clock (src/performance); served when given. */
+  performance?: PerformanceFeature;
   /** Sign-in, sessions, scope and protection (src/auth/auth.ts). */
   auth: Auth;
+  /** `/metrics`, `/api/ready` and `/api/alerts` (src/observability); served when given. */
+  observability?: Observability;
   adsApiMode: 'simulated' | 'live';
   version: string;
   /** The built SPA; served with an index.html fallback when it exists. */
   webDistDir?: string;
 }
 
+/** The app over a whole runtime, as the server, the tests and the benchmarks serve it. */
+export function createAppFor(runtime: Runtime, options: { version: string; webDistDir?: string }): express.Express {
+  return createApp({
+    db: runtime.db,
+    log: runtime.log,
+    tokens: runtime.tokens,
+    store: runtime.store,
+    sync: runtime.sync,
+    quarantine: runtime.quarantine,
+    sourceStatus: runtime.sourceStatus,
+    stream: runtime.stream,
+    lifecycle: runtime.lifecycle,
+    guardrails: runtime.guardrails,
+    conflicts: runtime.conflicts,
+    apply: runtime.apply,
+    rules: runtime.rules,
+    impact: runtime.impact,
+    performance: runtime.performance,
+    auth: runtime.auth,
+    observability: runtime.observability,
+    adsApiMode: runtime.env.ADS_API_MODE,
+    ...options,
+  });
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // The request's correlation id first: every log line and upstream call the request causes carries it.
+  app.use(correlationMiddleware);
   app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => !req.url?.startsWith('/api') } }));
   app.set('trust proxy', deps.auth.trustProxy);
   app.use(deps.auth.security);
@@ -68,6 +109,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   const openApi = buildOpenApiDocument(deps.version);
   const api = express.Router();
+  // Readiness answers a load balancer, which has no session: before the session, and it tells only ok and details.
+  if (deps.observability) api.get('/ready', deps.observability.readyHandler);
   // Every route needs a session, except health, sign-in and this document; Stream deliveries need their secret.
   api.use(deps.auth.session, deps.auth.guard);
   api.get('/openapi.json', (_req, res) => {
@@ -86,8 +129,14 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(conflictRoutes(deps.conflicts));
   if (deps.apply) api.use(applyRoutes(deps.apply));
   if (deps.rules) api.use(ruleRoutes(deps.rules));
+  if (deps.impact) api.use(impactRoutes(deps.impact));
+  if (deps.performance) api.use(performanceRoutes(deps.performance));
+  api.use(activityRoutes(new ActivityStore(deps.db)));
+  if (deps.observability) api.use(deps.observability.apiRoutes());
   api.use(notFoundHandler);
   app.use('/api', api);
+  // Prometheus' scrape, outside /api: no session; METRICS_TOKEN (bearer) when set.
+  if (deps.observability) app.get('/metrics', deps.observability.metricsHandler);
 
   if (deps.webDistDir && existsSync(path.join(deps.webDistDir, 'index.html'))) {
     const index = path.join(deps.webDistDir, 'index.html');

@@ -1,12 +1,17 @@
 /**
  * The BFF process: reads the configuration, builds the runtime, serves the API and the dashboard, and shuts down
- * gracefully on SIGTERM / SIGINT (stop taking requests, then close the database and the simulator).
+ * gracefully on SIGTERM / SIGINT: stop taking requests and finish those under way, let the sync, ingestion runs and
+ * apply chunks under way finish, then close the database and the simulator; a second signal, or SHUTDOWN_TIMEOUT_MS,
+ * exits at once (src/process/graceful-shutdown.ts).
  */
-import { createApp } from './app.ts';
+import { createAppFor } from './app.ts';
 import { demoUsersBanner } from './auth/auth.ts';
 import { ConfigError, parseEnv } from './config/env.ts';
+import { startImpactJob } from './impact/impact-job.ts';
 import { embeddedIngestEnabled } from './ingest/scheduler.ts';
 import { startExpiryJob } from './lifecycle/expiry-job.ts';
+import { startPerformanceJob } from './performance/performance-job.ts';
+import { exitGracefullyOn } from './process/graceful-shutdown.ts';
 import { createRuntime, VERSION, WEB_DIST_DIR } from './runtime.ts';
 
 let env: ReturnType<typeof parseEnv>;
@@ -21,25 +26,7 @@ try {
 }
 
 const runtime = await createRuntime(env);
-const app = createApp({
-  db: runtime.db,
-  log: runtime.log,
-  tokens: runtime.tokens,
-  store: runtime.store,
-  sync: runtime.sync,
-  quarantine: runtime.quarantine,
-  sourceStatus: runtime.sourceStatus,
-  stream: runtime.stream,
-  lifecycle: runtime.lifecycle,
-  guardrails: runtime.guardrails,
-  conflicts: runtime.conflicts,
-  apply: runtime.apply,
-  rules: runtime.rules,
-  auth: runtime.auth,
-  adsApiMode: env.ADS_API_MODE,
-  version: VERSION,
-  webDistDir: WEB_DIST_DIR,
-});
+const app = createAppFor(runtime, { version: VERSION, webDistDir: WEB_DIST_DIR });
 const server = app.listen(env.PORT, env.HOST, () => {
   runtime.log.info(`RecDesk is serving the dashboard at http://localhost:${env.PORT} (${env.ADS_API_MODE} Ads API)`);
   // Printed once, on the first run of the embedded default: the documented demo sign-ins.
@@ -50,26 +37,46 @@ const server = app.listen(env.PORT, env.HOST, () => {
 // runtime.close() stops it and waits for the runs under way.
 if (embeddedIngestEnabled(env)) runtime.scheduler.start();
 
+// Alert conditions are evaluated on ALERTS_EVALUATE_SCHEDULE (and after every ingestion); runtime.close() stops it.
+runtime.observability.start();
+
 // The apply worker runs in the server too; `worker:apply` processes share its batches through the queue and leases.
 await runtime.apply.startWorker();
 
 // Moves recommendations past their expiry to `expired`, on EXPIRY_JOB_SCHEDULE.
 const expiryJob = startExpiryJob(runtime.lifecycle, runtime.lifecycleConfig.expiryJobSchedule, runtime.log);
 
-if (env.SYNC_ON_START) {
-  runtime.sync.sync({ trigger: 'start' }).catch((error: unknown) => runtime.log.error({ err: error }, 'initial sync failed'));
+// Measures applied changes whose windows have passed and feeds their effectiveness back into priority.
+const impactJob = startImpactJob(runtime.impact, env.IMPACT_JOB_SCHEDULE, runtime.log);
+
+// Performance reports on PERFORMANCE_SYNC_SCHEDULE, where ingestion runs (else the ingest worker runs them).
+const performanceJob = embeddedIngestEnabled(env)
+  ? startPerformanceJob(runtime.performance.ingest, env.PERFORMANCE_SYNC_SCHEDULE, runtime.log)
+  : { stop: () => undefined };
+if (env.SYNC_ON_START && embeddedIngestEnabled(env)) {
+  runtime.performance.ingest
+    .sync({ trigger: 'start' })
+    .catch((error: unknown) => runtime.log.error({ err: error }, 'initial performance sync failed'));
 }
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  runtime.log.info({ signal }, 'shutting down');
-  server.close();
-  server.closeIdleConnections();
-  expiryJob.stop();
-  await runtime.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+const initialSync = env.SYNC_ON_START
+  ? runtime.sync.sync({ trigger: 'start' }).then(
+      () => undefined,
+      (error: unknown) => runtime.log.error({ err: error }, 'initial sync failed'),
+    )
+  : Promise.resolve();
+
+exitGracefullyOn(['SIGTERM', 'SIGINT'], {
+  log: runtime.log,
+  timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  stop: async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    expiryJob.stop();
+    impactJob.stop();
+    performanceJob.stop();
+    await closed;
+    await initialSync;
+    await runtime.close();
+  },
+});

@@ -14,9 +14,13 @@ import type { RateLimitConfig } from './ads-client/rate-limiter.ts';
 import { LocalApplyQueue, PgBossApplyQueue } from './apply/apply-queue.ts';
 import { ApplyService } from './apply/apply-service.ts';
 import { type Auth, bootstrapUsers, createAuth, type DEMO_USERS, ScopePlugin, TEST_COST } from './auth/auth.ts';
+import { openCounterStore } from './auth/login-throttle.ts';
 import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
 import { ConflictService } from './conflicts/conflict-service.ts';
 import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
+import { ConflictError } from './http/errors.ts';
+import { ImpactService } from './impact/impact-service.ts';
+import { PriorityFactors } from './impact/priority-factors.ts';
 import { QuarantineStore } from './ingest/quarantine-store.ts';
 import { IngestScheduler, schedulesOf } from './ingest/scheduler.ts';
 import { SourceStatusService } from './ingest/source-status.ts';
@@ -26,6 +30,15 @@ import { GuardrailStore } from './lifecycle/guardrail-store.ts';
 import { type LifecycleConfig, lifecycleConfigOf } from './lifecycle/lifecycle-config.ts';
 import { LifecycleService } from './lifecycle/lifecycle-service.ts';
 import { RecommendationStore } from './lifecycle/recommendation-store.ts';
+import { correlatedQueue } from './observability/correlated-queue.ts';
+import { correlationMixin, inJob } from './observability/correlation.ts';
+import { Metrics } from './observability/metrics.ts';
+import { createObservability, type Observability } from './observability/observability.ts';
+import { StageEventsPlugin } from './observability/stage-events-plugin.ts';
+import { upstreamObserver } from './observability/upstream-observer.ts';
+import { createPerformance, simulatedClockFor } from './performance/performance-feature.ts';
+import type { PerformanceFeature } from './performance/performance-routes.ts';
+import { surviveLostConnections } from './process/lost-connection-guard.ts';
 import { RuleService } from './rules/rule-service.ts';
 import { brandMetricsSource } from './sources/brand-metrics/bm-source.ts';
 import { BrandMetricsStore } from './sources/brand-metrics/brand-metrics-store.ts';
@@ -62,11 +75,21 @@ export interface Runtime {
   apply: ApplyService;
   /** Auto-apply rules (src/rules), run after every ingestion. */
   rules: RuleService;
+  /** Impact measurement and the feedback loop (src/impact): `impact.measureNow()` after new performance data. */
+  impact: ImpactService;
+  priorityFactors: PriorityFactors;
   /** Sign-in, users, sessions, the audit log and the approval policies (src/auth). */
   auth: Auth;
+  /** Metrics, alerts, readiness (src/observability). */
+  observability: Observability;
   /** The demo users this start created (first run of the embedded default only), for the console. */
   createdDemoUsers: typeof DEMO_USERS;
   simulator: RunningSimulator | null;
+  /**
+   * Performance data (src/performance): `performance.store` reads it (`dailyFor`, `campaignsOf`, `series`), the
+   * reporting ingest fills it, and in simulated mode `performance.clock` is the clock shared with the simulator.
+   */
+  performance: PerformanceFeature;
   now: () => Date;
   close(): Promise<void>;
 }
@@ -110,22 +133,76 @@ export const LOG_REDACT_PATHS = [
   '*.password_hash',
   '*.csrfToken',
   '*.cookie',
+  // Sealed credentials, OpenID Connect sign-in (PKCE verifier, tokens) and the key and secrets of the configuration.
+  '*.sealed',
+  '*.codeVerifier',
+  '*.code_verifier',
+  '*.id_token',
+  '*.idToken',
+  '*.oidcPending',
+  '*.secretsKey',
+  '*.sessionSecret',
+  '*.sid',
 ];
 
 export function createLogger(level: Env['LOG_LEVEL'], destination?: DestinationStream): Logger {
-  const options = { level, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } };
+  // Every line carries the correlation id of the request or job it was written in (src/observability/correlation.ts).
+  const options = { level, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' }, mixin: correlationMixin };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** Simulated mode uses the simulator's credentials; live mode whichever ADS_ variables are set. */
+function credentialsFromEnvironment(env: Env): Set<'client_id' | 'client_secret' | 'refresh_token'> {
+  if (env.ADS_API_MODE === 'simulated') return new Set(['client_id', 'client_secret', 'refresh_token']);
+  const names = new Set<'client_id' | 'client_secret' | 'refresh_token'>();
+  if (env.ADS_CLIENT_ID) names.add('client_id');
+  if (env.ADS_CLIENT_SECRET) names.add('client_secret');
+  if (env.ADS_REFRESH_TOKEN) names.add('refresh_token');
+  return names;
+}
+
+/**
+ * Live mode: a credential the environment does not set comes from the ones an admin stored (encrypted), now and after
+ * every change (the token provider reads them at its next refresh). The client id is read by the Ads client at start:
+ * a stored client id that changes takes effect at the next start.
+ */
+async function useStoredCredentials(
+  auth: Auth,
+  credentials: { clientId: string; clientSecret: string; refreshToken: string },
+  log: Logger,
+): Promise<void> {
+  const apply = (stored: Partial<Record<'client_id' | 'client_secret' | 'refresh_token', string>>) => {
+    if (!credentials.clientId && stored.client_id) credentials.clientId = stored.client_id;
+    if (stored.client_secret && !auth.adsCredentials.fromEnvironmentHas('client_secret')) credentials.clientSecret = stored.client_secret;
+    if (stored.refresh_token && !auth.adsCredentials.fromEnvironmentHas('refresh_token')) credentials.refreshToken = stored.refresh_token;
+  };
+  apply(await auth.adsCredentials.current());
+  auth.adsCredentials.onChange(apply);
+  if (!credentials.clientSecret || !credentials.refreshToken) {
+    log.warn(
+      'Ads API credentials are incomplete: set ADS_CLIENT_SECRET and ADS_REFRESH_TOKEN, or store them (PUT /api/admin/ads-credentials)',
+    );
+  }
 }
 
 export async function createRuntime(env: Env, options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? createLogger(env.LOG_LEVEL, options.logDestination);
-  const now = options.now ?? (() => new Date());
+  const baseNow = options.now ?? (() => new Date());
+  // Simulated mode: the simulator and the BFF run on one advanceable clock (src/performance/simulated-clock.ts).
+  const simulatedClock = await simulatedClockFor(env, baseNow, log);
+  const now = simulatedClock ? () => simulatedClock.control.now() : baseNow;
 
   let simulator: RunningSimulator | null = null;
   let baseUrls: Record<AdsRegion, string>;
   let credentials: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string; partnerAccountId: string | undefined };
-  if (env.ADS_API_MODE === 'simulated') {
-    simulator = await startSimulator({ port: env.ADS_SIMULATOR_PORT });
+  if (env.ADS_API_MODE === 'simulated' && env.ADS_SIMULATOR_URL) {
+    // A fleet's processes share one simulator (its ledger is the one truth of what was applied): none starts here.
+    const origin = env.ADS_SIMULATOR_URL.replace(/\/$/, '');
+    baseUrls = regionUrls(env.ADS_REGIONS, (region) => env.ADS_API_BASE_URL ?? `${origin}/${region.toLowerCase()}`);
+    credentials = { tokenUrl: env.ADS_LWA_TOKEN_URL ?? `${origin}/auth/o2/token`, ...DEFAULT_CREDENTIALS };
+    log.info({ url: origin }, 'using the simulated Amazon Ads API at ADS_SIMULATOR_URL');
+  } else if (env.ADS_API_MODE === 'simulated') {
+    simulator = await startSimulator({ port: env.ADS_SIMULATOR_PORT, clock: simulatedClock?.clock });
     const simulatorUrl = env.ADS_API_BASE_URL ?? simulator.url;
     baseUrls = regionUrls(env.ADS_REGIONS, (region) => (env.ADS_API_BASE_URL ? simulatorUrl : `${simulatorUrl}/${region.toLowerCase()}`));
     credentials = { tokenUrl: env.ADS_LWA_TOKEN_URL ?? `${simulator.url}/auth/o2/token`, ...DEFAULT_CREDENTIALS };
@@ -144,15 +221,22 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   const target: DatabaseTarget =
     options.database ??
     (env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL }
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, schema: env.DATABASE_SCHEMA }
       : { kind: 'pglite', dataDir: path.join(env.RECDESK_DATA_DIR, 'pglite') });
+  // A PostgreSQL restart must not end the process (src/process/lost-connection-guard.ts).
+  if (target.kind === 'postgres') surviveLostConnections(log);
   // Every store's queries are filtered by the advertiser scope of the request they serve (src/auth/scope.ts).
-  const db = (await openDatabase(target)).withPlugin(new ScopePlugin());
+  const metrics = new Metrics();
+  // Stage transitions and quarantined items are counted as they are written (src/observability/stage-events-plugin.ts).
+  const db = (await openDatabase(target)).withPlugin(new ScopePlugin()).withPlugin(new StageEventsPlugin(metrics));
   await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
+  // Sign-in throttle and API rate limits count in PostgreSQL, shared by every process; on PGlite in memory.
+  const counterStore = target.kind === 'postgres' ? await openCounterStore(target.url, target.schema) : undefined;
   const auth = createAuth({
     db,
     log,
-    now,
+    // Sessions and sign-in throttling run on real time: advancing the simulated clock signs nobody out.
+    now: baseNow,
     config: {
       sessionSecret: env.SESSION_SECRET,
       sessionIdleHours: env.SESSION_IDLE_HOURS,
@@ -161,14 +245,36 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       streamSharedSecret: env.STREAM_SHARED_SECRET,
       passwordCost: env.NODE_ENV === 'test' ? TEST_COST : undefined,
       trustProxy: env.TRUST_PROXY,
+      counterStore,
+      secretsKey: env.RECDESK_SECRETS_KEY,
+      credentialsFromEnvironment: credentialsFromEnvironment(env),
+      oidc:
+        env.OIDC_ISSUER_URL && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET && env.OIDC_REDIRECT_URL
+          ? {
+              issuerUrl: env.OIDC_ISSUER_URL,
+              clientId: env.OIDC_CLIENT_ID,
+              clientSecret: env.OIDC_CLIENT_SECRET,
+              redirectUrl: env.OIDC_REDIRECT_URL,
+              autoCreate: env.OIDC_AUTO_CREATE,
+              providerName: env.OIDC_PROVIDER_NAME,
+            }
+          : undefined,
     },
   });
-  const createdDemoUsers = await bootstrapUsers(
-    auth.users,
-    { adsApiMode: env.ADS_API_MODE, adminEmail: env.RECDESK_ADMIN_EMAIL, adminPassword: env.RECDESK_ADMIN_PASSWORD },
-    log,
-  );
+  const bootstrap = () =>
+    bootstrapUsers(
+      auth.users,
+      { adsApiMode: env.ADS_API_MODE, adminEmail: env.RECDESK_ADMIN_EMAIL, adminPassword: env.RECDESK_ADMIN_PASSWORD },
+      log,
+    );
+  // Fleet processes starting together race to create the first users: the loser of a unique email looks again,
+  // finds them made, and creates none.
+  const createdDemoUsers = await bootstrap().catch((error: unknown) => {
+    if (error instanceof ConflictError || (error as { code?: unknown } | null)?.code === '23505') return bootstrap();
+    throw error;
+  });
   log.info({ database: describeTarget(target) }, 'database ready');
+  if (env.ADS_API_MODE === 'live') await useStoredCredentials(auth, credentials, log);
 
   const retry = {
     maxAttempts: env.ADS_RETRY_MAX_ATTEMPTS,
@@ -176,6 +282,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     maxDelayMs: env.ADS_RETRY_MAX_DELAY_MS,
   };
   const tokens = new LwaTokenProvider(credentials, () => now().getTime(), undefined, retry);
+  if (env.ADS_API_MODE === 'live') auth.adsCredentials.onChange(() => tokens.credentialsChanged());
   const client = new AdsClient({
     baseUrls,
     clientId: credentials.clientId,
@@ -184,11 +291,17 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     timeoutMs: env.ADS_REQUEST_TIMEOUT_MS,
     retry,
     rateLimits: rateLimitsOf(env),
+    observer: upstreamObserver(metrics, log.child({ component: 'ads-client' })),
   });
   const lifecycleConfig = lifecycleConfigOf(env);
+  // The feedback loop: measured effectiveness per source and kind multiplies into every new item's priority.
+  const priorityFactors = new PriorityFactors({ db, log: log.child({ component: 'impact' }), now });
+  await priorityFactors.reload({ reprioritise: false });
+  priorityFactors.startReloading(5 * 60_000);
   const store = new RecommendationStore(db, now, {
     policies: lifecycleConfig.policies,
     rejectionQuietPeriodMs: lifecycleConfig.rejectionQuietPeriodMs,
+    effectiveness: priorityFactors.effectiveness,
   });
   const quarantine = new QuarantineStore(db, now);
   const brandMetrics = new BrandMetricsStore(db, now);
@@ -213,10 +326,13 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     ],
     now,
     log,
+    onSourceRun: (run) => metrics.sourceRun(run),
   });
 
   const schedules = schedulesOf(env, sync.sources);
-  const scheduler = new IngestScheduler({ sync, schedules, log: log.child({ component: 'ingest-scheduler' }), now });
+  // Each scheduler tick is a job of its own in the logs.
+  const tickSync = { sync: (options: Parameters<SyncService['sync']>[0]) => inJob('ingest-tick', () => sync.sync(options)) };
+  const scheduler = new IngestScheduler({ sync: tickSync, schedules, log: log.child({ component: 'ingest-scheduler' }), now });
   // Freshness is judged by the same per-source policies (FRESHNESS_POLICIES) the store uses.
   const sourceStatus = new SourceStatusService({ db, quarantine, schedules, now, policies: lifecycleConfig.policies });
   const stream = new StreamIngest({
@@ -241,14 +357,24 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     resync: async (source) => {
       await sync.sync({ source, trigger: 'revalidate' });
     },
+    approvalPolicies: auth.policies,
   });
   const conflicts = new ConflictService({ db, store, lifecycle, now, log });
   lifecycle.attachConflicts(conflicts);
   const applyQueue =
     target.kind === 'postgres'
-      ? new PgBossApplyQueue({ connectionString: target.url, schema: target.schema ?? 'pgboss' }, log)
+      ? new PgBossApplyQueue({ connectionString: target.url, schema: target.schema ?? 'pgboss', poolSize: env.APPLY_QUEUE_POOL_SIZE }, log)
       : new LocalApplyQueue(log);
-  const apply = new ApplyService({ db, client, store, lifecycle, queue: applyQueue, log: log.child({ component: 'apply' }), now });
+  const apply = new ApplyService({
+    db,
+    client,
+    store,
+    lifecycle,
+    queue: correlatedQueue(applyQueue),
+    log: log.child({ component: 'apply' }),
+    now,
+    leaseMs: env.APPLY_LEASE_MS,
+  });
   const rules = new RuleService({
     db,
     store,
@@ -263,9 +389,55 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
         : null;
     },
   });
+  const observability = createObservability({
+    db,
+    log,
+    now,
+    metrics,
+    schedules,
+    policyOf: (source) => sourceStatus.policyOf(source),
+    audit: auth.audit,
+    readiness: {
+      queue: target.kind === 'postgres' ? { kind: 'pg-boss', schema: target.schema ?? 'pgboss' } : { kind: 'in-process' },
+      upstreamUrls: [...Object.values(baseUrls), credentials.tokenUrl],
+    },
+    metricsToken: env.METRICS_TOKEN,
+    alertSchedule: env.ALERTS_EVALUATE_SCHEDULE,
+  });
+  const impact = new ImpactService({
+    db,
+    now,
+    log: log.child({ component: 'impact' }),
+    config: { windowDays: env.IMPACT_WINDOW_DAYS, settleDays: env.IMPACT_ATTRIBUTION_SETTLE_DAYS },
+    factors: priorityFactors,
+  });
   sync.afterIngest(async () => {
+    try {
+      await lifecycle.afterIngest();
+      await inJob('rules', () => rules.runAll('ingest'));
+    } finally {
+      // Alerts follow every ingestion, also one whose validation or rules failed.
+      await observability.afterIngest();
+    }
+  });
+  // The urgent lane: Stream items are validated and run through the rules as they arrive, not at the next sync.
+  stream.afterIngest(async (ids) => {
     await lifecycle.afterIngest();
-    await rules.runAll('ingest');
+    await inJob('rules', () => rules.runFor(ids, 'stream'));
+  });
+
+  const performance = createPerformance({
+    db,
+    client,
+    now,
+    log,
+    env,
+    clock: simulatedClock?.control ?? null,
+    expireDue: () => lifecycle.expireDue(),
+  });
+  // New performance days are what impact measurement waits for.
+  performance.ingest.afterSync(async () => {
+    await impact.measureNow();
   });
 
   return {
@@ -287,14 +459,23 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     conflicts,
     apply,
     rules,
+    impact,
+    priorityFactors,
     auth,
+    observability,
     createdDemoUsers,
     simulator,
+    performance,
     now,
     async close() {
+      priorityFactors.stop();
+      performance.clock?.stop();
+      await performance.ingest.stop();
       await scheduler.stop();
+      await observability.stop();
       await apply.stop();
       await client.close();
+      await counterStore?.close();
       await db.destroy();
       await simulator?.close();
     },

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { expireAllTokens, setFaults } from '@recdesk/ads-simulator/faults';
 import { type RunningSimulator, startSimulator } from '@recdesk/ads-simulator/server';
 import { DEFAULT_CREDENTIALS } from '@recdesk/ads-simulator/state';
@@ -5,7 +6,15 @@ import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { AdsRegion } from '../config/env.ts';
-import { AdsApiError, AdsClient, type AdsClientOptions, type AdsRequest, retryAfterMs, statsDelta } from './ads-client.ts';
+import {
+  AdsApiError,
+  AdsClient,
+  type AdsClientOptions,
+  type AdsRequest,
+  AdsUncertainOutcomeError,
+  retryAfterMs,
+  statsDelta,
+} from './ads-client.ts';
 import { LwaTokenProvider } from './lwa-token-provider.ts';
 import { listProfiles } from './profiles.ts';
 
@@ -189,6 +198,76 @@ describe('AdsClient: retries', () => {
     const error = await client.request(profilesCall()).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 0, code: 'NETWORK_ERROR' });
     expect((error as Error).message).toMatch(/after 4 attempts/);
+    expect(sleeps).toHaveLength(3);
+  });
+});
+
+describe('AdsClient: non-idempotent writes', () => {
+  const profile = () => simulator.state.world.profiles.find((p) => p.marketplace.code === 'US') as { profileId: number };
+  const keyword = () => simulator.state.world.keywords.find((k) => k.state === 'ENABLED') as { keywordId: string; bid: number };
+  const bidWrite = (bid: number): AdsRequest => ({
+    region: 'NA',
+    method: 'PUT',
+    path: '/sp/keywords',
+    auth: { kind: 'profile', profileId: String(profile().profileId) },
+    accept: 'application/vnd.spKeyword.v3+json',
+    contentType: 'application/vnd.spKeyword.v3+json',
+    body: { keywords: [{ keywordId: keyword().keywordId, bid }] },
+    endpoint: 'spKeywords.update',
+    idempotent: false,
+  });
+  const writes = () => simulator.state.requestLog.filter((r) => r.method === 'PUT' && r.path.endsWith('/sp/keywords'));
+
+  it.each(['503', '500', 'reset'] as const)(
+    'never sends a write again after its answer was lost (%s): the outcome is uncertain',
+    async (as) => {
+      const ledgerBefore = simulator.state.ledger.length;
+      setFaults(simulator.state, { lostAnswers: { share: 1, paths: ['/sp/keywords'], as } });
+      const { client, sleeps } = harness();
+      const error = await client.request(bidWrite(keyword().bid + 0.11)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AdsUncertainOutcomeError);
+      expect(writes()).toHaveLength(1);
+      expect(sleeps).toEqual([]);
+      // The simulator did apply it: exactly one change, which only a read-back can tell.
+      expect(simulator.state.ledger.length).toBe(ledgerBefore + 1);
+    },
+  );
+
+  it('gives up on a write without an answer at the timeout, once', async () => {
+    setFaults(simulator.state, { lostAnswers: { share: 1, paths: ['/sp/keywords'], as: 'hang' } });
+    const { client } = harness({ timeoutMs: 300 });
+    const error = await client.request(bidWrite(keyword().bid + 0.07)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'AdsUncertainOutcomeError', code: 'TIMEOUT' });
+    expect(writes()).toHaveLength(1);
+  });
+
+  it('retries a write after answers that prove nothing happened (429, 401)', async () => {
+    setFaults(simulator.state, { throttle: { share: 1, retryAfterSeconds: 0 }, paths: ['/sp/keywords'] });
+    const { client } = harness({ random: () => 0 });
+    const error = await client.request(bidWrite(keyword().bid + 0.05)).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(AdsUncertainOutcomeError);
+    expect(error).toMatchObject({ status: 429 });
+    expect(writes()).toHaveLength(4);
+
+    setFaults(simulator.state, null);
+    await client.request(profilesCall());
+    expireAllTokens(simulator.state);
+    simulator.state.requestLog.length = 0;
+    expect((await client.request(bidWrite(keyword().bid + 0.05))).status).toBe(207);
+    expect(writes()).toHaveLength(2);
+  });
+
+  it('retries a write whose connection was refused (nothing reached upstream)', async () => {
+    // A port that was just free: nothing listens there, so the connection is refused.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const nowhere = `http://127.0.0.1:${port}`;
+    const { client, sleeps } = harness({ baseUrls: { NA: `${nowhere}/na`, EU: `${nowhere}/eu` } as Record<AdsRegion, string> });
+    const error = await client.request(bidWrite(1.5)).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(AdsUncertainOutcomeError);
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR' });
     expect(sleeps).toHaveLength(3);
   });
 });

@@ -5,7 +5,9 @@
  *
  * Retry policy (facts.md §5 and §7): 429, 5xx and network errors are retried with exponential backoff and full
  * jitter, capped and bounded; a 429's Retry-After is a floor, never shortened; other 4xx are never retried. A 401
- * costs one token refresh and one retry, never a loop. Every attempt waits for its region and endpoint group's
+ * costs one token refresh and one retry, never a loop. A non-idempotent write (`idempotent: false`) is retried only
+ * after an answer that proves nothing happened (429, 401, a refused connection); any other failure is uncertain and
+ * thrown as such, never sent again blindly. Every attempt waits for its region and endpoint group's
  * adaptive rate limit (rate-limiter.ts), runs under a timeout and the caller's AbortSignal, and is counted in the
  * call statistics (per endpoint) that each ingestion run records.
  */
@@ -36,6 +38,13 @@ export interface AdsRequest {
   signal?: AbortSignal;
   /** Answer statuses other than 2xx that the caller handles itself (e.g. 307, 404 for a missing file). */
   acceptStatuses?: readonly number[];
+  /**
+   * false for a write that must never be repeated blindly (applying a change: none of the apply endpoints takes an
+   * idempotency key). An attempt whose outcome is unknown (a timeout, a 5xx, a connection lost after sending) is then
+   * not retried but thrown as `AdsUncertainOutcomeError`, for the caller to read upstream back first. Only answers
+   * that prove nothing happened are retried: a 429, a 401 (refused before acting), a refused connection.
+   */
+  idempotent?: boolean;
 }
 
 export interface AdsResponse {
@@ -55,6 +64,20 @@ export class AdsApiError extends Error {
     super(`${endpoint} answered ${status}${code ? ` ${code}` : ''}${details ? `: ${details}` : ''}`);
     this.name = 'AdsApiError';
   }
+}
+
+/** A non-idempotent write whose outcome is unknown: it may or may not have taken effect upstream. */
+export class AdsUncertainOutcomeError extends AdsApiError {
+  constructor(endpoint: string, status: number, code: string, details: string, body: unknown) {
+    super(endpoint, status, code, details, body);
+    this.name = 'AdsUncertainOutcomeError';
+  }
+}
+
+/** The connection was refused: nothing reached the server, so even a write may be sent again. */
+function connectionRefused(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return cause?.code === 'ECONNREFUSED';
 }
 
 export interface RetryPolicy {
@@ -81,6 +104,29 @@ export interface AdsClientOptions {
   rateLimits?: RateLimitConfig | RateLimiter;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** Sees every attempt and every count (metrics, a log line per call) and may add headers (a correlation id). */
+  observer?: AdsCallObserver;
+}
+
+/** One attempt sent upstream: answered (`status`), or not (`error`: TIMEOUT or NETWORK_ERROR). */
+export interface AdsAttempt {
+  endpoint: string;
+  method: string;
+  /** null for a pre-signed file download, which goes to whatever host the URL names. */
+  region: AdsRegion | null;
+  attempt: number;
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+  /** Amazon's id of the request (`x-amzn-RequestId`), for a support case. */
+  upstreamRequestId: string | null;
+}
+
+export interface AdsCallObserver {
+  /** Extra headers for an Ads API call (never for a pre-signed download). */
+  headers?(): Record<string, string>;
+  attempt(event: AdsAttempt): void;
+  counted(endpoint: string, what: keyof CallCounts): void;
 }
 
 export interface CallCounts {
@@ -119,6 +165,11 @@ export function statsDelta(before: AdsCallStats, after: AdsCallStats): AdsCallSt
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+
+function attemptError(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  return name === 'TimeoutError' ? 'TIMEOUT' : name === 'AbortError' ? 'ABORTED' : 'NETWORK_ERROR';
+}
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -231,14 +282,22 @@ export class AdsClient {
         ({ response, body } = await this.limiter.schedule(region, endpoint, async () => {
           request.signal?.throwIfAborted();
           this.count(endpoint, 'calls');
-          const sent = await fetch(this.urlOf(request), {
-            method: request.method,
-            headers: this.headersOf(request, token),
-            body: request.body === undefined ? undefined : JSON.stringify(request.body),
-            redirect: 'manual',
-            signal: this.signalOf(request.signal),
-          });
-          return { response: sent, body: await this.readBody(sent) };
+          const started = performance.now();
+          try {
+            const sent = await fetch(this.urlOf(request), {
+              method: request.method,
+              headers: this.headersOf(request, token),
+              body: request.body === undefined ? undefined : JSON.stringify(request.body),
+              redirect: 'manual',
+              signal: this.signalOf(request.signal),
+            });
+            const read = await this.readBody(sent);
+            this.observe(endpoint, request.method, region, attempt, started, sent);
+            return { response: sent, body: read };
+          } catch (error) {
+            this.observe(endpoint, request.method, region, attempt, started, error);
+            throw error;
+          }
         }));
       } catch (error) {
         if (request.signal?.aborted || error instanceof AdsApiError) {
@@ -246,6 +305,10 @@ export class AdsClient {
           throw error;
         }
         const code = error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK_ERROR';
+        if (request.idempotent === false && !connectionRefused(error)) {
+          this.count(endpoint, 'failed');
+          throw new AdsUncertainOutcomeError(endpoint, 0, code, `${describeCause(error)}: the write may have taken effect`, null);
+        }
         if (attempt >= this.retry.maxAttempts) {
           this.count(endpoint, 'failed');
           throw new AdsApiError(endpoint, 0, code, `${describeCause(error)} (after ${attempt} attempts)`, null);
@@ -268,6 +331,11 @@ export class AdsClient {
         this.options.tokens.invalidate(token);
         attempt--; // a refresh is not a retry of a failing upstream
         continue;
+      }
+      if (request.idempotent === false && response.status >= 500) {
+        this.count(endpoint, 'failed');
+        const { code, details } = describeError(body);
+        throw new AdsUncertainOutcomeError(endpoint, response.status, code || 'SERVER_ERROR', details, body);
       }
       if (RETRYABLE_STATUSES.has(response.status) && attempt < this.retry.maxAttempts) {
         this.count(endpoint, 'retried');
@@ -316,9 +384,12 @@ export class AdsClient {
         () => timeout.abort(new DOMException(`no answer within ${this.options.timeoutMs} ms`, 'TimeoutError')),
         this.options.timeoutMs,
       );
+      const started = performance.now();
       try {
         response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal });
+        this.observe(endpoint, 'GET', null, attempt, started, response);
       } catch (error) {
+        this.observe(endpoint, 'GET', null, attempt, started, error);
         if (signal?.aborted || attempt >= this.retry.maxAttempts) {
           this.count(endpoint, 'failed');
           const code = error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK_ERROR';
@@ -350,6 +421,23 @@ export class AdsClient {
     this.counters[what]++;
     this.counters.byEndpoint[endpoint] ??= emptyCounts();
     this.counters.byEndpoint[endpoint][what]++;
+    this.options.observer?.counted(endpoint, what);
+  }
+
+  private observe(endpoint: string, method: string, region: AdsRegion | null, attempt: number, started: number, outcome: unknown): void {
+    const observer = this.options.observer;
+    if (!observer) return;
+    const answered = outcome instanceof Response ? outcome : null;
+    observer.attempt({
+      endpoint,
+      method,
+      region,
+      attempt,
+      status: answered?.status ?? null,
+      error: answered ? null : attemptError(outcome),
+      durationMs: performance.now() - started,
+      upstreamRequestId: answered?.headers.get('x-amzn-requestid') ?? null,
+    });
   }
 
   /** Every attempt ends at the timeout or when the caller aborts, whichever comes first. */
@@ -380,6 +468,7 @@ export class AdsClient {
       'amazon-advertising-api-clientid': this.options.clientId,
       accept: request.accept ?? 'application/json',
     });
+    for (const [name, value] of Object.entries(this.options.observer?.headers?.() ?? {})) headers.set(name, value);
     if (request.body !== undefined) headers.set('content-type', request.contentType ?? 'application/json');
     if (request.auth.kind === 'profile') headers.set('amazon-advertising-api-scope', request.auth.profileId);
     if (request.auth.kind === 'manager-account') {

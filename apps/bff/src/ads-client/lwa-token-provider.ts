@@ -48,11 +48,17 @@ export interface LwaRetryOptions {
 }
 
 const DEFAULT_LWA_RETRY: LwaRetryOptions = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 30_000 };
+/**
+ * A refusal (a revoked refresh token, a wrong client secret) is remembered this long: every call of a sync would
+ * otherwise ask Login with Amazon again and get the same answer — a retry storm against the token endpoint.
+ */
+const REFUSAL_HOLD_MS = 60_000;
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 
 export class LwaTokenProvider {
   private token: { value: string; refreshAt: number } | null = null;
   private refreshing: Promise<string> | null = null;
+  private refusal: { error: LwaError; until: number } | null = null;
   refreshCount = 0;
 
   constructor(
@@ -64,7 +70,14 @@ export class LwaTokenProvider {
 
   async accessToken(): Promise<string> {
     if (this.token && this.token.refreshAt > this.now()) return this.token.value;
+    if (this.refusal && this.refusal.until > this.now()) throw this.refusal.error;
     return this.refresh();
+  }
+
+  /** New credentials (an admin stored them): a remembered refusal and the cached token no longer say anything. */
+  credentialsChanged(): void {
+    this.refusal = null;
+    this.token = null;
   }
 
   /** Forget `rejected` if it is still the cached token; a newer token obtained meanwhile is kept. */
@@ -131,12 +144,18 @@ export class LwaTokenProvider {
       const reason = error.success
         ? `${error.data.error}${error.data.error_description ? `: ${error.data.error_description}` : ''}`
         : `HTTP ${response.status}`;
-      throw new LwaError(
-        RETRYABLE.has(response.status)
-          ? `Login with Amazon kept failing (${reason}); the access token could not be refreshed. Try again later.`
-          : `Login with Amazon refused the refresh token (${reason}). Check ADS_CLIENT_ID, ADS_CLIENT_SECRET and ADS_REFRESH_TOKEN.`,
+      if (RETRYABLE.has(response.status)) {
+        throw new LwaError(
+          `Login with Amazon kept failing (${reason}); the access token could not be refreshed. Try again later.`,
+          response.status,
+        );
+      }
+      const refused = new LwaError(
+        `Login with Amazon refused the refresh token (${reason}). Check ADS_CLIENT_ID, ADS_CLIENT_SECRET and ADS_REFRESH_TOKEN.`,
         response.status,
       );
+      this.refusal = { error: refused, until: this.now() + REFUSAL_HOLD_MS };
+      throw refused;
     }
     const parsed = TokenResponseSchema.safeParse(body);
     if (!parsed.success) throw new LwaError('Login with Amazon answered without a usable access token.', response.status);

@@ -35,7 +35,9 @@ async function storedItems(bff: TestBff): Promise<Stored[]> {
   return rows.map((r) => ({ source: r.source, sourceRecommendationId: r.source_recommendation_id, contentHash: r.content_hash }));
 }
 
-const keyOf = (entry: RequestLogEntry) => `${entry.method} ${entry.path}${entry.search}`;
+// One call is one method, path and query for one profile: calls for several profiles go out side by side.
+const keyOf = (entry: RequestLogEntry) =>
+  `${entry.method} ${entry.path}${entry.search} ${entry.headers['amazon-advertising-api-scope'] ?? ''}`;
 
 /** Consecutive attempts of one call: entries of one key up to and including the first that was not faulted. */
 function attemptRuns(log: readonly RequestLogEntry[]): RequestLogEntry[][] {

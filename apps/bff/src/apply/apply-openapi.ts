@@ -97,6 +97,13 @@ export function registerApplyPaths(registry: OpenAPIRegistry): void {
     responses: { 200: json('Taken and skipped items with traces', RulePreviewSchema), 400: problem('The condition does not parse') },
   });
   registry.registerPath({
+    method: 'get',
+    path: '/api/rules/{id}/versions',
+    summary: 'Every version of a rule, newest first: its condition, scope, mode and limits, who saved it and when',
+    request: { params: RuleIdParamsSchema },
+    responses: { 200: json('Versions, newest first', RuleListSchema), 404: problem('No such rule') },
+  });
+  registry.registerPath({
     method: 'post',
     path: '/api/rules/{id}/backtest',
     summary: 'Over the stored history: how many items the rule would have taken, and what became of them',

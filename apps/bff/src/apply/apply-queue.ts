@@ -25,18 +25,38 @@ export class PgBossApplyQueue implements ApplyQueue {
   private started: Promise<void> | null = null;
 
   constructor(
-    options: { connectionString: string; schema: string },
+    options: { connectionString: string; schema: string; poolSize?: number },
     private readonly log: Logger,
   ) {
-    this.boss = new PgBoss({ connectionString: options.connectionString, schema: options.schema, max: 2, supervise: true });
+    this.boss = new PgBoss({
+      connectionString: options.connectionString,
+      schema: options.schema,
+      max: options.poolSize ?? 2,
+      supervise: true,
+    });
     this.boss.on('error', (error) => this.log.warn({ err: error.message }, 'apply queue error'));
   }
 
   private start(): Promise<void> {
     this.started ??= (async () => {
       await this.boss.start();
-      await this.boss.createQueue(QUEUE);
-    })();
+      // Fleet processes starting together create the queue at the same moment; pg-boss's insert can deadlock with
+      // another's, and the queue then exists: try again a few times.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.boss.createQueue(QUEUE);
+          return;
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (attempt >= 5 || (code !== '40P01' && code !== '23505')) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+        }
+      }
+    })().catch((error: unknown) => {
+      // A failed start (the database unreachable) is tried again by the next call, not cached for ever.
+      this.started = null;
+      throw error;
+    });
     return this.started;
   }
 

@@ -21,6 +21,7 @@ import type {
 } from '@recdesk/shared-types';
 import type { Logger } from 'pino';
 import type { AdsClient } from '../ads-client/ads-client.ts';
+import { type AdsProfile, listProfiles } from '../ads-client/profiles.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, NotFoundError } from '../http/errors.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
@@ -39,6 +40,8 @@ export interface ApplyServiceDeps {
   queue: ApplyQueue;
   log: Logger;
   now: () => Date;
+  /** How long a worker holds a chunk without renewing (APPLY_LEASE_MS). */
+  leaseMs?: number;
 }
 
 export class UndoChangedSinceError extends AppError {
@@ -50,6 +53,21 @@ export class UndoChangedSinceError extends AppError {
       `${changed.length} item(s) no longer hold the value RecDesk applied; nothing was undone. Compare the original, applied and current values and decide.`,
       { changed },
     );
+  }
+}
+
+/** Profiles by advertiser account (entity id) and country, listed once per use. */
+class ProfileResolver {
+  private listing: Promise<AdsProfile[]> | null = null;
+
+  constructor(private readonly client: AdsClient) {}
+
+  async profileIdOf(accountId: string, country: string | null): Promise<string | null> {
+    this.listing ??= listProfiles(this.client).then((l) => l.profiles);
+    const profiles = (await this.listing).filter((p) => p.accountId === accountId);
+    const exact = country ? profiles.filter((p) => p.countryCode === country) : profiles;
+    // Only one profile may match: a guess could write to another marketplace's campaign.
+    return exact.length === 1 ? (exact[0] as AdsProfile).profileId : null;
   }
 }
 
@@ -77,6 +95,7 @@ export class ApplyService {
       lifecycle: this.deps.lifecycle,
       log: this.deps.log,
       now: this.deps.now,
+      leaseMs: this.deps.leaseMs,
       ...options,
     });
   }
@@ -113,6 +132,7 @@ export class ApplyService {
   async apply(ids: readonly string[], actor: Actor): Promise<ApplyAccepted> {
     const unique = [...new Set(ids)];
     const refused: ApplyRefusal[] = [];
+    const profiles = new ProfileResolver(this.deps.client);
     const planned: { id: string; advertiserId: string; plan: StoredPlan }[] = [];
     for (let start = 0; start < unique.length; start += 1000) {
       const slice = unique.slice(start, start + 1000);
@@ -133,7 +153,12 @@ export class ApplyService {
           });
           continue;
         }
-        const recommendation = this.deps.store.toRecommendation(row);
+        const stored = this.deps.store.toRecommendation(row);
+        // Marketing Stream names the advertiser (entity) and marketplace, not the profile the write goes to.
+        const recommendation =
+          stored.profileId === null && stored.source === 'marketing-stream'
+            ? { ...stored, profileId: await profiles.profileIdOf(stored.advertiserId, stored.marketplace) }
+            : stored;
         const planned1 = planOf(recommendation, row.raw, row.approved_value);
         if (!planned1.ok) {
           refused.push({ id, code: 'not_applicable', message: planned1.reason });
@@ -326,7 +351,9 @@ export class ApplyService {
 
   /**
    * Applies the values before back, for items whose change RecDesk applied. Checks the live values first: if any
-   * changed since (someone else edited it), nothing is undone and the answer carries the three values.
+   * changed since (someone else edited it), nothing is undone and the answer carries the three values; only when the
+   * person, having seen them, asks to `overwrite` does the undo expect the current value instead (and still drifts,
+   * writing nothing, if the value moves again before the write).
    */
   async undo(body: UndoBody, actor: Actor): Promise<UndoAccepted> {
     let query = this.db.selectFrom('apply_items').selectAll().where('state', '=', 'applied').where('undo_of', 'is', null);
@@ -367,6 +394,8 @@ export class ApplyService {
     const writers = new UpstreamWriters(this.deps.client, this.deps.log);
     const worker = this.createWorker();
     const changed: UndoChangedSince[] = [];
+    /** Apply item id → the live value an overwriting undo expects. */
+    const overwritten = new Map<string, ApplyValue>();
     const byGroup = new Map<string, typeof candidates>();
     for (const c of candidates) byGroup.set(c.plan.groupKey, [...(byGroup.get(c.plan.groupKey) ?? []), c]);
     for (const group of byGroup.values()) {
@@ -381,8 +410,10 @@ export class ApplyService {
       for (const c of group) {
         const current = live.get(c.plan.entityId ?? '') ?? null;
         const appliedValue = (c.item.value_after ?? c.plan.targetValue) as ApplyValue;
-        if (!sameValue(current, appliedValue))
-          changed.push({ id: c.item.recommendation_id, original: c.item.value_before as ApplyValue, applied: appliedValue, current });
+        if (sameValue(current, appliedValue)) continue;
+        // An entity that reads as nothing is never overwritten blindly: the person sees it and decides otherwise.
+        if (body.overwrite === true && current !== null) overwritten.set(c.item.id, current);
+        else changed.push({ id: c.item.recommendation_id, original: c.item.value_before as ApplyValue, applied: appliedValue, current });
       }
     }
     if (changed.length > 0) throw new UndoChangedSinceError(changed);
@@ -390,7 +421,9 @@ export class ApplyService {
     const planned = candidates.map(({ item, plan }) => {
       const undoPlan: ApplyPlan = {
         ...plan,
-        expectedValue: (item.value_after ?? plan.targetValue) as ApplyValue,
+        expectedValue: overwritten.has(item.id)
+          ? (overwritten.get(item.id) as ApplyValue)
+          : ((item.value_after ?? plan.targetValue) as ApplyValue),
         targetValue: item.value_before as ApplyValue,
         edited: false,
       };

@@ -30,11 +30,17 @@ export async function seedKeywordBids(
     impactScore?: number;
     refreshedAt?: string;
     expiresAt?: string;
+    /** The simulator, when it runs outside the runtime (ADS_SIMULATOR_URL). */
+    state?: SimulatorState;
+    /** The n-th profile of the world instead of the first US one (items of different profiles go in different calls). */
+    profileIndex?: number;
   } = {},
 ): Promise<SeededKeyword[]> {
-  const state = runtime.simulator?.state as SimulatorState;
+  const state = options.state ?? (runtime.simulator?.state as SimulatorState);
   const world = state.world;
-  const profile = world.profiles.find((p) => p.marketplace.code === 'US') ?? (world.profiles[0] as (typeof world.profiles)[number]);
+  const profile =
+    (options.profileIndex === undefined ? world.profiles.find((p) => p.marketplace.code === 'US') : world.profiles[options.profileIndex]) ??
+    (world.profiles[0] as (typeof world.profiles)[number]);
   const campaign = world.campaigns.find((c) => c.profileId === profile.profileId && c.targetingType === 'MANUAL' && c.state !== 'ARCHIVED');
   if (!campaign) throw new Error('the simulated world has no manual campaign');
   campaign.dailyBudget = Math.max(campaign.dailyBudget, 100);

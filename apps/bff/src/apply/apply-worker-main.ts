@@ -7,6 +7,8 @@
  * point ADS_API_BASE_URL (and ADS_LWA_TOKEN_URL) at the server's simulator, or this process talks to its own.
  */
 import { ConfigError, parseEnv } from '../config/env.ts';
+import { serveWorkerMetrics } from '../observability/metrics-routes.ts';
+import { exitGracefullyOn } from '../process/graceful-shutdown.ts';
 import { createRuntime } from '../runtime.ts';
 
 let env: ReturnType<typeof parseEnv>;
@@ -26,14 +28,15 @@ if (!env.DATABASE_URL) {
 }
 const worker = await runtime.apply.startWorker({ concurrency: 4 });
 runtime.log.info({ worker: worker.id }, 'apply worker started');
+const metricsServer = await serveWorkerMetrics(runtime.observability.metrics, env, runtime.log);
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  runtime.log.info({ signal }, 'apply worker stopping');
-  await runtime.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+// Stops taking chunks, lets the chunks under way finish, then closes the pools; a second signal or
+// SHUTDOWN_TIMEOUT_MS exits at once (a chunk cut short keeps its lease until it runs out, then another worker takes it).
+exitGracefullyOn(['SIGTERM', 'SIGINT'], {
+  log: runtime.log,
+  timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  stop: async () => {
+    metricsServer?.close();
+    await runtime.close();
+  },
+});

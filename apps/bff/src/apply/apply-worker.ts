@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, LifecycleStatus } from '@recdesk/shared-types';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import type { AdsClient } from '../ads-client/ads-client.ts';
+import { AdsApiError, type AdsClient, AdsUncertainOutcomeError } from '../ads-client/ads-client.ts';
 import { type AdsProfile, listProfiles } from '../ads-client/profiles.ts';
 import type { Db } from '../db/database.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
@@ -65,6 +65,9 @@ type Settle =
   | { state: 'drifted'; reason: string; live: ApplyValue; outcome?: string }
   | { state: 'queued'; outcome: string };
 
+/** Uncertain outcomes reconciled in a row within one run of a chunk before it is left to the next sweep. */
+const UNCERTAIN_ROUNDS = 3;
+
 const APPLY_ACTOR: Actor = { type: 'system', id: 'apply-worker', version: null };
 
 export class ApplyWorker {
@@ -72,6 +75,7 @@ export class ApplyWorker {
   private readonly db;
   private readonly writers: UpstreamWriters;
   private profiles: Map<string, AdsProfile> | null = null;
+  private readonly running = new Set<string>();
   private readonly leaseMs: number;
   private readonly poPoll: { firstMs: number; maxMs: number; giveUpMs: number };
 
@@ -96,7 +100,8 @@ export class ApplyWorker {
         .limit(20);
       if (batchId) query = query.where('batch_id', '=', batchId);
       const open = await query.execute();
-      // One chunk at a time: side by side, the client's limiter and Amazon's window disagree more often (more 429s).
+      // One chunk at a time: side by side, the client's limiter and Amazon's window disagree more often (more 429s),
+      // and on PGlite (one connection) one chunk's database work waits for the other's anyway.
       let took = 0;
       for (const chunk of open) if (await this.runChunk(chunk.id)) took++;
       ran += took;
@@ -104,13 +109,39 @@ export class ApplyWorker {
     }
   }
 
-  /** Takes the chunk's lease and applies it; false when another worker holds it or it is done. */
+  /** Takes the chunk's lease and applies it; false when another worker holds it, it is done, or it runs here already. */
   async runChunk(chunkId: string): Promise<boolean> {
+    // The lease lets a worker take its own chunk again (after an error), so the queue's message and the sweep could
+    // both run one chunk in this worker at once: the second would reconcile items the first has in flight.
+    if (this.running.has(chunkId)) return false;
+    this.running.add(chunkId);
+    try {
+      return await this.runLeased(chunkId);
+    } finally {
+      this.running.delete(chunkId);
+    }
+  }
+
+  private async runLeased(chunkId: string): Promise<boolean> {
     const leased = await this.lease(chunkId);
     if (!leased) return false;
+    // Renewed at a third of its length while the chunk runs, so a slow upstream call never outlives the lease and
+    // lets another worker reconcile items still in flight; a killed worker stops renewing and its lease runs out.
+    const heartbeat = setInterval(() => void this.renew(chunkId).catch(() => undefined), Math.max(250, Math.floor(this.leaseMs / 3)));
+    heartbeat.unref();
     try {
-      await this.reconcile(chunkId);
-      await this.applyQueued(chunkId);
+      for (let round = 1; ; round++) {
+        await this.reconcile(chunkId);
+        try {
+          await this.applyQueued(chunkId);
+          break;
+        } catch (error) {
+          // An uncertain write is settled from what upstream says (the reconcile above) before anything is sent
+          // again; a few rounds in a row mean upstream is failing, and the sweep comes back later.
+          if (!(error instanceof AdsUncertainOutcomeError) || round >= UNCERTAIN_ROUNDS) throw error;
+          this.deps.log.warn({ chunkId, worker: this.id, err: error.message }, 'apply call outcome uncertain; reconciling');
+        }
+      }
       const open = await this.db
         .selectFrom('apply_items')
         .select('id')
@@ -127,7 +158,17 @@ export class ApplyWorker {
       return true;
     } catch (error) {
       this.deps.log.warn({ chunkId, worker: this.id, err: error instanceof Error ? error.message : String(error) }, 'apply chunk stopped');
+      // Free the lease so that the next sweep (of any worker) takes the chunk up again, reconciling first.
+      await this.db
+        .updateTable('apply_chunks')
+        .set({ lease_owner: null, lease_until: null })
+        .where('id', '=', chunkId)
+        .where('lease_owner', '=', this.id)
+        .execute()
+        .catch(() => undefined);
       throw error;
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 
@@ -337,8 +378,22 @@ export class ApplyWorker {
     try {
       results = await this.call(plan, items);
     } catch (error) {
-      // The call failed as a whole after its retries (or its answer was unreadable): whether it took effect is
-      // unknown, so the items stay `applying` and the next run reconciles them before trying again.
+      if (error instanceof AdsApiError && !(error instanceof AdsUncertainOutcomeError) && error.status >= 400 && error.status !== 429) {
+        // Upstream refused the whole call (a 4xx other than 429): nothing was applied, each item fails with its reason.
+        const refused = new Map<string, Settle>();
+        for (const item of items)
+          refused.set(item.id, {
+            state: 'failed',
+            code: error.code || `HTTP_${error.status}`,
+            reason: error.details || error.message,
+            outcome: 'failed',
+            response: error.body ?? null,
+          });
+        await this.record(items, refused);
+        return;
+      }
+      // Otherwise whether it took effect is unknown (an uncertain outcome), or it was never answered after its
+      // retries: the items stay `applying`, and are reconciled from upstream before anything is sent again.
       this.deps.log.warn(
         { chunkId, err: error instanceof Error ? error.message : String(error) },
         'apply call failed; items will be reconciled',

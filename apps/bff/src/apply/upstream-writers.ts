@@ -5,7 +5,8 @@
  * lifecycle (apply-worker.ts does).
  *
  * None of these APIs takes an idempotency key (facts.md §1.6, §2.6, §6), so exactly-once rests on the intent/outcome
- * records and on reading upstream back before any retry.
+ * records and on reading upstream back before any retry: every apply call is sent `idempotent: false`, so the client
+ * throws an uncertain outcome (AdsUncertainOutcomeError) instead of retrying it.
  */
 
 import type { Logger } from 'pino';
@@ -123,6 +124,7 @@ export class UpstreamWriters {
       contentType: spec.mediaType,
       body: { [spec.key]: items },
       endpoint: spec.endpoint,
+      idempotent: false,
     });
     return parseMultiStatus(response.body, { requestCount: items.length, entityKey: spec.key }).map((outcome) =>
       outcome.status === 'success'
@@ -150,6 +152,7 @@ export class UpstreamWriters {
       body: { ...fixed, recommendationIds: ids },
       endpoint: 'partnerOpportunities.apply',
       acceptStatuses: [422],
+      idempotent: false,
     });
     if (response.status !== 422) return ids.map(() => ({ ok: true }));
     const outcomes = parseMultiStatus(response.body, { requestCount: ids.length, requestKeys: ids, keyField: 'recommendationId' });
@@ -218,6 +221,7 @@ export class UpstreamWriters {
       contentType: RECS_APPLY_REQUEST,
       body: { recommendationIds: ids },
       endpoint: 'recommendations.apply',
+      idempotent: false,
     });
     return parseMultiStatus(response.body, { requestCount: ids.length }).map((outcome) => {
       if (outcome.status === 'success') return { ok: true };

@@ -51,6 +51,23 @@ const EnvSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    // Connections per process on a PostgreSQL server (fleet sizing: every bff and worker process holds its own pools).
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    /** pg-boss's own pool in each process that queues or works apply jobs (PostgreSQL server only). */
+    APPLY_QUEUE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(2),
+    // A schema of its own on a shared server (created if missing); the apply queue (pg-boss) lives in it too.
+    DATABASE_SCHEMA: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL name')
+        .optional(),
+    ),
+    // How long an apply worker holds a chunk without renewing (it renews at a third of this while working): the
+    // delay before a killed worker's chunk is reconciled and taken up by another.
+    APPLY_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    /** How long a SIGTERM'd process waits for work under way before it exits anyway (a second signal: at once). */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     RECDESK_DATA_DIR: z.string().min(1).default('./.recdesk'),
     // Sign-in and protection (issue 8): see src/auth/auth.ts.
     SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
@@ -77,10 +94,29 @@ const EnvSchema = z
     ),
     /** `POST /api/stream/messages` needs it in `x-recdesk-stream-secret` (or as HTTP Basic's password); unset: closed. */
     STREAM_SHARED_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    // OpenID Connect sign-in (optional; all four or none): see src/auth/oidc-sign-in.ts.
+    OIDC_ISSUER_URL: z.preprocess(emptyToUndefined, optionalUrl),
+    OIDC_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    OIDC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    OIDC_REDIRECT_URL: z.preprocess(emptyToUndefined, optionalUrl),
+    OIDC_PROVIDER_NAME: z.string().trim().min(1).max(60).default('your identity provider'),
+    /** An unknown person signing in through the provider becomes a viewer of no advertiser (else: refused). */
+    OIDC_AUTO_CREATE: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
     /** Behind a reverse proxy that terminates TLS: how many proxies to trust for the client address and https. */
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    /** `GET /metrics` needs `Authorization: Bearer <token>` when set; unset, it is open to a Prometheus scraper. */
+    METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    /** The workers (ingest, apply) serve their own `/metrics` on this port when set. */
+    METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).optional()),
+    /** When the alert conditions are evaluated (cron, UTC), in the server and the ingest worker, or `off`. */
+    ALERTS_EVALUATE_SCHEDULE: schedule('* * * * *'),
     ADS_API_MODE: z.enum(['simulated', 'live']).default('simulated'),
     ADS_API_BASE_URL: z.preprocess(emptyToUndefined, optionalUrl),
+    /** Simulated mode only: a simulator already running elsewhere (the fleet shares one) instead of starting one here. */
+    ADS_SIMULATOR_URL: z.preprocess(emptyToUndefined, optionalUrl),
     ADS_LWA_TOKEN_URL: z.preprocess(emptyToUndefined, optionalUrl),
     ADS_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
     ADS_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
@@ -134,6 +170,12 @@ const EnvSchema = z
     INGEST_SCHEDULE_BRAND_METRICS: schedule('0 7 * * 1'),
     BRAND_METRICS_REPORT_FORMAT: z.enum(['JSON', 'CSV']).default('CSV'),
     BRAND_METRICS_POLL_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(2_000),
+    // Performance data (issue 6): see src/performance/performance-ingest.ts.
+    PERFORMANCE_SYNC_SCHEDULE: schedule('25 * * * *'),
+    PERFORMANCE_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(95).default(60),
+    // Unset: 5 s against Amazon, 250 ms against the simulator (its reports are ready on the third poll).
+    PERFORMANCE_REPORT_POLL_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).optional(),
+    PERFORMANCE_REPORT_MAX_WAIT_MS: z.coerce.number().int().min(1).max(3_600_000).default(900_000),
     STREAM_BUDGET_USAGE_ALERT_PERCENT: z.coerce.number().positive().max(1_000).default(90),
     STREAM_BUDGET_RECOMMENDATION_VALID_HOURS: z.coerce
       .number()
@@ -150,6 +192,10 @@ const EnvSchema = z
     GUARDRAIL_MAX_BID_CHANGE_PCT: z.coerce.number().positive().max(10_000).default(100),
     GUARDRAIL_MAX_BUDGET_CHANGE_PCT: z.coerce.number().positive().max(10_000).default(100),
     GUARDRAIL_MAX_BUDGET_CHANGE_PER_DAY: z.coerce.number().positive().default(1000),
+    // Impact measurement (issue 6): see src/impact/impact-measurement.ts.
+    IMPACT_WINDOW_DAYS: z.coerce.number().int().min(2).max(90).default(14),
+    IMPACT_ATTRIBUTION_SETTLE_DAYS: z.coerce.number().int().min(0).max(30).default(3),
+    IMPACT_JOB_SCHEDULE: schedule('20 * * * *'),
     /** JSON: per source `{freshForHours, staleAfterHours, expireAfterHours}`, each optional, over the defaults. */
     FRESHNESS_POLICIES: z.preprocess(emptyToUndefined, z.string().optional()).pipe(
       z
@@ -167,11 +213,24 @@ const EnvSchema = z
     ),
   })
   .superRefine((env, ctx) => {
+    const oidc = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'] as const;
+    if (oidc.some((name) => env[name]) && !oidc.every((name) => env[name])) {
+      for (const name of oidc)
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any OIDC_ variable is set' });
+    }
     if (env.ADS_API_MODE !== 'live') return;
+    if (env.ADS_SIMULATOR_URL)
+      ctx.addIssue({ code: 'custom', path: ['ADS_SIMULATOR_URL'], message: 'is only read with ADS_API_MODE=simulated' });
     for (const name of LIVE_REQUIRED) {
-      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: LIVE_REQUIRED_MESSAGE });
+      if (!env[name] && !storable(name, env.RECDESK_SECRETS_KEY))
+        ctx.addIssue({ code: 'custom', path: [name], message: LIVE_REQUIRED_MESSAGE });
     }
   });
+
+/** With RECDESK_SECRETS_KEY, an admin may store the LWA client id, secret and refresh token instead (encrypted). */
+function storable(name: (typeof LIVE_REQUIRED)[number], secretsKey: string | undefined): boolean {
+  return Boolean(secretsKey) && name !== 'ADS_PARTNER_ACCOUNT_ID';
+}
 
 const LIVE_REQUIRED_MESSAGE = 'is required when ADS_API_MODE=live';
 
@@ -195,7 +254,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   // The live-mode check runs only on an otherwise valid environment; name its missing variables in the same message.
   if (source.ADS_API_MODE === 'live') {
     for (const name of LIVE_REQUIRED) {
-      if (!source[name] && !problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: ${LIVE_REQUIRED_MESSAGE} (not set)`);
+      if (!source[name] && !storable(name, source.RECDESK_SECRETS_KEY) && !problems.some((p) => p.startsWith(`${name}:`)))
+        problems.push(`${name}: ${LIVE_REQUIRED_MESSAGE} (not set)`);
     }
   }
   throw new ConfigError(problems);

@@ -20,8 +20,13 @@ import {
   SyncSummarySchema,
 } from '@recdesk/shared-types';
 import type { z } from 'zod';
+import { registerActivityPaths } from '../activity/activity-openapi.ts';
 import { registerApplyPaths } from '../apply/apply-openapi.ts';
+import { registerAuthPaths } from '../auth/auth-openapi.ts';
+import { registerImpactPaths } from '../impact/impact-openapi.ts';
 import { registerLifecyclePaths } from '../lifecycle/lifecycle-openapi.ts';
+import { registerObservabilityPaths } from '../observability/observability-openapi.ts';
+import { registerPerformancePaths } from '../performance/performance-openapi.ts';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
@@ -91,8 +96,13 @@ export function buildOpenApiDocument(version: string) {
       400: problem('The body is not a delivery or a batch of them'),
     },
   });
+  registerAuthPaths(registry);
   registerLifecyclePaths(registry);
   registerApplyPaths(registry);
+  registerImpactPaths(registry);
+  registerObservabilityPaths(registry);
+  registerPerformancePaths(registry);
+  registerActivityPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'RecDesk BFF', version, description: 'Review, approve, apply and measure Amazon Ads recommendations.' },

@@ -7,6 +7,9 @@
  * be opened by one process at a time, so on the embedded database the scheduler belongs inside the server.
  */
 import { ConfigError, parseEnv } from '../config/env.ts';
+import { serveWorkerMetrics } from '../observability/metrics-routes.ts';
+import { startPerformanceJob } from '../performance/performance-job.ts';
+import { exitGracefullyOn } from '../process/graceful-shutdown.ts';
 import { createRuntime } from '../runtime.ts';
 
 let env: ReturnType<typeof parseEnv>;
@@ -25,20 +28,24 @@ if (!env.DATABASE_URL) {
   runtime.log.warn('the ingest worker is using the embedded PGlite database: stop the server first, or set DATABASE_URL');
 }
 runtime.scheduler.start();
+// Performance reports too, on PERFORMANCE_SYNC_SCHEDULE: they are ingestion.
+const performanceJob = startPerformanceJob(runtime.performance.ingest, env.PERFORMANCE_SYNC_SCHEDULE, runtime.log);
+// Alerts are evaluated here too (and after each of this worker's ingestions); evaluations in several processes agree.
+runtime.observability.start();
+const metricsServer = await serveWorkerMetrics(runtime.observability.metrics, env, runtime.log);
 
 if (env.SYNC_ON_START) {
   // Through the scheduler, so that a stop waits for these runs too.
   for (const source of runtime.sync.sources) void runtime.scheduler.run(source, 'worker-start');
 }
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  runtime.log.info({ signal }, 'ingest worker stopping: waiting for the runs under way');
-  // close() stops the scheduler, waits for its runs, then closes the database and the simulator.
-  await runtime.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+// close() stops the scheduler, waits for its runs, then closes the database; a second signal exits at once.
+exitGracefullyOn(['SIGTERM', 'SIGINT'], {
+  log: runtime.log,
+  timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  stop: async () => {
+    metricsServer?.close();
+    performanceJob.stop();
+    await runtime.close();
+  },
+});

@@ -39,7 +39,25 @@ const SUGGESTION_LOOKBACK_MS = 7 * 86_400_000;
 type Valid = Extract<ParsedDelivery, { status: 'valid' }>;
 
 export class StreamIngest {
+  /** The urgent lane (set by the runtime): validation and the rules over just the items a delivery created. */
+  private afterIngestHook: ((recommendationIds: string[]) => Promise<void>) | null = null;
+  private urgent: Promise<void> = Promise.resolve();
+
   constructor(private readonly deps: StreamIngestDeps) {}
+
+  /**
+   * Stream items are urgent (a budget about to run out, a campaign out of budget): they go through the rules within
+   * seconds of arrival, not at the next scheduled sync. The hook runs after the acknowledgement is ready, one
+   * delivery after the other, so a forwarder never waits for it.
+   */
+  afterIngest(hook: (recommendationIds: string[]) => Promise<void>): void {
+    this.afterIngestHook = hook;
+  }
+
+  /** Resolves when the urgent lane has handled every delivery received so far (tests, shutdown). */
+  settled(): Promise<void> {
+    return this.urgent;
+  }
 
   async receive(body: unknown, trigger = 'stream'): Promise<StreamMessagesResponse> {
     const { db, now, quarantine, log } = this.deps;
@@ -122,6 +140,14 @@ export class StreamIngest {
       })
       .where('id', '=', runId)
       .execute();
+    const created = outcomes.flatMap((o) => (o.status === 'accepted' && o.recommendationId ? [o.recommendationId] : []));
+    const hook = this.afterIngestHook;
+    if (hook && created.length > 0)
+      this.urgent = this.urgent
+        .then(() => hook(created))
+        .catch((error: unknown) =>
+          log.error({ err: error, runId }, 'the urgent lane after a Stream delivery failed; the next sync runs the rules'),
+        );
     return { runId, ...summary, outcomes };
   }
 

@@ -10,6 +10,7 @@ import { type AdsClient, statsDelta } from '../ads-client/ads-client.ts';
 import { type AdsProfile, listProfiles } from '../ads-client/profiles.ts';
 import type { Db } from '../db/database.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
+import { inJob } from '../observability/correlation.ts';
 import type { SourceAdapter } from '../sources/source-adapter.ts';
 import type { QuarantineEntry, QuarantineStore } from './quarantine-store.ts';
 
@@ -23,6 +24,8 @@ export interface SyncDeps {
   sources: readonly SourceAdapter[];
   now: () => Date;
   log: Logger;
+  /** Told of every source run as it ends (the metrics: runs and durations per source). */
+  onSourceRun?: (run: { source: RecommendationSource; status: string; startedAt: Date; finishedAt: Date }) => void;
 }
 
 export class SyncService {
@@ -53,7 +56,7 @@ export class SyncService {
     const key = options.source ?? '*';
     let run = this.running.get(key);
     if (!run) {
-      run = this.run(options).finally(() => this.running.delete(key));
+      run = inJob('sync', () => this.run(options)).finally(() => this.running.delete(key));
       this.running.set(key, run);
     }
     return run;
@@ -78,13 +81,26 @@ export class SyncService {
     const runId = randomUUID();
     const startedAt = now();
     const adapters = this.deps.sources.filter((adapter) => !source || adapter.source === source);
-    const { profiles, malformed } = await listProfiles(this.deps.client);
+    // Without the profiles no source can run (an outage, a revoked token): each selected source records a failed run
+    // with the reason, so that its status shows the admin what is wrong and the alerts see it, instead of no run.
+    const listed = await listProfiles(this.deps.client).catch((error: unknown) => ({ error }));
+    const profiles = 'error' in listed ? [] : listed.profiles;
     // A profile Amazon answers in an unknown shape is reported, never silently dropped.
-    for (const bad of malformed)
+    for (const bad of 'error' in listed ? [] : listed.malformed)
       log.warn({ region: bad.region, index: bad.index, reason: bad.reason, raw: bad.raw }, 'malformed profile skipped');
     const summaries: SourceRunSummary[] = [];
     for (const adapter of adapters) {
-      summaries.push(await this.runSourceOnce(adapter, runId, trigger, profiles));
+      const runnable: SourceAdapter =
+        'error' in listed
+          ? {
+              ...adapter,
+              // biome-ignore lint/correctness/useYield: fails before its first item, as the profile listing did
+              fetch: async function* () {
+                throw listed.error;
+              },
+            }
+          : adapter;
+      summaries.push(await this.runSourceOnce(runnable, runId, trigger, profiles));
     }
     if (this.afterIngestHook) {
       // The ingested data is stored whatever happens here; a failure is logged and the next sync tries again.
@@ -117,6 +133,7 @@ export class SyncService {
   ): Promise<SourceRunSummary> {
     const { db, store, quarantine, now, log, client } = this.deps;
     const runId = randomUUID();
+    const startedAt = now();
     await db
       .insertInto('ingestion_runs')
       .values({
@@ -124,7 +141,7 @@ export class SyncService {
         trigger,
         source: adapter.source,
         status: 'running',
-        started_at: now(),
+        started_at: startedAt,
         fetched: 0,
         stored: 0,
         unchanged: 0,
@@ -137,13 +154,32 @@ export class SyncService {
     const errors: string[] = [];
     let batch: Parameters<RecommendationStore['upsertMany']>[0][number][] = [];
     let quarantined: QuarantineEntry[] = [];
+    // One batch is written while the next is fetched (upstream calls and database writes overlap, in order): a flush
+    // hands the batch to the writer and waits only for the write before it, so at most two batches are in memory.
+    let writing: Promise<void> = Promise.resolve();
+    let writeError: unknown = null;
     const flush = async () => {
-      const result = await store.upsertMany(batch);
-      counts.stored += result.stored;
-      counts.unchanged += result.unchanged;
-      await quarantine.add(quarantined);
+      const items = batch;
+      const held = quarantined;
       batch = [];
       quarantined = [];
+      const previous = writing;
+      writing = previous
+        .then(async () => {
+          const result = await store.upsertMany(items);
+          counts.stored += result.stored;
+          counts.unchanged += result.unchanged;
+          await quarantine.add(held);
+        })
+        .catch((error: unknown) => {
+          writeError ??= error;
+        });
+      await previous;
+      if (writeError) throw writeError;
+    };
+    const drain = async () => {
+      await writing;
+      if (writeError) throw writeError;
     };
     try {
       for await (const item of adapter.fetch({ client, profiles, now, log: log.child({ source: adapter.source, syncId }) })) {
@@ -156,23 +192,27 @@ export class SyncService {
         if (batch.length + quarantined.length >= BATCH_SIZE) await flush();
       }
       await flush();
+      await drain();
     } catch (error) {
       await flush().catch(() => undefined);
+      await writing;
       errors.push(error instanceof Error ? error.message : String(error));
       log.error({ err: error, source: adapter.source }, 'source sync failed');
     }
     const status = errors.length === 0 ? 'succeeded' : counts.fetched > 0 ? 'partial' : 'failed';
+    const finishedAt = now();
     await db
       .updateTable('ingestion_runs')
       .set({
         status,
-        finished_at: now(),
+        finished_at: finishedAt,
         ...counts,
         errors: JSON.stringify(errors),
         ...upstreamColumns(statsDelta(upstreamBefore, client.snapshot())),
       })
       .where('id', '=', runId)
       .execute();
+    this.deps.onSourceRun?.({ source: adapter.source, status, startedAt, finishedAt });
     return { source: adapter.source, status, ...counts, errors };
   }
 }

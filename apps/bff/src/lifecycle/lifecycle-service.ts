@@ -25,6 +25,7 @@ import {
 } from '@recdesk/shared-types';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
+import { amountAtStake, secondApproverNeeded } from '../auth/approval-policy.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError, ConflictError, NotFoundError } from '../http/errors.ts';
@@ -39,8 +40,16 @@ import {
   type OpenConflictRef,
   type Refusal,
 } from './lifecycle-machine.ts';
-import { insertEvents, type RecommendationRow, type RecommendationStore } from './recommendation-store.ts';
 import {
+  insertEvents,
+  LEAN_COLUMNS,
+  type LeanRecommendationRow,
+  type RecommendationRow,
+  type RecommendationStore,
+} from './recommendation-store.ts';
+import {
+  type KnownEntityState,
+  type KnownStateSubject,
   type KnownStates,
   knownStatesFromRecommendations,
   statusAfterValidation,
@@ -68,10 +77,11 @@ export interface ConflictGate {
 
 /**
  * Known entity state beyond what the recommendations themselves report: the SP list endpoints' current bids, budgets
- * and states (src/sources/shared/entity-catalog.ts) plug in here. The default knows nothing more.
+ * and states (src/sources/shared/entity-catalog.ts) plug in here. The default knows nothing more. Asked once per page
+ * of the advertiser's live items (their entities and actions), so that no caller holds them all at once.
  */
 export interface EntityStateProvider {
-  statesFor(advertiserId: string, items: readonly Recommendation[]): Promise<KnownStates>;
+  statesFor(advertiserId: string, items: readonly KnownStateSubject[]): Promise<KnownStates>;
 }
 
 export class LifecycleRefusedError extends ConflictError {
@@ -95,11 +105,39 @@ export interface LifecycleDeps {
   entityStates?: EntityStateProvider;
   /** Re-syncs one source (the ingest component), for a re-validation against fresh upstream data. */
   resync?: (source: Recommendation['source']) => Promise<void>;
+  /** The two-person rule (src/auth/approval-policy.ts): each advertiser's amount above which one approval is not enough. */
+  approvalPolicies?: ApprovalThresholds;
+}
+
+/** What the lifecycle needs of the approval policies (implemented by src/auth's ApprovalPolicyStore). */
+export interface ApprovalThresholds {
+  secondApproverAbove(advertiserId: string, db: Executor): Promise<number | null>;
+}
+
+/** Who approved, as the two-person rule compares them: a person by their email, anything else by type and id. */
+function approverIdOf(actor: Actor): string {
+  return actor.type === 'user' ? actor.id : `${actor.type}:${actor.id}`;
 }
 
 /** Statuses whose items feed the known state and the conflict engine: waiting, or on their way upstream. */
 const LIVE_STATUSES = [...OPEN_STATUSES, 'applying'] as const satisfies readonly LifecycleStatus[];
 const SYSTEM = (id: string): Actor => ({ type: 'system', id, version: null });
+/**
+ * The validation mark as part of another UPDATE of the row: the same rule as the pass that marks the rest (only rows
+ * seen upstream since their last validation), so a row is written once, not twice.
+ */
+function validatedAtMark(at: Date) {
+  return sql`CASE WHEN r.validated_at IS NULL OR r.validated_at < r.last_seen_at THEN ${at}::timestamptz ELSE r.validated_at END`;
+}
+
+/** Rows read per page when validating or deriving known state: memory per advertiser stays bounded. */
+const PAGE_SIZE = 1000;
+
+interface ValidationUpdate {
+  row: LeanRecommendationRow;
+  to: LifecycleStatus;
+  issues: ValidationIssue[];
+}
 
 function isTransitionViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'RD409';
@@ -153,24 +191,53 @@ export class LifecycleService {
     );
   }
 
-  /** Known state of an advertiser's entities: what its live items report, overlaid by the provider's facts. */
+  /**
+   * Known state of an advertiser's entities: what its live items report, overlaid by the provider's facts. Read a
+   * page at a time and only the columns the state is derived from, so memory holds one entry per entity, not the
+   * advertiser's items.
+   */
   async knownStatesOf(advertiserId: string, db: Executor = this.deps.db): Promise<KnownStates> {
-    return (await this.liveItemsOf(advertiserId, db)).known;
+    const known = new Map<string, KnownEntityState>();
+    // The provider's facts win over anything the items report, whichever page reported it.
+    const provided = new Map<string, KnownEntityState>();
+    let after: string | null = null;
+    for (;;) {
+      let query = db
+        .selectFrom('recommendations')
+        .select(['id', 'source', 'entity', 'action', 'refreshed_at'])
+        .where('advertiser_id', '=', advertiserId)
+        .where('status', 'in', LIVE_STATUSES)
+        .orderBy('id')
+        .limit(PAGE_SIZE);
+      if (after !== null) query = query.where('id', '>', after);
+      const rows = await query.execute();
+      const subjects: KnownStateSubject[] = rows.map((row) => ({
+        source: RecommendationSourceSchema.parse(row.source),
+        entity: row.entity as Recommendation['entity'],
+        action: row.action as Recommendation['action'],
+        refreshedAt: new Date(row.refreshed_at).toISOString(),
+      }));
+      knownStatesFromRecommendations(subjects, known);
+      if (this.deps.entityStates)
+        for (const [key, state] of await this.deps.entityStates.statesFor(advertiserId, subjects)) provided.set(key, state);
+      after = rows.at(-1)?.id ?? null;
+      if (rows.length < PAGE_SIZE || after === null) break;
+    }
+    for (const [key, state] of provided) known.set(key, state);
+    return known;
   }
 
-  /** An advertiser's live items (rows and models) and the entity state they imply, in one read. */
-  private async liveItemsOf(advertiserId: string, db: Executor = this.deps.db) {
-    const rows = await db
+  /** One page of an advertiser's validatable items (without `raw`), in id order after `after`. */
+  private validatablePage(advertiserId: string, after: string | null): Promise<LeanRecommendationRow[]> {
+    let query = this.deps.db
       .selectFrom('recommendations')
-      .selectAll()
+      .select(LEAN_COLUMNS)
       .where('advertiser_id', '=', advertiserId)
-      .where('status', 'in', LIVE_STATUSES)
-      .execute();
-    const items = rows.map((row) => this.deps.store.toRecommendation(row));
-    const known = knownStatesFromRecommendations(items);
-    if (this.deps.entityStates)
-      for (const [key, state] of await this.deps.entityStates.statesFor(advertiserId, items)) known.set(key, state);
-    return { rows, items, known };
+      .where('status', 'in', VALIDATABLE_STATUSES)
+      .orderBy('id')
+      .limit(PAGE_SIZE);
+    if (after !== null) query = query.where('id', '>', after);
+    return query.execute();
   }
 
   /**
@@ -242,6 +309,7 @@ export class LifecycleService {
     );
     const redetect = new Set<string>();
     let written = false;
+    let firstApprovalOnly = false;
     await db.transaction().execute(async (trx) => {
       const conflicts = (await this.conflicts?.openConflictsOf(trx, [id]))?.get(id) ?? [];
       const decision = decideApproval(this.subjectOf(row), {
@@ -261,6 +329,13 @@ export class LifecycleService {
         );
       const field = recommendation.action.field ?? 'value';
       const edited = body.editedValue !== undefined;
+      const secondApproval = await this.secondApprovalNeeded(trx, row, recommendation, body, actor);
+      if (secondApproval !== 'no') {
+        firstApprovalOnly = true;
+        // The same approver again changes nothing; otherwise this approval is recorded as the first of two.
+        written = secondApproval === 'already_recorded' || (await this.recordFirstApproval(trx, row, body, actor));
+        return;
+      }
       written = await this.write(
         trx,
         row,
@@ -309,8 +384,75 @@ export class LifecycleService {
       redetect.add(row.advertiser_id);
     });
     if (!written) await this.staleVersion(id, body.version);
+    if (firstApprovalOnly) return this.currentOf(id);
     if (redetect.size > 0) await this.conflicts?.redetect([...redetect]);
     return this.currentOf(id);
+  }
+
+  /**
+   * The two-person rule, in the one place every approval passes (single, bulk, any caller): 'no' when this approval
+   * approves; otherwise it needs a different approver's approval of the same version (and the same edited value)
+   * first, and 'already_recorded' says this approver's first approval is the one already waiting.
+   */
+  private async secondApprovalNeeded(
+    trx: Executor,
+    row: RecommendationRow,
+    recommendation: Recommendation,
+    body: ApproveBody,
+    actor: Actor,
+  ): Promise<'no' | 'first' | 'already_recorded'> {
+    const policies = this.deps.approvalPolicies;
+    if (!policies) return 'no';
+    const threshold = await policies.secondApproverAbove(row.advertiser_id, trx);
+    const amount = amountAtStake(recommendation.action, body.editedValue);
+    const pending =
+      row.first_approver_id !== null &&
+      row.first_approval_version === row.version &&
+      (row.first_approved_value ?? null) === (body.editedValue ?? null)
+        ? [row.first_approver_id]
+        : [];
+    const approverId = approverIdOf(actor);
+    if (!secondApproverNeeded({ threshold, amount, approverId, earlierApproverIds: pending })) return 'no';
+    return pending.includes(approverId) ? 'already_recorded' : 'first';
+  }
+
+  /** Keeps the item where it is and records who approved which version first; the history shows it, the audit log too. */
+  private async recordFirstApproval(trx: Executor, row: RecommendationRow, body: ApproveBody, actor: Actor): Promise<boolean> {
+    const now = this.deps.now();
+    const updated = await trx
+      .updateTable('recommendations')
+      .set({
+        first_approver_id: approverIdOf(actor),
+        first_approved_at: now,
+        first_approval_version: row.version,
+        first_approved_value: body.editedValue ?? null,
+      })
+      .where('id', '=', row.id)
+      .where('version', '=', row.version)
+      .where('status', '=', row.status)
+      .returning('id')
+      .executeTakeFirst();
+    if (!updated) return false;
+    const field = (row.action as Recommendation['action']).field ?? 'value';
+    await insertEvents(
+      trx,
+      [
+        {
+          recommendation_id: row.id,
+          from_status: row.status,
+          to_status: row.status,
+          reason: 'first approval: awaiting a second approver',
+          note: body.note ?? null,
+          before: null,
+          after: body.editedValue === undefined ? null : JSON.stringify({ [field]: body.editedValue }),
+          actor_type: actor.type,
+          actor_id: actor.id,
+          actor_version: actor.version,
+        },
+      ],
+      now,
+    );
+    return true;
   }
 
   async reject(id: string, body: RejectBody, actor: Actor): Promise<Recommendation> {
@@ -356,7 +498,13 @@ export class LifecycleService {
           const reason = body.reason ?? 'other';
           recommendation = await this.reject(id, { version, reason, ...(body.note ? { note: body.note } : {}) }, actor);
         }
-        results.push({ id, outcome: 'done', message: null, recommendation });
+        const waiting = recommendation.awaitingSecondApprover;
+        results.push({
+          id,
+          outcome: 'done',
+          message: waiting ? `Approved by ${waiting.approverId}; awaiting a second approver.` : null,
+          recommendation,
+        });
       } catch (error) {
         if (error instanceof NotFoundError) results.push({ id, outcome: 'not_found', message: error.message, recommendation: null });
         else if (error instanceof LifecycleRefusedError) {
@@ -414,54 +562,29 @@ export class LifecycleService {
   private async validateAdvertiser(advertiserId: string, actor: Actor): Promise<number> {
     const { db, now } = this.deps;
     const at = now();
-    const live = await this.liveItemsOf(advertiserId);
-    const { known } = live;
+    const known = await this.knownStatesOf(advertiserId);
     const limits = await this.deps.guardrails.forAdvertiser(advertiserId);
-    const validatable = new Set<string>(VALIDATABLE_STATUSES);
-    const updates: { row: RecommendationRow; to: LifecycleStatus; issues: ValidationIssue[] }[] = [];
-    for (const [index, row] of live.rows.entries()) {
-      const item = live.items[index];
-      if (!item || !validatable.has(row.status)) continue;
-      const outcome = validateRecommendation(item, known, limits);
-      const from = row.status as LifecycleStatus;
-      const to = statusAfterValidation(from, outcome);
-      if (to !== from || JSON.stringify(outcome.issues) !== JSON.stringify(row.validation_issues))
-        updates.push({ row, to, issues: outcome.issues });
-    }
     let written = 0;
-    for (let start = 0; start < updates.length; start += 500) {
-      const chunk = updates.slice(start, start + 500);
-      await db.transaction().execute(async (trx) => {
-        const values = chunk.map(
-          (u) =>
-            sql`(${u.row.id}::uuid, ${u.row.version}::int, ${u.row.status}, ${u.to}, ${JSON.stringify(u.issues)}::jsonb, ${u.to !== u.row.status && u.to !== 'validated' ? 1 : 0}::int)`,
-        );
-        const result = await sql<{ id: string }>`
-          UPDATE recommendations r
-          SET status = v.to_status, validation_issues = v.issues, version = r.version + v.bump, updated_at = ${at}
-          FROM (VALUES ${sql.join(values)}) AS v(id, version, from_status, to_status, issues, bump)
-          WHERE r.id = v.id AND r.version = v.version AND r.status = v.from_status
-          RETURNING r.id`.execute(trx);
-        const done = new Set(result.rows.map((r) => r.id));
-        written += done.size;
-        await insertEvents(
-          trx,
-          chunk
-            .filter((u) => done.has(u.row.id) && u.to !== u.row.status)
-            .map((u) => ({
-              recommendation_id: u.row.id,
-              from_status: u.row.status,
-              to_status: u.to,
-              reason: u.issues.length === 0 ? 'passed validation' : u.issues.map((i) => i.message).join(' '),
-              actor_type: actor.type,
-              actor_id: actor.id,
-              actor_version: actor.version,
-            })),
-          at,
-        );
-      });
+    // A page at a time in id order: a page's writes keep every row's id and leave it live, so the known state and
+    // the pages still to come read the same as if all had been read first.
+    let after: string | null = null;
+    for (;;) {
+      const rows = await this.validatablePage(advertiserId, after);
+      const updates: ValidationUpdate[] = [];
+      for (const row of rows) {
+        const outcome = validateRecommendation(this.deps.store.toRecommendation(row), known, limits);
+        const from = row.status as LifecycleStatus;
+        const to = statusAfterValidation(from, outcome);
+        if (to !== from || JSON.stringify(outcome.issues) !== JSON.stringify(row.validation_issues))
+          updates.push({ row, to, issues: outcome.issues });
+      }
+      for (let start = 0; start < updates.length; start += 500)
+        written += await this.writeValidation(updates.slice(start, start + 500), at, actor);
+      after = rows.at(-1)?.id ?? null;
+      if (rows.length < PAGE_SIZE || after === null) break;
     }
     // Only rows upstream sent since their last validation need the mark (a stale item needs one after its sighting).
+    // Rows written above got it with their outcome; this marks the rest, which validation left as they were.
     await db
       .updateTable('recommendations')
       .set({ validated_at: at })
@@ -470,6 +593,40 @@ export class LifecycleService {
       .where((eb) => eb.or([eb('validated_at', 'is', null), eb('validated_at', '<', eb.ref('last_seen_at'))]))
       .execute();
     return written;
+  }
+
+  /** Writes one chunk of validation outcomes, each only if the item is unchanged since read, with its event. */
+  private async writeValidation(chunk: readonly ValidationUpdate[], at: Date, actor: Actor): Promise<number> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const values = chunk.map(
+        (u) =>
+          sql`(${u.row.id}::uuid, ${u.row.version}::int, ${u.row.status}, ${u.to}, ${JSON.stringify(u.issues)}::jsonb, ${u.to !== u.row.status && u.to !== 'validated' ? 1 : 0}::int)`,
+      );
+      const result = await sql<{ id: string }>`
+        UPDATE recommendations r
+        SET status = v.to_status, validation_issues = v.issues, version = r.version + v.bump, updated_at = ${at},
+            validated_at = ${validatedAtMark(at)}
+        FROM (VALUES ${sql.join(values)}) AS v(id, version, from_status, to_status, issues, bump)
+        WHERE r.id = v.id AND r.version = v.version AND r.status = v.from_status
+        RETURNING r.id`.execute(trx);
+      const done = new Set(result.rows.map((r) => r.id));
+      await insertEvents(
+        trx,
+        chunk
+          .filter((u) => done.has(u.row.id) && u.to !== u.row.status)
+          .map((u) => ({
+            recommendation_id: u.row.id,
+            from_status: u.row.status,
+            to_status: u.to,
+            reason: u.issues.length === 0 ? 'passed validation' : u.issues.map((i) => i.message).join(' '),
+            actor_type: actor.type,
+            actor_id: actor.id,
+            actor_version: actor.version,
+          })),
+        at,
+      );
+      return done.size;
+    });
   }
 
   /** On demand: re-sync the item's source (fresh upstream data) unless told not to, then re-validate its advertiser. */

@@ -8,16 +8,21 @@
  *   urgency  = exp(−hours to expiry / 72)           (0 without expiry, 1 when already due)
  *   priority = 100 × (0.8 × value × trust + 0.2 × urgency) × effectiveness(source, kind)
  *
- * Effectiveness is the measured hit rate of a source and kind, which the measurement issue fills; until then 1.
+ * Effectiveness is the measured payoff of a source and kind (and advertiser) from src/impact; 1 until items are measured.
  */
 import type { ImpactEstimate, Recommendation } from '@recdesk/shared-types';
 
 export type PrioritySubject = Pick<Recommendation, 'source' | 'kind' | 'confidence' | 'impactScore' | 'estimatedImpact'> & {
   expiresAt: Date | null;
+  /** The advertiser's own measured effectiveness is used when it has one (src/impact/impact-feedback.ts). */
+  advertiserId?: string;
 };
 
-/** The measured effectiveness of a source and kind, a factor around 1 (0.5..1.5). A later issue fills this. */
-export type EffectivenessOf = (source: string, kind: string) => number;
+/**
+ * The measured effectiveness of a source and kind (and advertiser), a factor around 1 (0.5..1.5): the feedback loop
+ * of src/impact (priority-factors.ts) supplies it from the measured items; 1 without measurements.
+ */
+export type EffectivenessOf = (source: string, kind: string, advertiserId?: string) => number;
 export const NEUTRAL_EFFECTIVENESS: EffectivenessOf = () => 1;
 
 /**
@@ -67,7 +72,7 @@ export function priorityOf(item: PrioritySubject, now: Date, effectiveness: Effe
   );
   const value = signals.length === 0 ? UNKNOWN_VALUE : signals.reduce((sum, s) => sum + s, 0) / signals.length;
   const trust = 0.5 + 0.5 * (item.confidence ?? UNKNOWN_CONFIDENCE);
-  const factor = Math.min(1.5, Math.max(0.5, effectiveness(item.source, item.kind)));
+  const factor = Math.min(1.5, Math.max(0.5, effectiveness(item.source, item.kind, item.advertiserId)));
   const score = 100 * (0.8 * value * trust + 0.2 * urgencyOf(item.expiresAt, now)) * factor;
   return Math.round(score * 100) / 100;
 }

@@ -32,6 +32,51 @@ import type { LifecyclePolicy } from './lifecycle-config.ts';
 import { type EffectivenessOf, NEUTRAL_EFFECTIVENESS, priorityOf } from './priority.ts';
 
 export type RecommendationRow = Selectable<RecommendationsTable>;
+/** A row without its upstream payload: what every reader but the detail view needs. */
+export type LeanRecommendationRow = Omit<RecommendationRow, 'raw'>;
+
+/** Every column but `raw`, checked complete by the compiler: a column added to the table must be listed here. */
+const LEAN_COLUMN_SET: Record<keyof LeanRecommendationRow, true> = {
+  id: true,
+  source: true,
+  source_recommendation_id: true,
+  source_type: true,
+  kind: true,
+  goal: true,
+  title: true,
+  description: true,
+  advertiser_id: true,
+  advertiser_name: true,
+  profile_id: true,
+  marketplace: true,
+  campaign_id: true,
+  entity: true,
+  action: true,
+  applicable: true,
+  confidence: true,
+  impact_score: true,
+  estimated_impact: true,
+  generated_at: true,
+  refreshed_at: true,
+  expires_at: true,
+  status: true,
+  validation_issues: true,
+  version: true,
+  priority: true,
+  content_hash: true,
+  created_at: true,
+  updated_at: true,
+  rejected_at: true,
+  last_seen_at: true,
+  validated_at: true,
+  approved_value: true,
+  search_text: true,
+  first_approver_id: true,
+  first_approved_at: true,
+  first_approval_version: true,
+  first_approved_value: true,
+};
+export const LEAN_COLUMNS = Object.keys(LEAN_COLUMN_SET) as (keyof LeanRecommendationRow)[];
 type Executor = Kysely<Database>;
 
 /** A deterministic UUID (v5 layout) from the source and its id, so the same upstream item always has the same id. */
@@ -79,7 +124,7 @@ function decodeCursor(cursor: string, sort: RecommendationSort): Cursor {
   return parsed;
 }
 
-function sortValueOf(row: RecommendationRow, sort: RecommendationSort): number | string {
+function sortValueOf(row: LeanRecommendationRow, sort: RecommendationSort): number | string {
   switch (sort) {
     case 'generatedAt':
       return new Date(row.generated_at).toISOString();
@@ -94,7 +139,7 @@ function sortValueOf(row: RecommendationRow, sort: RecommendationSort): number |
   }
 }
 
-function encodeCursor(row: RecommendationRow, sort: RecommendationSort): string {
+function encodeCursor(row: LeanRecommendationRow, sort: RecommendationSort): string {
   return Buffer.from(JSON.stringify({ s: sort, v: sortValueOf(row, sort), id: row.id })).toString('base64url');
 }
 
@@ -348,8 +393,9 @@ export class RecommendationStore {
     if (query.q) base = base.where('search_text', 'like', `%${escapeLike(query.q.toLowerCase())}%`);
 
     const direction = sort.descending ? sql`desc` : sql`asc`;
+    // A page never carries the upstream payloads: the detail view reads them (get), one item at a time.
     let page = base
-      .selectAll()
+      .select(LEAN_COLUMNS)
       .orderBy(sql`${sql.raw(sort.expression)} ${direction}`)
       .orderBy(sql`id ${direction}`)
       .limit(query.limit + 1);
@@ -419,7 +465,7 @@ export class RecommendationStore {
     return freshnessOf(this.now().getTime() - new Date(row.refreshed_at).getTime(), this.policies[source]);
   }
 
-  toRecommendation(row: RecommendationRow, conflictIds: readonly string[] = []): Recommendation {
+  toRecommendation(row: LeanRecommendationRow, conflictIds: readonly string[] = []): Recommendation {
     const source = RecommendationSourceSchema.parse(row.source);
     return {
       id: row.id,
@@ -449,6 +495,14 @@ export class RecommendationStore {
       version: row.version,
       priority: row.priority,
       conflictIds: [...conflictIds],
+      awaitingSecondApprover:
+        row.first_approver_id && row.first_approved_at && row.first_approval_version === row.version
+          ? {
+              approverId: row.first_approver_id,
+              at: new Date(row.first_approved_at).toISOString(),
+              editedValue: row.first_approved_value ?? null,
+            }
+          : null,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };

@@ -192,14 +192,18 @@ export function statusAfterValidation(current: LifecycleStatus, outcome: Validat
 
 export const VALIDATABLE_STATUSES = ['discovered', 'validated', 'drifted', 'approved'] as const satisfies readonly LifecycleStatus[];
 
+/** What the known state is derived from: an item's entity, the value it assumes, when and by whom. */
+export type KnownStateSubject = Pick<Recommendation, 'entity' | 'action' | 'refreshedAt' | 'source'>;
+
 /**
  * Known state from the recommendations themselves, for when no SP list data is at hand: for each entity, the newest
  * "current value" any recommendation reports (by refresh time). An older item assuming another value is drifted.
+ * Pass `known` to fold a further page of items into the state found so far.
  */
 export function knownStatesFromRecommendations(
-  items: readonly Pick<Recommendation, 'entity' | 'action' | 'refreshedAt' | 'source'>[],
+  items: readonly KnownStateSubject[],
+  known: Map<string, KnownEntityState> = new Map(),
 ): Map<string, KnownEntityState> {
-  const known = new Map<string, KnownEntityState>();
   for (const item of items) {
     if (!VALUE_ACTIONS.has(item.action.type)) continue;
     const from = numeric(item.action.from);

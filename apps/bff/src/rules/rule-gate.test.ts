@@ -2,7 +2,7 @@ import type { Recommendation } from '@recdesk/shared-types';
 import { describe, expect, it } from 'vitest';
 import { bidChange, budgetChange } from '../lifecycle/recommendation-fixtures.ts';
 import { parseRuleExpression } from './rule-expression.ts';
-import { decide, type GateRule } from './rule-gate.ts';
+import { decide, type GateRule, holdoutPoint } from './rule-gate.ts';
 
 const NOW = new Date('2026-06-01T05:00:00.000Z');
 let n = 0;
@@ -73,5 +73,29 @@ describe('the rule gate', () => {
   it('skips items out of its scope', () => {
     const [decision] = decide(rule({}, { advertiserIds: ['OTHER'] }), [good()], NOW);
     expect(decision).toMatchObject({ take: false, trace: 'rule v3 skipped: out of scope' });
+  });
+
+  it('skips an item above the advertiser two-person threshold: a rule is never the second approver', () => {
+    const above = { ...good(), secondApproverAbove: 1 };
+    const under = { ...good(), secondApproverAbove: 5 };
+    const [a, b] = decide(rule(), [above, under], NOW);
+    expect(a).toMatchObject({ take: false, decision: 'skip' });
+    expect(a?.trace).toMatch(/^rule v3 skipped: matched \(.*\) but needs a second approver: 1\.2 > 1/);
+    expect(b).toMatchObject({ take: true, decision: 'take' });
+  });
+
+  it('holds back the holdout share by a hash of the id, the same on every run, before the limits', () => {
+    const items = Array.from({ length: 200 }, () => good());
+    const held = (decisions: ReturnType<typeof decide>) => decisions.filter((d) => d.decision === 'hold').map((d) => d.recommendationId);
+    const first = decide({ ...rule({ maxItemsPerRun: 1000 }), holdoutShare: 0.25 }, items, NOW);
+    expect(held(first)).toEqual(items.filter((i) => holdoutPoint(i.recommendation.id) < 0.25).map((i) => i.recommendation.id));
+    expect(held(first).length).toBeGreaterThan(25);
+    expect(held(first).length).toBeLessThan(75);
+    expect(first.find((d) => d.decision === 'hold')?.trace).toMatch(/held back as control \(holdout 25%\)$/);
+    expect(held(decide({ ...rule({ maxItemsPerRun: 1000 }), holdoutShare: 0.25 }, items, NOW))).toEqual(held(first));
+    // Held items use none of the run's limit: the rule still takes its maximum among the others.
+    const limited = decide({ ...rule({ maxItemsPerRun: 10 }), holdoutShare: 0.25 }, items, NOW);
+    expect(limited.filter((d) => d.take)).toHaveLength(10);
+    expect(held(decide(rule(), items, NOW))).toEqual([]);
   });
 });

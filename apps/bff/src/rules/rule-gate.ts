@@ -3,9 +3,13 @@
  * skips, each with a trace ("rule v3 matched: confidence 0.86 > 0.8, impactScore 8.1 > 7, fresh 5 h, no conflict").
  * A rule never takes an item that is expired, stale, drifted, failing validation, in an unresolved conflict or not
  * applicable, whatever its condition says; and it stops at its limits (items and total spend change, per run and per
- * day, counting what it already took today).
+ * day, counting what it already took today). An item above its advertiser's two-person threshold is skipped ("needs
+ * a second approver"), and a rule with a holdout share holds back that share of what it would take as a control group
+ * (decision `hold`, "held back as control").
  */
-import type { Recommendation } from '@recdesk/shared-types';
+import { createHash } from 'node:crypto';
+import type { Recommendation, RuleDecisionKind } from '@recdesk/shared-types';
+import { amountAtStake } from '../auth/approval-policy.ts';
 import { evaluate, type FieldValues, type Node } from './rule-expression.ts';
 
 export interface RuleLimits {
@@ -27,6 +31,8 @@ export interface GateRule {
   condition: Node;
   scope: RuleScope;
   limits: RuleLimits;
+  /** Share (0 to 0.5) of the items it would take that it holds back as a control group. */
+  holdoutShare?: number;
 }
 
 export interface BrandSignals {
@@ -38,14 +44,25 @@ export interface GateItem {
   recommendation: Recommendation;
   brand?: BrandSignals | null;
   audienceAffinity?: number | null;
+  /** The advertiser's two-person threshold (src/auth/approval-policy.ts): above it, one approver is not enough. */
+  secondApproverAbove?: number | null;
 }
 
 export interface RuleDecision {
   recommendationId: string;
   advertiserId: string;
   take: boolean;
+  decision: RuleDecisionKind;
   spendChange: number;
   trace: string;
+}
+
+/**
+ * Where an item falls in [0, 1), from its id alone: the same item is in or out of a rule's control group on every
+ * run and every version, and the measurement can tell the cohorts apart later.
+ */
+export function holdoutPoint(recommendationId: string): number {
+  return createHash('sha256').update(recommendationId).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 export function inScope(scope: RuleScope, recommendation: Pick<Recommendation, 'advertiserId' | 'source'>): boolean {
@@ -120,7 +137,14 @@ export function decide(
     const r = item.recommendation;
     const spendChange = spendChangeOf(r);
     const skip = (why: string) =>
-      decisions.push({ recommendationId: r.id, advertiserId: r.advertiserId, take: false, spendChange, trace: `${head} skipped: ${why}` });
+      decisions.push({
+        recommendationId: r.id,
+        advertiserId: r.advertiserId,
+        take: false,
+        decision: 'skip',
+        spendChange,
+        trace: `${head} skipped: ${why}`,
+      });
     if (!inScope(rule.scope, r)) {
       skip('out of scope');
       continue;
@@ -134,6 +158,27 @@ export function decide(
     const blocker = blockerOf(r, now);
     if (blocker) {
       skip(`matched (${evaluation.trace.join(', ')}) but ${blocker}`);
+      continue;
+    }
+    // The two-person rule binds rules too: a rule is one approver, never the second.
+    const amount = amountAtStake(r.action);
+    const threshold = item.secondApproverAbove ?? null;
+    if (threshold !== null && amount !== null && amount > threshold) {
+      skip(
+        `matched (${evaluation.trace.join(', ')}) but needs a second approver: ${amount} > ${threshold}, the advertiser's two-person threshold`,
+      );
+      continue;
+    }
+    // The control group: held back before the limits, so holding never uses up what the rule may take.
+    if ((rule.holdoutShare ?? 0) > 0 && holdoutPoint(r.id) < (rule.holdoutShare ?? 0)) {
+      decisions.push({
+        recommendationId: r.id,
+        advertiserId: r.advertiserId,
+        take: false,
+        decision: 'hold',
+        spendChange,
+        trace: `${head} matched: ${evaluation.trace.join(', ')}; held back as control (holdout ${Math.round((rule.holdoutShare ?? 0) * 100)}%)`,
+      });
       continue;
     }
     const spend = Math.abs(spendChange);
@@ -160,6 +205,7 @@ export function decide(
       recommendationId: r.id,
       advertiserId: r.advertiserId,
       take: true,
+      decision: 'take',
       spendChange,
       trace: `${head} matched: ${evaluation.trace.join(', ')}, ${r.freshness} ${fields.freshnessHours} h, no conflict`,
     });

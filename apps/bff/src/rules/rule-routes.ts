@@ -22,7 +22,7 @@ export function ruleRoutes(rules: RuleService): Router {
 
   router.post('/rules/preview', async (req, res) => {
     const body = parseBody(RulePreviewBodySchema, req);
-    res.json(await rules.preview(body.expression, body.scope, body.limits));
+    res.json(await rules.preview(body.expression, body.scope, body.limits, body.holdoutShare));
   });
 
   router.get('/rules/:id', async (req, res) => {
@@ -34,6 +34,11 @@ export function ruleRoutes(rules: RuleService): Router {
     const { id } = parseParams(RuleIdParamsSchema, req);
     const body = parseBody(RuleBodySchema, req);
     res.json(await rules.update(id, body, actorOf(req)));
+  });
+
+  router.get('/rules/:id/versions', async (req, res) => {
+    const { id } = parseParams(RuleIdParamsSchema, req);
+    res.json({ items: await rules.versions(id) });
   });
 
   router.post('/rules/:id/backtest', async (req, res) => {

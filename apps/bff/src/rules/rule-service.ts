@@ -6,11 +6,12 @@
  * decisions and applies nothing. Runs follow every ingestion; preview and backtest evaluate without acting.
  */
 import { randomUUID } from 'node:crypto';
-import type { Actor, Recommendation, Rule, RuleBacktest, RuleBody, RulePreview } from '@recdesk/shared-types';
+import type { Actor, Recommendation, Rule, RuleBacktest, RuleBody, RuleDecisionKind, RulePreview } from '@recdesk/shared-types';
 import { RuleLimitsSchema } from '@recdesk/shared-types';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { ApplyService } from '../apply/apply-service.ts';
+import { ApprovalPolicyStore } from '../auth/approval-policy.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, NotFoundError } from '../http/errors.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
@@ -36,6 +37,7 @@ type RuleTables = {
     scope: unknown;
     mode: string;
     limits: unknown;
+    holdout_share: number;
     current: boolean;
     created_by: string;
     created_at: Date | string;
@@ -66,6 +68,8 @@ export interface RuleServiceDeps {
   now: () => Date;
   /** Brand Metrics of an advertiser (src/sources/brand-metrics), for conditions on brand signals. */
   brandSignals?: (advertiserId: string) => Promise<BrandSignals | null>;
+  /** Each advertiser's two-person threshold (default: the approval policies in the database). */
+  approvalPolicies?: Pick<ApprovalPolicyStore, 'secondApproverAbove'>;
 }
 
 export class RuleSyntaxError extends AppError {
@@ -85,10 +89,12 @@ function compile(expression: string) {
 
 export class RuleService {
   private readonly db;
+  private readonly policies: Pick<ApprovalPolicyStore, 'secondApproverAbove'>;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: RuleServiceDeps) {
     this.db = deps.db.withTables<RuleTables>();
+    this.policies = deps.approvalPolicies ?? new ApprovalPolicyStore(deps.db, deps.now);
   }
 
   private toRule(row: RuleTables['apply_rules']): Rule {
@@ -100,6 +106,7 @@ export class RuleService {
       scope: row.scope as Rule['scope'],
       mode: row.mode as Rule['mode'],
       limits: row.limits as Rule['limits'],
+      holdoutShare: Number(row.holdout_share ?? 0),
       createdBy: row.created_by,
       createdAt: new Date(row.created_at).toISOString(),
     };
@@ -116,23 +123,19 @@ export class RuleService {
     return this.toRule(row);
   }
 
+  /** Every version of a rule, newest first: what it was, who saved it and when. */
+  async versions(id: string): Promise<Rule[]> {
+    const rows = await this.db.selectFrom('apply_rules').selectAll().where('id', '=', id).orderBy('version', 'desc').execute();
+    if (rows.length === 0) throw new NotFoundError('Rule', id);
+    return rows.map((row) => this.toRule(row));
+  }
+
   async create(body: RuleBody, actor: Actor): Promise<Rule> {
     compile(body.expression);
     const id = randomUUID();
     await this.db
       .insertInto('apply_rules')
-      .values({
-        id,
-        version: 1,
-        name: body.name,
-        expression: body.expression,
-        scope: JSON.stringify(body.scope),
-        mode: body.mode,
-        limits: JSON.stringify(body.limits),
-        current: true,
-        created_by: actor.id,
-        created_at: this.deps.now(),
-      } as never)
+      .values(this.versionRow(id, 1, body, actor))
       .execute();
     return this.get(id);
   }
@@ -146,30 +149,40 @@ export class RuleService {
       await trx.updateTable('apply_rules').set({ current: false }).where('id', '=', id).where('version', '=', current.version).execute();
       await trx
         .insertInto('apply_rules')
-        .values({
-          id,
-          version: current.version + 1,
-          name: body.name,
-          expression: body.expression,
-          scope: JSON.stringify(body.scope),
-          mode: body.mode,
-          limits: JSON.stringify(body.limits),
-          current: true,
-          created_by: actor.id,
-          created_at: this.deps.now(),
-        } as never)
+        .values(this.versionRow(id, current.version + 1, body, actor))
         .execute();
     });
     return this.get(id);
   }
 
+  /** The row of one version of a rule, the current one from now on. */
+  private versionRow(id: string, version: number, body: RuleBody, actor: Actor) {
+    return {
+      id,
+      version,
+      name: body.name,
+      expression: body.expression,
+      scope: JSON.stringify(body.scope),
+      mode: body.mode,
+      limits: JSON.stringify(body.limits),
+      holdout_share: body.holdoutShare ?? 0,
+      current: true,
+      created_by: actor.id,
+      created_at: this.deps.now(),
+    } as never;
+  }
+
   private async gateItems(recommendations: Recommendation[]): Promise<GateItem[]> {
     const brand = new Map<string, BrandSignals | null>();
+    const thresholds = new Map<string, number | null>();
     const items: GateItem[] = [];
     for (const recommendation of recommendations) {
-      if (this.deps.brandSignals && !brand.has(recommendation.advertiserId))
-        brand.set(recommendation.advertiserId, await this.deps.brandSignals(recommendation.advertiserId).catch(() => null));
-      items.push({ recommendation, brand: brand.get(recommendation.advertiserId) ?? null });
+      const advertiserId = recommendation.advertiserId;
+      if (this.deps.brandSignals && !brand.has(advertiserId))
+        brand.set(advertiserId, await this.deps.brandSignals(advertiserId).catch(() => null));
+      // Not caught: an unknown threshold must not let a rule apply what may need two people.
+      if (!thresholds.has(advertiserId)) thresholds.set(advertiserId, await this.policies.secondApproverAbove(advertiserId));
+      items.push({ recommendation, brand: brand.get(advertiserId) ?? null, secondApproverAbove: thresholds.get(advertiserId) ?? null });
     }
     return items;
   }
@@ -178,8 +191,11 @@ export class RuleService {
   private async candidates(
     scope: GateRule['scope'],
     statuses: readonly string[] = ['discovered', 'validated', 'drifted'],
+    onlyIds?: readonly string[],
   ): Promise<Recommendation[]> {
+    if (onlyIds?.length === 0) return [];
     let query = this.deps.db.selectFrom('recommendations').selectAll().where('status', 'in', statuses);
+    if (onlyIds) query = query.where('id', 'in', onlyIds);
     if (scope.advertiserIds.length > 0) query = query.where('advertiser_id', 'in', scope.advertiserIds);
     if (scope.sources.length > 0) query = query.where('source', 'in', scope.sources);
     const rows = await query.orderBy('priority', 'desc').orderBy('id').execute();
@@ -187,13 +203,20 @@ export class RuleService {
     return rows.map((row) => this.deps.store.toRecommendation(row, conflicts.get(row.id)));
   }
 
-  async preview(expression: string, scope: GateRule['scope'], limits?: RuleLimits): Promise<RulePreview> {
-    const rule: GateRule = { id: 'draft', version: 0, condition: compile(expression), scope, limits: limits ?? RuleLimitsSchema.parse({}) };
+  async preview(expression: string, scope: GateRule['scope'], limits?: RuleLimits, holdoutShare = 0): Promise<RulePreview> {
+    const rule: GateRule = {
+      id: 'draft',
+      version: 0,
+      condition: compile(expression),
+      scope,
+      limits: limits ?? RuleLimitsSchema.parse({}),
+      holdoutShare,
+    };
     const decisions = decide(rule, await this.gateItems(await this.candidates(scope)), this.deps.now());
     const shown = (d: RuleDecision) => ({
       recommendationId: d.recommendationId,
       advertiserId: d.advertiserId,
-      decision: d.take ? ('take' as const) : ('skip' as const),
+      decision: d.decision,
       trace: d.trace.replace(/^rule v0/, 'draft'),
     });
     return { taken: decisions.filter((d) => d.take).map(shown), skipped: decisions.filter((d) => !d.take).map(shown) };
@@ -235,7 +258,7 @@ export class RuleService {
       items: rows.map((row) => ({
         recommendationId: row.recommendation_id,
         advertiserId: row.advertiser_id,
-        decision: row.decision as 'take' | 'skip',
+        decision: row.decision as RuleDecisionKind,
         trace: row.trace,
         ruleVersion: row.rule_version,
         runId: row.run_id,
@@ -254,13 +277,27 @@ export class RuleService {
     return run;
   }
 
-  private async runAllNow(trigger: string) {
+  /**
+   * The urgent lane: runs every rule that is not off over just these items (new Marketing Stream items: budget usage
+   * near the cap, budgets of campaigns out of budget), within seconds of their arrival instead of at the next sync.
+   */
+  runFor(ids: readonly string[], trigger: string): Promise<{ runId: string; taken: number; applied: number }[]> {
+    const run = this.running.then(() => this.runAllNow(trigger, ids));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runAllNow(trigger: string, onlyIds?: readonly string[]) {
     const results = [];
-    for (const rule of await this.list()) if (rule.mode !== 'off') results.push(await this.runRule(rule, trigger));
+    for (const rule of await this.list()) if (rule.mode !== 'off') results.push(await this.runRule(rule, trigger, onlyIds));
     return results;
   }
 
-  private async runRule(rule: Rule, trigger: string): Promise<{ runId: string; taken: number; applied: number }> {
+  private async runRule(
+    rule: Rule,
+    trigger: string,
+    onlyIds?: readonly string[],
+  ): Promise<{ runId: string; taken: number; applied: number }> {
     const now = this.deps.now();
     const runId = randomUUID();
     const gateRule: GateRule = {
@@ -269,14 +306,15 @@ export class RuleService {
       condition: compile(rule.expression),
       scope: rule.scope,
       limits: rule.limits,
+      holdoutShare: rule.holdoutShare,
     };
     const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const used = await sql<{ items: string; spend: string | null }>`
       SELECT count(*) AS items, sum(abs(spend_change)) AS spend FROM rule_decisions
       WHERE rule_id = ${rule.id} AND mode = ${rule.mode} AND decision = 'take' AND at >= ${dayStart}`.execute(this.deps.db);
     const usedToday = { items: Number(used.rows[0]?.items ?? 0), spend: Number(used.rows[0]?.spend ?? 0) };
-    // A shadow run records what it would take, but never takes the same item twice in its record.
-    const candidates = await this.candidates(rule.scope);
+    // A run records what it would take (or hold back), but never the same item twice for one rule version.
+    const candidates = await this.candidates(rule.scope, undefined, onlyIds);
     const alreadyDecided = new Set(
       (
         await this.db
@@ -284,7 +322,7 @@ export class RuleService {
           .select('recommendation_id')
           .where('rule_id', '=', rule.id)
           .where('rule_version', '=', rule.version)
-          .where('decision', '=', 'take')
+          .where('decision', 'in', ['take', 'hold'])
           .execute()
       ).map((r) => r.recommendation_id),
     );
@@ -314,7 +352,7 @@ export class RuleService {
       recommendation_id: d.recommendationId,
       advertiser_id: d.advertiserId,
       mode: rule.mode,
-      decision: d.take ? 'take' : 'skip',
+      decision: d.decision,
       applied: rule.mode === 'on' && d.take && batchId !== null,
       spend_change: d.spendChange,
       trace: d.trace,
@@ -327,7 +365,16 @@ export class RuleService {
         .values(rows.slice(start, start + 500) as never)
         .execute();
     this.deps.log.info(
-      { rule: rule.id, version: rule.version, mode: rule.mode, trigger, considered: decisions.length, taken: taken.length, applied },
+      {
+        rule: rule.id,
+        version: rule.version,
+        mode: rule.mode,
+        trigger,
+        considered: decisions.length,
+        taken: taken.length,
+        held: decisions.filter((d) => d.decision === 'hold').length,
+        applied,
+      },
       'rule run',
     );
     return { runId, taken: taken.length, applied };

@@ -10,15 +10,17 @@ import { ledgerCounts, seedKeywordBids } from '../apply/apply-test-helpers.ts';
 import { FAST_CLIENT } from '../sources/shared/sp-test-helpers.ts';
 import { databaseTargets } from '../testing/database-targets.ts';
 import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
+import { holdoutPoint } from './rule-gate.ts';
 
 describe.each(databaseTargets)('auto-apply rules on $name', ({ create }) => {
   let bff: TestBff;
   let state: SimulatorState;
 
+  // PGlite starts slowly on a loaded machine: a bound for hangs, not a speed check.
   beforeEach(async () => {
     bff = await startTestBff(create(), FAST_CLIENT);
     state = bff.runtime.simulator?.state as SimulatorState;
-  });
+  }, 120_000);
   afterEach(async () => {
     await bff.close();
   });
@@ -119,6 +121,62 @@ describe.each(databaseTargets)('auto-apply rules on $name', ({ create }) => {
         actor: { type: 'rule', id: created.id, version: 2 },
       });
     }
+  }, 120_000);
+
+  it('holds back its control share (decision hold), skips drifted items and never applies above the two-person threshold', async () => {
+    const runtime = bff.runtime;
+    const world = state.world;
+    const first = world.profiles.find((p) => p.marketplace.code === 'US') as (typeof world.profiles)[number];
+    const otherIndex = world.profiles.findIndex((p) => p.marketplace.code === 'US' && p.advertiser.entityId !== first.advertiser.entityId);
+    const guarded = world.profiles[otherIndex] as (typeof world.profiles)[number];
+    const matching = await seedKeywordBids(runtime, 20, { validated: true, confidence: 0.9, impactScore: 8 });
+    const twoPerson = await seedKeywordBids(runtime, 2, { validated: true, confidence: 0.9, impactScore: 8, profileIndex: otherIndex });
+    const drifted = await seedKeywordBids(runtime, 1, { validated: true, confidence: 0.9, impactScore: 8 });
+    await sql`UPDATE recommendations SET status = 'drifted' WHERE id = ${drifted[0]?.recommendationId}`.execute(runtime.db);
+    // A bid of 1.25 is above 1: this advertiser wants two people for it, and a rule is at most one.
+    await bff.http
+      .put(`/api/advertisers/${guarded.advertiser.encryptedAdvertiserId}/approval-policy`)
+      .send({ secondApproverAbove: 1 })
+      .expect(200);
+
+    const rule = (
+      await bff.http
+        .post('/api/rules')
+        .send({ name: 'Easy wins with control', expression: 'confidence > 0.8 AND impactScore > 7', mode: 'on', holdoutShare: 0.3 })
+        .expect(201)
+    ).body;
+    expect(rule.holdoutShare).toBe(0.3);
+    await runtime.rules.runAll('test');
+    await runtime.apply.createWorker().sweep();
+
+    type Recorded = { recommendationId: string; decision: string; trace: string; applied: boolean };
+    const decisions: Recorded[] = (await bff.http.get(`/api/rules/${rule.id}/decisions`).expect(200)).body.items;
+    const byId = new Map(decisions.map((d) => [d.recommendationId, d]));
+    const expectedHeld = matching.filter((s) => holdoutPoint(s.recommendationId) < 0.3);
+    expect(expectedHeld.length).toBeGreaterThan(0);
+    expect(expectedHeld.length).toBeLessThan(matching.length);
+    const counts = ledgerCounts(state);
+    for (const s of matching) {
+      const held = expectedHeld.includes(s);
+      expect(byId.get(s.recommendationId)).toMatchObject({ decision: held ? 'hold' : 'take', applied: !held });
+      if (held) expect(byId.get(s.recommendationId)?.trace).toMatch(/held back as control/);
+      expect(counts.get(`keyword:${s.keywordId}`)).toBe(held ? undefined : 1);
+      const status = (await bff.http.get(`/api/recommendations/${s.recommendationId}`).expect(200)).body.status;
+      expect(status).toBe(held ? 'validated' : 'applied');
+    }
+    for (const s of twoPerson) {
+      expect(byId.get(s.recommendationId)).toMatchObject({ decision: 'skip', applied: false });
+      expect(byId.get(s.recommendationId)?.trace).toMatch(/needs a second approver: 1\.25 > 1/);
+      expect(counts.get(`keyword:${s.keywordId}`)).toBeUndefined();
+    }
+    expect(byId.get(drifted[0]?.recommendationId as string)?.trace).toMatch(/but drifted/);
+    expect(counts.get(`keyword:${drifted[0]?.keywordId}`)).toBeUndefined();
+
+    // The control group is recorded once: a later run does not hold the same items again.
+    await runtime.rules.runAll('test');
+    const again: Recorded[] = (await bff.http.get(`/api/rules/${rule.id}/decisions`).expect(200)).body.items;
+    expect(again.filter((d) => d.decision === 'hold')).toHaveLength(expectedHeld.length);
+    expect(state.ledger).toHaveLength(matching.length - expectedHeld.length);
   }, 120_000);
 
   it('refuses a condition that does not parse, pointing at the position', async () => {

@@ -6,7 +6,7 @@ import type express from 'express';
 import { type Logger, pino } from 'pino';
 import supertest from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
-import { createApp } from '../app.ts';
+import { createAppFor } from '../app.ts';
 import { parseEnv } from '../config/env.ts';
 import type { DatabaseTarget } from '../db/database.ts';
 import { createRuntime, type Runtime, VERSION } from '../runtime.ts';
@@ -46,24 +46,7 @@ export async function startTestBff(
     }),
     { database: target, log: options.log ?? pino({ level: 'silent' }), now: options.now },
   );
-  const app = createApp({
-    db: runtime.db,
-    log: runtime.log,
-    tokens: runtime.tokens,
-    store: runtime.store,
-    sync: runtime.sync,
-    quarantine: runtime.quarantine,
-    sourceStatus: runtime.sourceStatus,
-    stream: runtime.stream,
-    lifecycle: runtime.lifecycle,
-    guardrails: runtime.guardrails,
-    conflicts: runtime.conflicts,
-    apply: runtime.apply,
-    rules: runtime.rules,
-    auth: runtime.auth,
-    adsApiMode: runtime.env.ADS_API_MODE,
-    version: VERSION,
-  });
+  const app = createAppFor(runtime, { version: VERSION });
   async function signIn(email: string, password: string): Promise<TestAgent> {
     const agent = supertest.agent(app);
     const response = await agent.post('/api/auth/login').send({ email, password });

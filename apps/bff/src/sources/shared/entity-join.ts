@@ -10,7 +10,12 @@ import type { SourceContext, SourceItem } from '../source-adapter.ts';
 import { type AdGroupInfo, type CampaignInfo, catalogFor, type KeywordInfo, type TargetInfo } from './entity-catalog.ts';
 import { directionOf } from './sp-recommendation.ts';
 
-const JOIN_BATCH = 500;
+/**
+ * Items held while their ids are resolved. Each batch costs one list call per profile and kind (more past the
+ * 1000-id filter limit), and those calls queue behind the Ads API rate limit: 5000 items across a network's profiles
+ * make a few calls, where 500 made one per profile ten times over. The batch is bounded, so memory stays flat.
+ */
+const JOIN_BATCH = 5000;
 
 export interface JoinedEntities {
   campaign?: CampaignInfo;
@@ -81,7 +86,8 @@ export async function* withJoinedEntities(source: AsyncIterable<SourceItem>, con
       ]);
       return { campaigns, adGroups, keywords, targets };
     }
-    for (const [profileId, ids] of byProfile) resolved.set(profileId, await resolve(profileId, ids));
+    // Profiles are resolved side by side: the client's rate limiter, not this loop, decides how fast calls go.
+    await Promise.all([...byProfile].map(async ([profileId, ids]) => resolved.set(profileId, await resolve(profileId, ids))));
     for (const item of batch) {
       if (item.type !== 'recommendation' || !item.recommendation.profileId) {
         yield item;
