@@ -4,8 +4,10 @@
  * conflicts feature.
  */
 import { RecommendationSourceSchema } from '@recdesk/shared-types';
+import { useQuery } from '@tanstack/react-query';
 import { lazy, type MouseEvent, Suspense, useEffect } from 'react';
 import { SessionMenu } from '../features/auth/AuthGate.tsx';
+import { sessionQueries } from '../features/auth/session-queries.ts';
 import { StaleSourcesBanner } from '../features/health/StaleSourcesBanner.tsx';
 import { QueuePage } from '../features/queue/QueuePage.tsx';
 import { paths } from '../shared/paths.ts';
@@ -16,7 +18,14 @@ import { type Theme, useTheme, useThemeActions } from './theme-store.ts';
 
 // Screens and panels not needed for the first paint of the queue load on demand, keeping the first bundle small.
 const StatusPage = lazy(() => import('../features/health/StatusPage.tsx').then((m) => ({ default: m.StatusPage })));
+const PerformancePage = lazy(() => import('../features/performance/PerformancePage.tsx').then((m) => ({ default: m.PerformancePage })));
+const PortfolioPage = lazy(() => import('../features/performance/PortfolioPage.tsx').then((m) => ({ default: m.PortfolioPage })));
 const ConflictDialog = lazy(() => import('../features/conflicts/ConflictDialog.tsx').then((m) => ({ default: m.ConflictDialog })));
+const RulesPage = lazy(() => import('../features/rules/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
+const ActivityPage = lazy(() => import('../features/activity/ActivityPage.tsx').then((m) => ({ default: m.ActivityPage })));
+const BatchProgressDialog = lazy(() =>
+  import('../features/apply/BatchProgressDialog.tsx').then((m) => ({ default: m.BatchProgressDialog })),
+);
 
 const loading = (
   <p role="status" className="muted">
@@ -26,6 +35,9 @@ const loading = (
 
 const NAV = [
   { href: paths.queue, label: 'Queue' },
+  { href: paths.rules, label: 'Rules' },
+  { href: paths.activity, label: 'Activity' },
+  { href: paths.impact, label: 'Impact' },
   { href: paths.status, label: 'Status' },
 ] as const;
 
@@ -36,6 +48,9 @@ export function App() {
   const theme = useTheme();
   const { themeChosen } = useThemeActions();
   const conflictsOf = params.get('conflictsOf');
+  const batchId = params.get('batch');
+  const session = useQuery(sessionQueries.current());
+  const isAdmin = session.data?.user.role === 'admin';
   const source = RecommendationSourceSchema.safeParse(params.get('source'));
 
   useEffect(() => {
@@ -80,6 +95,22 @@ export function App() {
           <Suspense fallback={loading}>
             <StatusPage />
           </Suspense>
+        ) : pathname === paths.performance ? (
+          <Suspense fallback={loading}>
+            <PerformancePage />
+          </Suspense>
+        ) : pathname === paths.impact ? (
+          <Suspense fallback={loading}>
+            <PortfolioPage />
+          </Suspense>
+        ) : pathname === paths.rules ? (
+          <Suspense fallback={loading}>
+            <RulesPage canEdit={isAdmin} />
+          </Suspense>
+        ) : pathname === paths.activity ? (
+          <Suspense fallback={loading}>
+            <ActivityPage />
+          </Suspense>
         ) : (
           <QueuePage />
         )}
@@ -87,6 +118,11 @@ export function App() {
       {conflictsOf ? (
         <Suspense fallback={null}>
           <ConflictDialog recommendationId={conflictsOf} onClose={() => setSearch({ conflictsOf: undefined })} />
+        </Suspense>
+      ) : null}
+      {batchId ? (
+        <Suspense fallback={null}>
+          <BatchProgressDialog key={batchId} batchId={batchId} onClose={() => setSearch({ batch: undefined })} />
         </Suspense>
       ) : null}
     </div>

@@ -2,6 +2,10 @@
 export const paths = {
   queue: '/',
   status: '/status',
+  rules: '/rules',
+  activity: '/activity',
+  performance: '/performance',
+  impact: '/impact',
 } as const;
 
 export type AppPath = (typeof paths)[keyof typeof paths];

@@ -1,10 +1,16 @@
-/** The sign-in screen: email and password; a wrong password or a locked account is said plainly. */
+/**
+ * The sign-in screen: email and password, and "Sign in with <provider>" when the BFF has an identity provider
+ * (a plain link: the browser goes to the provider and comes back signed in); a wrong password or a locked account is
+ * said plainly.
+ */
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
-import { useSignIn } from './session-queries.ts';
+import { sessionQueries, useSignIn } from './session-queries.ts';
 
 export function SignInPage() {
   const signIn = useSignIn();
+  const oidc = useQuery(sessionQueries.methods()).data?.oidc ?? null;
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
 
@@ -36,6 +42,11 @@ export function SignInPage() {
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {oidc ? (
+        <p className="sign-in-provider">
+          <a href={oidc.startUrl}>Sign in with {oidc.providerName}</a>
+        </p>
+      ) : null}
     </main>
   );
 }

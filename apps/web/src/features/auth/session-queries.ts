@@ -2,7 +2,7 @@
  * The session: who is signed in (GET /api/auth/me; null when nobody is), signing in and out. The CSRF token that
  * comes with the session is handed to the api-client, which sends it with every change.
  */
-import { type LoginBody, type SessionInfo, SessionInfoSchema } from '@recdesk/shared-types';
+import { AuthConfigSchema, type LoginBody, type SessionInfo, SessionInfoSchema } from '@recdesk/shared-types';
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { ApiError, apiRequest, setCsrfToken } from '../../shared/api-client.ts';
@@ -28,6 +28,13 @@ export const sessionQueries = {
       queryKey: [...sessionQueries.all(), 'current'] as const,
       queryFn: ({ signal }) => currentSession(signal),
       staleTime: 5 * 60_000,
+    }),
+  /** How one may sign in here (password, and the identity provider when the BFF has one configured). */
+  methods: () =>
+    queryOptions({
+      queryKey: [...sessionQueries.all(), 'methods'] as const,
+      queryFn: ({ signal }) => apiRequest(AuthConfigSchema, '/api/auth/config', { signal }),
+      staleTime: Number.POSITIVE_INFINITY,
     }),
 };
 

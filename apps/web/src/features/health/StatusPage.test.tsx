@@ -10,10 +10,13 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const health = { status: 'degraded', db: 'ok', adsApi: 'degraded', adsApiMode: 'simulated', version: '0.1.0' };
+const noAlerts = http.get('*/api/alerts', () => HttpResponse.json({ alerts: [], conditions: [] }));
+const noSources = http.get('*/api/sources', () => HttpResponse.json({ generatedAt: '2026-11-23T10:00:00.000Z', sources: [] }));
 
 describe('StatusPage', () => {
   it("shows the service's health and each source's freshness, last run and errors", async () => {
     server.use(
+      noAlerts,
       http.get('*/api/health', () => HttpResponse.json(health)),
       http.get('*/api/sources', () =>
         HttpResponse.json({
@@ -60,6 +63,7 @@ describe('StatusPage', () => {
 
   it('leaves out the sources when this server has no per-source status', async () => {
     server.use(
+      noAlerts,
       http.get('*/api/health', () => HttpResponse.json({ ...health, status: 'ok', adsApi: 'ok' })),
       http.get('*/api/sources', () => HttpResponse.json({ type: 'not-found', title: 'No such endpoint', status: 404 }, { status: 404 })),
     );
@@ -67,5 +71,72 @@ describe('StatusPage', () => {
     expect(await screen.findByRole('heading', { name: 'Sources' })).toBeInTheDocument();
     await screen.findAllByText('OK');
     await expect.poll(() => screen.queryByRole('heading', { name: 'Sources' })).toBeNull();
+  });
+
+  it('shows the open alerts, critical first, with what to do, or says there are none', async () => {
+    const alert = (id: string, severity: 'warning' | 'critical', message: string, source: string | null) => ({
+      id,
+      conditionId: `c-${id.slice(0, 4)}`,
+      kind: source ? 'source_stale' : 'apply_failure_rate',
+      severity,
+      source,
+      message,
+      openedAt: '2026-11-23T08:00:00.000Z',
+      lastSeenAt: '2026-11-23T09:59:00.000Z',
+      resolvedAt: null,
+    });
+    const states: (string | null)[] = [];
+    server.use(
+      noSources,
+      http.get('*/api/health', () => HttpResponse.json(health)),
+      http.get('*/api/alerts', ({ request }) => {
+        states.push(new URL(request.url).searchParams.get('state'));
+        return HttpResponse.json({
+          alerts: [
+            alert(
+              'a1a1a1a1-0000-4000-8000-000000000001',
+              'warning',
+              'Partner Opportunities stale for 7 h (policy: 6 h)',
+              'partner-opportunities',
+            ),
+            alert(
+              'a1a1a1a1-0000-4000-8000-000000000002',
+              'critical',
+              '40% of applies failed in the last hour: check the Ads API status',
+              null,
+            ),
+          ],
+          conditions: [],
+        });
+      }),
+    );
+    renderWithProviders(<StatusPage />);
+    const panel = await screen.findByRole('region', { name: /Open alerts/ });
+    const items = await within(panel).findAllByRole('listitem');
+    expect(panel).toHaveAccessibleName('Open alerts (2)');
+    expect(items[0]).toHaveTextContent('Critical');
+    expect(items[0]).toHaveTextContent('40% of applies failed in the last hour');
+    expect(items[1]).toHaveTextContent('Warning');
+    expect(items[1]).toHaveTextContent('Source stale · Partner Opportunities');
+    expect(items[1]).toHaveTextContent('Partner Opportunities stale for 7 h (policy: 6 h)');
+    expect(states).toContain('open');
+  });
+
+  it('says when there are no open alerts, and hides them where this server has no alerting', async () => {
+    server.use(
+      noSources,
+      noAlerts,
+      http.get('*/api/health', () => HttpResponse.json(health)),
+    );
+    const { unmount } = renderWithProviders(<StatusPage />);
+    expect(await screen.findByText(/No open alerts/)).toBeInTheDocument();
+    unmount();
+
+    server.use(
+      http.get('*/api/alerts', () => HttpResponse.json({ type: 'not-found', title: 'No such endpoint', status: 404 }, { status: 404 })),
+    );
+    renderWithProviders(<StatusPage />);
+    await screen.findByRole('heading', { name: 'Sources' });
+    await expect.poll(() => screen.queryByRole('region', { name: /Open alerts/ })).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The status page: is RecDesk itself healthy (database, Ads API), and for each source how fresh its data is, when
- * it last ran and with what result, what it quarantined and its last error.
+ * it last ran and with what result, what it quarantined and its last error; and the open alerts.
  */
 import { SOURCE_LABELS, type SourceStatus } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
@@ -8,7 +8,9 @@ import { ApiError } from '../../shared/api-client.ts';
 import { formatDateTime, formatDuration, formatNumber, formatRelative } from '../../shared/format.ts';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
 import { useNow } from '../../shared/use-now.ts';
+import { AlertsPanel } from './AlertsPanel.tsx';
 import { healthQueries } from './health-queries.ts';
+import './health.css';
 
 const STATUS_WORDS = { ok: 'OK', degraded: 'Degraded', down: 'Down' } as const;
 
@@ -46,6 +48,7 @@ export function StatusPage() {
           </dl>
         )}
       </section>
+      <AlertsPanel />
       <SourcesPanel />
     </section>
   );

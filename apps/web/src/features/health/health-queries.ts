@@ -1,5 +1,5 @@
-/** The health query factory: the BFF's own health and each source's ingestion status. */
-import { HealthSchema, SourcesResponseSchema } from '@recdesk/shared-types';
+/** The health query factory: the BFF's own health, each source's ingestion status, and the open alerts. */
+import { AlertsResponseSchema, HealthSchema, SourcesResponseSchema } from '@recdesk/shared-types';
 import { queryOptions } from '@tanstack/react-query';
 import { apiRequest } from '../../shared/api-client.ts';
 
@@ -15,6 +15,12 @@ export const healthQueries = {
     queryOptions({
       queryKey: [...healthQueries.all(), 'sources'] as const,
       queryFn: ({ signal }) => apiRequest(SourcesResponseSchema, '/api/sources', { signal }),
+      refetchInterval: 60_000,
+    }),
+  alerts: () =>
+    queryOptions({
+      queryKey: [...healthQueries.all(), 'alerts', 'open'] as const,
+      queryFn: ({ signal }) => apiRequest(AlertsResponseSchema, '/api/alerts', { query: { state: 'open' }, signal }),
       refetchInterval: 60_000,
     }),
 };

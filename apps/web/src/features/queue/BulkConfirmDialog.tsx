@@ -1,19 +1,23 @@
 /**
  * The confirmation before a bulk action: what will change (count per kind, total daily budget change per
  * currency), what is left out and why, and, for a rejection, the reason. Nothing is sent until the user confirms;
- * afterwards the per-item outcome is shown here, failures grouped by their reason.
+ * afterwards the per-item outcome is shown here, failures grouped by their reason. An apply hands over to the batch's
+ * live progress (`?batch=`, the apply feature) as soon as the batch is queued.
  */
 import { type Recommendation, type RejectReason, SOURCE_LABELS } from '@recdesk/shared-types';
 import { type FormEvent, useMemo, useState } from 'react';
+import { useApply } from '../../shared/apply/apply-queries.ts';
 import { formatMoney, formatNumber } from '../../shared/format.ts';
+import { noticeActions } from '../../shared/notices-store.ts';
 import { RejectReasonFields } from '../../shared/recommendations/RejectDialog.tsx';
 import { useBulkAction } from '../../shared/recommendations/recommendation-mutations.ts';
 import { Dialog } from '../../shared/ui/Dialog.tsx';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
-import { summariseBulk } from './bulk-summary.ts';
+import { useSearchParams } from '../../shared/use-search-params.ts';
+import { type BulkAction, summariseBulk } from './bulk-summary.ts';
 
 interface BulkConfirmDialogProps {
-  action: 'approve' | 'reject';
+  action: BulkAction;
   items: Recommendation[];
   /** Selected ids whose data is no longer loaded (e.g. after a refresh): left out, and said so. */
   missing: number;
@@ -26,15 +30,35 @@ export function BulkConfirmDialog({ action, items: selected, missing, onDone, on
   const [items] = useState(selected);
   const summary = useMemo(() => summariseBulk(items, action), [items, action]);
   const bulk = useBulkAction();
+  const apply = useApply();
+  const [, setSearch] = useSearchParams();
   const [reason, setReason] = useState<RejectReason | null>(null);
   const [note, setNote] = useState('');
-  const verb = action === 'approve' ? 'Approve' : 'Reject';
+  const verb = VERBS[action];
+  const done = DONE[action];
   const count = summary.included.length;
-  const canSend = count > 0 && (action === 'approve' || (reason !== null && (reason !== 'other' || note.trim() !== '')));
+  const canSend = count > 0 && (action !== 'reject' || (reason !== null && (reason !== 'other' || note.trim() !== '')));
+  const pending = bulk.isPending || apply.isPending;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!canSend) return;
+    if (action === 'apply') {
+      const ids = summary.included.map((item) => item.id);
+      const accepted = await apply.mutateAsync(ids).catch(() => null);
+      if (!accepted) return;
+      const refused = new Set(accepted.refused.map((r) => r.id));
+      if (refused.size > 0)
+        noticeActions().noticeAdded({
+          tone: 'warning',
+          title: `${formatNumber(refused.size, 0)} of the selected items were not applied`,
+          detail: [...new Set(accepted.refused.map((r) => r.message))].join(' '),
+        });
+      onDone(ids.filter((id) => !refused.has(id)));
+      onClose();
+      setSearch({ batch: accepted.batchId });
+      return;
+    }
     const result = await bulk
       .mutateAsync({ action, items: summary.included, ...(reason ? { reason } : {}), ...(note.trim() ? { note: note.trim() } : {}) })
       .catch(() => null);
@@ -54,8 +78,7 @@ export function BulkConfirmDialog({ action, items: selected, missing, onDone, on
       {bulk.data ? (
         <div className="dialog-form">
           <p role="status">
-            {formatNumber(bulk.data.done, 0)} {action === 'approve' ? 'approved' : 'rejected'}, {formatNumber(bulk.data.failed, 0)} not
-            done.
+            {formatNumber(bulk.data.done, 0)} {done}, {formatNumber(bulk.data.failed, 0)} not done.
           </p>
           {failures.size > 0 ? (
             <section aria-labelledby="bulk-failures">
@@ -80,7 +103,7 @@ export function BulkConfirmDialog({ action, items: selected, missing, onDone, on
           <section aria-labelledby="bulk-changes">
             <h3 id="bulk-changes">What will change</h3>
             {count === 0 ? (
-              <p>None of the selected items can be {action}d: see below why.</p>
+              <p>None of the selected items can be {done}: see below why.</p>
             ) : (
               <dl className="summary-list">
                 <div className="summary-pair">
@@ -122,12 +145,13 @@ export function BulkConfirmDialog({ action, items: selected, missing, onDone, on
             <RejectReasonFields reason={reason} note={note} onReasonChange={setReason} onNoteChange={setNote} />
           ) : null}
           {bulk.isError ? <ProblemMessage error={bulk.error} fallback={`The bulk ${action} failed`} /> : null}
+          {apply.isError ? <ProblemMessage error={apply.error} fallback="The selected items could not be queued for applying" /> : null}
           <div className="dialog-actions">
             <button type="button" className="button-secondary" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className={action === 'reject' ? 'button-danger' : undefined} disabled={!canSend || bulk.isPending}>
-              {bulk.isPending ? 'Sending…' : `${verb} ${formatNumber(count, 0)}`}
+            <button type="submit" className={action === 'reject' ? 'button-danger' : undefined} disabled={!canSend || pending}>
+              {pending ? 'Sending…' : `${verb} ${formatNumber(count, 0)}`}
             </button>
           </div>
         </form>
@@ -135,6 +159,9 @@ export function BulkConfirmDialog({ action, items: selected, missing, onDone, on
     </Dialog>
   );
 }
+
+const VERBS = { approve: 'Approve', reject: 'Reject', apply: 'Apply' } as const;
+const DONE = { approve: 'approved', reject: 'rejected', apply: 'applied' } as const;
 
 function groupBy<T>(list: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

@@ -273,6 +273,9 @@ export function QueuePage() {
                 <button type="button" onClick={() => dialogOpened({ type: 'bulk', action: 'approve' })}>
                   Approve selected
                 </button>
+                <button type="button" onClick={() => dialogOpened({ type: 'bulk', action: 'apply' })}>
+                  Apply selected
+                </button>
                 <button type="button" className="button-danger" onClick={() => dialogOpened({ type: 'bulk', action: 'reject' })}>
                   Reject selected
                 </button>

@@ -5,11 +5,14 @@
  */
 import { canTransition, type RecommendationDetail, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
+import { ApplyItemButton } from '../../shared/apply/ApplyItemButton.tsx';
+import { UndoButton } from '../../shared/apply/UndoButton.tsx';
 import { formatActionValue, formatChange, formatDateTime, formatImpact, formatNumber } from '../../shared/format.ts';
 import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
 import { useApproveRecommendation, useRevalidateRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
 import { recommendationQueries } from '../../shared/recommendations/recommendation-queries.ts';
 import { Dialog } from '../../shared/ui/Dialog.tsx';
+import { useItemSections } from '../../shared/ui/item-sections.tsx';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
 import { useSearchParams } from '../../shared/use-search-params.ts';
 import { entityPath } from './queue-columns.tsx';
@@ -39,6 +42,7 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
   const revalidate = useRevalidateRecommendation();
   const { dialogOpened } = useQueueUiActions();
   const [, setSearch] = useSearchParams();
+  const sections = useItemSections();
   const conflicted = item.conflictIds.length > 0;
   const approvable = canTransition(item.status, 'approved');
   const { entity } = item;
@@ -72,6 +76,10 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
         >
           Reject
         </button>
+        {item.status === 'approved' || item.status === 'applying' ? <ApplyItemButton item={item} /> : null}
+        {item.status === 'applied' ? (
+          <UndoButton body={{ ids: [item.id] }} label="Undo" itemIds={[item.id]} titleOf={() => item.title} />
+        ) : null}
       </div>
       {item.status === 'discovered' || item.status === 'drifted' || item.freshness === 'stale' ? (
         <div className="revalidate">
@@ -152,6 +160,11 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
           </ul>
         )}
       </section>
+
+      {sections.map((Section, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the sections are a fixed list composed once in src/app.
+        <Section key={index} item={item} />
+      ))}
 
       <section aria-labelledby="drawer-entity" className="drawer-section">
         <h3 id="drawer-entity">Entity</h3>

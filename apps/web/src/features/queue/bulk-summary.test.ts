@@ -48,4 +48,29 @@ describe('summariseBulk', () => {
     expect(summary.included).toEqual([conflicted]);
     expect(summary.budgetChangeByCurrency).toEqual({});
   });
+
+  it('applies only approved, applicable, conflict-free items, and says why the others are left out', () => {
+    const approved = aRecommendation({ status: 'approved' });
+    const summary = summariseBulk(
+      [
+        approved,
+        aRecommendation({ status: 'validated' }),
+        aRecommendation({ status: 'applied' }),
+        aRecommendation({ status: 'approved', applicable: false }),
+        aRecommendation({ status: 'approved', conflictIds: ['10000000-0000-4000-8000-000000000001'] }),
+        aRecommendation({ status: 'approved', expiresAt: '2026-11-23T09:00:00.000Z' }),
+      ],
+      'apply',
+      now,
+    );
+    expect(summary.included).toEqual([approved]);
+    expect(summary.excluded.map((e) => e.reason)).toEqual([
+      'Not approved: approve it before applying',
+      'Already applied',
+      'Cannot be applied through the Ads API: act on it by hand',
+      'In a conflict: open the conflict and choose which side to keep',
+      'Expired: it can no longer be approved or rejected',
+    ]);
+    expect(summary.budgetChangeByCurrency).toEqual({ USD: 25 });
+  });
 });

@@ -9,7 +9,7 @@ import { create } from 'zustand';
 export type QueueDialog =
   | { type: 'reject'; id: string }
   | { type: 'edit'; id: string }
-  | { type: 'bulk'; action: 'approve' | 'reject' }
+  | { type: 'bulk'; action: 'approve' | 'reject' | 'apply' }
   | { type: 'help' }
   | null;
 

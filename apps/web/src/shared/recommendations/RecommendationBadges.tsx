@@ -48,7 +48,7 @@ const ATTENTION: Partial<Record<Recommendation['status'], string>> = {
   superseded: 'superseded',
 };
 
-export function StatusBadge({ item }: { item: Pick<Recommendation, 'status' | 'validationIssues'> }) {
+export function StatusBadge({ item }: { item: Pick<Recommendation, 'status' | 'validationIssues' | 'awaitingSecondApprover'> }) {
   const attention = ATTENTION[item.status];
   const issues = item.validationIssues.map((issue) => issue.message).join('; ');
   return (
@@ -59,6 +59,11 @@ export function StatusBadge({ item }: { item: Pick<Recommendation, 'status' | 'v
       >
         {item.status.replace('_', ' ')}
       </span>
+      {item.awaitingSecondApprover ? (
+        <span className="badge badge-awaiting" title={`Approved by ${item.awaitingSecondApprover.approverId}`}>
+          awaiting second approver
+        </span>
+      ) : null}
       {item.validationIssues.length > 0 ? (
         <span className="badge badge-invalid" title={issues}>
           failed validation<span className="sr-only">: {issues}</span>

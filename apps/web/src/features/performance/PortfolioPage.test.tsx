@@ -1,0 +1,80 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { HttpResponse, http } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { anAggregate, anItemImpact } from '../../testing/measurement-fixtures.ts';
+import { server } from '../../testing/msw-server.ts';
+import { renderWithProviders } from '../../testing/render-with-providers.tsx';
+import { PortfolioPage } from './PortfolioPage.tsx';
+
+beforeAll(async () => {
+  server.listen({ onUnhandledRequest: 'error' });
+  await import('./PortfolioChart.tsx');
+}, 60_000);
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+describe('PortfolioPage', { timeout: 30_000 }, () => {
+  it('compares realised with promised impact per source and kind, with the band, shares and priority factor', async () => {
+    const queries: URLSearchParams[] = [];
+    // Two measured budget items: their bands (half-widths 8.5 and 4 a day over 7 days) combine to √(59.5² + 28²) ≈ 65.76.
+    const items = [
+      anItemImpact(),
+      anItemImpact({
+        recommendationId: '22222222-2222-4222-8222-222222222222',
+        effects: [{ metric: 'sales', estimate: 5, lower: 1, upper: 9, relative: 0.05 }],
+        verdict: 'no_change',
+      }),
+    ];
+    server.use(
+      http.get('*/api/impact', ({ request }) => {
+        queries.push(new URL(request.url).searchParams);
+        return HttpResponse.json({ items, aggregates: [anAggregate()] });
+      }),
+    );
+    window.history.replaceState(null, '', '/impact?source=sp-budget');
+    renderWithProviders(<PortfolioPage />);
+
+    const groups = await screen.findByRole('region', { name: 'Realised vs promised, per source and kind' });
+    const row = within(groups).getByRole('row', { name: /SP budget · budget/ });
+    expect(row).toHaveTextContent('8 / 10');
+    expect(row).toHaveTextContent('80%');
+    expect(row).toHaveTextContent('3 / 5');
+    expect(row).toHaveTextContent('60%');
+    expect(row).toHaveTextContent('87.5 (21.74 to 153.26)');
+    expect(row).toHaveTextContent('140');
+    expect(row).toHaveTextContent('63%');
+    expect(row).toHaveTextContent('×0.85');
+    expect(queries[0]?.get('source')).toBe('sp-budget');
+    expect(screen.getByRole('combobox', { name: 'Source' })).toHaveValue('sp-budget');
+
+    const applied = screen.getByRole('region', { name: 'Applied items' });
+    const links = within(applied).getAllByRole('link', { name: /^Open performance chart/ });
+    expect(links[0]).toHaveAttribute('href', '/performance?entity=campaign%3A123&change=11111111-1111-4111-8111-111111111111');
+    expect(within(applied).getAllByRole('row')[1]).toHaveTextContent('Measured · Improved');
+    await waitFor(() => expect(document.querySelectorAll('.recharts-errorBar').length).toBeGreaterThan(0), { timeout: 10_000 });
+  });
+
+  it('filters by kind through the URL', async () => {
+    const kinds: (string | null)[] = [];
+    server.use(
+      http.get('*/api/impact', ({ request }) => {
+        kinds.push(new URL(request.url).searchParams.get('kind'));
+        return HttpResponse.json({ items: [], aggregates: [anAggregate()] });
+      }),
+    );
+    window.history.replaceState(null, '', '/impact');
+    renderWithProviders(<PortfolioPage />);
+    await screen.findByRole('region', { name: 'Realised vs promised, per source and kind' });
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Kind' }), 'bid');
+    expect(new URLSearchParams(window.location.search).get('kind')).toBe('bid');
+    await waitFor(() => expect(kinds).toEqual([null, 'bid']));
+  });
+
+  it('tells the user how measurements come about when there are none', async () => {
+    server.use(http.get('*/api/impact', () => HttpResponse.json({ items: [], aggregates: [] })));
+    window.history.replaceState(null, '', '/impact');
+    renderWithProviders(<PortfolioPage />);
+    expect(await screen.findByText(/^Nothing measured yet/)).toBeInTheDocument();
+  });
+});

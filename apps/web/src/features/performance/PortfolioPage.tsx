@@ -1,0 +1,256 @@
+/**
+ * The portfolio's measured impact (`/impact?advertiserId=&source=&kind=`): per source and kind, realised against
+ * promised impact with its band, the share applied, the share improved and the priority factor the feedback loop
+ * gives new items of the group; then the measured items, each with a link to its campaign's chart. The filters live
+ * in the URL; the charts load on demand and the tables carry the same numbers.
+ */
+import {
+  type ItemImpact,
+  RecommendationKindSchema,
+  type RecommendationSource,
+  RecommendationSourceSchema,
+  SOURCE_LABELS,
+} from '@recdesk/shared-types';
+import { useQuery } from '@tanstack/react-query';
+import { lazy, type MouseEvent, Suspense, useMemo } from 'react';
+import { formatDateTime, formatNumber } from '../../shared/format.ts';
+import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
+import { useNavigate } from '../../shared/use-location.ts';
+import { useSearchParams } from '../../shared/use-search-params.ts';
+import { formatDay, formatMetricByName, formatShare, formatSignedPercent, metricLabel } from './performance-metrics.ts';
+import { measurementQueries, type PortfolioFilters } from './performance-queries.ts';
+import { performanceHref } from './performance-url.ts';
+import { type PortfolioRow, portfolioRows } from './portfolio-rows.ts';
+import './performance.css';
+
+const PortfolioChart = lazy(() => import('./PortfolioChart.tsx'));
+
+const STATE_WORDS = {
+  measuring: 'Measuring',
+  measured: 'Measured',
+  insufficient_data: 'Not enough data',
+  not_measurable: 'Not measurable',
+} as const;
+const VERDICT_WORDS = { improved: 'Improved', worsened: 'Worsened', no_change: 'No clear change' } as const;
+
+function filtersOf(params: URLSearchParams): PortfolioFilters {
+  const source = RecommendationSourceSchema.safeParse(params.get('source'));
+  const kind = RecommendationKindSchema.safeParse(params.get('kind'));
+  const advertiserId = params.get('advertiserId')?.trim();
+  return {
+    ...(advertiserId ? { advertiserId } : {}),
+    ...(source.success ? { source: source.data } : {}),
+    ...(kind.success ? { kind: kind.data } : {}),
+  };
+}
+
+export function PortfolioPage() {
+  const [params, setSearch] = useSearchParams();
+  const filters = filtersOf(params);
+  const impact = useQuery(measurementQueries.portfolio(filters));
+  const rows = useMemo(() => (impact.data ? portfolioRows(impact.data.aggregates, impact.data.items) : []), [impact.data]);
+  return (
+    <section aria-labelledby="impact-heading" className="page portfolio-page">
+      <header className="page-header">
+        <h1 id="impact-heading">Impact</h1>
+      </header>
+      <form className="portfolio-filters" aria-label="Impact filters" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          Advertiser id
+          <input
+            type="search"
+            defaultValue={filters.advertiserId ?? ''}
+            onChange={(event) => setSearch({ advertiserId: event.target.value.trim() || undefined }, { replace: true })}
+          />
+        </label>
+        <label>
+          Source
+          <select value={filters.source ?? ''} onChange={(event) => setSearch({ source: event.target.value || undefined })}>
+            <option value="">All sources</option>
+            {(Object.keys(SOURCE_LABELS) as RecommendationSource[]).map((source) => (
+              <option key={source} value={source}>
+                {SOURCE_LABELS[source]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Kind
+          <select value={filters.kind ?? ''} onChange={(event) => setSearch({ kind: event.target.value || undefined })}>
+            <option value="">All kinds</option>
+            {RecommendationKindSchema.options.map((kind) => (
+              <option key={kind} value={kind}>
+                {kind}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      {impact.isPending ? (
+        <div className="skeleton-block chart-skeleton" role="status" aria-label="Loading the measured impact">
+          <div className="skeleton-line" />
+          <div className="skeleton-line" />
+        </div>
+      ) : impact.isError ? (
+        <ProblemMessage error={impact.error} fallback="The measured impact could not be loaded" onRetry={() => impact.refetch()} />
+      ) : rows.length === 0 && impact.data.items.length === 0 ? (
+        <div className="empty-state">
+          <p>Nothing measured yet — apply recommendations, then wait out their measurement window (or advance the simulated clock).</p>
+        </div>
+      ) : (
+        <>
+          <section aria-labelledby="groups-heading" className="panel">
+            <h2 id="groups-heading">Realised vs promised, per source and kind</h2>
+            {rows.length > 0 ? (
+              <Suspense
+                fallback={
+                  <div className="skeleton-block chart-skeleton" role="status" aria-label="Loading the chart">
+                    <div className="skeleton-line" />
+                  </div>
+                }
+              >
+                <PortfolioChart rows={rows} />
+              </Suspense>
+            ) : null}
+            <GroupsTable rows={rows} />
+          </section>
+          <ItemsTable items={impact.data.items} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function GroupsTable({ rows }: { rows: PortfolioRow[] }) {
+  if (rows.length === 0) return <p className="muted">No group has decided items yet.</p>;
+  return (
+    <div className="table-scroll">
+      <table className="plain-table">
+        <caption className="sr-only">Measured impact per source and kind</caption>
+        <thead>
+          <tr>
+            <th scope="col">Source · kind</th>
+            <th scope="col" className="numeric">
+              Applied / decided
+            </th>
+            <th scope="col" className="numeric">
+              Share applied
+            </th>
+            <th scope="col" className="numeric">
+              Improved / measured
+            </th>
+            <th scope="col" className="numeric">
+              Share improved
+            </th>
+            <th scope="col" className="numeric">
+              Realised (90% band)
+            </th>
+            <th scope="col" className="numeric">
+              Promised
+            </th>
+            <th scope="col" className="numeric">
+              Realised / promised
+            </th>
+            <th scope="col" className="numeric">
+              Priority factor
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const a = row.aggregate;
+            return (
+              <tr key={row.key}>
+                <th scope="row">{row.label}</th>
+                <td className="numeric">
+                  {formatNumber(a.applied, 0)} / {formatNumber(a.decided, 0)}
+                </td>
+                <td className="numeric">{formatShare(a.shareApplied)}</td>
+                <td className="numeric">
+                  {formatNumber(a.improved, 0)} / {formatNumber(a.measured, 0)}
+                </td>
+                <td className="numeric">{formatShare(a.shareImproved)}</td>
+                <td className="numeric">
+                  {a.realisedTotal === null ? '—' : formatNumber(a.realisedTotal)}
+                  {row.band ? ` (${formatNumber(row.band.lower)} to ${formatNumber(row.band.upper)})` : ''}
+                </td>
+                <td className="numeric">{a.promisedTotal === null ? '—' : formatNumber(a.promisedTotal)}</td>
+                <td className="numeric">{row.realisedShare === null ? '—' : formatShare(row.realisedShare)}</td>
+                <td className="numeric">×{formatNumber(a.priorityFactor, 2)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ItemsTable({ items }: { items: ItemImpact[] }) {
+  const navigate = useNavigate();
+  const open = (href: string) => (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(href);
+  };
+  return (
+    <section aria-labelledby="items-heading" className="panel">
+      <h2 id="items-heading">Applied items</h2>
+      {items.length === 0 ? (
+        <p className="muted">No applied item matches these filters.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="plain-table">
+            <caption className="sr-only">Applied items and their measured impact</caption>
+            <thead>
+              <tr>
+                <th scope="col">Applied</th>
+                <th scope="col">By</th>
+                <th scope="col">Source · kind</th>
+                <th scope="col">Advertiser</th>
+                <th scope="col">State</th>
+                <th scope="col">Effect on the target metric (90% band)</th>
+                <th scope="col">
+                  <span className="sr-only">Chart</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => {
+                const effect = item.effects.find((e) => e.metric === item.targetMetric);
+                const href = item.entity ? performanceHref(item.entity, item.recommendationId) : null;
+                return (
+                  <tr key={item.recommendationId}>
+                    <td>{formatDateTime(item.appliedAt)}</td>
+                    <td>{item.appliedBy}</td>
+                    <td>
+                      {SOURCE_LABELS[item.source]} · {item.kind}
+                      {item.cohort === 'control' ? ' (control)' : ''}
+                    </td>
+                    <td>{item.advertiserId}</td>
+                    <td>
+                      {item.state === 'measuring' ? `Measuring until ${formatDay(item.measuringUntil)}` : STATE_WORDS[item.state]}
+                      {item.verdict ? ` · ${VERDICT_WORDS[item.verdict]}` : ''}
+                    </td>
+                    <td>
+                      {item.state === 'measured' && effect
+                        ? `${metricLabel(effect.metric)} ${effect.estimate >= 0 ? '+' : ''}${formatMetricByName(effect.metric, effect.estimate)} a day${effect.relative === null ? '' : ` (${formatSignedPercent(effect.relative)})`}, ${formatMetricByName(effect.metric, effect.lower)} to ${formatMetricByName(effect.metric, effect.upper)}`
+                        : '—'}
+                    </td>
+                    <td>
+                      {href ? (
+                        <a href={href} onClick={open(href)}>
+                          Open performance chart<span className="sr-only"> of {item.entity}</span>
+                        </a>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

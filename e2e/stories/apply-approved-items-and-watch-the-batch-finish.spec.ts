@@ -1,0 +1,64 @@
+import { expect, test } from '../fixtures.ts';
+import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
+import { keepScreen } from './support/screens.ts';
+import { syncSource } from './support/syncs-and-sign-ins.ts';
+
+test('the account manager applies approved budget changes, watches the batch finish, then undoes it', async ({ page, request }) => {
+  test.setTimeout(300_000);
+  // This morning's Sponsored Products recommendations are in.
+  await syncSource(request, 'sp-consolidated');
+
+  // Daily budget changes that nobody contradicts, waiting for a decision.
+  await page.goto('/?source=sp-consolidated&status=validated&conflicted=false&q=daily%20budget');
+  const queue = page.getByRole('table', { name: 'Recommendation queue' });
+  const items = queue.getByRole('row').filter({ has: page.getByRole('cell') });
+  // The first page can take a while on a busy server (it is still validating the first sync).
+  await expect(items.nth(2)).toBeVisible({ timeout: 60_000 });
+  await items.nth(0).getByRole('checkbox').click();
+  await items
+    .nth(2)
+    .getByRole('checkbox')
+    .click({ modifiers: ['Shift'] });
+  const bulk = page.getByRole('region', { name: 'Bulk actions' });
+  await expect(bulk).toContainText('3 selected');
+  await bulk.getByRole('button', { name: 'Approve selected' }).click();
+  const approve = page.getByRole('dialog', { name: 'Approve 3 selected' });
+  await approve.getByRole('button', { name: 'Approve 3' }).click();
+  await expect(approve.getByText(/^3 approved, 0 not done/)).toBeVisible();
+  await approve.getByRole('button', { name: 'Done' }).click();
+
+  // The approved ones, all of them, selected and applied after reading the summary.
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('approved');
+  await expect(items.first()).toBeVisible({ timeout: 60_000 });
+  const selectAll = bulk.getByRole('button', { name: /^Select all [\d,.\s]+ matching$/ });
+  await selectAll.click();
+  await expect(bulk).toContainText(/\d+ selected/);
+  await bulk.getByRole('button', { name: 'Apply selected' }).click();
+  const confirm = page.getByRole('dialog', { name: /^Apply [\d,]+ selected$/ });
+  const summary = confirm.getByRole('region', { name: 'What will change' });
+  await expect(summary).toContainText('Daily budget change');
+  await keepScreen(page, 'apply-summary');
+  await confirm.getByRole('button', { name: /^Apply [\d,]+$/ }).click();
+
+  // The batch runs on its own; its progress is shown live until it is done.
+  const progress = page.getByRole('dialog', { name: 'Apply batch progress' });
+  await expect(progress.getByRole('progressbar', { name: 'Batch progress' })).toBeVisible();
+  await expect(progress.getByRole('status').first()).toHaveText(/^Finished: \d+ applied, 0 failed\.$/, { timeout: 90_000 });
+  const applied = Number((await progress.getByRole('status').first().textContent())?.match(/(\d+) applied/)?.[1]);
+  expect(applied).toBeGreaterThanOrEqual(3);
+  await expect(page).toHaveURL(/batch=/);
+  await keepScreen(page, 'batch-progress');
+  await expectNoSeriousAxeViolations(page);
+
+  // Second thoughts: undo the whole batch; the undo has its own progress.
+  await progress.getByRole('button', { name: 'Undo batch' }).click();
+  const undo = page.getByRole('dialog', { name: 'Undo batch progress' });
+  await expect(undo.getByRole('status').first()).toHaveText(`Finished: ${applied} undone, 0 failed.`, { timeout: 90_000 });
+  await keepScreen(page, 'undo-batch-progress');
+  await undo.getByRole('button', { name: 'Close' }).last().click();
+  await expect(page).not.toHaveURL(/batch=/);
+
+  // The queue shows them as rolled back.
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('rolled_back');
+  await expect(items).toHaveCount(applied);
+});
