@@ -274,7 +274,8 @@ export class ApplyService {
       kind: batch.kind as 'apply' | 'undo',
       createdAt: new Date(batch.created_at).toISOString(),
       createdBy: batch.actor_id,
-      finished: open.length === 0,
+      // Both: a batch with an item still queued or applying is not finished, whatever its chunks say.
+      finished: open.length === 0 && counts.queued + counts.applying === 0,
       counts,
       etaSeconds: open.length === 0 ? null : this.etaOf(open.map((c) => c.call as ApplyPlan['call'])),
       items: items.map((item) => ({

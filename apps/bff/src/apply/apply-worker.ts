@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Actor, LifecycleStatus } from '@recdesk/shared-types';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { AdsApiError, type AdsClient, AdsUncertainOutcomeError } from '../ads-client/ads-client.ts';
 import { type AdsProfile, listProfiles } from '../ads-client/profiles.ts';
@@ -68,6 +68,14 @@ type Settle =
 /** Uncertain outcomes reconciled in a row within one run of a chunk before it is left to the next sweep. */
 const UNCERTAIN_ROUNDS = 3;
 
+/** The chunk's lease went to another worker (or the chunk changed under it): this run stops and writes nothing. */
+export class LostLeaseError extends Error {
+  constructor(chunkId: string, why = 'its lease is held by another worker') {
+    super(`apply chunk ${chunkId}: ${why}`);
+    this.name = 'LostLeaseError';
+  }
+}
+
 const APPLY_ACTOR: Actor = { type: 'system', id: 'apply-worker', version: null };
 
 export class ApplyWorker {
@@ -89,6 +97,7 @@ export class ApplyWorker {
 
   /** Runs every open chunk whose lease is free or expired; returns how many chunks this worker ran. */
   async sweep(batchId?: string): Promise<number> {
+    await this.reopenChunksWithOpenItems();
     let ran = 0;
     for (;;) {
       let query = this.db
@@ -107,6 +116,29 @@ export class ApplyWorker {
       ran += took;
       if (took === 0) return ran;
     }
+  }
+
+  /**
+   * A chunk marked done while an item of it is still queued or applying would leave that item unfinished for ever;
+   * the done mark is written so that this cannot happen, and the sweep repairs it (loudly) if it ever does.
+   */
+  private async reopenChunksWithOpenItems(): Promise<void> {
+    const reopened = await sql<{ id: string; batch_id: string }>`
+      UPDATE apply_chunks c SET done = false, lease_owner = NULL, lease_until = NULL
+      FROM (SELECT DISTINCT chunk_id FROM apply_items WHERE state IN ('queued', 'applying')) o
+      WHERE c.id = o.chunk_id AND c.done
+      RETURNING c.id, c.batch_id`.execute(this.db);
+    if (reopened.rows.length === 0) return;
+    this.deps.log.error({ chunks: reopened.rows.map((r) => r.id), worker: this.id }, 'reopened apply chunks marked done with open items');
+    await this.db
+      .updateTable('apply_batches')
+      .set({ finished_at: null })
+      .where(
+        'id',
+        'in',
+        reopened.rows.map((r) => r.batch_id),
+      )
+      .execute();
   }
 
   /** Takes the chunk's lease and applies it; false when another worker holds it, it is done, or it runs here already. */
@@ -142,19 +174,19 @@ export class ApplyWorker {
           this.deps.log.warn({ chunkId, worker: this.id, err: error.message }, 'apply call outcome uncertain; reconciling');
         }
       }
-      const open = await this.db
-        .selectFrom('apply_items')
-        .select('id')
-        .where('chunk_id', '=', chunkId)
-        .where('state', 'in', ['queued', 'applying'])
-        .executeTakeFirst();
-      await this.db
+      // One statement: the chunk is done exactly when none of its items is open at that moment.
+      const released = await this.db
         .updateTable('apply_chunks')
-        .set({ done: !open, lease_owner: null, lease_until: null })
+        .set({
+          done: sql<boolean>`NOT EXISTS (SELECT 1 FROM apply_items WHERE chunk_id = ${chunkId} AND state IN ('queued', 'applying'))`,
+          lease_owner: null,
+          lease_until: null,
+        })
         .where('id', '=', chunkId)
         .where('lease_owner', '=', this.id)
-        .execute();
-      if (!open) await this.finishBatchIfDone(leased.batch_id);
+        .returning('done')
+        .executeTakeFirst();
+      if (released?.done) await this.finishBatchIfDone(leased.batch_id);
       return true;
     } catch (error) {
       this.deps.log.warn({ chunkId, worker: this.id, err: error instanceof Error ? error.message : String(error) }, 'apply chunk stopped');
@@ -302,7 +334,7 @@ export class ApplyWorker {
       // it again cannot apply it twice; its answer then tells which it was.
       for (const item of uncertain) settled.set(item.id, { state: 'queued', outcome: 'reconciled_not_applied' });
     }
-    await this.record(uncertain, settled);
+    await this.record(chunkId, 'applying', uncertain, settled);
   }
 
   // ---- 2.-3. apply ---------------------------------------------------------------------------------------------
@@ -336,6 +368,8 @@ export class ApplyWorker {
       }
       if (settled.size > 0) {
         await this.record(
+          chunkId,
+          'queued',
           items.filter((i) => settled.has(i.id)),
           settled,
         );
@@ -348,6 +382,7 @@ export class ApplyWorker {
     // Intent, committed before anything is sent.
     const now = this.deps.now();
     await this.db.transaction().execute(async (trx) => {
+      await this.holdLease(trx, chunkId);
       await trx
         .insertInto('apply_attempts')
         .values(
@@ -361,7 +396,7 @@ export class ApplyWorker {
           })),
         )
         .execute();
-      await trx
+      const moved = await trx
         .updateTable('apply_items')
         .set((eb) => ({ state: 'applying', attempts: eb(eb.ref('attempts'), '+', 1), updated_at: now }))
         .where(
@@ -370,7 +405,8 @@ export class ApplyWorker {
           items.map((i) => i.id),
         )
         .where('state', '=', 'queued')
-        .execute();
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== items.length) throw new LostLeaseError(chunkId, 'some of its items are no longer queued');
     });
     await this.deps.hooks?.beforeCall?.(chunkId);
 
@@ -389,7 +425,7 @@ export class ApplyWorker {
             outcome: 'failed',
             response: error.body ?? null,
           });
-        await this.record(items, refused);
+        await this.record(chunkId, 'applying', items, refused);
         return;
       }
       // Otherwise whether it took effect is unknown (an uncertain outcome), or it was never answered after its
@@ -481,7 +517,7 @@ export class ApplyWorker {
       }
       settled.set(item.id, { state: 'applied', before: valueBefore, after: item.plan.targetValue, outcome: 'success' });
     });
-    await this.record(items, settled);
+    await this.record(chunkId, 'applying', items, settled);
   }
 
   private async call(plan: StoredPlan, items: readonly ItemRow[]): Promise<ItemResult[]> {
@@ -543,8 +579,33 @@ export class ApplyWorker {
     }
   }
 
-  /** Writes the outcomes, the attempts' outcomes and the lifecycle transitions in one transaction (set-wise). */
-  private async record(items: readonly ItemRow[], settled: Map<string, Settle>): Promise<void> {
+  /**
+   * Fencing: every write of a chunk's state happens in a transaction that first locks the chunk and checks this worker
+   * still holds its lease. A worker that lost it (paused, cut off from the database while another took over) then
+   * writes nothing, instead of overwriting what the new holder recorded.
+   */
+  private async holdLease(trx: Transaction<ApplyTables>, chunkId: string): Promise<void> {
+    const held = await trx
+      .selectFrom('apply_chunks')
+      .select('id')
+      .where('id', '=', chunkId)
+      .where('lease_owner', '=', this.id)
+      .where('done', '=', false)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!held) throw new LostLeaseError(chunkId);
+  }
+
+  /**
+   * Writes the outcomes, the attempts' outcomes and the lifecycle transitions in one transaction (set-wise), under the
+   * lease, and only over items still in the state `from` they were read in: any other change rolls it all back.
+   */
+  private async record(
+    chunkId: string,
+    from: 'queued' | 'applying',
+    items: readonly ItemRow[],
+    settled: Map<string, Settle>,
+  ): Promise<void> {
     const now = this.deps.now();
     const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
     const rows: { id: string; state: string; before: string | null; after: string | null; code: string | null; reason: string | null }[] =
@@ -596,16 +657,20 @@ export class ApplyWorker {
       }
       if (s.outcome) attempts.push({ itemId: item.id, outcome: s.outcome, response: json('response' in s ? (s.response ?? null) : null) });
     }
-    await this.deps.db.transaction().execute(async (trx) => {
+    await this.deps.db.transaction().execute(async (raw) => {
+      const trx = raw.withTables<ApplyTables>();
+      await this.holdLease(trx, chunkId);
       for (let start = 0; start < rows.length; start += 500) {
         const values = rows
           .slice(start, start + 500)
           .map((r) => sql`(${r.id}::uuid, ${r.state}, ${r.before}::jsonb, ${r.after}::jsonb, ${r.code}::text, ${r.reason}::text)`);
-        await sql`
+        const updated = await sql`
           UPDATE apply_items i SET state = v.state, value_before = COALESCE(v.before, i.value_before),
             value_after = COALESCE(v.after, i.value_after), reason_code = v.code, reason = v.reason, updated_at = ${now}
           FROM (VALUES ${sql.join(values)}) AS v(id, state, before, after, code, reason)
-          WHERE i.id = v.id`.execute(trx);
+          WHERE i.id = v.id AND i.state = ${from}`.execute(trx);
+        if (Number(updated.numAffectedRows ?? 0) !== values.length)
+          throw new LostLeaseError(chunkId, `some of its items are no longer ${from}`);
       }
       for (let start = 0; start < attempts.length; start += 500) {
         const values = attempts.slice(start, start + 500).map((a) => sql`(${a.itemId}::uuid, ${a.outcome}, ${a.response}::jsonb)`);
@@ -614,7 +679,7 @@ export class ApplyWorker {
           FROM (VALUES ${sql.join(values)}) AS v(item_id, outcome, response)
           WHERE a.item_id = v.item_id AND a.outcome IS NULL`.execute(trx);
       }
-      await this.deps.lifecycle.transitionMany(trx, transitions, APPLY_ACTOR);
+      await this.deps.lifecycle.transitionMany(raw, transitions, APPLY_ACTOR);
     });
   }
 }

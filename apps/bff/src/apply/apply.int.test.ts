@@ -151,6 +151,28 @@ describe.each(databaseTargets)('apply pipeline on $name', ({ create }) => {
     for (const s of seeded) expect(counts.get(`keyword:${s.keywordId}`)).toBe(1);
   });
 
+  it('a worker paused past its lease writes nothing once another worker has taken the chunk over', async () => {
+    const seeded = await seedKeywordBids(bff.runtime, 20);
+    const { batchId } = (
+      await bff.http
+        .post('/api/apply')
+        .send({ ids: seeded.map((s) => s.recommendationId) })
+        .expect(202)
+    ).body;
+    const takeover = bff.runtime.apply.createWorker();
+    // The paused worker's lease runs out while its call is answered; the other one takes over and settles the items.
+    const paused = bff.runtime.apply.createWorker({
+      leaseMs: 0,
+      hooks: { afterCall: async () => void (await takeover.sweep()) },
+    });
+    await expect(paused.sweep()).rejects.toThrow(/lease/);
+
+    const batch = await batchOf(batchId);
+    expect(batch).toMatchObject({ finished: true, counts: { applied: 20, applying: 0, queued: 0, failed: 0 } });
+    expect(writesTo('/sp/keywords')).toHaveLength(1);
+    for (const s of seeded) expect(ledgerCounts(state).get(`keyword:${s.keywordId}`)).toBe(1);
+  });
+
   it('two workers share a batch and apply no item twice', async () => {
     const seeded = await seedKeywordBids(bff.runtime, 2500);
     const { batchId } = (
