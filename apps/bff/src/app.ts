@@ -35,6 +35,7 @@ import { recommendationRoutes } from './lifecycle/recommendation-routes.ts';
 import type { RecommendationStore } from './lifecycle/recommendation-store.ts';
 import { correlationMiddleware } from './observability/correlation.ts';
 import type { Observability } from './observability/observability.ts';
+import { redactQuery, redactUrl } from './observability/redact-url.ts';
 import { type PerformanceFeature, performanceRoutes } from './performance/performance-routes.ts';
 import { ruleRoutes } from './rules/rule-routes.ts';
 import type { RuleService } from './rules/rule-service.ts';
@@ -101,7 +102,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
   // The request's correlation id first: every log line and upstream call the request causes carries it.
   app.use(correlationMiddleware);
-  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => !req.url?.startsWith('/api') } }));
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      autoLogging: { ignore: (req) => !req.url?.startsWith('/api') },
+      serializers: {
+        req: (req: { url?: string; query?: unknown }) => ({ ...req, url: redactUrl(req.url), query: redactQuery(req.query) }),
+      },
+    }),
+  );
   app.set('trust proxy', deps.auth.trustProxy);
   app.use(deps.auth.security);
   app.use('/api', deps.auth.sameOrigin);

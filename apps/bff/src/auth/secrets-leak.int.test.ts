@@ -39,6 +39,8 @@ describe.each(databaseTargets.slice(0, 1))('no secret in answers, pages or logs 
   let provider: TestProvider;
   const logLines: string[] = [];
   const answers: string[] = [];
+  /** The OIDC callback's one-time code: it travels in a URL, so the request log must not keep it. */
+  let oidcCode = '';
 
   beforeAll(async () => {
     const capture = new Writable({
@@ -70,6 +72,7 @@ describe.each(databaseTargets.slice(0, 1))('no secret in answers, pages or logs 
     const start = await browser.get('/api/auth/oidc/start').expect(302);
     const atProvider = await fetch(start.headers.location as string, { redirect: 'manual' });
     const callback = new URL(atProvider.headers.get('location') as string);
+    oidcCode = callback.searchParams.get('code') ?? '';
     await browser.get(`${callback.pathname}${callback.search}`).expect(302);
     answers.push((await browser.get('/api/auth/me').expect(200)).text);
 
@@ -115,6 +118,7 @@ describe.each(databaseTargets.slice(0, 1))('no secret in answers, pages or logs 
       STORED.refreshToken,
       provider.clientSecret,
       ...provider.issued,
+      oidcCode,
       SECRETS_KEY,
       SESSION_SECRET,
       TEST_ADMIN.password,
@@ -124,6 +128,7 @@ describe.each(databaseTargets.slice(0, 1))('no secret in answers, pages or logs 
       ...sealed.map((row) => row.sealed),
     ];
     expect(provider.issued.length).toBeGreaterThan(0);
+    expect(oidcCode.length).toBeGreaterThan(8);
     expect(sids.length).toBeGreaterThan(0);
     return values;
   }
