@@ -30,6 +30,8 @@ export interface LedgerCheck {
   resumable: number;
   inLedger: number;
   duplicates: number;
+  /** Changes sent again after they were made: upstream refused the repeat (already applied), RecDesk should not have sent it. */
+  sentTwice: number;
   lost: number;
   notAllowed: number;
   stuck: number;
@@ -38,9 +40,20 @@ export interface LedgerCheck {
 
 const FINAL = new Set(['applied', 'failed', 'drifted', 'rolled_back']);
 
-/** `applyApi`: the ledger's api name of the apply calls under test (other APIs' entries are counted for duplicates). */
-export function checkLedger(items: readonly AllowedItem[], ledger: readonly LedgerEntry[], applyApi: string): LedgerCheck {
+/**
+ * `applyApi`: the ledger's api name of the apply calls under test (other APIs' entries are counted for duplicates).
+ * `refusedRepeats`: applies upstream refused as already applied; for an API that refuses repeats, a duplicate in the
+ * ledger cannot happen, so a repeat sent is the sign of the same fault.
+ */
+export function checkLedger(
+  items: readonly AllowedItem[],
+  ledger: readonly LedgerEntry[],
+  applyApi: string,
+  refusedRepeats: readonly LedgerEntry[] = [],
+): LedgerCheck {
   const violations: string[] = [];
+  const repeats = refusedRepeats.filter((e) => e.api === applyApi);
+  for (const entry of repeats.slice(0, 10)) violations.push(`sent again after it was applied (refused upstream): ${entry.key}`);
   const perKey = new Map<string, number>();
   for (const entry of ledger) perKey.set(`${entry.api} ${entry.key}`, (perKey.get(`${entry.api} ${entry.key}`) ?? 0) + 1);
   const duplicates = [...perKey.entries()].filter(([, count]) => count > 1);
@@ -85,6 +98,7 @@ export function checkLedger(items: readonly AllowedItem[], ledger: readonly Ledg
     resumable,
     inLedger: applyKeys.size,
     duplicates: duplicates.length,
+    sentTwice: repeats.length,
     lost,
     notAllowed: notAllowed.length,
     stuck,

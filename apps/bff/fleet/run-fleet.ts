@@ -336,10 +336,11 @@ async function main(): Promise<void> {
     status: r.status,
     inOpenChunk: r.open_chunk,
   }));
-  const ledger = z
-    .object({ ledger: z.array(z.object({ api: z.string(), key: z.string() })) })
-    .parse(await (await fetch(`${simulatorUrl}/_simulator/ledger`)).json()).ledger;
-  const check = checkLedger(items, ledger, 'partnerOpportunities.apply');
+  const entries = z.array(z.object({ api: z.string(), key: z.string() }));
+  const { ledger, refusedRepeats } = z
+    .object({ ledger: entries, refusedRepeats: entries })
+    .parse(await (await fetch(`${simulatorUrl}/_simulator/ledger`)).json());
+  const check = checkLedger(items, ledger, 'partnerOpportunities.apply', refusedRepeats);
   violations.push(...check.violations);
 
   // Graceful shutdown: SIGTERM to every process; each must finish and exit 0.
@@ -361,6 +362,7 @@ async function main(): Promise<void> {
       `  resumable              ${check.resumable}`,
       `  in ledger              ${check.inLedger}`,
       `  duplicates             ${check.duplicates}`,
+      `  sent twice (refused)   ${check.sentTwice}`,
       `  lost                   ${check.lost}`,
       `  applied without leave  ${check.notAllowed}`,
       `  stuck                  ${check.stuck}`,

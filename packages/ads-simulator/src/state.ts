@@ -58,6 +58,11 @@ export interface SimulatorState {
   fileUrlLifetimeMs: number;
   applications: Map<string, ApplicationRecord>;
   ledger: LedgerEntry[];
+  /**
+   * Applies refused because the item was applied already (PO_APPLY_ALREADY_APPLIED): upstream saved the day, but the
+   * client sent a change twice. Kept apart from the ledger, which holds changes made.
+   */
+  refusedRepeats: LedgerEntry[];
   /** The unified Recommendations API's account-team recommendations (`/recommendations/list`). */
   unifiedRecommendations: UnifiedRecommendation[];
   /** Brand Metrics records, and the reports clients asked for (`/insights/brandMetrics/report`). */
@@ -126,6 +131,7 @@ export function createSimulatorState(options: SimulatorStateOptions = {}): Simul
     fileUrlLifetimeMs: 15 * 60_000,
     applications: new Map(),
     ledger: [],
+    refusedRepeats: [],
     unifiedRecommendations: createUnifiedRecommendations(world, startOfUtcDay(clock.now())),
     brandMetrics: createBrandMetrics(world, startOfUtcDay(clock.now())),
     brandMetricsReports: new Map(),

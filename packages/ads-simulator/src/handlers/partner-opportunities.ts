@@ -181,6 +181,12 @@ export function partnerOpportunityHandlers(state: SimulatorState) {
           });
         } else if (state.applications.has(recommendationId)) {
           failures.push({ recommendationId, code: 'PO_APPLY_ALREADY_APPLIED', message: 'Recommendation was already applied' });
+          state.refusedRepeats.push({
+            at: state.clock.now().toISOString(),
+            api: 'partnerOpportunities.apply',
+            key: recommendationId,
+            body: { ...body, recommendationIds: [recommendationId] },
+          });
         } else {
           state.applications.set(recommendationId, {
             partnerOpportunityId: opportunity.partnerOpportunityId,

@@ -62,6 +62,7 @@ export function simulatorControlHandlers(state: SimulatorState) {
     http.get('*/_simulator/ledger', () =>
       HttpResponse.json({
         ledger: state.ledger,
+        refusedRepeats: state.refusedRepeats,
         requestCounts: requestCounts(state),
         faults: { config: state.faults.config, injected: state.faults.injected },
       }),
