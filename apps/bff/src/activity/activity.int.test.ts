@@ -77,7 +77,7 @@ describe.each(databaseTargets)('activity log on $name', ({ create }) => {
     personApplied = seeded.slice(0, 2).map((s) => s.recommendationId);
     failedId = archived.recommendationId;
     advertiserId = (await bff.http.get(`/api/recommendations/${failedId}`).expect(200)).body.advertiserId;
-    otherAdvertiserId = state.world.profiles.map((p) => p.advertiser.encryptedAdvertiserId).find((id) => id !== advertiserId) as string;
+    otherAdvertiserId = state.world.profiles.map((p) => p.advertiser.entityId).find((id) => id !== advertiserId) as string;
     expect(otherAdvertiserId).toBeDefined();
 
     // The person undoes one of them.

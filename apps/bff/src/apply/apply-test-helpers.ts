@@ -18,7 +18,8 @@ let nextId = 0;
 
 /**
  * Adds `count` keywords (bid 1.00) to a manual campaign of the first US profile, and one approved bid change
- * 1.00 → 1.25 per keyword (`approved: false` leaves them discovered). Returns them in order.
+ * 1.00 → 1.25 per keyword (`approved: false` leaves them discovered), filed under the profile's account id as the SP
+ * sources file theirs. Returns them in order.
  */
 export async function seedKeywordBids(
   runtime: Runtime,
@@ -66,7 +67,7 @@ export async function seedKeywordBids(
       ...bidChange({
         id: sourceId,
         source: 'sp-consolidated',
-        advertiserId: profile.advertiser.encryptedAdvertiserId,
+        advertiserId: profile.advertiser.entityId,
         campaignId: campaign.campaignId,
         adGroupId: adGroup.adGroupId,
         keywordId,

@@ -135,7 +135,7 @@ describe.each(databaseTargets)('auto-apply rules on $name', ({ create }) => {
     await sql`UPDATE recommendations SET status = 'drifted' WHERE id = ${drifted[0]?.recommendationId}`.execute(runtime.db);
     // A bid of 1.25 is above 1: this advertiser wants two people for it, and a rule is at most one.
     await bff.http
-      .put(`/api/advertisers/${guarded.advertiser.encryptedAdvertiserId}/approval-policy`)
+      .put(`/api/advertisers/${guarded.advertiser.entityId}/approval-policy`)
       .send({ secondApproverAbove: 1 })
       .expect(200);
 
