@@ -30,6 +30,7 @@ import { type ApplyPlan, type ApplyValue, chunksOf, planOf, READABLE_CALLS, same
 import type { ApplyQueue } from './apply-queue.ts';
 import type { ApplyTables } from './apply-tables.ts';
 import { ApplyWorker, type ApplyWorkerHooks, type StoredPlan } from './apply-worker.ts';
+import { ProfileDirectory } from './profile-directory.ts';
 import { endpointOf, UpstreamWriters } from './upstream-writers.ts';
 
 export interface ApplyServiceDeps {
@@ -75,9 +76,11 @@ export class ApplyService {
   private readonly db;
   private readonly sweepers: NodeJS.Timeout[] = [];
   private workers: ApplyWorker[] = [];
+  private readonly profiles: ProfileDirectory;
 
   constructor(private readonly deps: ApplyServiceDeps) {
     this.db = deps.db.withTables<ApplyTables>();
+    this.profiles = new ProfileDirectory(deps.client);
   }
 
   /** A worker over this service's database and client (tests make several, with hooks). */
@@ -96,6 +99,7 @@ export class ApplyService {
       log: this.deps.log,
       now: this.deps.now,
       leaseMs: this.deps.leaseMs,
+      profiles: this.profiles,
       ...options,
     });
   }

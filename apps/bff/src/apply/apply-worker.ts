@@ -15,11 +15,12 @@ import type { Actor, LifecycleStatus } from '@recdesk/shared-types';
 import { sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { AdsApiError, type AdsClient, AdsUncertainOutcomeError } from '../ads-client/ads-client.ts';
-import { type AdsProfile, listProfiles } from '../ads-client/profiles.ts';
+import type { AdsProfile } from '../ads-client/profiles.ts';
 import type { Db } from '../db/database.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
 import { type ApplyPlan, type ApplyValue, READABLE_CALLS, sameValue } from './apply-plan.ts';
 import type { ApplyTables } from './apply-tables.ts';
+import { ProfileDirectory } from './profile-directory.ts';
 import { type ItemResult, regionOfMarketplace, UpstreamWriters } from './upstream-writers.ts';
 
 export interface StoredPlan extends ApplyPlan {
@@ -45,6 +46,8 @@ export interface ApplyWorkerDeps {
   /** Partner Opportunities status polling: first wait, cap, and how long to keep asking. */
   poPoll?: { firstMs: number; maxMs: number; giveUpMs: number };
   hooks?: ApplyWorkerHooks;
+  /** The process's profile list, shared by its workers (default: one of this worker's own). */
+  profiles?: ProfileDirectory;
 }
 
 interface ItemRow {
@@ -82,7 +85,7 @@ export class ApplyWorker {
   readonly id: string;
   private readonly db;
   private readonly writers: UpstreamWriters;
-  private profiles: Map<string, AdsProfile> | null = null;
+  private readonly profiles: ProfileDirectory;
   private readonly running = new Set<string>();
   private readonly leaseMs: number;
   private readonly poPoll: { firstMs: number; maxMs: number; giveUpMs: number };
@@ -91,6 +94,7 @@ export class ApplyWorker {
     this.id = deps.workerId ?? `apply-${randomUUID().slice(0, 8)}`;
     this.db = deps.db.withTables<ApplyTables>();
     this.writers = new UpstreamWriters(deps.client, deps.log);
+    this.profiles = deps.profiles ?? new ProfileDirectory(deps.client);
     this.leaseMs = deps.leaseMs ?? 60_000;
     this.poPoll = deps.poPoll ?? { firstMs: 500, maxMs: 10_000, giveUpMs: 10 * 60_000 };
   }
@@ -249,15 +253,8 @@ export class ApplyWorker {
     return rows as unknown as ItemRow[];
   }
 
-  async profileOf(profileId: string | null): Promise<AdsProfile> {
-    if (!profileId) throw new Error('the item names no profile');
-    if (!this.profiles?.has(profileId)) {
-      const { profiles } = await listProfiles(this.deps.client);
-      this.profiles = new Map(profiles.map((p) => [p.profileId, p]));
-    }
-    const profile = this.profiles.get(profileId);
-    if (!profile) throw new Error(`profile ${profileId} is not among the accessible profiles`);
-    return profile;
+  profileOf(profileId: string | null): Promise<AdsProfile> {
+    return this.profiles.get(profileId);
   }
 
   // ---- 1. reconcile -------------------------------------------------------------------------------------------
