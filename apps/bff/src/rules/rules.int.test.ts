@@ -134,10 +134,7 @@ describe.each(databaseTargets)('auto-apply rules on $name', ({ create }) => {
     const drifted = await seedKeywordBids(runtime, 1, { validated: true, confidence: 0.9, impactScore: 8 });
     await sql`UPDATE recommendations SET status = 'drifted' WHERE id = ${drifted[0]?.recommendationId}`.execute(runtime.db);
     // A bid of 1.25 is above 1: this advertiser wants two people for it, and a rule is at most one.
-    await bff.http
-      .put(`/api/advertisers/${guarded.advertiser.entityId}/approval-policy`)
-      .send({ secondApproverAbove: 1 })
-      .expect(200);
+    await bff.http.put(`/api/advertisers/${guarded.advertiser.entityId}/approval-policy`).send({ secondApproverAbove: 1 }).expect(200);
 
     const rule = (
       await bff.http
