@@ -2,23 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FaultConfig, seededRandom, setFaults } from './faults.ts';
 import { type RunningSimulator, startSimulator } from './server.ts';
 import { DEFAULT_CREDENTIALS } from './state.ts';
+import { accessTokenOf } from './testing/access-token.ts';
 
 let simulator: RunningSimulator;
 let headers: Record<string, string>;
 
-async function freshToken(): Promise<string> {
-  const answer = await fetch(`${simulator.url}/auth/o2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: DEFAULT_CREDENTIALS.refreshToken,
-      client_id: DEFAULT_CREDENTIALS.clientId,
-      client_secret: DEFAULT_CREDENTIALS.clientSecret,
-    }),
-  });
-  return ((await answer.json()) as { access_token: string }).access_token;
-}
+const freshToken = () => accessTokenOf(simulator.url);
 
 beforeAll(async () => {
   simulator = await startSimulator();

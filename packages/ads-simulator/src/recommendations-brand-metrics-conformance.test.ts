@@ -8,6 +8,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from './server.ts';
 import { DEFAULT_CREDENTIALS } from './state.ts';
+import { accessTokenOf } from './testing/access-token.ts';
 import { loadPublishedSpec } from './testing/published-specs.ts';
 
 const loadSpec = (file: string) => loadPublishedSpec(file) as AnySchema;
@@ -29,18 +30,8 @@ let auth: Record<string, string>;
 
 beforeAll(async () => {
   simulator = await startSimulator();
-  const answer = await fetch(`${simulator.url}/auth/o2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: DEFAULT_CREDENTIALS.refreshToken,
-      client_id: DEFAULT_CREDENTIALS.clientId,
-      client_secret: DEFAULT_CREDENTIALS.clientSecret,
-    }),
-  });
-  const { access_token } = (await answer.json()) as { access_token: string };
-  auth = { authorization: `Bearer ${access_token}`, 'amazon-advertising-api-clientid': DEFAULT_CREDENTIALS.clientId };
+  const accessToken = await accessTokenOf(simulator.url);
+  auth = { authorization: `Bearer ${accessToken}`, 'amazon-advertising-api-clientid': DEFAULT_CREDENTIALS.clientId };
 });
 afterAll(async () => {
   await simulator.close();

@@ -13,6 +13,7 @@ import { AdvanceableClock } from './clock.ts';
 import { addDays, dayOf } from './performance/days.ts';
 import { type RunningSimulator, startSimulator } from './server.ts';
 import { DEFAULT_CREDENTIALS } from './state.ts';
+import { accessTokenOf } from './testing/access-token.ts';
 import { loadPublishedSpec } from './testing/published-specs.ts';
 
 const loadSpec = (file: string) => loadPublishedSpec(file) as AnySchema;
@@ -34,21 +35,11 @@ let clock: AdvanceableClock;
 let headers: Record<string, string>;
 
 async function signIn(): Promise<void> {
-  const answer = await fetch(`${simulator.url}/auth/o2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: DEFAULT_CREDENTIALS.refreshToken,
-      client_id: DEFAULT_CREDENTIALS.clientId,
-      client_secret: DEFAULT_CREDENTIALS.clientSecret,
-    }),
-  });
-  const { access_token } = (await answer.json()) as { access_token: string };
+  const accessToken = await accessTokenOf(simulator.url);
   const profile = simulator.state.world.profiles[0];
   if (!profile) throw new Error('no profile');
   headers = {
-    authorization: `Bearer ${access_token}`,
+    authorization: `Bearer ${accessToken}`,
     'amazon-advertising-api-clientid': DEFAULT_CREDENTIALS.clientId,
     'amazon-advertising-api-scope': String(profile.profileId),
   };

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../server.ts';
 import { DEFAULT_CREDENTIALS } from '../state.ts';
+import { accessTokenOf } from '../testing/access-token.ts';
 
 let simulator: RunningSimulator;
 beforeAll(async () => {
@@ -12,19 +13,9 @@ afterAll(async () => {
 });
 
 async function headers(): Promise<Record<string, string>> {
-  const answer = await fetch(`${simulator.url}/auth/o2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: DEFAULT_CREDENTIALS.refreshToken,
-      client_id: DEFAULT_CREDENTIALS.clientId,
-      client_secret: DEFAULT_CREDENTIALS.clientSecret,
-    }),
-  });
-  const { access_token } = (await answer.json()) as { access_token: string };
+  const accessToken = await accessTokenOf(simulator.url);
   return {
-    authorization: `Bearer ${access_token}`,
+    authorization: `Bearer ${accessToken}`,
     'amazon-advertising-api-clientid': DEFAULT_CREDENTIALS.clientId,
     'amazon-advertising-api-manager-account': DEFAULT_CREDENTIALS.partnerAccountId,
     'content-type': 'application/vnd.partneropportunity.v1+json',
