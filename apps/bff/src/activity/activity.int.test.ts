@@ -7,7 +7,7 @@ import type { SimulatorState } from '@recdesk/ads-simulator/state';
 import { ACTIVITY_CSV_COLUMNS, type ActivityEntry } from '@recdesk/shared-types';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedKeywordBids } from '../apply/apply-test-helpers.ts';
+import { applySeeded, seedKeywordBids } from '../apply/apply-test-helpers.ts';
 import { FAST_CLIENT } from '../sources/shared/sp-test-helpers.ts';
 import { databaseTargets } from '../testing/database-targets.ts';
 import { startTestBff, TEST_ADMIN, type TestBff } from '../testing/test-runtime.ts';
@@ -66,12 +66,7 @@ describe.each(databaseTargets)('activity log on $name', ({ create }) => {
     keyword.state = 'ARCHIVED';
     const title = '=HYPERLINK("http://evil.example","click"), then a comma';
     await sql`UPDATE recommendations SET title = ${title} WHERE id = ${seeded[0]?.recommendationId}`.execute(runtime.db);
-    const { batchId } = (
-      await bff.http
-        .post('/api/apply')
-        .send({ ids: seeded.map((s) => s.recommendationId) })
-        .expect(202)
-    ).body;
+    const batchId = await applySeeded(bff.http, seeded);
     await worker.sweep();
     expect((await bff.http.get(`/api/apply/${batchId}`).expect(200)).body.counts).toMatchObject({ applied: 2, failed: 1 });
     personApplied = seeded.slice(0, 2).map((s) => s.recommendationId);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FAST_CLIENT } from '../sources/shared/sp-test-helpers.ts';
 import { databaseTargets } from '../testing/database-targets.ts';
 import { startTestBff } from '../testing/test-runtime.ts';
-import { ledgerCounts, seedKeywordBids } from './apply-test-helpers.ts';
+import { applySeeded, ledgerCounts, seedKeywordBids } from './apply-test-helpers.ts';
 
 const servers = databaseTargets.filter((target) => target.name !== 'PGlite');
 
@@ -20,12 +20,7 @@ describe.skipIf(servers.length === 0)('apply queue on the PostgreSQL server', ()
       await bff.runtime.apply.startWorker({ concurrency: 2, sweepMs: 60_000, worker: bff.runtime.apply.createWorker({ workerId: 'one' }) });
       await bff.runtime.apply.startWorker({ concurrency: 2, sweepMs: 60_000, worker: bff.runtime.apply.createWorker({ workerId: 'two' }) });
       const seeded = await seedKeywordBids(bff.runtime, 2300);
-      const { batchId } = (
-        await bff.http
-          .post('/api/apply')
-          .send({ ids: seeded.map((s) => s.recommendationId) })
-          .expect(202)
-      ).body;
+      const batchId = await applySeeded(bff.http, seeded);
       let batch: ApplyBatch;
       do {
         await new Promise((resolve) => setTimeout(resolve, 250));

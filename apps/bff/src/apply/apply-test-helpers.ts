@@ -5,6 +5,7 @@
 import type { SimulatorState } from '@recdesk/ads-simulator/state';
 import type { NormalisedRecommendation } from '@recdesk/shared-types';
 import { sql } from 'kysely';
+import type TestAgent from 'supertest/lib/agent.js';
 import { bidChange } from '../lifecycle/recommendation-fixtures.ts';
 import { recommendationIdOf } from '../lifecycle/recommendation-store.ts';
 import type { Runtime } from '../runtime.ts';
@@ -89,6 +90,15 @@ export async function seedKeywordBids(
   if (options.validated) await validateDirectly(runtime, ids);
   else if (options.approved ?? true) await approveDirectly(runtime, ids);
   return seeded;
+}
+
+/** `POST /api/apply` of the seeded items by the agent's signed-in person; the id of the batch it queued. */
+export async function applySeeded(agent: TestAgent, seeded: readonly SeededKeyword[]): Promise<string> {
+  const { body } = await agent
+    .post('/api/apply')
+    .send({ ids: seeded.map((s) => s.recommendationId) })
+    .expect(202);
+  return (body as { batchId: string }).batchId;
 }
 
 /** Moves items discovered → validated in SQL, as the validation stage would for a clean item. */

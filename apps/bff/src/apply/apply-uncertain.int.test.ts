@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_CLIENT } from '../sources/shared/sp-test-helpers.ts';
 import { databaseTargets } from '../testing/database-targets.ts';
 import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
-import { ledgerCounts, seedKeywordBids } from './apply-test-helpers.ts';
+import { applySeeded, ledgerCounts, seedKeywordBids } from './apply-test-helpers.ts';
 
 describe.each(databaseTargets)('uncertain apply writes on $name', ({ create }) => {
   // One BFF for the cases (each seeds keywords of its own): starting one costs more than a case.
@@ -44,12 +44,7 @@ describe.each(databaseTargets)('uncertain apply writes on $name', ({ create }) =
       const logFrom = state.requestLog.length;
       const seeded = await seedKeywordBids(bff.runtime, 30);
       setFaults(state, { lostAnswers: { share: 1, paths: ['/sp/keywords'], methods: ['PUT'], as, max: 1 } });
-      const { batchId } = (
-        await bff.http
-          .post('/api/apply')
-          .send({ ids: seeded.map((s) => s.recommendationId) })
-          .expect(202)
-      ).body;
+      const batchId = await applySeeded(bff.http, seeded);
       await bff.runtime.apply.createWorker().sweep();
 
       expect(state.faults.injected.lostAnswers).toBe(1);
@@ -80,12 +75,7 @@ describe.each(databaseTargets)('uncertain apply writes on $name', ({ create }) =
         return HttpResponse.json({ code: 'SERVICE_UNAVAILABLE', details: 'try later' }, { status: 503 });
       }),
     );
-    const { batchId } = (
-      await bff.http
-        .post('/api/apply')
-        .send({ ids: seeded.map((s) => s.recommendationId) })
-        .expect(202)
-    ).body;
+    const batchId = await applySeeded(bff.http, seeded);
     await bff.runtime.apply.createWorker().sweep();
 
     expect(refused).toBe(1);
@@ -108,12 +98,7 @@ describe.each(databaseTargets)('uncertain apply writes on $name', ({ create }) =
     const logFrom = state.requestLog.length;
     const seeded = await seedKeywordBids(bff.runtime, 1000);
     setFaults(state, { seed: 5, itemErrors: { share: 0.03, paths: ['/sp/keywords'], max: 10 } });
-    const { batchId } = (
-      await bff.http
-        .post('/api/apply')
-        .send({ ids: seeded.map((s) => s.recommendationId) })
-        .expect(202)
-    ).body;
+    const batchId = await applySeeded(bff.http, seeded);
     await bff.runtime.apply.createWorker().sweep();
     expect(state.faults.injected.itemErrors).toBe(10);
     const batch: ApplyBatch = (await bff.http.get(`/api/apply/${batchId}`).expect(200)).body;

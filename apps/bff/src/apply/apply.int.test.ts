@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAST_CLIENT } from '../sources/shared/sp-test-helpers.ts';
 import { databaseTargets } from '../testing/database-targets.ts';
 import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
-import { ledgerCounts, seedKeywordBids } from './apply-test-helpers.ts';
+import { applySeeded, ledgerCounts, seedKeywordBids } from './apply-test-helpers.ts';
 
 describe.each(databaseTargets)('apply pipeline on $name', ({ create }) => {
   let bff: TestBff;
@@ -73,12 +73,7 @@ describe.each(databaseTargets)('apply pipeline on $name', ({ create }) => {
     const archived = seeded.filter((_, i) => i % 100 === 7);
     for (const s of archived) (keywordOf(s.keywordId) as { state: string }).state = 'ARCHIVED';
 
-    const { batchId } = (
-      await bff.http
-        .post('/api/apply')
-        .send({ ids: seeded.map((s) => s.recommendationId) })
-        .expect(202)
-    ).body;
+    const batchId = await applySeeded(bff.http, seeded);
     await bff.runtime.apply.createWorker().sweep();
     const batch = await batchOf(batchId);
     expect(batch.counts).toMatchObject({ applied: 990, failed: 10 });
@@ -106,12 +101,7 @@ describe.each(databaseTargets)('apply pipeline on $name', ({ create }) => {
     const seeded = await seedKeywordBids(bff.runtime, 3);
     const moved = seeded[1] as (typeof seeded)[number];
     (keywordOf(moved.keywordId) as { bid: number }).bid = 2;
-    const { batchId } = (
-      await bff.http
-        .post('/api/apply')
-        .send({ ids: seeded.map((s) => s.recommendationId) })
-        .expect(202)
-    ).body;
+    const batchId = await applySeeded(bff.http, seeded);
     await bff.runtime.apply.createWorker().sweep();
     const batch = await batchOf(batchId);
     expect(batch.counts).toMatchObject({ applied: 2, drifted: 1 });
@@ -125,12 +115,7 @@ describe.each(databaseTargets)('apply pipeline on $name', ({ create }) => {
     ['before the call was sent', 'beforeCall' as const],
   ])('a worker that dies between intent and outcome (%s) is reconciled and nothing is applied twice', async (_label, hook) => {
     const seeded = await seedKeywordBids(bff.runtime, 20);
-    const { batchId } = (
-      await bff.http
-        .post('/api/apply')
-        .send({ ids: seeded.map((s) => s.recommendationId) })
-        .expect(202)
-    ).body;
+    const batchId = await applySeeded(bff.http, seeded);
     const crashing = bff.runtime.apply.createWorker({
       leaseMs: 0,
       hooks: {
@@ -153,12 +138,7 @@ describe.each(databaseTargets)('apply pipeline on $name', ({ create }) => {
 
   it('a worker paused past its lease writes nothing once another worker has taken the chunk over', async () => {
     const seeded = await seedKeywordBids(bff.runtime, 20);
-    const { batchId } = (
-      await bff.http
-        .post('/api/apply')
-        .send({ ids: seeded.map((s) => s.recommendationId) })
-        .expect(202)
-    ).body;
+    const batchId = await applySeeded(bff.http, seeded);
     const takeover = bff.runtime.apply.createWorker();
     // The paused worker's lease runs out while its call is answered; the other one takes over and settles the items.
     const paused = bff.runtime.apply.createWorker({
@@ -175,12 +155,7 @@ describe.each(databaseTargets)('apply pipeline on $name', ({ create }) => {
 
   it('two workers share a batch and apply no item twice', async () => {
     const seeded = await seedKeywordBids(bff.runtime, 2500);
-    const { batchId } = (
-      await bff.http
-        .post('/api/apply')
-        .send({ ids: seeded.map((s) => s.recommendationId) })
-        .expect(202)
-    ).body;
+    const batchId = await applySeeded(bff.http, seeded);
     const [a, b] = [bff.runtime.apply.createWorker({ workerId: 'a' }), bff.runtime.apply.createWorker({ workerId: 'b' })];
     await Promise.all([a.sweep(batchId), b.sweep(batchId)]);
     const batch = await batchOf(batchId);
@@ -192,12 +167,7 @@ describe.each(databaseTargets)('apply pipeline on $name', ({ create }) => {
 
   it('undo restores the previous values; after an outside change it asks with the three values and changes nothing', async () => {
     const seeded = await seedKeywordBids(bff.runtime, 3);
-    const { batchId } = (
-      await bff.http
-        .post('/api/apply')
-        .send({ ids: seeded.map((s) => s.recommendationId) })
-        .expect(202)
-    ).body;
+    const batchId = await applySeeded(bff.http, seeded);
     await bff.runtime.apply.createWorker().sweep();
 
     const touched = seeded[0] as (typeof seeded)[number];
