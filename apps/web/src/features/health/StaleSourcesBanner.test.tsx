@@ -51,4 +51,36 @@ describe('StaleSourcesBanner', () => {
     expect(await screen.findByRole('region', { name: 'Stale data' })).toHaveTextContent('budget');
     expect(screen.getAllByRole('region', { name: 'Stale data' })).toHaveLength(1);
   });
+
+  it('tells a first sync under way apart from a source that never synced', async () => {
+    const running = {
+      ...source('sp-targeting', 'stale', 12),
+      lastSuccessAt: null,
+      lastRun: {
+        id: '00000000-0000-4000-8000-000000000001',
+        trigger: 'start',
+        status: 'running',
+        startedAt: '2026-11-23T09:59:00.000Z',
+        finishedAt: null,
+        fetched: 12,
+        stored: 12,
+        unchanged: 0,
+        quarantined: 0,
+        errors: [],
+      },
+    };
+    server.use(
+      http.get('*/api/sources', () =>
+        HttpResponse.json({
+          generatedAt: '2026-11-23T10:00:00.000Z',
+          sources: [running, { ...source('sp-budget', 'stale', 3), lastSuccessAt: null }],
+        }),
+      ),
+    );
+    renderWithProviders(<StaleSourcesBanner source={undefined} onOpenStatus={vi.fn()} />);
+    const banner = await screen.findByRole('region', { name: 'Stale data' });
+    expect(banner).toHaveTextContent('SP targeting not synced completely yet (syncing now)');
+    expect(banner).toHaveTextContent(/SP budget not synced completely yet;?\.? /);
+    expect(banner).not.toHaveTextContent('never');
+  });
 });

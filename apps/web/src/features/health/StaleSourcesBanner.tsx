@@ -20,7 +20,11 @@ export function StaleSourcesBanner({ source, onOpenStatus }: { source: Recommend
       <p>
         <strong>Stale data:</strong>{' '}
         {stale
-          .map((s) => `${SOURCE_LABELS[s.source]} last updated ${s.lastSuccessAt ? formatRelative(s.lastSuccessAt) : 'never'}`)
+          .map((s) => {
+            const lastUpdated = s.lastSuccessAt ? `last updated ${formatRelative(s.lastSuccessAt)}` : 'not synced completely yet';
+            // A run under way is the catch-up the banner would ask for: say so, rather than "never" on a first start.
+            return `${SOURCE_LABELS[s.source]} ${lastUpdated}${s.lastRun?.status === 'running' ? ' (syncing now)' : ''}`;
+          })
           .join('; ')}
         . Recommendations from {stale.length === 1 ? 'it' : 'them'} may no longer match your campaigns: sync now, or check the{' '}
         <a
