@@ -332,7 +332,13 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   const schedules = schedulesOf(env, sync.sources);
   // Each scheduler tick is a job of its own in the logs.
   const tickSync = { sync: (options: Parameters<SyncService['sync']>[0]) => inJob('ingest-tick', () => sync.sync(options)) };
-  const scheduler = new IngestScheduler({ sync: tickSync, schedules, log: log.child({ component: 'ingest-scheduler' }), now });
+  const scheduler = new IngestScheduler({
+    sync: tickSync,
+    schedules,
+    log: log.child({ component: 'ingest-scheduler' }),
+    now,
+    retry: { firstMs: env.INGEST_RETRY_FIRST_MS, maxMs: env.INGEST_RETRY_MAX_MS },
+  });
   // Freshness is judged by the same per-source policies (FRESHNESS_POLICIES) the store uses.
   const sourceStatus = new SourceStatusService({ db, quarantine, schedules, now, policies: lifecycleConfig.policies });
   const stream = new StreamIngest({

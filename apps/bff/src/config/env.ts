@@ -161,6 +161,9 @@ const EnvSchema = z
       .enum(['true', 'false'])
       .optional()
       .transform((value) => (value === undefined ? undefined : value === 'true')),
+    // A failed scheduled sync is tried again after this wait, doubled each time up to the cap; 0 turns it off.
+    INGEST_RETRY_FIRST_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+    INGEST_RETRY_MAX_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(900_000),
     INGEST_SCHEDULE_PARTNER_OPPORTUNITIES: schedule('0 5 * * *'),
     INGEST_SCHEDULE_UNIFIED_RECOMMENDATIONS: schedule('15 5 * * *'),
     INGEST_SCHEDULE_SP_CONSOLIDATED: schedule('30 5 * * *'),

@@ -1,6 +1,6 @@
 import type { SyncSummary } from '@recdesk/shared-types';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, parseEnv } from '../config/env.ts';
 import { embeddedIngestEnabled, IngestScheduler, nextRunAfter, runsBetween, schedulesOf } from './scheduler.ts';
 
@@ -117,5 +117,54 @@ describe('IngestScheduler', () => {
       now: () => new Date(),
     });
     await expect(scheduler.run('sp-budget')).resolves.toBeUndefined();
+  });
+
+  it('catches up after a failed run: tried again after firstMs, then twice as long, until it succeeds', async () => {
+    const calls: { trigger?: string; at: number }[] = [];
+    const outcomes = ['failed', 'failed', 'succeeded'] as const;
+    const started = Date.now();
+    const scheduler = new IngestScheduler({
+      sync: {
+        sync: async (options) => {
+          const status = outcomes[calls.length] ?? 'succeeded';
+          calls.push({ trigger: options?.trigger, at: Date.now() - started });
+          const result = summary('sp-budget');
+          return { ...result, sources: result.sources.map((s) => ({ ...s, status })) };
+        },
+      },
+      schedules: schedulesOf(parseEnv({}), ['sp-budget']),
+      log,
+      now: () => new Date(),
+      retry: { firstMs: 20, maxMs: 1_000 },
+    });
+    try {
+      await scheduler.run('sp-budget');
+      await vi.waitFor(() => expect(calls).toHaveLength(3), { timeout: 5_000 });
+      expect(calls.map((c) => c.trigger)).toEqual(['schedule', 'retry', 'retry']);
+      // The second wait is twice the first.
+      expect((calls[2]?.at ?? 0) - (calls[1]?.at ?? 0)).toBeGreaterThanOrEqual(35);
+      // Succeeded: no more retries.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(calls).toHaveLength(3);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it('never retries after stop(), and not at all with firstMs 0', async () => {
+    let calls = 0;
+    const failing = {
+      sync: async () => {
+        calls++;
+        return Promise.reject(new Error('upstream down'));
+      },
+    };
+    const stopping = new IngestScheduler({ sync: failing, schedules: [], log, now: () => new Date(), retry: { firstMs: 20, maxMs: 100 } });
+    await stopping.run('sp-budget');
+    await stopping.stop();
+    const off = new IngestScheduler({ sync: failing, schedules: [], log, now: () => new Date(), retry: { firstMs: 0, maxMs: 100 } });
+    await off.run('sp-budget');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls).toBe(2);
   });
 });

@@ -5,6 +5,9 @@
  * `protect` skips a tick while the previous run of the same source is still going. A run goes through SyncService,
  * which records it and joins an in-flight run of the same source rather than starting a second one.
  *
+ * A run that fails (an upstream outage, say) is not left for the next tick, which may be a day or a week away: it is
+ * tried again after `retry.firstMs`, then after twice as long each time, up to `retry.maxMs`, until it succeeds.
+ *
  * It runs inside the server (the embedded default in simulated mode) or as its own process
  * (`pnpm --filter @recdesk/bff worker:ingest`); `stop()` lets running syncs finish before the process exits.
  */
@@ -78,11 +81,17 @@ export interface SchedulerDeps {
   schedules: readonly SourceSchedule[];
   log: Logger;
   now: () => Date;
+  /** Catch-up after a failed run: first wait and cap (ms); `firstMs: 0` turns it off. */
+  retry?: { firstMs: number; maxMs: number };
 }
 
 export class IngestScheduler {
   private readonly jobs = new Map<RecommendationSource, Cron>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Failed runs in a row per source, and the catch-up waiting for each. */
+  private readonly failures = new Map<RecommendationSource, number>();
+  private readonly retries = new Map<RecommendationSource, NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(private readonly deps: SchedulerDeps) {}
 
@@ -93,6 +102,7 @@ export class IngestScheduler {
   /** Creates a cron job per enabled, scheduled source. Idempotent. */
   start(): void {
     if (this.started) return;
+    this.stopped = false;
     for (const schedule of this.deps.schedules) {
       if (!schedule.enabled || !schedule.pattern) continue;
       const job = new Cron(schedule.pattern, { name: `ingest:${schedule.source}`, timezone: 'UTC', protect: true, unref: false }, () =>
@@ -124,11 +134,33 @@ export class IngestScheduler {
             'scheduled ingestion finished',
           );
         }
+        const failed = summary.sources.some((s) => s.source === source && s.status === 'failed');
+        if (failed) this.retryLater(source);
+        else this.failures.delete(source);
       })
-      .catch((error: unknown) => this.deps.log.error({ err: error, source }, 'scheduled ingestion failed'))
+      .catch((error: unknown) => {
+        this.deps.log.error({ err: error, source }, 'scheduled ingestion failed');
+        this.retryLater(source);
+      })
       .finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
     return run;
+  }
+
+  /** Schedules the catch-up of a source whose run failed (also for runs started outside the scheduler). */
+  retryLater(source: RecommendationSource): void {
+    const retry = this.deps.retry;
+    if (!retry || retry.firstMs <= 0 || this.stopped || this.retries.has(source)) return;
+    const failures = (this.failures.get(source) ?? 0) + 1;
+    this.failures.set(source, failures);
+    const delayMs = Math.min(retry.maxMs, retry.firstMs * 2 ** (failures - 1));
+    this.deps.log.warn({ source, failures, retryInMs: delayMs }, 'ingestion failed; it is tried again');
+    const timer = setTimeout(() => {
+      this.retries.delete(source);
+      if (!this.stopped) void this.run(source, 'retry');
+    }, delayMs);
+    timer.unref();
+    this.retries.set(source, timer);
   }
 
   /** When a source runs next, from the injected clock; null when it has no running schedule. */
@@ -139,6 +171,9 @@ export class IngestScheduler {
 
   /** Stops every job and waits for the runs under way to finish (graceful shutdown). */
   async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
     for (const job of this.jobs.values()) job.stop();
     this.jobs.clear();
     await Promise.allSettled([...this.inFlight]);
