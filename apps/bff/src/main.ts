@@ -61,10 +61,7 @@ if (env.SYNC_ON_START && embeddedIngestEnabled(env)) {
 
 const initialSync = env.SYNC_ON_START
   ? runtime.sync.sync({ trigger: 'start' }).then(
-      (summary) => {
-        // A source the first sync could not reach is caught up like a failed scheduled run.
-        if (embeddedIngestEnabled(env)) for (const s of summary.sources) if (s.status === 'failed') runtime.scheduler.retryLater(s.source);
-      },
+      () => undefined,
       (error: unknown) => runtime.log.error({ err: error }, 'initial sync failed'),
     )
   : Promise.resolve();

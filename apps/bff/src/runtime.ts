@@ -22,7 +22,7 @@ import { ConflictError } from './http/errors.ts';
 import { ImpactService } from './impact/impact-service.ts';
 import { PriorityFactors } from './impact/priority-factors.ts';
 import { QuarantineStore } from './ingest/quarantine-store.ts';
-import { IngestScheduler, schedulesOf } from './ingest/scheduler.ts';
+import { embeddedIngestEnabled, IngestScheduler, schedulesOf } from './ingest/scheduler.ts';
 import { SourceStatusService } from './ingest/source-status.ts';
 import { StreamIngest } from './ingest/stream-ingest.ts';
 import { SyncService } from './ingest/sync-service.ts';
@@ -326,7 +326,12 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     ],
     now,
     log,
-    onSourceRun: (run) => metrics.sourceRun(run),
+    onSourceRun: (run) => {
+      metrics.sourceRun(run);
+      // Where ingestion runs in this process, any failed run (scheduled, at start, or asked for by a person) is
+      // caught up once upstream is back, and a good run cancels a pending catch-up.
+      if (embeddedIngestEnabled(env)) scheduler.sourceRan(run.source, run.status);
+    },
   });
 
   const schedules = schedulesOf(env, sync.sources);

@@ -147,8 +147,20 @@ export class IngestScheduler {
     return run;
   }
 
-  /** Schedules the catch-up of a source whose run failed (also for runs started outside the scheduler). */
-  retryLater(source: RecommendationSource): void {
+  /** A run of the source ended, whoever started it: a failure is caught up later, a success cancels that. */
+  sourceRan(source: RecommendationSource, status: string): void {
+    if (status === 'failed') {
+      this.retryLater(source);
+      return;
+    }
+    if (status !== 'succeeded') return;
+    this.failures.delete(source);
+    const pending = this.retries.get(source);
+    if (pending) clearTimeout(pending);
+    this.retries.delete(source);
+  }
+
+  private retryLater(source: RecommendationSource): void {
     const retry = this.deps.retry;
     if (!retry || retry.firstMs <= 0 || this.stopped || this.retries.has(source)) return;
     const failures = (this.failures.get(source) ?? 0) + 1;

@@ -117,6 +117,27 @@ describe.each(databaseTargets)('upstream faults on $name', ({ create }) => {
   );
 
   it(
+    'a sync that failed in an outage is caught up on its own once upstream is back, without anyone asking again',
+    async () => {
+      await start({ ...COMPRESSED, INGEST_RETRY_FIRST_MS: '200', INGEST_RETRY_MAX_MS: '1000' });
+      setFaults(state, { serverErrors: { share: 1, statuses: [503] } });
+      expect((await syncPo().expect(200)).body.sources[0].status).toBe('failed');
+      // The catch-ups meet the outage too, and wait longer each time.
+      await until('a catch-up during the outage', async () => ((await poStatus()).lastRun?.trigger === 'retry' ? true : undefined));
+      expect((await poStatus()).freshness).toBe('stale');
+
+      setFaults(state, null);
+      const caughtUp = await until('the catch-up after the outage', async () => {
+        const status = await poStatus();
+        return status.lastRun?.trigger === 'retry' && status.lastRun.status === 'succeeded' ? status : undefined;
+      });
+      expect(caughtUp.freshness).toBe('fresh');
+      expect(caughtUp.counts.recommendations).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'slow answers: calls past the timeout are abandoned and retried, and no write is doubled',
     async () => {
       await start({ ...COMPRESSED, ADS_RETRY_MAX_ATTEMPTS: '6', ADS_REQUEST_TIMEOUT_MS: '250' });
