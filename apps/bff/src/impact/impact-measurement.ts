@@ -353,8 +353,8 @@ export class ImpactMeasurement {
     );
     const ruleLabel = (id: string, version: number | null) => `rule:${ruleNames.get(`${id}:${version}`) ?? id} v${version ?? '?'}`;
 
-    const subjects: MeasureSubject[] = applied.map((row) => ({
-      id: `apply:${row.id}`,
+    // What a subject takes from its recommendation, applied or held back alike.
+    const fromRecommendation = (row: (typeof applied)[number] | (typeof holds)[number]) => ({
       recommendationId: row.recommendation_id,
       advertiserId: row.advertiser_id,
       source: row.source,
@@ -362,6 +362,10 @@ export class ImpactMeasurement {
       campaignId: row.campaign_id,
       action: row.action as ProposedAction,
       estimatedImpact: row.estimated_impact as ImpactEstimate[],
+    });
+    const subjects: MeasureSubject[] = applied.map((row) => ({
+      id: `apply:${row.id}`,
+      ...fromRecommendation(row),
       cohort: row.actor_type === 'rule' ? 'rule' : 'person',
       appliedAt: new Date(row.updated_at),
       appliedBy: row.actor_type === 'rule' ? ruleLabel(row.actor_id, row.actor_version) : row.actor_id,
@@ -374,13 +378,7 @@ export class ImpactMeasurement {
       held.add(row.recommendation_id);
       subjects.push({
         id: `hold:${row.id}`,
-        recommendationId: row.recommendation_id,
-        advertiserId: row.advertiser_id,
-        source: row.source,
-        kind: row.kind as RecommendationKind,
-        campaignId: row.campaign_id,
-        action: row.action as ProposedAction,
-        estimatedImpact: row.estimated_impact as ImpactEstimate[],
+        ...fromRecommendation(row),
         cohort: 'control',
         appliedAt: new Date(row.at),
         appliedBy: `${ruleLabel(row.rule_id, row.rule_version)} (held back as control)`,

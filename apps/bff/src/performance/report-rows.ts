@@ -4,7 +4,9 @@
  * malformed). spCampaigns rows key `campaign:<id>` with the day's budget; spTargeting rows key `keyword:<id>` for
  * keywords (BROAD / PHRASE / EXACT) and `target:<id>` for product and auto targets.
  */
+import type { Selectable } from 'kysely';
 import { z } from 'zod';
+import type { PerformanceDailyTable } from '../db/schema.ts';
 import type { PerformanceReportType } from './reporting-api.ts';
 
 const Id = z.union([z.number().int().nonnegative(), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)]).transform(String);
@@ -41,20 +43,11 @@ const TargetingRowSchema = CommonSchema.extend({
 
 const KEYWORD_MATCH_TYPES = new Set(['BROAD', 'PHRASE', 'EXACT']);
 
-export interface DailyRow {
-  entity_key: string;
-  date: string;
-  entity_level: 'campaign' | 'keyword' | 'target';
-  campaign_id: string;
-  entity_name: string | null;
-  impressions: number;
-  clicks: number;
-  cost: number;
-  sales: number;
-  orders: number;
-  budget: number | null;
-  currency: string | null;
-}
+/** A row of performance_daily as the report gives it; where it was reported from is added by the ingest. */
+export type DailyRow = Omit<
+  Selectable<PerformanceDailyTable>,
+  'entity_level' | 'advertiser_id' | 'profile_id' | 'report_id' | 'updated_at'
+> & { entity_level: 'campaign' | 'keyword' | 'target' };
 
 export type RowResult = { ok: true; row: DailyRow } | { ok: false; reason: string };
 
