@@ -3,20 +3,14 @@
  * advertiser, actor, source, kind, outcome and date (all in the URL), and exportable as CSV with the same filters.
  * An item opens in the queue's detail drawer; a batch opens its progress view.
  */
-import {
-  ACTIVITY_OUTCOMES,
-  type ActivityEntry,
-  type ActivityOutcome,
-  RECOMMENDATION_SOURCES,
-  RecommendationKindSchema,
-  SOURCE_LABELS,
-} from '@recdesk/shared-types';
+import { ACTIVITY_OUTCOMES, type ActivityEntry, type ActivityOutcome, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { type MouseEvent, useEffect, useMemo, useState } from 'react';
 import { formatApplyValue } from '../../shared/apply/apply-values.ts';
 import { formatDateTime, formatNumber } from '../../shared/format.ts';
 import { paths } from '../../shared/paths.ts';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
+import { KindSelect, SourceSelect } from '../../shared/ui/SourceAndKindSelects.tsx';
 import { useNavigate } from '../../shared/use-location.ts';
 import { useSearchParams } from '../../shared/use-search-params.ts';
 import { ACTIVITY_FILTER_KEYS, useActivityFilters } from './activity-filters.ts';
@@ -116,28 +110,8 @@ export function ActivityPage() {
             ))}
           </datalist>
         </label>
-        <label>
-          Source
-          <select value={filters.source ?? ''} onChange={(event) => setFilters({ source: event.target.value })}>
-            <option value="">All sources</option>
-            {RECOMMENDATION_SOURCES.map((source) => (
-              <option key={source} value={source}>
-                {SOURCE_LABELS[source]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Kind
-          <select value={filters.kind ?? ''} onChange={(event) => setFilters({ kind: event.target.value })}>
-            <option value="">All kinds</option>
-            {RecommendationKindSchema.options.map((kind) => (
-              <option key={kind} value={kind}>
-                {kind}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SourceSelect value={filters.source} onChange={(value) => setFilters({ source: value })} />
+        <KindSelect value={filters.kind} onChange={(value) => setFilters({ kind: value })} />
         <label>
           Outcome
           <select value={filters.outcome ?? ''} onChange={(event) => setFilters({ outcome: event.target.value })}>

@@ -4,17 +4,12 @@
  * gives new items of the group; then the measured items, each with a link to its campaign's chart. The filters live
  * in the URL; the charts load on demand and the tables carry the same numbers.
  */
-import {
-  type ItemImpact,
-  RecommendationKindSchema,
-  type RecommendationSource,
-  RecommendationSourceSchema,
-  SOURCE_LABELS,
-} from '@recdesk/shared-types';
+import { type ItemImpact, RecommendationKindSchema, RecommendationSourceSchema, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, type MouseEvent, Suspense, useMemo } from 'react';
 import { formatDateTime, formatNumber } from '../../shared/format.ts';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
+import { KindSelect, SourceSelect } from '../../shared/ui/SourceAndKindSelects.tsx';
 import { useNavigate } from '../../shared/use-location.ts';
 import { useSearchParams } from '../../shared/use-search-params.ts';
 import { formatDay, formatMetricByName, formatShare, formatSignedPercent, metricLabel } from './performance-metrics.ts';
@@ -63,28 +58,8 @@ export function PortfolioPage() {
             onChange={(event) => setSearch({ advertiserId: event.target.value.trim() || undefined }, { replace: true })}
           />
         </label>
-        <label>
-          Source
-          <select value={filters.source ?? ''} onChange={(event) => setSearch({ source: event.target.value || undefined })}>
-            <option value="">All sources</option>
-            {(Object.keys(SOURCE_LABELS) as RecommendationSource[]).map((source) => (
-              <option key={source} value={source}>
-                {SOURCE_LABELS[source]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Kind
-          <select value={filters.kind ?? ''} onChange={(event) => setSearch({ kind: event.target.value || undefined })}>
-            <option value="">All kinds</option>
-            {RecommendationKindSchema.options.map((kind) => (
-              <option key={kind} value={kind}>
-                {kind}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SourceSelect value={filters.source} onChange={(value) => setSearch({ source: value || undefined })} />
+        <KindSelect value={filters.kind} onChange={(value) => setSearch({ kind: value || undefined })} />
       </form>
       {impact.isPending ? (
         <div className="skeleton-block chart-skeleton" role="status" aria-label="Loading the measured impact">

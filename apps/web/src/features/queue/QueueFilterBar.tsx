@@ -1,14 +1,8 @@
 /** The queue's filters: each one writes the URL, and the list follows the URL. */
-import {
-  LIFECYCLE_STATUSES,
-  RECOMMENDATION_SORTS,
-  RECOMMENDATION_SOURCES,
-  RecommendationGoalSchema,
-  RecommendationKindSchema,
-  SOURCE_LABELS,
-} from '@recdesk/shared-types';
+import { LIFECYCLE_STATUSES, RECOMMENDATION_SORTS, RecommendationGoalSchema } from '@recdesk/shared-types';
 import { useEffect, useState } from 'react';
 import type { QueueFilters } from '../../shared/recommendations/recommendation-queries.ts';
+import { KindSelect, SourceSelect } from '../../shared/ui/SourceAndKindSelects.tsx';
 import { FILTER_KEYS, type FilterUpdate } from './use-queue-filters.ts';
 
 const SORT_LABELS: Record<(typeof RECOMMENDATION_SORTS)[number], string> = {
@@ -74,28 +68,8 @@ export function QueueFilterBar({
           ))}
         </datalist>
       </label>
-      <label>
-        Source
-        <select value={filters.source ?? ''} onChange={(event) => setFilters({ source: event.target.value })}>
-          <option value="">All sources</option>
-          {RECOMMENDATION_SOURCES.map((source) => (
-            <option key={source} value={source}>
-              {SOURCE_LABELS[source]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Kind
-        <select value={filters.kind ?? ''} onChange={(event) => setFilters({ kind: event.target.value })}>
-          <option value="">All kinds</option>
-          {RecommendationKindSchema.options.map((kind) => (
-            <option key={kind} value={kind}>
-              {kind}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SourceSelect value={filters.source} onChange={(value) => setFilters({ source: value })} />
+      <KindSelect value={filters.kind} onChange={(value) => setFilters({ kind: value })} />
       <label>
         Goal
         <select value={filters.goal ?? ''} onChange={(event) => setFilters({ goal: event.target.value })}>
