@@ -1,5 +1,6 @@
-/** A valid Recommendation for component tests; override what the test is about. */
+/** A valid Recommendation for component tests, fresh and a week from expiry at TEST_NOW; override what the test is about. */
 import { type Recommendation, RecommendationSchema } from '@recdesk/shared-types';
+import { daysFromTestNow, hoursFromTestNow } from './test-clock.ts';
 
 let counter = 0;
 
@@ -24,16 +25,16 @@ export function aRecommendation(overrides: Partial<Recommendation> = {}): Recomm
     confidence: 0.86,
     impactScore: 8.1,
     estimatedImpact: [],
-    generatedAt: '2026-11-22T08:00:00.000Z',
-    refreshedAt: '2026-11-22T08:00:00.000Z',
-    expiresAt: '2026-11-30T08:00:00.000Z',
+    generatedAt: hoursFromTestNow(-26),
+    refreshedAt: hoursFromTestNow(-26),
+    expiresAt: daysFromTestNow(7),
     freshness: 'fresh',
     status: 'discovered',
     validationIssues: [],
     version: 1,
     priority: null,
-    createdAt: '2026-11-22T09:00:00.000Z',
-    updatedAt: '2026-11-22T09:00:00.000Z',
+    createdAt: hoursFromTestNow(-25),
+    updatedAt: hoursFromTestNow(-25),
     ...overrides,
   });
 }

@@ -3,6 +3,7 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach, beforeEach, vi } from 'vitest';
 import type { StateCreator } from 'zustand';
+import { TEST_NOW } from './test-clock.ts';
 
 // zustand stores are module singletons: every store created through this wrapper is put back to its initial state
 // after each test, as bulletproof-react's __mocks__/zustand.ts does.
@@ -26,6 +27,9 @@ Object.defineProperties(HTMLElement.prototype, {
 });
 
 beforeEach(() => {
+  // Only Date is faked (timers stay real, so React, msw and user-event behave as in a browser): every test starts at
+  // TEST_NOW whatever day the suite runs, and time still passes.
+  vi.useFakeTimers({ toFake: ['Date'], now: TEST_NOW, shouldAdvanceTime: true });
   for (const method of ['error', 'warn'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
       throw new Error(`Unexpected console.${method}: ${args.map(String).join(' ')}`);
@@ -35,6 +39,7 @@ beforeEach(() => {
 
 afterEach(() => {
   cleanup();
+  vi.useRealTimers();
   vi.restoreAllMocks();
   window.history.replaceState(null, '', '/');
   window.localStorage.clear();

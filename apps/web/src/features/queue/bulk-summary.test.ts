@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { aRecommendation } from '../../testing/recommendation-fixture.ts';
+import { hoursFromTestNow, TEST_NOW } from '../../testing/test-clock.ts';
 import { summariseBulk } from './bulk-summary.ts';
 
-const now = new Date('2026-11-23T10:00:00Z').getTime();
+const now = TEST_NOW.getTime();
 
 describe('summariseBulk', () => {
   it('counts per kind and sums daily budget changes per currency', () => {
@@ -33,7 +34,7 @@ describe('summariseBulk', () => {
 
   it('leaves out conflicted and expired items, each with its reason', () => {
     const conflicted = aRecommendation({ status: 'validated', conflictIds: ['00000000-0000-4000-8000-00000000ffff'] });
-    const expired = aRecommendation({ status: 'validated', expiresAt: '2026-11-22T00:00:00.000Z' });
+    const expired = aRecommendation({ status: 'validated', expiresAt: hoursFromTestNow(-34) });
     const summary = summariseBulk([conflicted, expired], 'approve', now);
     expect(summary.included).toEqual([]);
     expect(summary.excluded.map((e) => [e.item.id, e.reason])).toEqual([
@@ -58,7 +59,7 @@ describe('summariseBulk', () => {
         aRecommendation({ status: 'applied' }),
         aRecommendation({ status: 'approved', applicable: false }),
         aRecommendation({ status: 'approved', conflictIds: ['10000000-0000-4000-8000-000000000001'] }),
-        aRecommendation({ status: 'approved', expiresAt: '2026-11-23T09:00:00.000Z' }),
+        aRecommendation({ status: 'approved', expiresAt: hoursFromTestNow(-1) }),
       ],
       'apply',
       now,
