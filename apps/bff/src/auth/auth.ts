@@ -31,7 +31,7 @@ import session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../errors/domain-errors.ts';
 import { parseBody, parseParams, parseQuery, refuseQuery } from '../http/validate.ts';
 import { AdsCredentialsStore } from './ads-credentials-store.ts';
 import { ApprovalPolicyStore } from './approval-policy.ts';

@@ -1,7 +1,7 @@
 /** `GET /api/conflicts`, `GET /api/conflicts/:id` and `POST /api/conflicts/detect` (run the engine now). */
 import { ConflictIdParamsSchema, DetectConflictsQuerySchema, ListConflictsQuerySchema } from '@recdesk/shared-types';
 import { Router } from 'express';
-import { NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../errors/domain-errors.ts';
 import { parseParams, parseQuery } from '../http/validate.ts';
 import type { ConflictService } from './conflict-service.ts';
 

@@ -1,7 +1,8 @@
 /** `GET /api/recommendations` and `GET /api/recommendations/:id`. */
 import { ListRecommendationsQuerySchema, RecommendationIdParamsSchema } from '@recdesk/shared-types';
 import { Router } from 'express';
-import { AppError, NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../errors/domain-errors.ts';
+import { AppError } from '../http/errors.ts';
 import { parseParams, parseQuery } from '../http/validate.ts';
 import { InvalidCursorError, type RecommendationStore } from './recommendation-store.ts';
 
