@@ -41,7 +41,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../errors/domain-errors.ts';
-import { type AdvertiserSource, type AnyApiRoute, apiRoute, changesState, json, problem } from '../http/api-route.ts';
+import { ACCESS, type AdvertiserSource, type AnyApiRoute, apiRoute, changesState, json, problem } from '../http/api-route.ts';
 import { AdsCredentialsStore } from './ads-credentials-store.ts';
 import { ApprovalPolicyStore } from './approval-policy.ts';
 import { AuditLog, auditCsv } from './audit-log.ts';
@@ -223,6 +223,8 @@ export function createAuth(deps: AuthDeps) {
   /** The checks a route's declaration names, in order; mounted with the route, so no route exists without them. */
   function gate(route: AnyApiRoute): RequestHandler[] {
     const checks: RequestHandler[] = [];
+    // Default deny: an access this gate does not know is no route at all.
+    if (!ACCESS.includes(route.access)) throw new Error(`${route.method} ${route.path}: unknown access ${String(route.access)}`);
     if (route.access === 'stream-secret') {
       checks.push((req, _res, next) => {
         if (!config.streamSharedSecret || !sameSecret(streamSecretOf(req), config.streamSharedSecret)) {

@@ -56,7 +56,8 @@ function patternOf(route: Pick<AnyApiRoute, 'path'>): RegExp {
 export function canonicalPathGuard(routes: readonly Pick<AnyApiRoute, 'path'>[]): RequestHandler {
   const patterns = routes.map(patternOf);
   return (req, res, next) => {
-    const raw = req.originalUrl.split('?')[0] ?? '';
+    // The raw (undecoded) path Express routes by, also of an absolute-form request target (`GET http://host/api/...`).
+    const raw = req.path;
     if (!looksLikeApi(raw)) return next();
     if (isCanonicalSegmentPath(raw) && patterns.some((pattern) => pattern.test(raw))) return next();
     // The body is not read and no session is loaded: this path is no endpoint.

@@ -127,6 +127,9 @@ export function pathVariants(canonical: string): string[] {
     `${canonical}%ZZ`,
     `${canonical}%ED%A0%80`,
     `/api/%C0%AE${rest}`,
+    // The same in absolute form (`GET http://host/path`), which Express routes by its path
+    `http://localhost/API${rest}`,
+    `http://localhost${canonical}/`,
     `/api%C0%AF${rest.slice(1)}`,
   ];
   return [...new Set(variants)].filter((v) => v !== canonical);
