@@ -18,6 +18,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { ConflictService } from '../src/conflicts/conflict-service.ts';
 import { migrate, openDatabase } from '../src/db/database.ts';
+import { mountApiRoutes } from '../src/http/api-route.ts';
 import { errorHandler } from '../src/http/problem-details.ts';
 import { GuardrailStore } from '../src/lifecycle/guardrail-store.ts';
 import { LifecycleService } from '../src/lifecycle/lifecycle-service.ts';
@@ -142,7 +143,10 @@ export const benchmark: Benchmark = {
 
       const app = express();
       app.set('query parser', 'simple');
-      app.use('/api', recommendationRoutes(store));
+      const api = express.Router();
+      // The list alone, without sessions: the benchmark measures the query and its serialisation.
+      mountApiRoutes(api, recommendationRoutes(store), () => []);
+      app.use('/api', api);
       app.use(errorHandler);
       server = app.listen(0, '127.0.0.1');
       await new Promise((resolve) => server?.once('listening', resolve));

@@ -7,16 +7,19 @@ import path from 'node:path';
 import express from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { z } from 'zod';
 import { activityRoutes } from './activity/activity-routes.ts';
 import { ActivityStore } from './activity/activity-store.ts';
 import type { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
 import { applyRoutes } from './apply/apply-routes.ts';
 import type { ApplyService } from './apply/apply-service.ts';
-import { type Auth, asSystem } from './auth/auth.ts';
+import type { Auth } from './auth/auth.ts';
 import { conflictRoutes } from './conflicts/conflict-routes.ts';
 import type { ConflictService } from './conflicts/conflict-service.ts';
 import type { Db } from './db/database.ts';
 import { healthRoutes } from './health/health-routes.ts';
+import { type AnyApiRoute, apiRoute, mountApiRoutes } from './http/api-route.ts';
+import { canonicalPathGuard } from './http/canonical-path.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 import { errorHandler, notFoundHandler } from './http/problem-details.ts';
 import { impactRoutes } from './impact/impact-routes.ts';
@@ -96,8 +99,48 @@ export function createAppFor(runtime: Runtime, options: { version: string; webDi
   });
 }
 
+/** Every API route, declared once with its access, advertiser source and schemas (http/api-route.ts). */
+export function apiRoutesOf(deps: AppDeps): AnyApiRoute[] {
+  const routes: AnyApiRoute[] = [
+    ...healthRoutes({ db: deps.db, tokens: deps.tokens, adsApiMode: deps.adsApiMode, version: deps.version }),
+    ...deps.auth.routes,
+    ...syncRoutes(deps.sync),
+    ...sourceRoutes(deps.sourceStatus, deps.quarantine),
+    ...streamRoutes(deps.stream),
+    // Lifecycle actions first: `/recommendations/bulk` must not be taken for a recommendation id.
+    ...lifecycleRoutes(deps.lifecycle, deps.guardrails),
+    ...recommendationRoutes(deps.store),
+    ...conflictRoutes(deps.conflicts),
+    ...(deps.apply ? applyRoutes(deps.apply) : []),
+    ...(deps.rules ? ruleRoutes(deps.rules) : []),
+    ...(deps.impact ? impactRoutes(deps.impact) : []),
+    ...(deps.performance ? performanceRoutes(deps.performance) : []),
+    ...activityRoutes(new ActivityStore(deps.db)),
+    ...(deps.observability ? deps.observability.apiRoutes() : []),
+  ];
+  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+  routes.push(
+    apiRoute({
+      method: 'get',
+      path: '/openapi.json',
+      access: 'public',
+      advertiser: { from: 'none' },
+      summary: 'This document, generated from the route declarations',
+      responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } } },
+      handler: (_input, _req, res) => {
+        document ??= buildOpenApiDocument(deps.version, routes);
+        res.json(document);
+      },
+    }),
+  );
+  return routes;
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
+  // One canonical URL: set before the router exists, which reads them when it is made.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   // The request's correlation id first: every log line and upstream call the request causes carries it.
@@ -113,35 +156,18 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.set('trust proxy', deps.auth.trustProxy);
   app.use(deps.auth.security);
+
+  const routes = apiRoutesOf(deps);
+  // Before anything acts on a request: a path that is not exactly a declared route's is no endpoint.
+  app.use(canonicalPathGuard(routes));
   app.use('/api', deps.auth.sameOrigin);
   app.use(express.json({ limit: '1mb' }));
 
-  const openApi = buildOpenApiDocument(deps.version);
-  const api = express.Router();
-  // Readiness answers a load balancer, which has no session: before the session, and it tells only ok and details.
-  if (deps.observability) api.get('/ready', deps.observability.readyHandler);
-  // Every route needs a session, except health, sign-in and this document; Stream deliveries need their secret.
-  api.use(deps.auth.session, deps.auth.guard);
-  api.get('/openapi.json', (_req, res) => {
-    res.json(openApi);
-  });
-  api.use(healthRoutes({ db: deps.db, tokens: deps.tokens, adsApiMode: deps.adsApiMode, version: deps.version }));
-  api.use(deps.auth.routes);
-  // A sync fetches every advertiser's data, whoever asks for it: it runs outside the asker's advertiser scope.
-  api.post('/sync', (_req, _res, next) => asSystem(next));
-  api.use(syncRoutes(deps.sync));
-  api.use(sourceRoutes(deps.sourceStatus, deps.quarantine));
-  api.use(streamRoutes(deps.stream));
-  // Lifecycle actions first: `/recommendations/bulk` must not be taken for a recommendation id.
-  api.use(lifecycleRoutes(deps.lifecycle, deps.guardrails));
-  api.use(recommendationRoutes(deps.store));
-  api.use(conflictRoutes(deps.conflicts));
-  if (deps.apply) api.use(applyRoutes(deps.apply));
-  if (deps.rules) api.use(ruleRoutes(deps.rules));
-  if (deps.impact) api.use(impactRoutes(deps.impact));
-  if (deps.performance) api.use(performanceRoutes(deps.performance));
-  api.use(activityRoutes(new ActivityStore(deps.db)));
-  if (deps.observability) api.use(deps.observability.apiRoutes());
+  // Case-sensitive and strict like the app: `/api/Users` and `/api/users/` are not `/api/users`.
+  const api = express.Router({ caseSensitive: true, strict: true });
+  // The session and the user's scope for every API request; what each route needs is in its declaration (auth.gate).
+  api.use(deps.auth.session);
+  mountApiRoutes(api, routes, deps.auth.gate);
   api.use(notFoundHandler);
   app.use('/api', api);
   // Prometheus' scrape, outside /api: no session; METRICS_TOKEN (bearer) when set.

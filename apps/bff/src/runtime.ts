@@ -18,7 +18,7 @@ import { openCounterStore } from './auth/login-throttle.ts';
 import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
 import { ConflictService } from './conflicts/conflict-service.ts';
 import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
-import { ConflictError } from './http/errors.ts';
+import { ConflictError } from './errors/domain-errors.ts';
 import { ImpactService } from './impact/impact-service.ts';
 import { PriorityFactors } from './impact/priority-factors.ts';
 import { QuarantineStore } from './ingest/quarantine-store.ts';

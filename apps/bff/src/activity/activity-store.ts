@@ -9,7 +9,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { ApplyTables } from '../apply/apply-tables.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
-import { AppError } from '../http/errors.ts';
+import { InvalidInputError } from '../errors/domain-errors.ts';
 
 type RuleTable = {
   apply_rules: { id: string; version: number; name: string };
@@ -24,9 +24,9 @@ export interface ActivityFilters extends ActivityCsvQuery {
   limit: number;
 }
 
-export class InvalidCursorError extends AppError {
+export class InvalidCursorError extends InvalidInputError {
   constructor() {
-    super(400, 'invalid-request', 'The cursor is not valid', 'Start again from the first page: the cursor was not made by this server.');
+    super('invalid-request', 'The cursor is not valid', 'Start again from the first page: the cursor was not made by this server.');
   }
 }
 

@@ -23,7 +23,7 @@ import type { Logger } from 'pino';
 import type { AdsClient } from '../ads-client/ads-client.ts';
 import { type AdsProfile, listProfiles } from '../ads-client/profiles.ts';
 import type { Db } from '../db/database.ts';
-import { AppError, NotFoundError } from '../http/errors.ts';
+import { ConflictError, NotFoundError } from '../errors/domain-errors.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
 import { type ApplyPlan, type ApplyValue, chunksOf, planOf, READABLE_CALLS, sameValue, spWriteItem } from './apply-plan.ts';
@@ -45,14 +45,12 @@ export interface ApplyServiceDeps {
   leaseMs?: number;
 }
 
-export class UndoChangedSinceError extends AppError {
+export class UndoChangedSinceError extends ConflictError {
   constructor(changed: UndoChangedSince[]) {
     super(
-      409,
-      'conflict',
-      'The value was changed since it was applied',
       `${changed.length} item(s) no longer hold the value RecDesk applied; nothing was undone. Compare the original, applied and current values and decide.`,
       { changed },
+      'The value was changed since it was applied',
     );
   }
 }
@@ -175,7 +173,7 @@ export class ApplyService {
       }
     }
     if (planned.length === 0) {
-      throw new AppError(409, 'conflict', 'Nothing to apply', 'None of the items can be applied now.', { refused });
+      throw new ConflictError('None of the items can be applied now.', { refused }, 'Nothing to apply');
     }
     const { batchId, chunkIds, queued, lost } = await this.writeBatch('apply', planned, actor, async (trx, items) => {
       const moved = await this.deps.lifecycle.transitionMany(
@@ -214,7 +212,7 @@ export class ApplyService {
       const items = planned.filter((p) => admitted.has(p.id));
       const lost = planned.filter((p) => !admitted.has(p.id)).map((p) => p.id);
       if (items.length === 0)
-        throw new AppError(409, 'conflict', 'Nothing to apply', 'Every item changed or was queued by someone else meanwhile.');
+        throw new ConflictError('Every item changed or was queued by someone else meanwhile.', {}, 'Nothing to apply');
       await trx
         .insertInto('apply_batches')
         .values({ id: batchId, kind, actor_type: actor.type, actor_id: actor.id, actor_version: actor.version, created_at: now })

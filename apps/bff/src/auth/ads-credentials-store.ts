@@ -10,7 +10,7 @@ import type { AdsCredentialsBody, AdsCredentialsStatus } from '@recdesk/shared-t
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { AdsCredentialsTable } from '../db/schema.ts';
-import { AppError } from '../http/errors.ts';
+import { RefusedError } from '../errors/domain-errors.ts';
 import { SecretBox } from './secret-box.ts';
 
 type Name = AdsCredentialsTable['name'];
@@ -66,7 +66,7 @@ export class AdsCredentialsStore {
 
   async store(body: AdsCredentialsBody, actor: string): Promise<Name[]> {
     const box = this.box;
-    if (!box) throw new AppError(409, 'conflict', 'Credentials cannot be stored', 'Set RECDESK_SECRETS_KEY (32 bytes in base64) first.');
+    if (!box) throw new RefusedError('conflict', 'Credentials cannot be stored', 'Set RECDESK_SECRETS_KEY (32 bytes in base64) first.');
     const changed: Name[] = [];
     const at = this.now();
     for (const name of NAMES) {

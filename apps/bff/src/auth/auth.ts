@@ -6,33 +6,42 @@
  *     sent, so browsers keep other sites' scripts out;
  *   - `session`: express-session (cookie `recdesk.sid`: httpOnly, SameSite=Lax, Secure outside localhost) over the
  *     database, then the user is loaded and the request runs within that user's advertiser scope (scope.ts);
- *   - `guard`: every route needs a session except the public ones below; a state-changing request needs the session's
- *     CSRF token in `x-csrf-token`; viewers change nothing; admin-only routes; a rate limit per user;
- *   - `routes`: sign-in, users, the audit log and the approval policies.
+ *   - `gate(route)`: the checks a route's declaration names (http/api-route.ts), mounted with it: the Stream secret,
+ *     or a session, a rate limit per user, the session's CSRF token in `x-csrf-token` for a change, the role, and the
+ *     advertiser the route names within the user's scope. Nothing is checked by matching the URL;
+ *   - `routes`: sign-in, users, the audit log and the approval policies, declared like every other route.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   AdsCredentialsBodySchema,
+  AdsCredentialsStatusSchema,
   AdvertiserParamsSchema,
   ApprovalPolicyBodySchema,
+  ApprovalPolicySchema,
+  AuditPageSchema,
   AuditQuerySchema,
   type AuthConfig as AuthConfigBody,
+  AuthConfigSchema,
   CreateUserBodySchema,
   CSRF_HEADER,
   LoginBodySchema,
   type Role,
   type SessionInfo,
+  SessionInfoSchema,
   UpdateUserBodySchema,
   type User,
   UserIdParamsSchema,
+  UserListSchema,
+  UserSchema,
 } from '@recdesk/shared-types';
-import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import { NotFoundError } from '../http/errors.ts';
-import { parseBody, parseParams, parseQuery, refuseQuery } from '../http/validate.ts';
+import { NotFoundError } from '../errors/domain-errors.ts';
+import { ACCESS, type AdvertiserSource, type AnyApiRoute, apiRoute, changesState, json, problem } from '../http/api-route.ts';
 import { AdsCredentialsStore } from './ads-credentials-store.ts';
 import { ApprovalPolicyStore } from './approval-policy.ts';
 import { AuditLog, auditCsv } from './audit-log.ts';
@@ -42,7 +51,7 @@ import { type OidcConfig, OidcRefusal, OidcSignIn } from './oidc-sign-in.ts';
 import { burnPasswordCheck, type ScryptCost, verifyPassword } from './password.ts';
 import { setUserOf, userOf } from './request-user.ts';
 import { auditRuleChange } from './rule-change-audit.ts';
-import { ALL_ADVERTISERS, currentScope, scopeIncludes, withinScope } from './scope.ts';
+import { ALL_ADVERTISERS, asSystem, scopeIncludes, withinScope } from './scope.ts';
 import { KyselySessionStore } from './session-store.ts';
 import { scopeOfUser, UserStore } from './user-store.ts';
 
@@ -88,26 +97,8 @@ export interface AuthDeps {
 export const SESSION_COOKIE = 'recdesk.sid';
 export const STREAM_SECRET_HEADER = 'x-recdesk-stream-secret';
 
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** Reachable without a session (paths below /api). */
-const PUBLIC_ROUTES: ReadonlyArray<readonly [string, string]> = [
-  ['GET', '/health'],
-  ['HEAD', '/health'],
-  ['GET', '/openapi.json'],
-  ['POST', '/auth/login'],
-  ['GET', '/auth/config'],
-  ['GET', '/auth/oidc/start'],
-  ['GET', '/auth/oidc/callback'],
-];
-const STREAM_ROUTE = '/stream/messages';
-
-/** Only admins: users, the audit log, and writes to rules, credentials and per-advertiser policies. */
-function adminOnly(method: string, path: string): boolean {
-  if (/^\/(users|audit|admin)(\/|$)/.test(path)) return true;
-  if (!STATE_CHANGING.has(method)) return false;
-  return /^\/(rules|credentials)(\/|$)/.test(path) || /^\/advertisers\/[^/]+\/(approval-policy|guardrails)\/?$/.test(path);
-}
+/** What an identity provider sends back: the code flow's fields, and whatever else it adds (read by openid-client). */
+const OidcCallbackQuerySchema = z.looseObject({ code: z.string().optional(), state: z.string().optional(), iss: z.string().optional() });
 
 function sameSecret(given: string | undefined, expected: string): boolean {
   if (!given) return false;
@@ -220,40 +211,62 @@ export function createAuth(deps: AuthDeps) {
     loadUser,
   ];
 
-  const guard: RequestHandler = async (req, res, next) => {
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
-    if (req.path === STREAM_ROUTE && method === 'POST') {
-      if (!config.streamSharedSecret || !sameSecret(streamSecretOf(req), config.streamSharedSecret)) {
-        throw new UnauthenticatedError('Marketing Stream deliveries must carry the shared secret (STREAM_SHARED_SECRET).');
-      }
-      return next();
-    }
-    if (PUBLIC_ROUTES.some(([m, p]) => m === req.method && p === req.path)) return next();
-    const user = userOf(req);
-    if (!user) throw new UnauthenticatedError();
-    const wait = await rateLimit.take(user.id);
-    if (wait > 0) {
-      res.set('Retry-After', String(wait));
-      throw new TooManyRequestsError(`Too many requests; try again in ${wait} s.`, wait);
-    }
-    if (STATE_CHANGING.has(method)) {
-      const token = req.session.csrfToken;
-      if (!token || !sameSecret(req.get(CSRF_HEADER), token)) {
-        throw new ForbiddenError(`A change needs the ${CSRF_HEADER} header from GET /api/auth/me; reload the page and try again.`);
-      }
-      if (user.role === 'viewer' && req.path !== '/auth/logout') {
-        throw new ForbiddenError('Viewers can look but not change anything; ask an admin for the approver role.');
-      }
-    }
-    // Any per-advertiser route (guardrails, approval policy, later ones): an advertiser outside the scope does not exist.
-    const advertiser = /^\/advertisers\/([^/]+)(\/|$)/.exec(req.path)?.[1];
-    if (advertiser !== undefined && !scopeIncludes(scopeOfUser(user), decodeURIComponent(advertiser))) {
-      throw new NotFoundError('Advertiser', decodeURIComponent(advertiser));
-    }
-    if (adminOnly(method, req.path) && user.role !== 'admin') throw new ForbiddenError('Only an admin can do this.');
-    if (STATE_CHANGING.has(method)) await auditRuleChange(db, audit, req, res, user.email);
-    next();
+  /** The advertiser ids a request names where its declaration says (one or a list); the rest is the schemas' job. */
+  const advertisersNamed = (req: Request, source: AdvertiserSource): string[] => {
+    if (source.from !== 'param' && source.from !== 'query' && source.from !== 'body') return [];
+    const holder: Record<string, unknown> =
+      source.from === 'param' ? req.params : source.from === 'query' ? (req.query as Record<string, unknown>) : (req.body ?? {});
+    const value = typeof holder === 'object' && holder !== null ? holder[source.field] : undefined;
+    return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
   };
+
+  /** The checks a route's declaration names, in order; mounted with the route, so no route exists without them. */
+  function gate(route: AnyApiRoute): RequestHandler[] {
+    const checks: RequestHandler[] = [];
+    // Default deny: an access this gate does not know is no route at all.
+    if (!ACCESS.includes(route.access)) throw new Error(`${route.method} ${route.path}: unknown access ${String(route.access)}`);
+    if (route.access === 'stream-secret') {
+      checks.push((req, _res, next) => {
+        if (!config.streamSharedSecret || !sameSecret(streamSecretOf(req), config.streamSharedSecret)) {
+          throw new UnauthenticatedError('Marketing Stream deliveries must carry the shared secret (STREAM_SHARED_SECRET).');
+        }
+        next();
+      });
+    } else if (route.access !== 'public') {
+      const change = changesState(route);
+      checks.push(async (req, res, next) => {
+        const user = userOf(req);
+        if (!user) throw new UnauthenticatedError();
+        const wait = await rateLimit.take(user.id);
+        if (wait > 0) {
+          res.set('Retry-After', String(wait));
+          throw new TooManyRequestsError(`Too many requests; try again in ${wait} s.`, wait);
+        }
+        if (change) {
+          const token = req.session.csrfToken;
+          if (!token || !sameSecret(req.get(CSRF_HEADER), token)) {
+            throw new ForbiddenError(`A change needs the ${CSRF_HEADER} header from GET /api/auth/me; reload the page and try again.`);
+          }
+          if (user.role === 'viewer' && route.access !== 'signed-in') {
+            throw new ForbiddenError('Viewers can look but not change anything; ask an admin for the approver role.');
+          }
+        }
+        // An advertiser outside the scope does not exist, whatever the role.
+        for (const advertiserId of advertisersNamed(req, route.advertiser)) {
+          if (!scopeIncludes(scopeOfUser(user), advertiserId)) throw new NotFoundError('Advertiser', advertiserId);
+        }
+        const role = route.access;
+        if ((role === 'approver' || role === 'admin') && ROLE_RANK[user.role] < ROLE_RANK[role]) {
+          throw new ForbiddenError(`Only an ${role} can do this.`);
+        }
+        if (route.audits === 'rule-change')
+          await auditRuleChange(db, audit, req, res, user.email, typeof req.params.id === 'string' ? req.params.id : undefined);
+        next();
+      });
+    }
+    if (route.advertiser.from === 'system') checks.push((_req, _res, next) => asSystem(next));
+    return checks;
+  }
 
   const actorName = (req: Request) => userOf(req)?.email ?? 'anonymous';
 
@@ -261,36 +274,50 @@ export function createAuth(deps: AuthDeps) {
     return { user, csrfToken: req.session.csrfToken ?? '' };
   }
 
-  const routes = Router();
+  const routes: AnyApiRoute[] = [];
 
-  routes.post('/auth/login', async (req, res) => {
-    refuseQuery(req);
-    const { email, password } = parseBody(LoginBodySchema, req);
-    const address = req.ip ?? 'unknown';
-    const wait = await throttle.retryAfterSeconds(email, address);
-    if (wait > 0) {
-      await audit.record({ actor: email, action: 'auth.sign_in_failed', ip: address, details: { reason: 'locked' } });
-      res.set('Retry-After', String(wait));
-      throw new TooManyRequestsError(`Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min.`, wait);
-    }
-    const credentials = await users.credentialsOf(email);
-    let ok = false;
-    if (credentials?.passwordHash) ok = await verifyPassword(password, credentials.passwordHash);
-    else await burnPasswordCheck(password, config.passwordCost);
-    if (!credentials || !ok || !credentials.active) {
-      await throttle.recordFailure(email, address);
-      await audit.record({
-        actor: email,
-        action: 'auth.sign_in_failed',
-        ip: address,
-        details: { reason: ok && credentials && !credentials.active ? 'deactivated' : 'wrong email or password' },
-      });
-      throw new UnauthenticatedError('The email or the password is wrong.');
-    }
-    await throttle.recordSuccess(email);
-    const user = await signInAs(req, credentials.id, { method: 'password' });
-    res.json(sessionInfo(user, req));
-  });
+  routes.push(
+    apiRoute({
+      method: 'post',
+      path: '/auth/login',
+      access: 'public',
+      advertiser: { from: 'none' },
+      summary: 'Sign in with email and password: sets the session cookie (httpOnly) and returns the user and the CSRF token',
+      request: { body: LoginBodySchema },
+      responses: {
+        200: json('Signed in', SessionInfoSchema),
+        401: problem('Wrong email or password'),
+        429: problem('Too many failed sign-ins for this account or address (Retry-After)'),
+      },
+      handler: async (input, req, res) => {
+        const { email, password } = input.body;
+        const address = req.ip ?? 'unknown';
+        const wait = await throttle.retryAfterSeconds(email, address);
+        if (wait > 0) {
+          await audit.record({ actor: email, action: 'auth.sign_in_failed', ip: address, details: { reason: 'locked' } });
+          res.set('Retry-After', String(wait));
+          throw new TooManyRequestsError(`Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min.`, wait);
+        }
+        const credentials = await users.credentialsOf(email);
+        let ok = false;
+        if (credentials?.passwordHash) ok = await verifyPassword(password, credentials.passwordHash);
+        else await burnPasswordCheck(password, config.passwordCost);
+        if (!credentials || !ok || !credentials.active) {
+          await throttle.recordFailure(email, address);
+          await audit.record({
+            actor: email,
+            action: 'auth.sign_in_failed',
+            ip: address,
+            details: { reason: ok && credentials && !credentials.active ? 'deactivated' : 'wrong email or password' },
+          });
+          throw new UnauthenticatedError('The email or the password is wrong.');
+        }
+        await throttle.recordSuccess(email);
+        const user = await signInAs(req, credentials.id, { method: 'password' });
+        res.json(sessionInfo(user, req));
+      },
+    }),
+  );
 
   /** The one way a session starts, whatever proved who the person is (password or identity provider). */
   async function signInAs(req: Request, userId: string, details: Record<string, unknown>): Promise<User> {
@@ -306,211 +333,364 @@ export function createAuth(deps: AuthDeps) {
     return user;
   }
 
-  routes.get('/auth/config', (req, res) => {
-    refuseQuery(req);
-    const body: AuthConfigBody = {
-      password: true,
-      oidc: config.oidc ? { providerName: config.oidc.providerName, startUrl: '/api/auth/oidc/start' } : null,
-    };
-    res.json(body);
-  });
+  routes.push(
+    apiRoute({
+      method: 'get',
+      path: '/auth/config',
+      access: 'public',
+      advertiser: { from: 'none' },
+      summary: 'How one may sign in here: password, and OpenID Connect when configured (no session needed)',
+      responses: { 200: json('Sign-in methods', AuthConfigSchema) },
+      handler: (_input, _req, res) => {
+        const body: AuthConfigBody = {
+          password: true,
+          oidc: config.oidc ? { providerName: config.oidc.providerName, startUrl: '/api/auth/oidc/start' } : null,
+        };
+        res.json(body);
+      },
+    }),
+  );
 
-  routes.get('/auth/oidc/start', async (req, res) => {
-    refuseQuery(req);
-    if (!oidc) throw new NotFoundError('Sign-in method', 'oidc');
-    const { url, pending } = await oidc.start();
-    req.session.oidcPending = pending;
-    await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
-    res.redirect(302, url.href);
-  });
+  routes.push(
+    apiRoute({
+      method: 'get',
+      path: '/auth/oidc/start',
+      access: 'public',
+      advertiser: { from: 'none' },
+      summary: 'Start OpenID Connect sign-in: redirects to the identity provider (code flow with PKCE, state and nonce)',
+      responses: { 302: { description: 'To the identity provider' }, 404: problem('OpenID Connect is not configured') },
+      handler: async (_input, req, res) => {
+        if (!oidc) throw new NotFoundError('Sign-in method', 'oidc');
+        const { url, pending } = await oidc.start();
+        req.session.oidcPending = pending;
+        await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+        res.redirect(302, url.href);
+      },
+    }),
+  );
 
-  routes.get('/auth/oidc/callback', async (req, res) => {
-    if (!oidc) throw new NotFoundError('Sign-in method', 'oidc');
-    const pending = req.session.oidcPending;
-    // Used once: a replayed callback finds nothing to finish.
-    delete req.session.oidcPending;
-    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    const failed = async (actor: string, reason: string) =>
-      audit.record({ actor, action: 'auth.sign_in_failed', ip: req.ip ?? null, details: { method: 'oidc', reason } });
-    let identity: Awaited<ReturnType<OidcSignIn['finish']>>;
-    try {
-      identity = await oidc.finish(query, pending);
-    } catch (error) {
-      if (!(error instanceof OidcRefusal)) throw error;
-      await failed('oidc', error.reason);
-      throw new UnauthenticatedError(error.message);
-    }
-    let account = await users.getByEmail(identity.email);
-    if (!account && config.oidc?.autoCreate) {
-      account = await users.create({
-        email: identity.email,
-        name: identity.name ?? undefined,
-        role: 'viewer',
-        oidcSubject: identity.subject,
-        allAdvertisers: false,
-        advertiserIds: [],
-      });
-      await audit.record({
-        actor: `oidc:${identity.email}`,
-        action: 'user.created',
-        targetType: 'user',
-        targetId: account.id,
-        ip: req.ip ?? null,
-        details: { email: account.email, role: account.role, allAdvertisers: false, advertiserIds: [], via: 'oidc' },
-      });
-    }
-    if (!account?.active) {
-      await failed(identity.email, account ? 'deactivated' : 'no such user');
-      throw new UnauthenticatedError(
-        account ? 'This account is deactivated.' : 'No RecDesk user has this email; ask an admin to create one.',
-      );
-    }
-    await signInAs(req, account.id, { method: 'oidc', subject: identity.subject });
-    res.redirect(302, '/');
-  });
+  routes.push(
+    apiRoute({
+      method: 'get',
+      path: '/auth/oidc/callback',
+      access: 'public',
+      advertiser: { from: 'none' },
+      summary: "The identity provider's redirect back: checks state, PKCE, nonce and the ID token, then starts the session",
+      request: { query: OidcCallbackQuerySchema },
+      responses: {
+        302: { description: 'Signed in: to the app' },
+        401: problem('The provider did not confirm the sign-in, or no RecDesk user has this verified email'),
+        404: problem('OpenID Connect is not configured'),
+      },
+      handler: async (_input, req, res) => {
+        if (!oidc) throw new NotFoundError('Sign-in method', 'oidc');
+        const pending = req.session.oidcPending;
+        // Used once: a replayed callback finds nothing to finish.
+        delete req.session.oidcPending;
+        const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+        const failed = async (actor: string, reason: string) =>
+          audit.record({ actor, action: 'auth.sign_in_failed', ip: req.ip ?? null, details: { method: 'oidc', reason } });
+        let identity: Awaited<ReturnType<OidcSignIn['finish']>>;
+        try {
+          identity = await oidc.finish(query, pending);
+        } catch (error) {
+          if (!(error instanceof OidcRefusal)) throw error;
+          await failed('oidc', error.reason);
+          throw new UnauthenticatedError(error.message);
+        }
+        let account = await users.getByEmail(identity.email);
+        if (!account && config.oidc?.autoCreate) {
+          account = await users.create({
+            email: identity.email,
+            name: identity.name ?? undefined,
+            role: 'viewer',
+            oidcSubject: identity.subject,
+            allAdvertisers: false,
+            advertiserIds: [],
+          });
+          await audit.record({
+            actor: `oidc:${identity.email}`,
+            action: 'user.created',
+            targetType: 'user',
+            targetId: account.id,
+            ip: req.ip ?? null,
+            details: { email: account.email, role: account.role, allAdvertisers: false, advertiserIds: [], via: 'oidc' },
+          });
+        }
+        if (!account?.active) {
+          await failed(identity.email, account ? 'deactivated' : 'no such user');
+          throw new UnauthenticatedError(
+            account ? 'This account is deactivated.' : 'No RecDesk user has this email; ask an admin to create one.',
+          );
+        }
+        await signInAs(req, account.id, { method: 'oidc', subject: identity.subject });
+        res.redirect(302, '/');
+      },
+    }),
+  );
 
-  routes.post('/auth/logout', async (req, res) => {
-    refuseQuery(req);
-    const user = userOf(req);
-    if (user) await audit.record({ actor: user.email, action: 'auth.sign_out', targetType: 'user', targetId: user.id, ip: req.ip ?? null });
-    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
-    res.status(204).end();
-  });
+  routes.push(
+    apiRoute({
+      method: 'post',
+      path: '/auth/logout',
+      access: 'signed-in',
+      advertiser: { from: 'none' },
+      summary: 'Sign out: the session ends',
+      responses: { 204: { description: 'Signed out' } },
+      handler: async (_input, req, res) => {
+        const user = userOf(req);
+        if (user)
+          await audit.record({ actor: user.email, action: 'auth.sign_out', targetType: 'user', targetId: user.id, ip: req.ip ?? null });
+        await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+        res.clearCookie(SESSION_COOKIE, { path: '/' });
+        res.status(204).end();
+      },
+    }),
+  );
 
-  routes.get('/auth/me', (req, res) => {
-    refuseQuery(req);
-    const user = userOf(req);
-    if (!user) throw new UnauthenticatedError();
-    res.json(sessionInfo(user, req));
-  });
+  routes.push(
+    apiRoute({
+      method: 'get',
+      path: '/auth/me',
+      access: 'signed-in',
+      advertiser: { from: 'none' },
+      summary: 'Who is signed in, and the CSRF token every state-changing request sends in x-csrf-token',
+      responses: { 200: json('The session', SessionInfoSchema) },
+      handler: (_input, req, res) => {
+        const user = userOf(req);
+        if (!user) throw new UnauthenticatedError();
+        res.json(sessionInfo(user, req));
+      },
+    }),
+  );
 
-  routes.get('/users', async (req, res) => {
-    refuseQuery(req);
-    res.json({ items: await users.list() });
-  });
+  routes.push(
+    apiRoute({
+      method: 'get',
+      path: '/users',
+      access: 'admin',
+      advertiser: { from: 'none' },
+      summary: 'Every user with their role and advertisers (admins)',
+      responses: { 200: json('Users', UserListSchema) },
+      handler: async (_input, _req, res) => {
+        res.json({ items: await users.list() });
+      },
+    }),
+  );
 
-  routes.post('/users', async (req, res) => {
-    refuseQuery(req);
-    const body = parseBody(CreateUserBodySchema, req);
-    const user = await users.create(body);
-    await audit.record({
-      actor: actorName(req),
-      action: 'user.created',
-      targetType: 'user',
-      targetId: user.id,
-      ip: req.ip ?? null,
-      details: { email: user.email, role: user.role, allAdvertisers: user.allAdvertisers, advertiserIds: user.advertiserIds },
-    });
-    res.status(201).json(user);
-  });
+  routes.push(
+    apiRoute({
+      method: 'post',
+      path: '/users',
+      access: 'admin',
+      advertiser: { from: 'none' },
+      summary: 'Create a user (admins; audited)',
+      request: { body: CreateUserBodySchema },
+      responses: { 201: json('Created', UserSchema), 409: problem('Email taken') },
+      handler: async (input, req, res) => {
+        const body = input.body;
+        const user = await users.create(body);
+        await audit.record({
+          actor: actorName(req),
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          ip: req.ip ?? null,
+          details: { email: user.email, role: user.role, allAdvertisers: user.allAdvertisers, advertiserIds: user.advertiserIds },
+        });
+        res.status(201).json(user);
+      },
+    }),
+  );
 
-  routes.get('/users/:id', async (req, res) => {
-    refuseQuery(req);
-    const { id } = parseParams(UserIdParamsSchema, req);
-    const user = await users.get(id);
-    if (!user) throw new NotFoundError('User', id);
-    res.json(user);
-  });
+  routes.push(
+    apiRoute({
+      method: 'get',
+      path: '/users/:id',
+      access: 'admin',
+      advertiser: { from: 'none' },
+      summary: 'One user (admins)',
+      request: { params: UserIdParamsSchema },
+      responses: { 200: json('The user', UserSchema), 404: problem('No such user') },
+      handler: async (input, _req, res) => {
+        const { id } = input.params;
+        const user = await users.get(id);
+        if (!user) throw new NotFoundError('User', id);
+        res.json(user);
+      },
+    }),
+  );
 
-  routes.put('/users/:id', async (req, res) => {
-    refuseQuery(req);
-    const { id } = parseParams(UserIdParamsSchema, req);
-    const change = parseBody(UpdateUserBodySchema, req);
-    const current = await users.get(id);
-    if (!current) throw new NotFoundError('User', id);
-    const losesAdmin = current.role === 'admin' && ((change.role !== undefined && change.role !== 'admin') || change.active === false);
-    if (losesAdmin && (await users.list()).filter((u) => u.role === 'admin' && u.active).length <= 1) {
-      throw new ForbiddenError('This is the last active admin; make another admin first.');
-    }
-    const { before, after } = await users.update(id, change);
-    if (change.active === false || change.password !== undefined) await sessions.revokeUser(id);
-    const summary = (u: User) => ({ role: u.role, allAdvertisers: u.allAdvertisers, advertiserIds: u.advertiserIds, active: u.active });
-    await audit.record({
-      actor: actorName(req),
-      action: 'user.updated',
-      targetType: 'user',
-      targetId: id,
-      ip: req.ip ?? null,
-      details: { email: after.email, before: summary(before), after: summary(after), passwordChanged: change.password !== undefined },
-    });
-    res.json(after);
-  });
+  routes.push(
+    apiRoute({
+      method: 'put',
+      path: '/users/:id',
+      access: 'admin',
+      advertiser: { from: 'none' },
+      summary: 'Change role, advertisers, name, password or active (admins; audited; deactivation signs out)',
+      request: { params: UserIdParamsSchema, body: UpdateUserBodySchema },
+      responses: { 200: json('The user after', UserSchema), 404: problem('No such user') },
+      handler: async (input, req, res) => {
+        const { id } = input.params;
+        const change = input.body;
+        const current = await users.get(id);
+        if (!current) throw new NotFoundError('User', id);
+        const losesAdmin = current.role === 'admin' && ((change.role !== undefined && change.role !== 'admin') || change.active === false);
+        if (losesAdmin && (await users.list()).filter((u) => u.role === 'admin' && u.active).length <= 1) {
+          throw new ForbiddenError('This is the last active admin; make another admin first.');
+        }
+        const { before, after } = await users.update(id, change);
+        if (change.active === false || change.password !== undefined) await sessions.revokeUser(id);
+        const summary = (u: User) => ({ role: u.role, allAdvertisers: u.allAdvertisers, advertiserIds: u.advertiserIds, active: u.active });
+        await audit.record({
+          actor: actorName(req),
+          action: 'user.updated',
+          targetType: 'user',
+          targetId: id,
+          ip: req.ip ?? null,
+          details: { email: after.email, before: summary(before), after: summary(after), passwordChanged: change.password !== undefined },
+        });
+        res.json(after);
+      },
+    }),
+  );
 
-  routes.delete('/users/:id/sessions', async (req, res) => {
-    refuseQuery(req);
-    const { id } = parseParams(UserIdParamsSchema, req);
-    const user = await users.get(id);
-    if (!user) throw new NotFoundError('User', id);
-    const revoked = await sessions.revokeUser(id);
-    await audit.record({
-      actor: actorName(req),
-      action: 'user.sessions_revoked',
-      targetType: 'user',
-      targetId: id,
-      ip: req.ip ?? null,
-      details: { email: user.email, revoked },
-    });
-    res.json({ revoked });
-  });
+  routes.push(
+    apiRoute({
+      method: 'delete',
+      path: '/users/:id/sessions',
+      access: 'admin',
+      advertiser: { from: 'none' },
+      summary: 'End every session of a user (admins; audited)',
+      request: { params: UserIdParamsSchema },
+      responses: { 200: json('How many ended', z.object({ revoked: z.number().int() })), 404: problem('No such user') },
+      handler: async (input, req, res) => {
+        const { id } = input.params;
+        const user = await users.get(id);
+        if (!user) throw new NotFoundError('User', id);
+        const revoked = await sessions.revokeUser(id);
+        await audit.record({
+          actor: actorName(req),
+          action: 'user.sessions_revoked',
+          targetType: 'user',
+          targetId: id,
+          ip: req.ip ?? null,
+          details: { email: user.email, revoked },
+        });
+        res.json({ revoked });
+      },
+    }),
+  );
 
-  routes.get('/admin/ads-credentials', async (req, res) => {
-    refuseQuery(req);
-    res.json(await adsCredentials.status());
-  });
+  routes.push(
+    apiRoute({
+      method: 'get',
+      path: '/admin/ads-credentials',
+      access: 'admin',
+      advertiser: { from: 'none' },
+      summary: 'Which Ads API credentials are set and where from (set / last 4 / who / when; never the values) (admins)',
+      responses: { 200: json('Status', AdsCredentialsStatusSchema) },
+      handler: async (_input, _req, res) => {
+        res.json(await adsCredentials.status());
+      },
+    }),
+  );
 
-  routes.put('/admin/ads-credentials', async (req, res) => {
-    refuseQuery(req);
-    const body = parseBody(AdsCredentialsBodySchema, req);
-    const changed = await adsCredentials.store(body, actorName(req));
-    // Which credentials changed, never their values (nor their last characters: the status shows those to admins).
-    await audit.record({
-      actor: actorName(req),
-      action: 'credentials.changed',
-      targetType: 'ads_credentials',
-      ip: req.ip ?? null,
-      details: { changed },
-    });
-    res.json(await adsCredentials.status());
-  });
+  routes.push(
+    apiRoute({
+      method: 'put',
+      path: '/admin/ads-credentials',
+      access: 'admin',
+      advertiser: { from: 'none' },
+      summary: 'Store LWA client id, client secret and/or refresh token encrypted (RECDESK_SECRETS_KEY) (admins; audited)',
+      request: { body: AdsCredentialsBodySchema },
+      responses: {
+        200: json('Status after (never the values)', AdsCredentialsStatusSchema),
+        409: problem('RECDESK_SECRETS_KEY is not set'),
+      },
+      handler: async (input, req, res) => {
+        const body = input.body;
+        const changed = await adsCredentials.store(body, actorName(req));
+        // Which credentials changed, never their values (nor their last characters: the status shows those to admins).
+        await audit.record({
+          actor: actorName(req),
+          action: 'credentials.changed',
+          targetType: 'ads_credentials',
+          ip: req.ip ?? null,
+          details: { changed },
+        });
+        res.json(await adsCredentials.status());
+      },
+    }),
+  );
 
-  routes.get('/audit', async (req, res) => {
-    const { format, ...query } = parseQuery(AuditQuerySchema, req);
-    const page = await audit.list(query);
-    if (format === 'csv') {
-      res.type('text/csv').attachment('recdesk-audit.csv').send(auditCsv(page.items));
-      return;
-    }
-    res.json(page);
-  });
+  routes.push(
+    apiRoute({
+      method: 'get',
+      path: '/audit',
+      access: 'admin',
+      advertiser: { from: 'none' },
+      summary: 'The append-only audit log, newest first, filtered; format=csv exports it (admins)',
+      request: { query: AuditQuerySchema },
+      responses: {
+        200: {
+          description: 'A page of entries, or CSV',
+          content: { 'application/json': { schema: AuditPageSchema }, 'text/csv': { schema: z.string() } },
+        },
+      },
+      handler: async (input, _req, res) => {
+        const { format, ...query } = input.query;
+        const page = await audit.list(query);
+        if (format === 'csv') {
+          res.type('text/csv').attachment('recdesk-audit.csv').send(auditCsv(page.items));
+          return;
+        }
+        res.json(page);
+      },
+    }),
+  );
 
-  const visibleAdvertiser = (req: Request): string => {
-    const { advertiserId } = parseParams(AdvertiserParamsSchema, req);
-    if (!scopeIncludes(currentScope(), advertiserId)) throw new NotFoundError('Advertiser', advertiserId);
-    return advertiserId;
-  };
+  routes.push(
+    apiRoute({
+      method: 'get',
+      path: '/advertisers/:advertiserId/approval-policy',
+      access: 'signed-in',
+      advertiser: { from: 'param', field: 'advertiserId' },
+      summary: "The advertiser's two-person rule: the amount above which an approval needs a second approver",
+      request: { params: AdvertiserParamsSchema },
+      responses: { 200: json('The policy', ApprovalPolicySchema) },
+      handler: async (input, _req, res) => {
+        res.json(await policies.get(input.params.advertiserId));
+      },
+    }),
+  );
 
-  routes.get('/advertisers/:advertiserId/approval-policy', async (req, res) => {
-    refuseQuery(req);
-    res.json(await policies.get(visibleAdvertiser(req)));
-  });
-
-  routes.put('/advertisers/:advertiserId/approval-policy', async (req, res) => {
-    refuseQuery(req);
-    const advertiserId = visibleAdvertiser(req);
-    const { secondApproverAbove } = parseBody(ApprovalPolicyBodySchema, req);
-    const { before, after } = await policies.set(advertiserId, secondApproverAbove);
-    await audit.record({
-      actor: actorName(req),
-      action: 'approval_policy.changed',
-      targetType: 'advertiser',
-      targetId: advertiserId,
-      advertiserId,
-      ip: req.ip ?? null,
-      details: { before: before.secondApproverAbove, after: after.secondApproverAbove },
-    });
-    res.json(after);
-  });
+  routes.push(
+    apiRoute({
+      method: 'put',
+      path: '/advertisers/:advertiserId/approval-policy',
+      access: 'admin',
+      advertiser: { from: 'param', field: 'advertiserId' },
+      summary: 'Set the two-person threshold (admins; audited); null: one approver is always enough',
+      request: { params: AdvertiserParamsSchema, body: ApprovalPolicyBodySchema },
+      responses: { 200: json('The policy after', ApprovalPolicySchema) },
+      handler: async (input, req, res) => {
+        const { advertiserId } = input.params;
+        const { secondApproverAbove } = input.body;
+        const { before, after } = await policies.set(advertiserId, secondApproverAbove);
+        await audit.record({
+          actor: actorName(req),
+          action: 'approval_policy.changed',
+          targetType: 'advertiser',
+          targetId: advertiserId,
+          advertiserId,
+          ip: req.ip ?? null,
+          details: { before: before.secondApproverAbove, after: after.secondApproverAbove },
+        });
+        res.json(after);
+      },
+    }),
+  );
 
   return {
     trustProxy: config.trustProxy ?? 0,
@@ -526,24 +706,12 @@ export function createAuth(deps: AuthDeps) {
     sameOrigin,
     /** For /api: the session and the user's scope. */
     session: sessionMiddleware,
-    /** For /api: the switch that makes every route but the public ones need a session (see PUBLIC_ROUTES). */
-    guard,
-    routes,
+    /** The checks a route's declaration names, mounted with it (http/api-route.ts mountApiRoutes). */
+    gate,
+    /** Sign-in, users, the audit log, credentials and approval policies. */
+    routes: routes as readonly AnyApiRoute[],
   };
 }
 
 /** Role names in the order of what they may do. */
 export const ROLE_RANK: Readonly<Record<Role, number>> = { viewer: 0, approver: 1, admin: 2 };
-
-/** For a route of another component that needs more than the guard's defaults. */
-export function requireRole(role: Role): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const user = userOf(req);
-    if (!user) throw new UnauthenticatedError();
-    if (ROLE_RANK[user.role] < ROLE_RANK[role]) throw new ForbiddenError(`Only an ${role} can do this.`);
-    next();
-  };
-}
-
-/** Body limits of the API: JSON only, small. */
-export const jsonBody = express.json({ limit: '256kb' });

@@ -1,14 +1,13 @@
 /**
  * Rule changes in the audit log, without the rules component knowing: for a successful `POST /rules` (create) or
  * `PUT /rules/:id` (a new version: expression, scope, limits or mode), the rule as it was (its current version's
- * mode, expression, scope and limits) and as the response says it is now. Mounted by the auth guard, so it covers
- * every route that changes a rule, present or future, at the one place requests pass.
+ * mode, expression, scope and limits) and as the response says it is now. Called by the auth gate for every route whose
+ * declaration says `audits: 'rule-change'`, so the rules component need not know the audit log.
  */
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import type { AuditLog } from './audit-log.ts';
-
-const RULE_CHANGE = /^\/rules(?:\/([0-9a-f-]{36}))?\/?$/i;
 
 interface RuleRow {
   id: string;
@@ -28,11 +27,10 @@ function summary(rule: Partial<RuleSummary>): Partial<RuleSummary> {
   return { version, name, expression, scope, mode, limits };
 }
 
-/** Call for every request that passed the guard; it does something only for a rule change. */
-export async function auditRuleChange(db: Db, audit: AuditLog, req: Request, res: Response, actor: string): Promise<void> {
-  const match = RULE_CHANGE.exec(req.path);
-  if (!match || !((req.method === 'POST' && !match[1]) || (req.method === 'PUT' && match[1]))) return;
-  const id = match[1];
+/** For a route that creates (no `ruleId`) or edits (`ruleId`) a rule; an id that is no uuid is refused by its schema. */
+export async function auditRuleChange(db: Db, audit: AuditLog, req: Request, res: Response, actor: string, ruleId?: string): Promise<void> {
+  if (ruleId !== undefined && !z.uuid().safeParse(ruleId).success) return;
+  const id = ruleId;
   const before = id
     ? await db
         .withTables<{ apply_rules: RuleRow }>()

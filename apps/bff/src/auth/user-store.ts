@@ -7,7 +7,7 @@ import type { Role, User } from '@recdesk/shared-types';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { UsersTable } from '../db/schema.ts';
-import { ConflictError, NotFoundError } from '../http/errors.ts';
+import { ConflictError, NotFoundError } from '../errors/domain-errors.ts';
 import { DEFAULT_COST, hashPassword, type ScryptCost } from './password.ts';
 import { ALL_ADVERTISERS, type Scope, scopeOfAdvertisers } from './scope.ts';
 

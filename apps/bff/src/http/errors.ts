@@ -1,6 +1,7 @@
 /**
- * Typed operational errors. Domain code throws these; the one error middleware turns them into problem+json, so no
- * route catches and wraps.
+ * Errors of the HTTP layer itself (a status of their own: 401, 403, 429, 502, a request that does not validate).
+ * Services raise domain errors instead (errors/domain-errors.ts); the one error middleware answers both as
+ * problem+json, so no route catches and wraps.
  */
 export class AppError extends Error {
   constructor(
@@ -12,18 +13,6 @@ export class AppError extends Error {
   ) {
     super(detail);
     this.name = new.target.name;
-  }
-}
-
-export class NotFoundError extends AppError {
-  constructor(what: string, id: string) {
-    super(404, 'not-found', `${what} not found`, `No ${what.toLowerCase()} with id ${id} exists, or it is not visible to you.`);
-  }
-}
-
-export class ConflictError extends AppError {
-  constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super(409, 'conflict', 'The request conflicts with the current state', detail, extra);
   }
 }
 

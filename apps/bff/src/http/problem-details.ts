@@ -5,6 +5,7 @@
 import type { Problem } from '@recdesk/shared-types';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { DomainError, type DomainErrorKind } from '../errors/domain-errors.ts';
 import { AppError } from './errors.ts';
 
 const TYPE_BASE = 'https://recdesk.dev/problems/';
@@ -34,7 +35,21 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   });
 };
 
+/** The one place a domain error gets an HTTP status. */
+const STATUS_OF: Readonly<Record<DomainErrorKind, number>> = { 'not-found': 404, conflict: 409, refused: 409, invalid: 400 };
+
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  if (error instanceof DomainError) {
+    sendProblem(res, {
+      type: `${TYPE_BASE}${error.code}`,
+      title: error.title,
+      status: STATUS_OF[error.kind],
+      detail: error.message,
+      instance: req.originalUrl,
+      ...error.extra,
+    });
+    return;
+  }
   if (error instanceof AppError) {
     sendProblem(res, {
       type: `${TYPE_BASE}${error.type}`,

@@ -21,7 +21,7 @@ import type { ApplyTables } from '../apply/apply-tables.ts';
 import { asSystem } from '../auth/scope.ts';
 import type { Db } from '../db/database.ts';
 import type { ImpactResultsTable } from '../db/schema.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../errors/domain-errors.ts';
 import { aggregatesOf, type DecisionCount, type MeasuredOutcome } from './impact-feedback.ts';
 import { ImpactMeasurement, type MeasurementConfig, type MeasurementSummary } from './impact-measurement.ts';
 import type { PriorityFactors } from './priority-factors.ts';

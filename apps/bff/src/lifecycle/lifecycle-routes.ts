@@ -1,68 +1,128 @@
 /**
  * The lifecycle actions over HTTP: approve, reject, bulk, history, re-validate, and the advertisers' guardrails.
- * Thin: parse with the shared contracts, name the actor, call the service; refusals are typed errors that the one
- * error handler turns into problem+json (409 with the current state).
+ * Thin: the declaration names the access and the schemas, the handler names the actor and calls the service;
+ * refusals are domain errors that the one error handler turns into problem+json (409 with the current state).
  */
 import {
   AdvertiserParamsSchema,
   ApproveBodySchema,
   BulkActionBodySchema,
+  BulkActionResultSchema,
   GuardrailsBodySchema,
+  GuardrailsSchema,
+  ProblemSchema,
+  RecommendationHistorySchema,
   RecommendationIdParamsSchema,
+  RecommendationSchema,
   RejectBodySchema,
+  StaleVersionProblemExtraSchema,
   ValidateBodySchema,
 } from '@recdesk/shared-types';
-import { Router } from 'express';
 import { actorOf } from '../http/actor.ts';
-import { parseBody, parseParams, refuseQuery } from '../http/validate.ts';
+import { type AnyApiRoute, apiRoute, json, problem } from '../http/api-route.ts';
 import type { GuardrailStore } from './guardrail-store.ts';
 import type { LifecycleService } from './lifecycle-service.ts';
 
-export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: GuardrailStore): Router {
-  const router = Router();
+const refused = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema.and(StaleVersionProblemExtraSchema) } },
+});
 
-  router.post('/recommendations/bulk', async (req, res) => {
-    const body = parseBody(BulkActionBodySchema, req);
-    res.json(await lifecycle.bulk(body, actorOf(req)));
-  });
-
-  router.post('/recommendations/:id/approve', async (req, res) => {
-    const { id } = parseParams(RecommendationIdParamsSchema, req);
-    const body = parseBody(ApproveBodySchema, req);
-    res.json(await lifecycle.approve(id, body, actorOf(req)));
-  });
-
-  router.post('/recommendations/:id/reject', async (req, res) => {
-    const { id } = parseParams(RecommendationIdParamsSchema, req);
-    const body = parseBody(RejectBodySchema, req);
-    res.json(await lifecycle.reject(id, body, actorOf(req)));
-  });
-
-  router.post('/recommendations/:id/validate', async (req, res) => {
-    const { id } = parseParams(RecommendationIdParamsSchema, req);
-    const body = parseBody(ValidateBodySchema, req);
-    res.json(await lifecycle.revalidate(id, body, actorOf(req)));
-  });
-
-  router.get('/recommendations/:id/history', async (req, res) => {
-    const { id } = parseParams(RecommendationIdParamsSchema, req);
-    res.json(await lifecycle.history(id));
-  });
-
-  router.get('/advertisers/:advertiserId/guardrails', async (req, res) => {
-    refuseQuery(req);
-    const { advertiserId } = parseParams(AdvertiserParamsSchema, req);
-    res.json(await guardrails.forAdvertiser(advertiserId));
-  });
-
-  router.put('/advertisers/:advertiserId/guardrails', async (req, res) => {
-    refuseQuery(req);
-    const { advertiserId } = parseParams(AdvertiserParamsSchema, req);
-    const body = parseBody(GuardrailsBodySchema, req);
-    const updated = await guardrails.update(advertiserId, body);
-    await lifecycle.validateAdvertisers([advertiserId]);
-    res.json(updated);
-  });
-
-  return router;
+export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: GuardrailStore): AnyApiRoute[] {
+  return [
+    apiRoute({
+      method: 'post',
+      path: '/recommendations/bulk',
+      access: 'approver',
+      advertiser: { from: 'item' },
+      summary: 'Approve or reject many at their versions; conflicting items are refused, never approved in bulk',
+      request: { body: BulkActionBodySchema },
+      responses: { 200: json('A result per item', BulkActionResultSchema) },
+      handler: async ({ body }, req, res) => {
+        res.json(await lifecycle.bulk(body, actorOf(req)));
+      },
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/recommendations/:id/approve',
+      access: 'approver',
+      advertiser: { from: 'item' },
+      summary: 'Approve at the version seen; in a conflict, say what becomes of the other side (conflictResolution)',
+      request: { params: RecommendationIdParamsSchema, body: ApproveBodySchema },
+      responses: {
+        200: json('The approved recommendation', RecommendationSchema),
+        404: problem('No such recommendation'),
+        409: refused('Refused (stale version, expired, stale data, not validated, value outside limits, conflict): the current state'),
+      },
+      handler: async ({ params, body }, req, res) => {
+        res.json(await lifecycle.approve(params.id, body, actorOf(req)));
+      },
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/recommendations/:id/reject',
+      access: 'approver',
+      advertiser: { from: 'item' },
+      summary: 'Reject at the version seen, with a reason code',
+      request: { params: RecommendationIdParamsSchema, body: RejectBodySchema },
+      responses: {
+        200: json('The rejected recommendation', RecommendationSchema),
+        404: problem('No such recommendation'),
+        409: refused('Refused: the current state'),
+      },
+      handler: async ({ params, body }, req, res) => {
+        res.json(await lifecycle.reject(params.id, body, actorOf(req)));
+      },
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/recommendations/:id/validate',
+      access: 'approver',
+      advertiser: { from: 'item' },
+      summary: "Re-validate now (after re-syncing the item's source unless resync is false)",
+      request: { params: RecommendationIdParamsSchema, body: ValidateBodySchema },
+      responses: { 200: json('The recommendation after validation', RecommendationSchema), 404: problem('No such recommendation') },
+      handler: async ({ params, body }, req, res) => {
+        res.json(await lifecycle.revalidate(params.id, body, actorOf(req)));
+      },
+    }),
+    apiRoute({
+      method: 'get',
+      path: '/recommendations/:id/history',
+      access: 'signed-in',
+      advertiser: { from: 'item' },
+      summary: 'Every transition: who, when, from, to, why, and the values before and after',
+      request: { params: RecommendationIdParamsSchema },
+      responses: { 200: json('The events, oldest first', RecommendationHistorySchema), 404: problem('No such recommendation') },
+      handler: async ({ params }, _req, res) => {
+        res.json(await lifecycle.history(params.id));
+      },
+    }),
+    apiRoute({
+      method: 'get',
+      path: '/advertisers/:advertiserId/guardrails',
+      access: 'signed-in',
+      advertiser: { from: 'param', field: 'advertiserId' },
+      summary: "An advertiser's change-size guardrails (defaults from the environment, overrides per advertiser)",
+      request: { params: AdvertiserParamsSchema },
+      responses: { 200: json('The guardrails', GuardrailsSchema) },
+      handler: async ({ params }, _req, res) => {
+        res.json(await guardrails.forAdvertiser(params.advertiserId));
+      },
+    }),
+    apiRoute({
+      method: 'put',
+      path: '/advertisers/:advertiserId/guardrails',
+      access: 'admin',
+      advertiser: { from: 'param', field: 'advertiserId' },
+      summary: "Override an advertiser's guardrails (null clears an override); its items are re-validated",
+      request: { params: AdvertiserParamsSchema, body: GuardrailsBodySchema },
+      responses: { 200: json('The guardrails', GuardrailsSchema) },
+      handler: async ({ params, body }, _req, res) => {
+        const updated = await guardrails.update(params.advertiserId, body);
+        await lifecycle.validateAdvertisers([params.advertiserId]);
+        res.json(updated);
+      },
+    }),
+  ];
 }

@@ -28,7 +28,7 @@ import type { Logger } from 'pino';
 import { amountAtStake, secondApproverNeeded } from '../auth/approval-policy.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
-import { AppError, ConflictError, NotFoundError } from '../http/errors.ts';
+import { ConflictError, DomainError, NotFoundError } from '../errors/domain-errors.ts';
 import type { GuardrailStore } from './guardrail-store.ts';
 import {
   type ActionSubject,
@@ -264,7 +264,7 @@ export class LifecycleService {
       if (!updated) return false;
     } catch (error) {
       if (isTransitionViolation(error)) {
-        throw new AppError(409, 'conflict', 'The request conflicts with the current state', decideTransitionMessage(row.status, to));
+        throw new ConflictError(decideTransitionMessage(row.status, to));
       }
       throw error;
     }
@@ -515,7 +515,7 @@ export class LifecycleService {
             message: error.message,
             recommendation: error.extra.current as Recommendation,
           });
-        } else if (error instanceof AppError) {
+        } else if (error instanceof DomainError) {
           results.push({ id, outcome: 'refused', message: error.message, recommendation: null });
         } else throw error;
       }

@@ -4,14 +4,13 @@
  * Ads client), then `createObservability` once the database and the schedules exist: the gauges' snapshot, the
  * alert store and evaluator, readiness, the apply-latency measure, and the routes.
  */
-import type { RecommendationSource } from '@recdesk/shared-types';
-import type express from 'express';
-import { Router } from 'express';
+import { ReadinessSchema, type RecommendationSource } from '@recdesk/shared-types';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../auth/audit-log.ts';
 import { asSystem } from '../auth/scope.ts';
 import type { Db } from '../db/database.ts';
+import { type AnyApiRoute, apiRoute, json } from '../http/api-route.ts';
 import type { SourceSchedule } from '../ingest/scheduler.ts';
 import { AlertEvaluator } from './alert-evaluator.ts';
 import { alertRoutes } from './alert-routes.ts';
@@ -68,19 +67,26 @@ export function createObservability(deps: ObservabilityDeps) {
     },
     /** `GET /metrics`, mounted outside /api. */
     metricsHandler: metricsHandler(metrics, deps.metricsToken),
-    /** `GET /api/ready`, mounted before the session (a load balancer has none). */
-    readyHandler: (async (_req, res) => {
-      const result = await readiness.check();
-      res
-        .status(result.ready ? 200 : 503)
-        .set('Cache-Control', 'no-store')
-        .json(result);
-    }) satisfies express.RequestHandler,
-    /** `/api/alerts...`, behind the session like every API route. */
-    apiRoutes(): Router {
-      const router = Router();
-      router.use(alertRoutes({ store: alertStore, evaluator, audit: deps.audit, log }));
-      return router;
+    /** `GET /api/ready` (public: a load balancer has no session) and `/api/alerts...`. */
+    apiRoutes(): AnyApiRoute[] {
+      return [
+        apiRoute({
+          method: 'get',
+          path: '/ready',
+          access: 'public',
+          advertiser: { from: 'none' },
+          summary: 'Readiness (no session needed): the database, the apply queue and the Ads API answer; only ok and short details',
+          responses: { 200: json('Ready', ReadinessSchema), 503: json('Not ready: the failing checks say which', ReadinessSchema) },
+          handler: async (_input, _req, res) => {
+            const result = await readiness.check();
+            res
+              .status(result.ready ? 200 : 503)
+              .set('Cache-Control', 'no-store')
+              .json(result);
+          },
+        }),
+        ...alertRoutes({ store: alertStore, evaluator, audit: deps.audit, log }),
+      ];
     },
   };
 }

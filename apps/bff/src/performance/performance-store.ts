@@ -17,7 +17,7 @@ import type { ChangeMarker, PerformanceDay, PerformanceMetric, PerformanceQuery,
 import { sql } from 'kysely';
 import type { ApplyTables } from '../apply/apply-tables.ts';
 import type { Db } from '../db/database.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../errors/domain-errors.ts';
 
 type RuleTable = { apply_rules: { id: string; version: number; name: string } };
 

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { ApplyService } from '../apply/apply-service.ts';
 import { ApprovalPolicyStore } from '../auth/approval-policy.ts';
 import type { Db } from '../db/database.ts';
-import { AppError, NotFoundError } from '../http/errors.ts';
+import { InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
 import { evaluate, parseRuleExpression, RuleParseError } from './rule-expression.ts';
@@ -72,9 +72,9 @@ export interface RuleServiceDeps {
   approvalPolicies?: Pick<ApprovalPolicyStore, 'secondApproverAbove'>;
 }
 
-export class RuleSyntaxError extends AppError {
+export class RuleSyntaxError extends InvalidInputError {
   constructor(error: RuleParseError) {
-    super(400, 'invalid-rule', 'The condition cannot be parsed', error.message, { position: error.position, pointer: error.pointer });
+    super('invalid-rule', 'The condition cannot be parsed', error.message, { position: error.position, pointer: error.pointer });
   }
 }
 
