@@ -96,6 +96,16 @@ export function createAppFor(runtime: Runtime, options: { version: string; webDi
   });
 }
 
+const noStore: express.RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+const refuseSourceMaps: express.RequestHandler = (req, res, next) => {
+  if (/\.map$/i.test(req.path)) notFoundHandler(req, res, next);
+  else next();
+};
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -113,6 +123,8 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.set('trust proxy', deps.auth.trustProxy);
   app.use(deps.auth.security);
+  // API answers carry personal data and one person's view: no browser or proxy keeps them, errors and 404s included.
+  app.use('/api', noStore);
   app.use('/api', deps.auth.sameOrigin);
   app.use(express.json({ limit: '1mb' }));
 
@@ -149,6 +161,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   if (deps.webDistDir && existsSync(path.join(deps.webDistDir, 'index.html'))) {
     const index = path.join(deps.webDistDir, 'index.html');
+    // A source map is the SPA's whole source: never served, even if a build left one in dist (vite.config.ts emits none).
+    app.use(refuseSourceMaps);
     app.use(express.static(deps.webDistDir, { index: false, maxAge: '1h' }));
     app.get('/{*path}', (_req, res) => {
       res.sendFile(index);

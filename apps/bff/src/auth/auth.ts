@@ -4,8 +4,9 @@
  *   - `security`: helmet's headers with a strict Content-Security-Policy, for the SPA and the API alike;
  *   - `sameOrigin`: an API request from another site (Origin or Sec-Fetch-Site) is refused; no CORS header is ever
  *     sent, so browsers keep other sites' scripts out;
- *   - `session`: express-session (cookie `recdesk.sid`: httpOnly, SameSite=Lax, Secure outside localhost) over the
- *     database, then the user is loaded and the request runs within that user's advertiser scope (scope.ts);
+ *   - `session`: express-session (cookie `recdesk.sid`: httpOnly, SameSite=Lax, Secure over HTTPS and outside
+ *     localhost, signed with session-secrets.ts's list) over the database, then the user is loaded and the request
+ *     runs within that user's advertiser scope (scope.ts);
  *   - `guard`: every route needs a session except the public ones below; a state-changing request needs the session's
  *     CSRF token in `x-csrf-token`; viewers change nothing; admin-only routes; a rate limit per user;
  *   - `routes`: sign-in, users, the audit log and the approval policies.
@@ -54,8 +55,8 @@ export { userOf } from './request-user.ts';
 export { asSystem, currentScope, type Scope, ScopePlugin, scopeIncludes } from './scope.ts';
 
 export interface AuthConfig {
-  /** Signs the session cookie; a random one per process when unset (sessions then end with the process). */
-  sessionSecret?: string | undefined;
+  /** Sign the session cookie: the first signs, every one verifies (session-secrets.ts loads them). */
+  sessionSecrets: readonly string[];
   /** A session unused this long ends. */
   sessionIdleHours: number;
   /** A session ends this long after sign-in, however active. */
@@ -144,21 +145,28 @@ export function createAuth(deps: AuthDeps) {
   const rateLimit = new ApiRateLimit(config.apiRateLimitPerMinute, config.counterStore);
   const oidc = config.oidc ? new OidcSignIn(config.oidc, now) : null;
   const adsCredentials = new AdsCredentialsStore(db, now, log, config.secretsKey, config.credentialsFromEnvironment);
-  if (!config.sessionSecret) log.warn('SESSION_SECRET is not set: a random one is used, and sessions end when the process stops');
-  const secret = config.sessionSecret ?? randomBytes(32).toString('base64url');
-
-  const sessionOptions = (secure: boolean): session.SessionOptions => ({
+  // One session configuration. `secure: 'auto'` makes express-session mark the cookie Secure (and send it) exactly
+  // when it sees `req.secure`; `httpsForCookies` below sets that for every request whose cookie must be Secure.
+  const expressSession = session({
     name: SESSION_COOKIE,
-    secret,
+    secret: [...config.sessionSecrets],
     store: sessions,
     resave: false,
     saveUninitialized: false,
     rolling: true,
     unset: 'destroy',
-    cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: config.sessionIdleHours * 3_600_000 },
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: config.sessionIdleHours * 3_600_000 },
   });
-  const secureSession = session(sessionOptions(true));
-  const localSession = session(sessionOptions(false));
+  /**
+   * The session cookie is Secure when the request came over HTTPS (directly, or through a trusted proxy's
+   * X-Forwarded-Proto: Express's `req.secure` with `trust proxy`) and for every host but localhost, even over plain
+   * HTTP: there a TLS-terminating proxy that is not trusted (TRUST_PROXY unset) must not downgrade the cookie, and a
+   * real plain-HTTP deployment then fails closed (the browser drops the cookie) instead of leaking it.
+   */
+  const httpsForCookies: RequestHandler = (req, res, next) => {
+    if (!req.secure && !isLocalhost(req.hostname)) Object.defineProperty(req, 'secure', { value: true, configurable: true });
+    expressSession(req, res, next);
+  };
 
   const security: RequestHandler = helmet({
     contentSecurityPolicy: {
@@ -202,6 +210,8 @@ export function createAuth(deps: AuthDeps) {
   /** The session, the user it names (reloaded on every request, so a role change or revocation is immediate), the scope. */
   const loadUser: RequestHandler = async (req, _res, next) => {
     const data = req.session;
+    // A stored session keeps the flag it was created with; the request decides (see httpsForCookies).
+    if (data?.cookie) data.cookie.secure = req.secure;
     let user: User | null = null;
     if (data?.userId) {
       user = await users.get(data.userId);
@@ -215,10 +225,7 @@ export function createAuth(deps: AuthDeps) {
     withinScope(user ? scopeOfUser(user) : ALL_ADVERTISERS, next);
   };
 
-  const sessionMiddleware: RequestHandler[] = [
-    (req, res, next) => (isLocalhost(req.hostname) ? localSession : secureSession)(req, res, next),
-    loadUser,
-  ];
+  const sessionMiddleware: RequestHandler[] = [httpsForCookies, loadUser];
 
   const guard: RequestHandler = async (req, res, next) => {
     const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -498,8 +505,7 @@ export function createAuth(deps: AuthDeps) {
   routes.put('/advertisers/:advertiserId/approval-policy', async (req, res) => {
     refuseQuery(req);
     const advertiserId = visibleAdvertiser(req);
-    const { secondApproverAbove } = parseBody(ApprovalPolicyBodySchema, req);
-    const { before, after } = await policies.set(advertiserId, secondApproverAbove);
+    const { before, after } = await policies.set(advertiserId, parseBody(ApprovalPolicyBodySchema, req));
     await audit.record({
       actor: actorName(req),
       action: 'approval_policy.changed',
@@ -507,7 +513,12 @@ export function createAuth(deps: AuthDeps) {
       targetId: advertiserId,
       advertiserId,
       ip: req.ip ?? null,
-      details: { before: before.secondApproverAbove, after: after.secondApproverAbove },
+      details: {
+        before: before.secondApproverAbove,
+        after: after.secondApproverAbove,
+        beforePercent: before.secondApproverAbovePercent,
+        afterPercent: after.secondApproverAbovePercent,
+      },
     });
     res.json(after);
   });

@@ -91,14 +91,26 @@ export const UpdateUserBodySchema = z
   .refine((body) => Object.keys(body).length > 0, { message: 'name at least one field to change' });
 export type UpdateUserBody = z.infer<typeof UpdateUserBodySchema>;
 
-/** The two-person rule of one advertiser: an approval moving more money than this needs a second approver. */
+/**
+ * The two-person rule of one advertiser: an approval moving more money than `secondApproverAbove`, or setting a
+ * percentage (a placement bid adjustment and the like) above `secondApproverAbovePercent`, needs a second approver.
+ * The approver's edited value counts as the value set.
+ */
 export const ApprovalPolicySchema = z.object({
   advertiserId: z.string(),
-  /** In the advertiser's currency; null: one approver is always enough. */
+  /** In the advertiser's currency; null: one approver is always enough for money. */
   secondApproverAbove: z.number().nonnegative().nullable(),
+  /** In percent (25 = 25 %); null: one approver is always enough for percentages. */
+  secondApproverAbovePercent: z.number().nonnegative().nullable(),
 });
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicySchema>;
-export const ApprovalPolicyBodySchema = z.strictObject({ secondApproverAbove: z.number().nonnegative().max(1e12).nullable() });
+/** A field left out keeps its current value; null switches that threshold off. */
+export const ApprovalPolicyBodySchema = z
+  .strictObject({
+    secondApproverAbove: z.number().nonnegative().max(1e12).nullable().optional(),
+    secondApproverAbovePercent: z.number().nonnegative().max(100_000).nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'name at least one threshold' });
 export type ApprovalPolicyBody = z.infer<typeof ApprovalPolicyBodySchema>;
 
 export const AUDIT_ACTIONS = [
