@@ -19,6 +19,7 @@ import type { Db } from './db/database.ts';
 import { healthRoutes } from './health/health-routes.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 import { errorHandler, notFoundHandler } from './http/problem-details.ts';
+import { refuseUnsafeInput } from './http/safe-input.ts';
 import { impactRoutes } from './impact/impact-routes.ts';
 import type { ImpactService } from './impact/impact-service.ts';
 import type { QuarantineStore } from './ingest/quarantine-store.ts';
@@ -127,6 +128,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api', noStore);
   app.use('/api', deps.auth.sameOrigin);
   app.use(express.json({ limit: '1mb' }));
+  // Before the session and every route: no NUL byte, unpaired surrogate or broken encoding goes further.
+  app.use('/api', refuseUnsafeInput);
 
   const openApi = buildOpenApiDocument(deps.version);
   const api = express.Router();
