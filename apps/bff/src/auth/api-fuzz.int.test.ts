@@ -409,6 +409,9 @@ describe('fuzzing every endpoint of the OpenAPI document', () => {
       // A read changes nothing, accepted or refused; a write is checked after each case against the state before it.
       let baseline = await fingerprint(bff);
       let backgroundWork = false;
+      // A malformed Stream delivery is acknowledged (a 4xx would be redelivered forever) and quarantined, never stored.
+      const streamMessages = () => bff.runtime.db.selectFrom('stream_messages').selectAll().execute();
+      const storedBefore = op.path === '/api/stream/messages' ? await streamMessages() : [];
       await fc.assert(
         fc.asyncProperty(slotsOf(op), async (slot) => {
           const { url, body, raw } = build(op, slot, idsFor);
@@ -433,6 +436,8 @@ describe('fuzzing every endpoint of the OpenAPI document', () => {
         { numRuns: noInput ? Math.min(RUNS, 15) : RUNS },
       );
       if (!changes && (await fingerprint(bff)) !== baseline) failures.push(`${op.path}: a read changed data`);
+      if (op.path === '/api/stream/messages' && JSON.stringify(await streamMessages()) !== JSON.stringify(storedBefore))
+        failures.push('a malformed Stream delivery was stored');
       expect(failures.slice(0, 8)).toEqual([]);
     },
     120_000,
