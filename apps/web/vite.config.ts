@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [react()],
   server: { port: 5173, proxy: { '/api': `http://localhost:${process.env.BFF_PORT ?? 3000}` } },
-  build: { outDir: 'dist', sourcemap: true },
+  // No source maps in dist: the BFF serves dist to anyone, and a map is the app's whole source. `pnpm dev` still has them.
+  build: { outDir: 'dist', sourcemap: false },
   test: {
     name: 'web',
     include: ['src/**/*.test.{ts,tsx}'],

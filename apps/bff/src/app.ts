@@ -22,6 +22,7 @@ import { type AnyApiRoute, apiRoute, mountApiRoutes } from './http/api-route.ts'
 import { canonicalPathGuard } from './http/canonical-path.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 import { errorHandler, notFoundHandler } from './http/problem-details.ts';
+import { refuseUnsafeInput } from './http/safe-input.ts';
 import { impactRoutes } from './impact/impact-routes.ts';
 import type { ImpactService } from './impact/impact-service.ts';
 import type { QuarantineStore } from './ingest/quarantine-store.ts';
@@ -136,6 +137,16 @@ export function apiRoutesOf(deps: AppDeps): AnyApiRoute[] {
   return routes;
 }
 
+const noStore: express.RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+const refuseSourceMaps: express.RequestHandler = (req, res, next) => {
+  if (/\.map$/i.test(req.path)) notFoundHandler(req, res, next);
+  else next();
+};
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   // One canonical URL: set before the router exists, which reads them when it is made.
@@ -156,12 +167,16 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.set('trust proxy', deps.auth.trustProxy);
   app.use(deps.auth.security);
+  // API answers carry personal data and one person's view: no browser or proxy keeps them, errors and 404s included.
+  app.use('/api', noStore);
 
   const routes = apiRoutesOf(deps);
   // Before anything acts on a request: a path that is not exactly a declared route's is no endpoint.
   app.use(canonicalPathGuard(routes));
   app.use('/api', deps.auth.sameOrigin);
   app.use(express.json({ limit: '1mb' }));
+  // Before the session and every route: no NUL byte, unpaired surrogate or broken encoding goes further.
+  app.use('/api', refuseUnsafeInput);
 
   // Case-sensitive and strict like the app: `/api/Users` and `/api/users/` are not `/api/users`.
   const api = express.Router({ caseSensitive: true, strict: true });
@@ -175,6 +190,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   if (deps.webDistDir && existsSync(path.join(deps.webDistDir, 'index.html'))) {
     const index = path.join(deps.webDistDir, 'index.html');
+    // A source map is the SPA's whole source: never served, even if a build left one in dist (vite.config.ts emits none).
+    app.use(refuseSourceMaps);
     app.use(express.static(deps.webDistDir, { index: false, maxAge: '1h' }));
     app.get('/{*path}', (_req, res) => {
       res.sendFile(index);

@@ -15,6 +15,7 @@ import { LocalApplyQueue, PgBossApplyQueue } from './apply/apply-queue.ts';
 import { ApplyService } from './apply/apply-service.ts';
 import { type Auth, bootstrapUsers, createAuth, type DEMO_USERS, ScopePlugin, TEST_COST } from './auth/auth.ts';
 import { openCounterStore } from './auth/login-throttle.ts';
+import { loadSessionSecrets } from './auth/session-secrets.ts';
 import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
 import { ConflictService } from './conflicts/conflict-service.ts';
 import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
@@ -141,7 +142,7 @@ export const LOG_REDACT_PATHS = [
   '*.idToken',
   '*.oidcPending',
   '*.secretsKey',
-  '*.sessionSecret',
+  '*.sessionSecrets',
   '*.sid',
 ];
 
@@ -238,7 +239,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     // Sessions and sign-in throttling run on real time: advancing the simulated clock signs nobody out.
     now: baseNow,
     config: {
-      sessionSecret: env.SESSION_SECRET,
+      sessionSecrets: await loadSessionSecrets(db, baseNow, env.SESSION_SECRET),
       sessionIdleHours: env.SESSION_IDLE_HOURS,
       sessionMaxAgeHours: env.SESSION_MAX_AGE_HOURS,
       apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,

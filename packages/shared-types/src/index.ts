@@ -11,6 +11,7 @@ export * from './api/performance.ts';
 export * from './api/problem.ts';
 export * from './api/recommendations.ts';
 export * from './api/rules.ts';
+export * from './api/safe-input.ts';
 export * from './api/simulator-clock.ts';
 export * from './api/sources.ts';
 export * from './api/stream.ts';

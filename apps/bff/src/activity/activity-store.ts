@@ -4,7 +4,16 @@
  * a keyset cursor. Built with Kysely's builders only, so the ScopePlugin adds the user's advertiser filter to
  * apply_items and recommendations: a user never reads another advertiser's activity.
  */
-import type { ActivityActor, ActivityCsvQuery, ActivityEntry, ActivityOutcome, ActivityPage } from '@recdesk/shared-types';
+import {
+  type ActivityActor,
+  type ActivityCsvQuery,
+  ActivityCursorSchema,
+  type ActivityEntry,
+  type ActivityOutcome,
+  type ActivityPage,
+  decodeCursor,
+  LATEST_INPUT_DATE,
+} from '@recdesk/shared-types';
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { ApplyTables } from '../apply/apply-tables.ts';
 import type { Db } from '../db/database.ts';
@@ -34,15 +43,11 @@ function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const date = new Date(String(at));
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime())) throw new InvalidCursorError();
-    return { at: date, id };
-  } catch {
-    throw new InvalidCursorError();
-  }
+function decodeActivityCursor(cursor: string): { at: Date; id: string } {
+  // The query schema checked it already (ActivityCursorSchema); a store called otherwise still refuses a bad one.
+  const decoded = decodeCursor(ActivityCursorSchema, cursor);
+  if (!decoded) throw new InvalidCursorError();
+  return { at: new Date(decoded[0]), id: decoded[1] };
 }
 
 const DAY_MS = 86_400_000;
@@ -65,7 +70,8 @@ function outcomeOf(kind: string, state: string): ActivityOutcome {
 /** `rule`, `rule:<name>` or `rule:<name> v<version>`; null for a person's email. */
 export function parseRuleActor(actor: string): { name: string | null; version: number | null } | null {
   if (actor.toLowerCase() === 'rule') return { name: null, version: null };
-  const match = /^rule:(.+?)(?:\s+v(\d+))?$/i.exec(actor);
+  // At most nine digits: a version is a PostgreSQL integer.
+  const match = /^rule:(.+?)(?:\s+v(\d{1,9}))?$/i.exec(actor);
   if (!match?.[1]) return null;
   return { name: match[1].trim(), version: match[2] ? Number(match[2]) : null };
 }
@@ -82,7 +88,7 @@ export class ActivityStore {
   }
 
   async page(filters: ActivityFilters): Promise<ActivityPage> {
-    const rows = await this.rows(filters, filters.cursor ? decodeCursor(filters.cursor) : null, filters.limit + 1);
+    const rows = await this.rows(filters, filters.cursor ? decodeActivityCursor(filters.cursor) : null, filters.limit + 1);
     const more = rows.length > filters.limit;
     const items = more ? rows.slice(0, filters.limit) : rows;
     const last = items.at(-1);
@@ -140,9 +146,14 @@ export class ActivityStore {
     }
     if (filters.from) query = query.where('i.updated_at', '>=', new Date(isDay(filters.from) ? `${filters.from}T00:00:00Z` : filters.from));
     if (filters.to) {
-      query = isDay(filters.to)
-        ? query.where('i.updated_at', '<', new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + DAY_MS))
-        : query.where('i.updated_at', '<=', new Date(filters.to));
+      // The end of the last day is the next day's start, except on 9999-12-31, whose next day is past what dates hold.
+      const endOfDay = isDay(filters.to) ? Date.parse(`${filters.to}T00:00:00Z`) + DAY_MS : null;
+      query =
+        endOfDay === null
+          ? query.where('i.updated_at', '<=', new Date(filters.to))
+          : endOfDay > Date.parse(LATEST_INPUT_DATE)
+            ? query.where('i.updated_at', '<=', new Date(LATEST_INPUT_DATE))
+            : query.where('i.updated_at', '<', new Date(endOfDay));
     }
     if (filters.actor) {
       const rule = parseRuleActor(filters.actor);

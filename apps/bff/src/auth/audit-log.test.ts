@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amountAtStake, secondApproverNeeded } from './approval-policy.ts';
+import { amountAtStake, NO_THRESHOLDS, secondApproverNeeded, stakeOf, thresholdPassed } from './approval-policy.ts';
 import { auditCsv } from './audit-log.ts';
 
 describe('audit CSV export', () => {
@@ -40,12 +40,25 @@ describe('two-person rule', () => {
     expect(amountAtStake({ ...budget, unit: 'percent' } as never)).toBeNull();
   });
 
+  it('measures a percentage, and an edited one, against the percent threshold', () => {
+    const placement = { ...budget, field: 'placementTop', from: 10, to: 25, unit: 'percent', currency: null };
+    expect(stakeOf(placement as never)).toEqual({ kind: 'percent', value: 25 });
+    expect(stakeOf(placement as never, 60)).toEqual({ kind: 'percent', value: 60 });
+    const thresholds = { secondApproverAbove: 1_000, secondApproverAbovePercent: 20 };
+    expect(thresholdPassed(thresholds, stakeOf(placement as never))).toBe(20);
+    expect(thresholdPassed(thresholds, stakeOf(placement as never, 15))).toBeNull();
+    expect(thresholdPassed({ ...thresholds, secondApproverAbovePercent: null }, stakeOf(placement as never))).toBeNull();
+    // Money is measured against the money threshold only.
+    expect(thresholdPassed(thresholds, stakeOf(budget as never))).toBeNull();
+  });
+
   it('needs a second, different approver above the threshold', () => {
-    const base = { threshold: 100, amount: 500, approverId: 'ann' };
+    const thresholds = { secondApproverAbove: 100, secondApproverAbovePercent: null };
+    const base = { thresholds, stake: { kind: 'amount' as const, value: 500 }, approverId: 'ann' };
     expect(secondApproverNeeded({ ...base, earlierApproverIds: [] })).toBe(true);
     expect(secondApproverNeeded({ ...base, earlierApproverIds: ['ann'] })).toBe(true);
     expect(secondApproverNeeded({ ...base, earlierApproverIds: ['bob'] })).toBe(false);
-    expect(secondApproverNeeded({ ...base, amount: 100, earlierApproverIds: [] })).toBe(false);
-    expect(secondApproverNeeded({ ...base, threshold: null, earlierApproverIds: [] })).toBe(false);
+    expect(secondApproverNeeded({ ...base, stake: { kind: 'amount', value: 100 }, earlierApproverIds: [] })).toBe(false);
+    expect(secondApproverNeeded({ ...base, thresholds: NO_THRESHOLDS, earlierApproverIds: [] })).toBe(false);
   });
 });

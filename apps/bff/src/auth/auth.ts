@@ -4,8 +4,9 @@
  *   - `security`: helmet's headers with a strict Content-Security-Policy, for the SPA and the API alike;
  *   - `sameOrigin`: an API request from another site (Origin or Sec-Fetch-Site) is refused; no CORS header is ever
  *     sent, so browsers keep other sites' scripts out;
- *   - `session`: express-session (cookie `recdesk.sid`: httpOnly, SameSite=Lax, Secure outside localhost) over the
- *     database, then the user is loaded and the request runs within that user's advertiser scope (scope.ts);
+ *   - `session`: express-session (cookie `recdesk.sid`: httpOnly, SameSite=Lax, Secure over HTTPS and outside
+ *     localhost, signed with session-secrets.ts's list) over the database, then the user is loaded and the request
+ *     runs within that user's advertiser scope (scope.ts);
  *   - `gate(route)`: the checks a route's declaration names (http/api-route.ts), mounted with it: the Stream secret,
  *     or a session, a rate limit per user, the session's CSRF token in `x-csrf-token` for a change, the role, and the
  *     advertiser the route names within the user's scope. Nothing is checked by matching the URL;
@@ -63,8 +64,8 @@ export { userOf } from './request-user.ts';
 export { asSystem, currentScope, type Scope, ScopePlugin, scopeIncludes } from './scope.ts';
 
 export interface AuthConfig {
-  /** Signs the session cookie; a random one per process when unset (sessions then end with the process). */
-  sessionSecret?: string | undefined;
+  /** Sign the session cookie: the first signs, every one verifies (session-secrets.ts loads them). */
+  sessionSecrets: readonly string[];
   /** A session unused this long ends. */
   sessionIdleHours: number;
   /** A session ends this long after sign-in, however active. */
@@ -135,21 +136,28 @@ export function createAuth(deps: AuthDeps) {
   const rateLimit = new ApiRateLimit(config.apiRateLimitPerMinute, config.counterStore);
   const oidc = config.oidc ? new OidcSignIn(config.oidc, now) : null;
   const adsCredentials = new AdsCredentialsStore(db, now, log, config.secretsKey, config.credentialsFromEnvironment);
-  if (!config.sessionSecret) log.warn('SESSION_SECRET is not set: a random one is used, and sessions end when the process stops');
-  const secret = config.sessionSecret ?? randomBytes(32).toString('base64url');
-
-  const sessionOptions = (secure: boolean): session.SessionOptions => ({
+  // One session configuration. `secure: 'auto'` makes express-session mark the cookie Secure (and send it) exactly
+  // when it sees `req.secure`; `httpsForCookies` below sets that for every request whose cookie must be Secure.
+  const expressSession = session({
     name: SESSION_COOKIE,
-    secret,
+    secret: [...config.sessionSecrets],
     store: sessions,
     resave: false,
     saveUninitialized: false,
     rolling: true,
     unset: 'destroy',
-    cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: config.sessionIdleHours * 3_600_000 },
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: config.sessionIdleHours * 3_600_000 },
   });
-  const secureSession = session(sessionOptions(true));
-  const localSession = session(sessionOptions(false));
+  /**
+   * The session cookie is Secure when the request came over HTTPS (directly, or through a trusted proxy's
+   * X-Forwarded-Proto: Express's `req.secure` with `trust proxy`) and for every host but localhost, even over plain
+   * HTTP: there a TLS-terminating proxy that is not trusted (TRUST_PROXY unset) must not downgrade the cookie, and a
+   * real plain-HTTP deployment then fails closed (the browser drops the cookie) instead of leaking it.
+   */
+  const httpsForCookies: RequestHandler = (req, res, next) => {
+    if (!req.secure && !isLocalhost(req.hostname)) Object.defineProperty(req, 'secure', { value: true, configurable: true });
+    expressSession(req, res, next);
+  };
 
   const security: RequestHandler = helmet({
     contentSecurityPolicy: {
@@ -193,6 +201,8 @@ export function createAuth(deps: AuthDeps) {
   /** The session, the user it names (reloaded on every request, so a role change or revocation is immediate), the scope. */
   const loadUser: RequestHandler = async (req, _res, next) => {
     const data = req.session;
+    // A stored session keeps the flag it was created with; the request decides (see httpsForCookies).
+    if (data?.cookie) data.cookie.secure = req.secure;
     let user: User | null = null;
     if (data?.userId) {
       user = await users.get(data.userId);
@@ -206,10 +216,7 @@ export function createAuth(deps: AuthDeps) {
     withinScope(user ? scopeOfUser(user) : ALL_ADVERTISERS, next);
   };
 
-  const sessionMiddleware: RequestHandler[] = [
-    (req, res, next) => (isLocalhost(req.hostname) ? localSession : secureSession)(req, res, next),
-    loadUser,
-  ];
+  const sessionMiddleware: RequestHandler[] = [httpsForCookies, loadUser];
 
   /** The advertiser ids a request names where its declaration says (one or a list); the rest is the schemas' job. */
   const advertisersNamed = (req: Request, source: AdvertiserSource): string[] => {
@@ -671,13 +678,13 @@ export function createAuth(deps: AuthDeps) {
       path: '/advertisers/:advertiserId/approval-policy',
       access: 'admin',
       advertiser: { from: 'param', field: 'advertiserId' },
-      summary: 'Set the two-person threshold (admins; audited); null: one approver is always enough',
+      summary:
+        'Set the two-person thresholds, an amount and a percentage (admins; audited); a field left out keeps its value, null switches it off',
       request: { params: AdvertiserParamsSchema, body: ApprovalPolicyBodySchema },
       responses: { 200: json('The policy after', ApprovalPolicySchema) },
       handler: async (input, req, res) => {
         const { advertiserId } = input.params;
-        const { secondApproverAbove } = input.body;
-        const { before, after } = await policies.set(advertiserId, secondApproverAbove);
+        const { before, after } = await policies.set(advertiserId, input.body);
         await audit.record({
           actor: actorName(req),
           action: 'approval_policy.changed',
@@ -685,7 +692,12 @@ export function createAuth(deps: AuthDeps) {
           targetId: advertiserId,
           advertiserId,
           ip: req.ip ?? null,
-          details: { before: before.secondApproverAbove, after: after.secondApproverAbove },
+          details: {
+            before: before.secondApproverAbove,
+            after: after.secondApproverAbove,
+            beforePercent: before.secondApproverAbovePercent,
+            afterPercent: after.secondApproverAbovePercent,
+          },
         });
         res.json(after);
       },

@@ -1,10 +1,11 @@
 /**
  * The two-person rule through HTTP: above an advertiser's threshold, one approval keeps the item waiting for a second,
- * different approver of the same version, for single and bulk approve; the same person twice changes nothing.
+ * different approver of the same version, for single and bulk approve; the same person twice changes nothing. Money
+ * and percentages (a placement bid adjustment) each have their threshold, and an edited value counts like a proposed one.
  */
 import { type Recommendation, RecommendationHistorySchema } from '@recdesk/shared-types';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { budgetChange } from '../lifecycle/recommendation-fixtures.ts';
+import { bidChange, budgetChange } from '../lifecycle/recommendation-fixtures.ts';
 import { recommendationIdOf } from '../lifecycle/recommendation-store.ts';
 import { databaseTargets } from '../testing/database-targets.ts';
 import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
@@ -28,6 +29,10 @@ describe.each(databaseTargets)('two-person rule on $name', ({ create }) => {
       budgetChange({ id: 'small', advertiserId: 'ADV-A', campaignId: 'C2', from: 100, to: 120 }),
       budgetChange({ id: 'bulk1', advertiserId: 'ADV-A', campaignId: 'C3', from: 500, to: 900 }),
       budgetChange({ id: 'bulk2', advertiserId: 'ADV-A', campaignId: 'C4', from: 500, to: 800 }),
+      budgetChange({ id: 'edited-budget', advertiserId: 'ADV-A', campaignId: 'C5', from: 400, to: 450 }),
+      bidChange({ id: 'placement-big', advertiserId: 'ADV-A', campaignId: 'C6', level: 'placement', keywordId: 'P1', from: 10, to: 25 }),
+      bidChange({ id: 'placement-small', advertiserId: 'ADV-A', campaignId: 'C7', level: 'placement', keywordId: 'P2', from: 10, to: 15 }),
+      bidChange({ id: 'placement-edit', advertiserId: 'ADV-A', campaignId: 'C8', level: 'placement', keywordId: 'P3', from: 10, to: 15 }),
     ]);
     await bff.runtime.lifecycle.afterIngest();
   });
@@ -44,6 +49,52 @@ describe.each(databaseTargets)('two-person rule on $name', ({ create }) => {
     await bff.http.put('/api/advertisers/ADV-A/approval-policy').send({ secondApproverAbove: 500 }).expect(200);
     const audit = await bff.http.get('/api/audit?action=approval_policy.changed').expect(200);
     expect(audit.body.items[0]).toMatchObject({ advertiserId: 'ADV-A', details: { before: null, after: 500 } });
+    // The percent threshold is its own field; leaving one out keeps the other.
+    await agent.put('/api/advertisers/ADV-A/approval-policy').send({ secondApproverAbovePercent: 20 }).expect(403);
+    const percent = await bff.http.put('/api/advertisers/ADV-A/approval-policy').send({ secondApproverAbovePercent: 20 }).expect(200);
+    expect(percent.body).toEqual({ advertiserId: 'ADV-A', secondApproverAbove: 500, secondApproverAbovePercent: 20 });
+    const latest = await bff.http.get('/api/audit?action=approval_policy.changed').expect(200);
+    expect(latest.body.items[0]).toMatchObject({ details: { before: 500, after: 500, beforePercent: null, afterPercent: 20 } });
+    await bff.http.put('/api/advertisers/ADV-A/approval-policy').send({}).expect(400);
+    await bff.http.put('/api/advertisers/ADV-A/approval-policy').send({ secondApproverAbovePercent: -1 }).expect(400);
+  });
+
+  it('a percentage above the percent threshold needs two approvers; at or below it, one', async () => {
+    const ana = await bff.signIn(ANA.email, ANA.password);
+    const ben = await bff.signIn(BEN.email, BEN.password);
+    const big = await get('placement-big');
+    const first = await ana.post(`/api/recommendations/${big.id}/approve`).send({ version: big.version }).expect(200);
+    expect(first.body).toMatchObject({ status: 'validated', awaitingSecondApprover: { approverId: ANA.email } });
+    const second = await ben.post(`/api/recommendations/${big.id}/approve`).send({ version: big.version }).expect(200);
+    expect(second.body).toMatchObject({ status: 'approved', awaitingSecondApprover: null });
+
+    const small = await get('placement-small');
+    const alone = await ana.post(`/api/recommendations/${small.id}/approve`).send({ version: small.version }).expect(200);
+    expect(alone.body).toMatchObject({ status: 'approved', awaitingSecondApprover: null });
+  });
+
+  it('an edited value is measured like a proposed one, money and percentages alike', async () => {
+    const ana = await bff.signIn(ANA.email, ANA.password);
+    const ben = await bff.signIn(BEN.email, BEN.password);
+    // 450 is under the money threshold; the approver's 520 is not.
+    const budget = await get('edited-budget');
+    const edited = await ana
+      .post(`/api/recommendations/${budget.id}/approve`)
+      .send({ version: budget.version, editedValue: 520 })
+      .expect(200);
+    expect(edited.body).toMatchObject({ status: 'validated', awaitingSecondApprover: { approverId: ANA.email } });
+    // 15 % is under the percent threshold; the approver's 30 % is not.
+    const placement = await get('placement-edit');
+    const first = await ana
+      .post(`/api/recommendations/${placement.id}/approve`)
+      .send({ version: placement.version, editedValue: 30 })
+      .expect(200);
+    expect(first.body).toMatchObject({ status: 'validated', awaitingSecondApprover: { approverId: ANA.email } });
+    const second = await ben
+      .post(`/api/recommendations/${placement.id}/approve`)
+      .send({ version: placement.version, editedValue: 30 })
+      .expect(200);
+    expect(second.body).toMatchObject({ status: 'approved', awaitingSecondApprover: null });
   });
 
   it('above the threshold one approval waits, the same approver again does nothing, a second approver approves', async () => {

@@ -70,7 +70,7 @@ async function main(): Promise<number> {
       log: pino({ level: 'warn' }),
       now: () => new Date(),
       config: {
-        sessionSecret: 'unused-by-this-command-unused-by-this',
+        sessionSecrets: ['unused-by-this-command-unused-by-this'],
         sessionIdleHours: 1,
         sessionMaxAgeHours: 1,
         apiRateLimitPerMinute: 1,

@@ -10,6 +10,15 @@ describe('parseEnv', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it('reads SESSION_SECRET as a list, the signing secret first, and refuses a short one without echoing it', () => {
+    const [next, previous] = ['n'.repeat(32), 'p'.repeat(40)];
+    expect(parseEnv({ SESSION_SECRET: `${next}, ${previous}` }).SESSION_SECRET).toEqual([next, previous]);
+    expect(parseEnv({ SESSION_SECRET: next }).SESSION_SECRET).toEqual([next]);
+    expect(parseEnv({}).SESSION_SECRET).toBeUndefined();
+    expect(() => parseEnv({ SESSION_SECRET: `${next},too-short-secret` })).toThrow(/SESSION_SECRET/);
+    expect(() => parseEnv({ SESSION_SECRET: `${next},too-short-secret` })).not.toThrow(/too-short-secret/);
+  });
+
   it('names every bad or missing variable in live mode', () => {
     const parse = () => parseEnv({ ADS_API_MODE: 'live', ADS_CLIENT_ID: 'id', PORT: 'eighty', ADS_REGIONS: 'NA,XX' });
     expect(parse).toThrow(ConfigError);

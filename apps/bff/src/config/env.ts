@@ -70,7 +70,15 @@ const EnvSchema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     RECDESK_DATA_DIR: z.string().min(1).default('./.recdesk'),
     // Sign-in and protection (issue 8): see src/auth/auth.ts.
-    SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+    /** Comma-separated: the first signs the session cookie, every one verifies it (rotation); unset: kept in the database. */
+    SESSION_SECRET: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .transform((value) => value.split(',').map((secret) => secret.trim()))
+        .pipe(z.array(z.string().min(32, 'each secret must be at least 32 characters')).min(1))
+        .optional(),
+    ),
     SESSION_IDLE_HOURS: z.coerce
       .number()
       .positive()

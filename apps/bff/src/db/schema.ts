@@ -206,7 +206,16 @@ export interface SessionsTable {
 export interface ApprovalPoliciesTable {
   advertiser_id: string;
   second_approver_above: number | null;
+  /** Above this percentage (a placement bid adjustment's new value, in percent) too (migration 0017). */
+  second_approver_above_percent: number | null;
   updated_at: Timestamp;
+}
+
+/** The generated session-cookie secret, when SESSION_SECRET is not set (migration 0017; src/auth/session-secrets.ts). */
+export interface SessionSecretsTable {
+  name: string;
+  secret: string;
+  created_at: Timestamp;
 }
 
 /** Append-only (migration 0007): sign-ins, user changes and every lifecycle decision. */
@@ -352,6 +361,7 @@ export interface Database {
   users: UsersTable;
   user_advertisers: UserAdvertisersTable;
   sessions: SessionsTable;
+  session_secrets: SessionSecretsTable;
   approval_policies: ApprovalPoliciesTable;
   audit_log: AuditLogTable;
   alert_conditions: AlertConditionsTable;

@@ -6,10 +6,14 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 import { zodProblem } from './problem-details.ts';
+import { findUnsafe, UnsafeInputError } from './safe-input.ts';
 
 export class RequestValidationError extends AppError {}
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, where: string, req: Request): z.infer<S> {
+  // Also what a route parsed itself (a text/plain Stream delivery) meets the rule of http/safe-input.ts.
+  const unsafe = findUnsafe(value, where);
+  if (unsafe) throw new UnsafeInputError(unsafe);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problem = zodProblem(result.error, where, req.originalUrl);

@@ -25,7 +25,7 @@ import {
 } from '@recdesk/shared-types';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
-import { amountAtStake, secondApproverNeeded } from '../auth/approval-policy.ts';
+import { type ApprovalThresholds, secondApproverNeeded, stakeOf } from '../auth/approval-policy.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { ConflictError, DomainError, NotFoundError } from '../errors/domain-errors.ts';
@@ -105,13 +105,13 @@ export interface LifecycleDeps {
   entityStates?: EntityStateProvider;
   /** Re-syncs one source (the ingest component), for a re-validation against fresh upstream data. */
   resync?: (source: Recommendation['source']) => Promise<void>;
-  /** The two-person rule (src/auth/approval-policy.ts): each advertiser's amount above which one approval is not enough. */
-  approvalPolicies?: ApprovalThresholds;
+  /** The two-person rule (src/auth/approval-policy.ts): each advertiser's amount and percentage above which one approval is not enough. */
+  approvalPolicies?: ApprovalPolicies;
 }
 
 /** What the lifecycle needs of the approval policies (implemented by src/auth's ApprovalPolicyStore). */
-export interface ApprovalThresholds {
-  secondApproverAbove(advertiserId: string, db: Executor): Promise<number | null>;
+export interface ApprovalPolicies {
+  thresholdsOf(advertiserId: string, db: Executor): Promise<ApprovalThresholds>;
 }
 
 /** Who approved, as the two-person rule compares them: a person by their email, anything else by type and id. */
@@ -403,8 +403,8 @@ export class LifecycleService {
   ): Promise<'no' | 'first' | 'already_recorded'> {
     const policies = this.deps.approvalPolicies;
     if (!policies) return 'no';
-    const threshold = await policies.secondApproverAbove(row.advertiser_id, trx);
-    const amount = amountAtStake(recommendation.action, body.editedValue);
+    const thresholds = await policies.thresholdsOf(row.advertiser_id, trx);
+    const stake = stakeOf(recommendation.action, body.editedValue);
     const pending =
       row.first_approver_id !== null &&
       row.first_approval_version === row.version &&
@@ -412,7 +412,7 @@ export class LifecycleService {
         ? [row.first_approver_id]
         : [];
     const approverId = approverIdOf(actor);
-    if (!secondApproverNeeded({ threshold, amount, approverId, earlierApproverIds: pending })) return 'no';
+    if (!secondApproverNeeded({ thresholds, stake, approverId, earlierApproverIds: pending })) return 'no';
     return pending.includes(approverId) ? 'already_recorded' : 'first';
   }
 

@@ -12,12 +12,15 @@
 import { createHash } from 'node:crypto';
 import {
   DEFAULT_FRESHNESS_POLICIES,
+  decodeCursor,
   type Freshness,
   freshnessOf,
   type ListRecommendationsQuery,
   type NormalisedRecommendation,
   RECOMMENDATION_SOURCES,
   type Recommendation,
+  type RecommendationCursor,
+  RecommendationCursorSchema,
   type RecommendationDetail,
   type RecommendationPage,
   type RecommendationSort,
@@ -25,7 +28,6 @@ import {
   RecommendationSourceSchema,
 } from '@recdesk/shared-types';
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
-import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import type { Database, RecommendationsTable } from '../db/schema.ts';
 import type { LifecyclePolicy } from './lifecycle-config.ts';
@@ -102,23 +104,12 @@ const SORTS: Record<RecommendationSort, { expression: string; descending: boolea
   expiresAt: { expression: `coalesce(expires_at, 'infinity'::timestamptz)`, descending: false, type: 'timestamptz' },
 };
 
-const CursorSchema = z.strictObject({
-  s: z.enum(['generatedAt', 'priority', 'impactScore', 'confidence', 'expiresAt']),
-  /** The sort value of the last row: an ISO time or a number; the sentinel strings stand for "no value". */
-  v: z.union([z.number(), z.string().max(40)]),
-  id: z.uuid(),
-});
-type Cursor = z.infer<typeof CursorSchema>;
-
 export class InvalidCursorError extends Error {}
 
-function decodeCursor(cursor: string, sort: RecommendationSort): Cursor {
-  let parsed: Cursor;
-  try {
-    parsed = CursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new InvalidCursorError('The cursor is not one this API returned; start again without it.');
-  }
+/** The query schema checked the cursor already (RecommendationCursorSchema); a store called otherwise still refuses. */
+function decodeRecommendationCursor(cursor: string, sort: RecommendationSort): RecommendationCursor {
+  const parsed = decodeCursor(RecommendationCursorSchema, cursor);
+  if (!parsed) throw new InvalidCursorError('The cursor is not one this API returned; start again without it.');
   if (parsed.s !== sort)
     throw new InvalidCursorError(`The cursor belongs to the sort '${parsed.s}', not '${sort}'; start again without it.`);
   return parsed;
@@ -400,7 +391,7 @@ export class RecommendationStore {
       .orderBy(sql`id ${direction}`)
       .limit(query.limit + 1);
     if (query.cursor) {
-      const cursor = decodeCursor(query.cursor, query.sort);
+      const cursor = decodeRecommendationCursor(query.cursor, query.sort);
       const value = sql`${cursor.v}::${sql.raw(sort.type)}`;
       page = page.where(
         sort.descending

@@ -76,8 +76,8 @@ describe('the rule gate', () => {
   });
 
   it('skips an item above the advertiser two-person threshold: a rule is never the second approver', () => {
-    const above = { ...good(), secondApproverAbove: 1 };
-    const under = { ...good(), secondApproverAbove: 5 };
+    const above = { ...good(), approvalThresholds: { secondApproverAbove: 1, secondApproverAbovePercent: null } };
+    const under = { ...good(), approvalThresholds: { secondApproverAbove: 5, secondApproverAbovePercent: null } };
     const [a, b] = decide(rule(), [above, under], NOW);
     expect(a).toMatchObject({ take: false, decision: 'skip' });
     expect(a?.trace).toMatch(/^rule v3 skipped: matched \(.*\) but needs a second approver: 1\.2 > 1/);

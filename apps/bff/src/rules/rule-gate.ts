@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Recommendation, RuleDecisionKind } from '@recdesk/shared-types';
-import { amountAtStake } from '../auth/approval-policy.ts';
+import { type ApprovalThresholds, NO_THRESHOLDS, stakeOf, thresholdPassed } from '../auth/approval-policy.ts';
 import { evaluate, type FieldValues, type Node } from './rule-expression.ts';
 
 export interface RuleLimits {
@@ -44,8 +44,8 @@ export interface GateItem {
   recommendation: Recommendation;
   brand?: BrandSignals | null;
   audienceAffinity?: number | null;
-  /** The advertiser's two-person threshold (src/auth/approval-policy.ts): above it, one approver is not enough. */
-  secondApproverAbove?: number | null;
+  /** The advertiser's two-person thresholds (src/auth/approval-policy.ts): above one, one approver is not enough. */
+  approvalThresholds?: ApprovalThresholds;
 }
 
 export interface RuleDecision {
@@ -161,11 +161,11 @@ export function decide(
       continue;
     }
     // The two-person rule binds rules too: a rule is one approver, never the second.
-    const amount = amountAtStake(r.action);
-    const threshold = item.secondApproverAbove ?? null;
-    if (threshold !== null && amount !== null && amount > threshold) {
+    const stake = stakeOf(r.action);
+    const threshold = thresholdPassed(item.approvalThresholds ?? NO_THRESHOLDS, stake);
+    if (stake && threshold !== null) {
       skip(
-        `matched (${evaluation.trace.join(', ')}) but needs a second approver: ${amount} > ${threshold}, the advertiser's two-person threshold`,
+        `matched (${evaluation.trace.join(', ')}) but needs a second approver: ${stake.value}${stake.kind === 'percent' ? ' %' : ''} > ${threshold}, the advertiser's two-person threshold`,
       );
       continue;
     }

@@ -11,7 +11,7 @@ import { RuleLimitsSchema } from '@recdesk/shared-types';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { ApplyService } from '../apply/apply-service.ts';
-import { ApprovalPolicyStore } from '../auth/approval-policy.ts';
+import { ApprovalPolicyStore, type ApprovalThresholds, NO_THRESHOLDS } from '../auth/approval-policy.ts';
 import type { Db } from '../db/database.ts';
 import { InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
@@ -69,7 +69,7 @@ export interface RuleServiceDeps {
   /** Brand Metrics of an advertiser (src/sources/brand-metrics), for conditions on brand signals. */
   brandSignals?: (advertiserId: string) => Promise<BrandSignals | null>;
   /** Each advertiser's two-person threshold (default: the approval policies in the database). */
-  approvalPolicies?: Pick<ApprovalPolicyStore, 'secondApproverAbove'>;
+  approvalPolicies?: Pick<ApprovalPolicyStore, 'thresholdsOf'>;
 }
 
 export class RuleSyntaxError extends InvalidInputError {
@@ -89,7 +89,7 @@ function compile(expression: string) {
 
 export class RuleService {
   private readonly db;
-  private readonly policies: Pick<ApprovalPolicyStore, 'secondApproverAbove'>;
+  private readonly policies: Pick<ApprovalPolicyStore, 'thresholdsOf'>;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: RuleServiceDeps) {
@@ -174,15 +174,19 @@ export class RuleService {
 
   private async gateItems(recommendations: Recommendation[]): Promise<GateItem[]> {
     const brand = new Map<string, BrandSignals | null>();
-    const thresholds = new Map<string, number | null>();
+    const thresholds = new Map<string, ApprovalThresholds>();
     const items: GateItem[] = [];
     for (const recommendation of recommendations) {
       const advertiserId = recommendation.advertiserId;
       if (this.deps.brandSignals && !brand.has(advertiserId))
         brand.set(advertiserId, await this.deps.brandSignals(advertiserId).catch(() => null));
       // Not caught: an unknown threshold must not let a rule apply what may need two people.
-      if (!thresholds.has(advertiserId)) thresholds.set(advertiserId, await this.policies.secondApproverAbove(advertiserId));
-      items.push({ recommendation, brand: brand.get(advertiserId) ?? null, secondApproverAbove: thresholds.get(advertiserId) ?? null });
+      if (!thresholds.has(advertiserId)) thresholds.set(advertiserId, await this.policies.thresholdsOf(advertiserId));
+      items.push({
+        recommendation,
+        brand: brand.get(advertiserId) ?? null,
+        approvalThresholds: thresholds.get(advertiserId) ?? NO_THRESHOLDS,
+      });
     }
     return items;
   }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { RecommendationKindSchema } from '../model/recommendation.ts';
 import { RecommendationSourceSchema } from '../model/source.ts';
+import { AdvertiserIdInputSchema, boundedDay, boundedInstant, cursorOf, safeText } from './safe-input.ts';
 
 /**
  * What happened: `applied`, `failed` (upstream refused, with its reason), `drifted` (the live value had changed, so
@@ -16,15 +17,18 @@ export const ActivityOutcomeSchema = z.enum(ACTIVITY_OUTCOMES);
 export type ActivityOutcome = z.infer<typeof ActivityOutcomeSchema>;
 
 /** A day (`2026-11-23`, the whole day in UTC) or an instant (`2026-11-23T08:00:00Z`). */
-const DayOrInstantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const DayOrInstantSchema = z.union([boundedDay(), boundedInstant()]);
+
+/** The activity page's cursor: the time and id of the last entry seen (base64url JSON). */
+export const ActivityCursorSchema = z.tuple([boundedInstant(), z.uuid()]);
 
 export const ActivityQuerySchema = z.strictObject({
-  advertiserId: z.string().min(1).max(100).optional(),
+  advertiserId: AdvertiserIdInputSchema.optional(),
   /**
    * Who acted: a person's email (any case), `rule` for every rule, `rule:<name>` for every version of a rule, or
    * `rule:<name> v<version>` for one version.
    */
-  actor: z.string().trim().min(1).max(300).optional(),
+  actor: safeText().trim().min(1).max(300).optional(),
   source: RecommendationSourceSchema.optional(),
   /** The recommendation's kind (bid, budget...). */
   kind: RecommendationKindSchema.optional(),
@@ -33,7 +37,7 @@ export const ActivityQuerySchema = z.strictObject({
   from: DayOrInstantSchema.optional(),
   /** Up to this instant, or to the end of this day, inclusive. */
   to: DayOrInstantSchema.optional(),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: cursorOf(ActivityCursorSchema, 200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type ActivityQuery = z.infer<typeof ActivityQuerySchema>;

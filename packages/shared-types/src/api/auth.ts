@@ -4,20 +4,20 @@
  * advertisers or all of them. Nothing here ever carries a password hash, a session id or an Ads API token.
  */
 import { z } from 'zod';
+import { safeText } from './safe-input.ts';
 
 export const ROLES = ['viewer', 'approver', 'admin'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
-const EmailSchema = z
-  .string()
+const EmailSchema = safeText()
   .trim()
   .toLowerCase()
   .max(254)
   .pipe(z.email({ message: 'must be an email address' }));
 /** Long enough to resist guessing; the upper bound keeps hashing cheap to refuse. */
-export const PasswordSchema = z.string().min(12, { message: 'must be at least 12 characters' }).max(200);
-const AdvertiserIdSchema = z.string().trim().min(1).max(100);
+export const PasswordSchema = safeText().min(12, { message: 'must be at least 12 characters' }).max(200);
+const AdvertiserIdSchema = safeText().trim().min(1).max(100);
 
 export const UserSchema = z.object({
   id: z.uuid(),
@@ -35,7 +35,7 @@ export type User = z.infer<typeof UserSchema>;
 
 export const LoginBodySchema = z.strictObject({
   email: EmailSchema,
-  password: z.string().min(1).max(200),
+  password: safeText().min(1).max(200),
 });
 export type LoginBody = z.infer<typeof LoginBodySchema>;
 
@@ -66,7 +66,7 @@ export const UserIdParamsSchema = z.strictObject({ id: z.uuid() });
 export const CreateUserBodySchema = z
   .strictObject({
     email: EmailSchema,
-    name: z.string().trim().min(1).max(200).optional(),
+    name: safeText().trim().min(1).max(200).optional(),
     role: RoleSchema,
     password: PasswordSchema,
     allAdvertisers: z.boolean().default(false),
@@ -80,7 +80,7 @@ export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
 
 export const UpdateUserBodySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: safeText().trim().min(1).max(200).optional(),
     role: RoleSchema.optional(),
     password: PasswordSchema.optional(),
     allAdvertisers: z.boolean().optional(),
@@ -91,14 +91,26 @@ export const UpdateUserBodySchema = z
   .refine((body) => Object.keys(body).length > 0, { message: 'name at least one field to change' });
 export type UpdateUserBody = z.infer<typeof UpdateUserBodySchema>;
 
-/** The two-person rule of one advertiser: an approval moving more money than this needs a second approver. */
+/**
+ * The two-person rule of one advertiser: an approval moving more money than `secondApproverAbove`, or setting a
+ * percentage (a placement bid adjustment and the like) above `secondApproverAbovePercent`, needs a second approver.
+ * The approver's edited value counts as the value set.
+ */
 export const ApprovalPolicySchema = z.object({
   advertiserId: z.string(),
-  /** In the advertiser's currency; null: one approver is always enough. */
+  /** In the advertiser's currency; null: one approver is always enough for money. */
   secondApproverAbove: z.number().nonnegative().nullable(),
+  /** In percent (25 = 25 %); null: one approver is always enough for percentages. */
+  secondApproverAbovePercent: z.number().nonnegative().nullable(),
 });
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicySchema>;
-export const ApprovalPolicyBodySchema = z.strictObject({ secondApproverAbove: z.number().nonnegative().max(1e12).nullable() });
+/** A field left out keeps its current value; null switches that threshold off. */
+export const ApprovalPolicyBodySchema = z
+  .strictObject({
+    secondApproverAbove: z.number().nonnegative().max(1e12).nullable().optional(),
+    secondApproverAbovePercent: z.number().nonnegative().max(100_000).nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'name at least one threshold' });
 export type ApprovalPolicyBody = z.infer<typeof ApprovalPolicyBodySchema>;
 
 export const AUDIT_ACTIONS = [
@@ -137,7 +149,7 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
 export const AuditQuerySchema = z.strictObject({
   action: AuditActionSchema.optional(),
-  actor: z.string().trim().min(1).max(254).optional(),
+  actor: safeText().trim().min(1).max(254).optional(),
   advertiserId: AdvertiserIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   /** The `id` of the last entry seen: the next page holds older entries. */
@@ -159,7 +171,7 @@ export type AuditPage = z.infer<typeof AuditPageSchema>;
  */
 export const ADS_CREDENTIAL_NAMES = ['client_id', 'client_secret', 'refresh_token'] as const;
 export const AdsCredentialNameSchema = z.enum(ADS_CREDENTIAL_NAMES);
-const CredentialValueSchema = z.string().trim().min(1).max(4000);
+const CredentialValueSchema = safeText().trim().min(1).max(4000);
 export const AdsCredentialsBodySchema = z
   .strictObject({
     clientId: CredentialValueSchema.optional(),

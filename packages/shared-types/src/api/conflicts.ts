@@ -1,6 +1,7 @@
 /** Contracts of `GET /api/conflicts`: contradictions between open recommendations, found across sources. */
 import { z } from 'zod';
 import { RecommendationSchema } from '../model/recommendation.ts';
+import { AdvertiserIdInputSchema } from './safe-input.ts';
 
 export const CONFLICT_KINDS = [
   /** Bid up from one item, bid down from another (or budget up and down) on the same entity. */
@@ -43,7 +44,7 @@ export const ConflictWithMembersSchema = ConflictSchema.extend({ members: z.arra
 export type ConflictWithMembers = z.infer<typeof ConflictWithMembersSchema>;
 
 export const ListConflictsQuerySchema = z.strictObject({
-  advertiserId: z.string().min(1).max(100).optional(),
+  advertiserId: AdvertiserIdInputSchema.optional(),
   status: ConflictStatusSchema.optional(),
   recommendationId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -54,7 +55,7 @@ export const ConflictListSchema = z.object({ items: z.array(ConflictWithMembersS
 export type ConflictList = z.infer<typeof ConflictListSchema>;
 
 /** `POST /api/conflicts/detect`: run the engine now, for one advertiser or all. */
-export const DetectConflictsQuerySchema = z.strictObject({ advertiserId: z.string().min(1).max(100).optional() });
+export const DetectConflictsQuerySchema = z.strictObject({ advertiserId: AdvertiserIdInputSchema.optional() });
 export type DetectConflictsQuery = z.infer<typeof DetectConflictsQuerySchema>;
 
 export const DetectConflictsResultSchema = z.object({

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { RecommendationKindSchema } from '../model/recommendation.ts';
 import { RecommendationSourceSchema } from '../model/source.ts';
+import { AdvertiserIdInputSchema } from './safe-input.ts';
 
 export const IMPACT_STATES = ['measuring', 'measured', 'insufficient_data', 'not_measurable'] as const;
 export const ImpactStateSchema = z.enum(IMPACT_STATES);
@@ -91,7 +92,7 @@ export const ImpactAggregateSchema = z.object({
 export type ImpactAggregate = z.infer<typeof ImpactAggregateSchema>;
 
 export const ImpactQuerySchema = z.strictObject({
-  advertiserId: z.string().min(1).max(100).optional(),
+  advertiserId: AdvertiserIdInputSchema.optional(),
   source: RecommendationSourceSchema.optional(),
   kind: RecommendationKindSchema.optional(),
   state: ImpactStateSchema.optional(),

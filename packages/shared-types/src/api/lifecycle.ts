@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { LifecycleStatusSchema } from '../model/lifecycle.ts';
 import { RecommendationSchema } from '../model/recommendation.ts';
+import { AdvertiserIdInputSchema, INT32_MAX, safeText } from './safe-input.ts';
 
 export const REJECT_REASONS = ['not_relevant', 'too_risky', 'conflicts_with_strategy', 'already_done', 'other'] as const;
 export const RejectReasonSchema = z.enum(REJECT_REASONS);
@@ -19,10 +20,10 @@ export const REJECT_REASON_LABELS: Readonly<Record<RejectReason, string>> = {
 };
 
 export const ApproveBodySchema = z.strictObject({
-  version: z.number().int().nonnegative(),
-  note: z.string().trim().max(2000).optional(),
+  version: z.number().int().nonnegative().max(INT32_MAX),
+  note: safeText().trim().max(2000).optional(),
   /** The approver's edit of the proposed value (within guardrails); absent means "as recommended". */
-  editedValue: z.number().positive().optional(),
+  editedValue: z.number().positive().max(1e12).optional(),
   /** When the item is in a conflict: what to do with the other side(s). */
   conflictResolution: z.enum(['reject_others', 'keep_others']).optional(),
 });
@@ -30,9 +31,9 @@ export type ApproveBody = z.infer<typeof ApproveBodySchema>;
 
 export const RejectBodySchema = z
   .strictObject({
-    version: z.number().int().nonnegative(),
+    version: z.number().int().nonnegative().max(INT32_MAX),
     reason: RejectReasonSchema,
-    note: z.string().trim().max(2000).optional(),
+    note: safeText().trim().max(2000).optional(),
   })
   .refine((body) => body.reason !== 'other' || (body.note?.length ?? 0) > 0, {
     path: ['note'],
@@ -45,9 +46,9 @@ export const BulkActionBodySchema = z
     action: z.enum(['approve', 'reject']),
     ids: z.array(z.uuid()).min(1).max(1000),
     /** The version of each id as the person saw it, in the same order as `ids`. */
-    versions: z.array(z.number().int().nonnegative()).min(1).max(1000),
+    versions: z.array(z.number().int().nonnegative().max(INT32_MAX)).min(1).max(1000),
     reason: RejectReasonSchema.optional(),
-    note: z.string().trim().max(2000).optional(),
+    note: safeText().trim().max(2000).optional(),
   })
   .refine((body) => body.ids.length === body.versions.length, { path: ['versions'], message: 'must hold one version per id' })
   .refine((body) => body.action !== 'reject' || body.reason !== undefined, { path: ['reason'], message: 'is required to reject' });
@@ -133,8 +134,8 @@ export type Guardrails = z.infer<typeof GuardrailsSchema>;
 export const GuardrailsBodySchema = z.strictObject({
   maxBidChangePct: z.number().positive().max(10_000).nullable().optional(),
   maxBudgetChangePct: z.number().positive().max(10_000).nullable().optional(),
-  maxBudgetChangePerDay: z.number().positive().nullable().optional(),
+  maxBudgetChangePerDay: z.number().positive().max(1e12).nullable().optional(),
 });
 export type GuardrailsBody = z.infer<typeof GuardrailsBodySchema>;
 
-export const AdvertiserParamsSchema = z.strictObject({ advertiserId: z.string().min(1).max(100) });
+export const AdvertiserParamsSchema = z.strictObject({ advertiserId: AdvertiserIdInputSchema });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { RecommendationKindSchema } from '../model/recommendation.ts';
 import { RecommendationSourceSchema } from '../model/source.ts';
+import { boundedDay } from './safe-input.ts';
 
 export const PERFORMANCE_METRICS = [
   'impressions',
@@ -28,7 +29,7 @@ export const EntityKeySchema = z
   .regex(/^(campaign|adGroup|keyword|target):[A-Za-z0-9_-]{1,64}$/, 'expected campaign:ID, adGroup:ID, keyword:ID or target:ID');
 export type EntityKey = z.infer<typeof EntityKeySchema>;
 
-const IsoDateSchema = z.iso.date();
+const IsoDateSchema = boundedDay();
 
 export const PerformanceQuerySchema = z.strictObject({
   entity: EntityKeySchema,

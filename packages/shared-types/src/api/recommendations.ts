@@ -8,10 +8,31 @@ import {
   RecommendationSchema,
 } from '../model/recommendation.ts';
 import { FreshnessSchema, RecommendationSourceSchema } from '../model/source.ts';
+import { AdvertiserIdInputSchema, boundedInstant, cursorOf, safeText } from './safe-input.ts';
 
 export const RECOMMENDATION_SORTS = ['generatedAt', 'priority', 'expiresAt', 'impactScore', 'confidence'] as const;
 export const RecommendationSortSchema = z.enum(RECOMMENDATION_SORTS);
 export type RecommendationSort = z.infer<typeof RecommendationSortSchema>;
+
+const TIME_SORTS: ReadonlySet<string> = new Set<RecommendationSort>(['generatedAt', 'expiresAt']);
+/**
+ * The queue's keyset cursor (base64url JSON): the sort, the last row's sort value and its id. A time sort's value is
+ * an instant (or `infinity` for "never expires"); a number sort's is a finite number (or `-Infinity` for "none").
+ */
+export const RecommendationCursorSchema = z
+  .strictObject({
+    s: RecommendationSortSchema,
+    v: z.union([z.number().finite(), boundedInstant(), z.literal('infinity'), z.literal('-Infinity')]),
+    id: z.uuid(),
+  })
+  .refine(
+    (cursor) =>
+      TIME_SORTS.has(cursor.s)
+        ? cursor.v === 'infinity' || (typeof cursor.v === 'string' && cursor.v !== '-Infinity')
+        : typeof cursor.v === 'number' || cursor.v === '-Infinity',
+    { path: ['v'], message: "does not fit the cursor's sort" },
+  );
+export type RecommendationCursor = z.infer<typeof RecommendationCursorSchema>;
 
 /** Query-string booleans: only the words `true` and `false`. */
 const QueryBooleanSchema = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -19,7 +40,7 @@ const QueryBooleanSchema = z.enum(['true', 'false']).transform((value) => value 
 /** Strict: an unknown query parameter is a 400, so a typo never silently returns everything. */
 export const ListRecommendationsQuerySchema = z.strictObject({
   source: RecommendationSourceSchema.optional(),
-  advertiserId: z.string().min(1).max(100).optional(),
+  advertiserId: AdvertiserIdInputSchema.optional(),
   status: LifecycleStatusSchema.optional(),
   kind: RecommendationKindSchema.optional(),
   goal: RecommendationGoalSchema.optional(),
@@ -32,11 +53,11 @@ export const ListRecommendationsQuerySchema = z.strictObject({
     .max(24 * 365)
     .optional(),
   /** Free text over title, advertiser name and entity names. */
-  q: z.string().trim().min(1).max(200).optional(),
+  q: safeText().trim().min(1).max(200).optional(),
   /** Sort key; `expiresAt` sorts soonest first, the others highest / newest first. */
   sort: RecommendationSortSchema.default('generatedAt'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).max(500).optional(),
+  cursor: cursorOf(RecommendationCursorSchema).optional(),
 });
 export type ListRecommendationsQuery = z.infer<typeof ListRecommendationsQuerySchema>;
 

@@ -4,27 +4,28 @@
  * rule language (apps/bff/src/rules/rule-expression.ts), shown back exactly as written.
  */
 import { z } from 'zod';
+import { AdvertiserIdInputSchema, INT32_MAX, safeText } from './safe-input.ts';
 
 export const RuleModeSchema = z.enum(['off', 'shadow', 'on']);
 export type RuleMode = z.infer<typeof RuleModeSchema>;
 
 export const RuleScopeSchema = z.strictObject({
   /** Empty means every advertiser / every source. */
-  advertiserIds: z.array(z.string().min(1)).default([]),
-  sources: z.array(z.string().min(1)).default([]),
+  advertiserIds: z.array(AdvertiserIdInputSchema).max(1000).default([]),
+  sources: z.array(safeText().min(1).max(100)).max(100).default([]),
 });
 export type RuleScopeBody = z.infer<typeof RuleScopeSchema>;
 
 export const RuleLimitsSchema = z.strictObject({
-  maxItemsPerRun: z.number().int().positive().default(100),
-  maxItemsPerDay: z.number().int().positive().default(500),
-  maxSpendChangePerRun: z.number().nonnegative().default(1_000),
-  maxSpendChangePerDay: z.number().nonnegative().default(5_000),
+  maxItemsPerRun: z.number().int().positive().max(INT32_MAX).default(100),
+  maxItemsPerDay: z.number().int().positive().max(INT32_MAX).default(500),
+  maxSpendChangePerRun: z.number().nonnegative().max(1e12).default(1_000),
+  maxSpendChangePerDay: z.number().nonnegative().max(1e12).default(5_000),
 });
 
 export const RuleBodySchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  expression: z.string().min(1).max(2_000),
+  name: safeText().trim().min(1).max(200),
+  expression: safeText().min(1).max(2_000),
   scope: RuleScopeSchema.default({ advertiserIds: [], sources: [] }),
   mode: RuleModeSchema.default('shadow'),
   limits: RuleLimitsSchema.default({ maxItemsPerRun: 100, maxItemsPerDay: 500, maxSpendChangePerRun: 1_000, maxSpendChangePerDay: 5_000 }),
@@ -62,7 +63,7 @@ export const RuleListSchema = z.object({ items: z.array(RuleSchema) });
 export const RuleIdParamsSchema = z.object({ id: z.uuid() });
 
 export const RulePreviewBodySchema = z.strictObject({
-  expression: z.string().min(1).max(2_000),
+  expression: safeText().min(1).max(2_000),
   scope: RuleScopeSchema.default({ advertiserIds: [], sources: [] }),
   limits: RuleLimitsSchema.optional(),
   holdoutShare: z.number().min(0).max(0.5).optional(),
