@@ -374,7 +374,6 @@ describe('fuzzing every endpoint of the OpenAPI document', () => {
       ['/api/recommendations?q=kettle%00', 'query.q'],
       ['/api/audit?actor=x%00', 'query.actor'],
       ['/api/activity?actor=rule:x%20v99999999999%00', 'query.actor'],
-      ['/api/advertisers/%ED%A0%80/guardrails', 'path'],
       ['/api/advertisers/A%00/approval-policy', 'path'],
     ];
     for (const [url, field] of cases) {
@@ -382,6 +381,9 @@ describe('fuzzing every endpoint of the OpenAPI document', () => {
       expect([url, response.status, response.type]).toEqual([url, 400, 'application/problem+json']);
       expect(response.body.errors.map((e: { path: string }) => e.path)).toContain(field);
     }
+    // A path that is not valid UTF-8 names no route at all: the canonical path check answers 404 before anything reads it.
+    const surrogatePath = await bff.http.get('/api/advertisers/%ED%A0%80/guardrails');
+    expect([surrogatePath.status, surrogatePath.type]).toEqual([404, 'application/problem+json']);
     // A day filter up to the last day dates hold is a valid request, not an overflow.
     await bff.http.get('/api/activity?to=9999-12-31').expect(200);
     await bff.http.get('/api/activity?actor=rule:x%20v99999999999').expect(200);
