@@ -142,7 +142,7 @@ export const benchmark: Benchmark = {
 
       const app = express();
       app.set('query parser', 'simple');
-      app.use('/api', recommendationRoutes(store));
+      app.use('/api', recommendationRoutes(store, lifecycle));
       app.use(errorHandler);
       server = app.listen(0, '127.0.0.1');
       await new Promise((resolve) => server?.once('listening', resolve));

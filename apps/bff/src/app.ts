@@ -134,7 +134,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(streamRoutes(deps.stream));
   // Lifecycle actions first: `/recommendations/bulk` must not be taken for a recommendation id.
   api.use(lifecycleRoutes(deps.lifecycle, deps.guardrails));
-  api.use(recommendationRoutes(deps.store));
+  api.use(recommendationRoutes(deps.store, deps.lifecycle));
   api.use(conflictRoutes(deps.conflicts));
   if (deps.apply) api.use(applyRoutes(deps.apply));
   if (deps.rules) api.use(ruleRoutes(deps.rules));

@@ -12,6 +12,7 @@ import { AdsClient } from './ads-client/ads-client.ts';
 import { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
 import type { RateLimitConfig } from './ads-client/rate-limiter.ts';
 import { LocalApplyQueue, PgBossApplyQueue } from './apply/apply-queue.ts';
+import { writerOf } from './apply/apply-plan.ts';
 import { ApplyService } from './apply/apply-service.ts';
 import { type Auth, bootstrapUsers, createAuth, type DEMO_USERS, ScopePlugin, TEST_COST } from './auth/auth.ts';
 import { openCounterStore } from './auth/login-throttle.ts';
@@ -369,6 +370,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       await sync.sync({ source, trigger: 'revalidate' });
     },
     approvalPolicies: auth.policies,
+    writers: writerOf,
   });
   const conflicts = new ConflictService({ db, store, lifecycle, now, log });
   lifecycle.attachConflicts(conflicts);

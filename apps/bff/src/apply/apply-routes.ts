@@ -4,7 +4,7 @@
  */
 import { ApplyBatchParamsSchema, ApplyBodySchema, UndoBodySchema } from '@recdesk/shared-types';
 import { Router } from 'express';
-import { actorOf } from '../http/actor.ts';
+import { actorOf, personOf } from '../http/actor.ts';
 import { parseBody, parseParams } from '../http/validate.ts';
 import type { ApplyService } from './apply-service.ts';
 
@@ -13,7 +13,7 @@ export function applyRoutes(apply: ApplyService): Router {
 
   router.post('/apply', async (req, res) => {
     const body = parseBody(ApplyBodySchema, req);
-    res.status(202).json(await apply.apply(body.ids, actorOf(req)));
+    res.status(202).json(await apply.apply(body.ids, actorOf(req), personOf(req)));
   });
 
   router.get('/apply/:batchId', async (req, res) => {

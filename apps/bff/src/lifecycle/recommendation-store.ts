@@ -75,6 +75,8 @@ const LEAN_COLUMN_SET: Record<keyof LeanRecommendationRow, true> = {
   first_approved_at: true,
   first_approval_version: true,
   first_approved_value: true,
+  live_value: true,
+  live_value_at: true,
 };
 export const LEAN_COLUMNS = Object.keys(LEAN_COLUMN_SET) as (keyof LeanRecommendationRow)[];
 type Executor = Kysely<Database>;
@@ -411,7 +413,8 @@ export class RecommendationStore {
     return { page, count: base.select((eb) => eb.fn.countAll<string>().as('total')) };
   }
 
-  async list(query: ListRecommendationsQuery): Promise<RecommendationPage> {
+  /** One page of the queue, without the person's actions (the routes add them through the lifecycle). */
+  async list(query: ListRecommendationsQuery): Promise<Omit<RecommendationPage, 'items'> & { items: Recommendation[] }> {
     const { page, count: countQuery } = this.listQueries(query);
     const [rows, count] = await Promise.all([page.execute(), countQuery.executeTakeFirstOrThrow()]);
     const hasMore = rows.length > query.limit;
@@ -502,6 +505,10 @@ export class RecommendationStore {
               at: new Date(row.first_approved_at).toISOString(),
               editedValue: row.first_approved_value ?? null,
             }
+          : null,
+      liveValue:
+        row.live_value_at && (typeof row.live_value === 'number' || typeof row.live_value === 'string')
+          ? { value: row.live_value, at: new Date(row.live_value_at).toISOString() }
           : null,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),

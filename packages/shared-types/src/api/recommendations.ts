@@ -1,11 +1,12 @@
 /** Contracts of the recommendation endpoints: `GET /api/recommendations`, `GET /api/recommendations/:id`. */
 import { z } from 'zod';
+import { AllowedActionsSchema } from '../model/item-actions.ts';
 import { LifecycleStatusSchema } from '../model/lifecycle.ts';
 import {
+  ActionableRecommendationSchema,
   RecommendationDetailSchema,
   RecommendationGoalSchema,
   RecommendationKindSchema,
-  RecommendationSchema,
 } from '../model/recommendation.ts';
 import { FreshnessSchema, RecommendationSourceSchema } from '../model/source.ts';
 
@@ -41,7 +42,7 @@ export const ListRecommendationsQuerySchema = z.strictObject({
 export type ListRecommendationsQuery = z.infer<typeof ListRecommendationsQuerySchema>;
 
 export const RecommendationPageSchema = z.object({
-  items: z.array(RecommendationSchema),
+  items: z.array(ActionableRecommendationSchema),
   nextCursor: z.string().nullable(),
   total: z.number().int().nonnegative(),
 });
@@ -50,4 +51,5 @@ export type RecommendationPage = z.infer<typeof RecommendationPageSchema>;
 export const RecommendationIdParamsSchema = z.strictObject({ id: z.uuid() });
 export type RecommendationIdParams = z.infer<typeof RecommendationIdParamsSchema>;
 
-export const RecommendationDetailResponseSchema = RecommendationDetailSchema;
+export const RecommendationDetailResponseSchema = RecommendationDetailSchema.extend({ actions: AllowedActionsSchema });
+export type RecommendationDetailResponse = z.infer<typeof RecommendationDetailResponseSchema>;
