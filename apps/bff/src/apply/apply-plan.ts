@@ -95,7 +95,12 @@ export function writerOf(recommendation: Pick<Recommendation, 'applicable' | 'so
   if (recommendation.source === 'partner-opportunities' || recommendation.source === 'unified-recommendations')
     return { ok: true, undoable: false };
   if (!SP_SOURCES.has(recommendation.source))
-    return { ok: false, code: 'no_writer', message: `RecDesk cannot apply ${recommendation.source} items; apply it in Amazon Ads.`, link: AMAZON_ADS_CONSOLE };
+    return {
+      ok: false,
+      code: 'no_writer',
+      message: `RecDesk cannot apply ${recommendation.source} items; apply it in Amazon Ads.`,
+      link: AMAZON_ADS_CONSOLE,
+    };
   const call = spCallOf(recommendation.action, recommendation.entity.level);
   if (!(call in CALL_LIMITS)) return { ok: false, code: 'no_writer', message: call, link: AMAZON_ADS_CONSOLE };
   return { ok: true, undoable: READABLE_CALLS.has(call as ApplyCall) };

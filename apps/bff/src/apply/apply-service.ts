@@ -7,7 +7,7 @@
  * and a unique index allows one unfinished apply per recommendation: two clicks, two tabs or a rule and a person at
  * once queue an item once.
  */
-import { type Person, SYSTEM_PERSON } from '../lifecycle/allowed-actions.ts';
+
 import { randomUUID } from 'node:crypto';
 import type {
   Actor,
@@ -25,6 +25,7 @@ import type { AdsClient } from '../ads-client/ads-client.ts';
 import { type AdsProfile, listProfiles } from '../ads-client/profiles.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, NotFoundError } from '../http/errors.ts';
+import { type Person, SYSTEM_PERSON } from '../lifecycle/allowed-actions.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
 import { type ApplyPlan, type ApplyValue, chunksOf, planOf, READABLE_CALLS, sameValue, spWriteItem } from './apply-plan.ts';
@@ -134,7 +135,11 @@ export class ApplyService {
   }
 
   /** Queues the approved items among `ids` as one batch; the others are refused with a reason. */
-  async apply(ids: readonly string[], actor: Actor, person: Person = actor.type === 'user' ? { role: 'approver', id: actor.id, advertiserIds: 'all' } : SYSTEM_PERSON): Promise<ApplyAccepted> {
+  async apply(
+    ids: readonly string[],
+    actor: Actor,
+    person: Person = actor.type === 'user' ? { role: 'approver', id: actor.id, advertiserIds: 'all' } : SYSTEM_PERSON,
+  ): Promise<ApplyAccepted> {
     const unique = [...new Set(ids)];
     const refused: ApplyRefusal[] = [];
     const profiles = new ProfileResolver(this.deps.client);

@@ -140,7 +140,11 @@ function decideApprove(facts: ActionFacts, request: ActionRequest | undefined): 
 
 function decideEdit(facts: ActionFacts, request: ActionRequest | undefined): ActionVerdict {
   if (typeof facts.item.action.to !== 'number') {
-    return personBlock(facts) ?? insightBlock(facts) ?? block('not_editable', 'This change has no number to edit; approve or reject it as proposed.');
+    return (
+      personBlock(facts) ??
+      insightBlock(facts) ??
+      block('not_editable', 'This change has no number to edit; approve or reject it as proposed.')
+    );
   }
   // An edit proposes its own value: the proposal's guardrail or range issues do not stop it (the edit's own do, on send).
   const verdict = decideApprove(facts, request ?? { expectedVersion: facts.subject.version, valueIssues: [] });
@@ -166,7 +170,8 @@ function decideApplyAction(facts: ActionFacts): ActionVerdict {
 function decideUndo(facts: ActionFacts): ActionVerdict {
   const early = personBlock(facts) ?? insightBlock(facts);
   if (early) return early;
-  if (facts.subject.status !== 'applied') return block('state', `Only an applied change can be undone; this one is '${facts.subject.status}'.`);
+  if (facts.subject.status !== 'applied')
+    return block('state', `Only an applied change can be undone; this one is '${facts.subject.status}'.`);
   if (facts.writer.ok && !facts.writer.undoable)
     return block('not_undoable', 'RecDesk cannot read this change back, so it cannot undo it safely; change it in Amazon Ads.');
   return fromDecision(decideTransition(facts.subject.status, 'rolled_back'), facts.subject, []);
@@ -183,8 +188,7 @@ function decideInsight(facts: ActionFacts, to: 'acknowledged' | 'dismissed', req
       'stale_version',
       `The recommendation changed since you saw it (you saw version ${request.expectedVersion}, it is now version ${subject.version}, status '${subject.status}'). Review it again.`,
     );
-  if (!canTransition(subject.status, to))
-    return block('state', `An insight that is '${subject.status}' cannot be ${to}.`);
+  if (!canTransition(subject.status, to)) return block('state', `An insight that is '${subject.status}' cannot be ${to}.`);
   return ALLOWED_VERDICT;
 }
 

@@ -32,9 +32,9 @@ import {
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { amountAtStake, secondApproverNeeded } from '../auth/approval-policy.ts';
+import { ForbiddenError } from '../auth/auth-errors.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
-import { ForbiddenError } from '../auth/auth-errors.ts';
 import { AppError, ConflictError, NotFoundError } from '../http/errors.ts';
 import {
   type ActionFacts,
@@ -318,11 +318,6 @@ export class LifecycleService {
     const main = decorated.find((item) => item.id === id);
     if (!main) throw new NotFoundError('Recommendation', id);
     return { ...main, alsoChanged: decorated.filter((item) => item.id !== id) };
-  }
-
-  private async refuse(decision: Decision, id: string, db: Executor, conflictIds?: readonly string[]): Promise<never> {
-    if (decision.ok) throw new Error('refuse() called on an allowed decision');
-    throw new LifecycleRefusedError(decision.refusal, await this.currentOf(id, db), conflictIds);
   }
 
   private async staleVersion(id: string, seen: number): Promise<never> {
@@ -641,7 +636,14 @@ export class LifecycleService {
    * decision is allowed-actions' like every other action.
    */
   async acknowledge(id: string, body: AcknowledgeBody, actor: Actor, person: Person = personOfActor(actor)): Promise<Recommendation> {
-    return this.closeInsight(id, 'acknowledge', 'acknowledged', { actor, reason: 'acknowledged', note: body.note ?? null }, body.version, person);
+    return this.closeInsight(
+      id,
+      'acknowledge',
+      'acknowledged',
+      { actor, reason: 'acknowledged', note: body.note ?? null },
+      body.version,
+      person,
+    );
   }
 
   /** An insight is dismissed with a reason (not relevant, already known...): it leaves the open queue. */
@@ -709,7 +711,9 @@ export class LifecycleService {
     }
     // Every item as it is after the whole batch (a later item may have changed an earlier one), with its actions.
     const ids = results.map((r) => r.id);
-    const current = new Map((await this.withActions(await this.deps.store.getMany([...ids, ...alsoChanged]), person)).map((i) => [i.id, i]));
+    const current = new Map(
+      (await this.withActions(await this.deps.store.getMany([...ids, ...alsoChanged]), person)).map((i) => [i.id, i]),
+    );
     const done = results.filter((r) => r.outcome === 'done').length;
     return {
       results: results.map((r) => ({ ...r, recommendation: current.get(r.id) ?? null })),
