@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Lifecycle actions first: `/recommendations/bulk` must not be taken for a recommendation id.
   api.use(lifecycleRoutes(deps.lifecycle, deps.guardrails));
   api.use(recommendationRoutes(deps.store, deps.lifecycle));
-  api.use(conflictRoutes(deps.conflicts));
+  api.use(conflictRoutes(deps.conflicts, deps.lifecycle));
   if (deps.apply) api.use(applyRoutes(deps.apply));
   if (deps.rules) api.use(ruleRoutes(deps.rules));
   if (deps.impact) api.use(impactRoutes(deps.impact));

@@ -9,7 +9,7 @@ import {
   ProblemSchema,
   QuarantineQuerySchema,
   QuarantineResponseSchema,
-  RecommendationDetailSchema,
+  RecommendationDetailResponseSchema,
   RecommendationIdParamsSchema,
   RecommendationPageSchema,
   SourceParamsSchema,
@@ -63,7 +63,7 @@ export function buildOpenApiDocument(version: string) {
     summary: 'One recommendation with its raw upstream payload',
     request: { params: RecommendationIdParamsSchema },
     responses: {
-      200: json('The recommendation', RecommendationDetailSchema),
+      200: json('The recommendation, with the actions the person may take', RecommendationDetailResponseSchema),
       400: problem('Invalid id'),
       404: problem('No such recommendation'),
     },

@@ -4,6 +4,7 @@
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import {
+  AcknowledgeBodySchema,
   AdvertiserParamsSchema,
   ApproveBodySchema,
   BulkActionBodySchema,
@@ -13,13 +14,14 @@ import {
   ConflictWithMembersSchema,
   DetectConflictsQuerySchema,
   DetectConflictsResultSchema,
+  DismissBodySchema,
   GuardrailsBodySchema,
   GuardrailsSchema,
+  ItemActionAnswerSchema,
   ListConflictsQuerySchema,
   ProblemSchema,
   RecommendationHistorySchema,
   RecommendationIdParamsSchema,
-  RecommendationSchema,
   RejectBodySchema,
   StaleVersionProblemExtraSchema,
   ValidateBodySchema,
@@ -41,7 +43,7 @@ export function registerLifecyclePaths(registry: OpenAPIRegistry): void {
     summary: 'Approve at the version seen; in a conflict, say what becomes of the other side (conflictResolution)',
     request: { params: RecommendationIdParamsSchema, body: body(ApproveBodySchema) },
     responses: {
-      200: json('The approved recommendation', RecommendationSchema),
+      200: json('The recommendation now, with its actions, and the other items the approval changed', ItemActionAnswerSchema),
       400: problem('Invalid body'),
       404: problem('No such recommendation'),
       409: refused('Refused (stale version, expired, stale data, not validated, value outside limits, conflict): the current state'),
@@ -53,12 +55,30 @@ export function registerLifecyclePaths(registry: OpenAPIRegistry): void {
     summary: 'Reject at the version seen, with a reason code',
     request: { params: RecommendationIdParamsSchema, body: body(RejectBodySchema) },
     responses: {
-      200: json('The rejected recommendation', RecommendationSchema),
+      200: json('The rejected recommendation, with its actions', ItemActionAnswerSchema),
       400: problem('Invalid body'),
       404: problem('No such recommendation'),
       409: refused('Refused: the current state'),
     },
   });
+  for (const [action, schema, summary] of [
+    ['acknowledge', AcknowledgeBodySchema, 'Acknowledge an insight (nothing to apply) at the version seen'],
+    ['dismiss', DismissBodySchema, 'Dismiss an insight at the version seen, with a reason'],
+  ] as const) {
+    registry.registerPath({
+      method: 'post',
+      path: `/api/recommendations/{id}/${action}`,
+      summary,
+      request: { params: RecommendationIdParamsSchema, body: body(schema) },
+      responses: {
+        200: json('The insight now, with its actions', ItemActionAnswerSchema),
+        400: problem('Invalid body'),
+        403: problem('Viewers may not change anything'),
+        404: problem('No such recommendation'),
+        409: refused('Refused (not an insight, stale version, state): the current state and the reason (`block`)'),
+      },
+    });
+  }
   registry.registerPath({
     method: 'post',
     path: '/api/recommendations/bulk',
@@ -71,7 +91,10 @@ export function registerLifecyclePaths(registry: OpenAPIRegistry): void {
     path: '/api/recommendations/{id}/validate',
     summary: "Re-validate now (after re-syncing the item's source unless resync is false)",
     request: { params: RecommendationIdParamsSchema, body: body(ValidateBodySchema) },
-    responses: { 200: json('The recommendation after validation', RecommendationSchema), 404: problem('No such recommendation') },
+    responses: {
+      200: json('The recommendation after validation, with its actions', ItemActionAnswerSchema),
+      404: problem('No such recommendation'),
+    },
   });
   registry.registerPath({
     method: 'get',

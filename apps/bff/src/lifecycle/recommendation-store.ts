@@ -16,6 +16,7 @@ import {
   freshnessOf,
   type ListRecommendationsQuery,
   type NormalisedRecommendation,
+  OPEN_STATUSES,
   RECOMMENDATION_SOURCES,
   type Recommendation,
   type RecommendationDetail,
@@ -390,7 +391,11 @@ export class RecommendationStore {
       });
     }
     if (query.expiringWithin !== undefined) {
-      base = base.where('expires_at', '>', now).where('expires_at', '<=', new Date(now.getTime() + query.expiringWithin * 3_600_000));
+      // "Expiring soon" holds what still waits for a decision: a rejected or applied item's expiry no longer matters.
+      base = base
+        .where('expires_at', '>', now)
+        .where('expires_at', '<=', new Date(now.getTime() + query.expiringWithin * 3_600_000))
+        .where('status', 'in', OPEN_STATUSES);
     }
     if (query.q) base = base.where('search_text', 'like', `%${escapeLike(query.q.toLowerCase())}%`);
 

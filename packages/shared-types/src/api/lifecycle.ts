@@ -3,6 +3,7 @@
  * Approve and reject name the `version` the person saw: a stale version is refused with 409 and the current state.
  */
 import { z } from 'zod';
+import { ActionBlockSchema } from '../model/item-actions.ts';
 import { LifecycleStatusSchema } from '../model/lifecycle.ts';
 import { ActionableRecommendationSchema, RecommendationSchema } from '../model/recommendation.ts';
 
@@ -110,6 +111,8 @@ export const StaleVersionProblemExtraSchema = z.object({
   current: RecommendationSchema,
   /** Which rule refused: a stale version, a transition the machine does not allow, expiry, staleness... */
   refusal: LifecycleRefusalSchema.optional(),
+  /** Allowed-actions' reason (finer than `refusal`): the same code the item's `actions` showed. */
+  block: ActionBlockSchema.optional(),
   /** For `refusal: conflict`: the open conflicts the item is in. */
   conflictIds: z.array(z.uuid()).optional(),
 });

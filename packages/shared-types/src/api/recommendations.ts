@@ -26,7 +26,7 @@ export const ListRecommendationsQuerySchema = z.strictObject({
   goal: RecommendationGoalSchema.optional(),
   freshness: FreshnessSchema.optional(),
   conflicted: QueryBooleanSchema.optional(),
-  /** Only items that expire within this many hours from now ("expiring soon" lane). */
+  /** Only items still waiting for a decision that expire within this many hours from now ("expiring soon" lane). */
   expiringWithin: z.coerce
     .number()
     .positive()
