@@ -8,11 +8,13 @@ import type { Recommendation } from '@recdesk/shared-types';
 import { useTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { useCanAct } from '../../shared/session/can-act.tsx';
 import { COLUMN_LABELS, queueColumns, queueFeatures } from './queue-columns.tsx';
 import { useColumnOrder, useColumnSizing, useColumnVisibility, useQueuePreferenceActions } from './queue-preferences-store.ts';
 import { useActiveId, useQueueUiActions, useSelection } from './queue-ui-store.ts';
 
-export const ROW_HEIGHT = 44;
+/** Two lines of text: the combined columns show the entity over its change, and badges that wrap. */
+export const ROW_HEIGHT = 52;
 /** Start fetching the next page this many rows before the end of what is loaded. */
 const PREFETCH_ROWS = 30;
 const RESIZE_STEP = 16;
@@ -28,7 +30,10 @@ interface QueueTableProps {
 }
 
 export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetchNextPage, focusActive }: QueueTableProps) {
-  const columnVisibility = useColumnVisibility();
+  const savedVisibility = useColumnVisibility();
+  // A viewer selects nothing: there is nothing they could do with a selection.
+  const canAct = useCanAct();
+  const columnVisibility = canAct ? savedVisibility : { ...savedVisibility, select: false };
   const columnOrder = useColumnOrder();
   const columnSizing = useColumnSizing();
   const rowSelection = useSelection();
