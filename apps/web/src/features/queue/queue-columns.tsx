@@ -185,13 +185,18 @@ function ConflictWarning({ item }: { item: Recommendation }) {
 
 const dash = '—';
 
-/** What changes: the entity on one line, the change (from → to with currency and percent) on the next. */
+/**
+ * What changes: the recommendation on one line; the change (from → to with currency and percent) and the entity it
+ * changes on the next, the change first so a narrow column cuts the entity, never the values.
+ */
 function ChangeCell({ item }: { item: Recommendation }) {
   const path = entityPath(item);
   return (
-    <span className="cell-stack" title={`${item.title} · ${path}`}>
-      <span className="cell-line">{path}</span>
-      <strong className="cell-line">{formatChange(item.action)}</strong>
+    <span className="cell-stack" title={`${item.title}\n${formatChange(item.action)} · ${path}`}>
+      <span className="cell-line">{item.title}</span>
+      <span className="cell-line">
+        <strong>{formatChange(item.action)}</strong> <span className="muted">· {path}</span>
+      </span>
     </span>
   );
 }
