@@ -4,7 +4,7 @@ import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { conflictOf } from '../../testing/conflict-fixture.ts';
 import { server } from '../../testing/msw-server.ts';
-import { actionsAllowing, aRecommendation, VIEWER_ACTIONS } from '../../testing/recommendation-fixture.ts';
+import { aRecommendation, VIEWER_ACTIONS } from '../../testing/recommendation-fixture.ts';
 import { renderWithProviders } from '../../testing/render-with-providers.tsx';
 import { ConflictDialog } from './ConflictDialog.tsx';
 

@@ -153,7 +153,6 @@ function ConflictView({
         </div>
       ) : null}
       {!big || oneByOne || !canAct ? (
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
         <section
           className={`conflict-members${big ? ' conflict-members-scroll' : ''}`}
           tabIndex={big ? 0 : undefined}
