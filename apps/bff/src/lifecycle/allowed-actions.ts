@@ -85,8 +85,38 @@ function valueIssuesOfItem(subject: ActionSubject): ValidationIssue[] {
   return subject.validationIssues.filter((issue) => issue.code !== 'drifted');
 }
 
+/** A state refusal in a person's words: what the item is waiting for, not the machine's table of transitions. */
+function stateMessage(subject: ActionSubject, machineMessage: string): string {
+  switch (subject.status) {
+    case 'discovered':
+      return 'Not validated yet: it can be approved once RecDesk has checked it against the live values (or re-validate it now).';
+    case 'validated':
+      return 'Approve it first: only approved items are applied.';
+    case 'drifted':
+      return 'The live value changed since this was proposed: re-validate it against fresh data before approving.';
+    case 'approved':
+      return 'Already approved: apply it, or reject it.';
+    case 'applying':
+      return 'It is being applied now.';
+    case 'applied':
+    case 'measured':
+      return 'Already applied: undo it to change it back.';
+    case 'rejected':
+    case 'dismissed':
+    case 'acknowledged':
+    case 'expired':
+    case 'rolled_back':
+    case 'superseded':
+      return `It is ${subject.status.replace('_', ' ')}: there is nothing to decide any more.`;
+    default:
+      return machineMessage;
+  }
+}
+
 function fromDecision(decision: Decision, subject: ActionSubject, issues: readonly ValidationIssue[]): ActionVerdict {
   if (decision.ok) return ALLOWED_VERDICT;
+  if (decision.refusal.code === 'not_allowed' && !(subject.status === 'discovered' && subject.validationIssues.length > 0))
+    return block('state', stateMessage(subject, decision.refusal.message));
   const codes: Record<RefusalCode, ActionBlock> = {
     stale_version: 'stale_version',
     not_allowed: 'state',

@@ -234,13 +234,13 @@ export const queueColumns = column.columns([
     id: 'what',
     header: 'What changes',
     cell: (info) => <ChangeCell item={info.row.original} />,
-    size: 300,
+    size: 380,
   }),
   column.display({
     id: 'state',
     header: 'State',
     cell: (info) => <StateCell item={info.row.original} />,
-    size: 260,
+    size: 250,
   }),
   column.display({
     id: 'entity',
