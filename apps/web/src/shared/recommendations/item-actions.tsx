@@ -51,8 +51,10 @@ export function ActionButton({ item, action, className, busy = false, onClick, c
         target="_blank"
         rel="noreferrer"
         title={verdict.message ?? undefined}
+        aria-label="Apply in Amazon Ads"
       >
-        Apply in Amazon Ads
+        {/* A row's narrow actions column says less; the name stays whole for assistive technology. */}
+        {className?.includes('button-small') ? 'Amazon Ads' : 'Apply in Amazon Ads'}
       </a>
     );
   return (
