@@ -11,10 +11,12 @@ test('the account manager approves one recommendation and rejects another with a
   await page.getByRole('combobox', { name: 'Conflicts' }).selectOption('false');
   const queue = page.getByRole('table', { name: 'Recommendation queue' });
   const items = queue.getByRole('row').filter({ has: page.getByRole('cell') });
+  // The title is the first line of the "what changes" column (after the selection and the advertiser).
+  const titleOf = (row: typeof items) => row.getByRole('cell').nth(2).locator('.cell-line').first();
 
   // Approve the first item waiting for a decision, whichever it is.
   const first = items.filter({ has: page.getByRole('button', { name: 'Approve', disabled: false }) }).first();
-  const approvedTitle = ((await first.getByRole('cell').nth(3).textContent()) ?? '').trim();
+  const approvedTitle = ((await titleOf(first).textContent()) ?? '').trim();
   expect(approvedTitle).not.toBe('');
   await first.getByRole('button', { name: 'Approve' }).click();
   // It leaves the "validated" list...
@@ -22,7 +24,7 @@ test('the account manager approves one recommendation and rejects another with a
 
   // ...and reject the next one, giving the reason.
   const second = items.filter({ has: page.getByRole('button', { name: 'Reject', disabled: false }) }).first();
-  const rejectedTitle = ((await second.getByRole('cell').nth(3).textContent()) ?? '').trim();
+  const rejectedTitle = ((await titleOf(second).textContent()) ?? '').trim();
   await second.getByRole('button', { name: 'Reject' }).click();
   const dialog = page.getByRole('dialog', { name: 'Reject recommendation' });
   await dialog.getByRole('radio', { name: 'Too risky' }).check();
@@ -38,7 +40,7 @@ test('the account manager approves one recommendation and rejects another with a
   await page.getByRole('combobox', { name: 'Status' }).selectOption('approved');
   await search.fill(approvedTitle);
   const approved = items.filter({ hasText: approvedTitle }).first();
-  await expect(approved.getByRole('cell').nth(3)).toHaveText(approvedTitle);
+  await expect(titleOf(approved)).toHaveText(approvedTitle);
   await approved.getByRole('button', { name: 'Details' }).click();
   await expect(page.getByRole('dialog').getByRole('region', { name: 'History' })).toContainText('validated → approved');
   await page.keyboard.press('Escape');

@@ -145,7 +145,7 @@ export const benchmark: Benchmark = {
       app.set('query parser', 'simple');
       const api = express.Router();
       // The list alone, without sessions: the benchmark measures the query and its serialisation.
-      mountApiRoutes(api, recommendationRoutes(store), () => []);
+      mountApiRoutes(api, recommendationRoutes(store, lifecycle), () => []);
       app.use('/api', api);
       app.use(errorHandler);
       server = app.listen(0, '127.0.0.1');

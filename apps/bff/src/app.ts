@@ -110,8 +110,8 @@ export function apiRoutesOf(deps: AppDeps): AnyApiRoute[] {
     ...streamRoutes(deps.stream),
     // Lifecycle actions first: `/recommendations/bulk` must not be taken for a recommendation id.
     ...lifecycleRoutes(deps.lifecycle, deps.guardrails),
-    ...recommendationRoutes(deps.store),
-    ...conflictRoutes(deps.conflicts),
+    ...recommendationRoutes(deps.store, deps.lifecycle),
+    ...conflictRoutes(deps.conflicts, deps.lifecycle),
     ...(deps.apply ? applyRoutes(deps.apply) : []),
     ...(deps.rules ? ruleRoutes(deps.rules) : []),
     ...(deps.impact ? impactRoutes(deps.impact) : []),

@@ -11,6 +11,7 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 import { AdsClient } from './ads-client/ads-client.ts';
 import { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
 import type { RateLimitConfig } from './ads-client/rate-limiter.ts';
+import { writerOf } from './apply/apply-plan.ts';
 import { LocalApplyQueue, PgBossApplyQueue } from './apply/apply-queue.ts';
 import { ApplyService } from './apply/apply-service.ts';
 import { type Auth, bootstrapUsers, createAuth, type DEMO_USERS, ScopePlugin, TEST_COST } from './auth/auth.ts';
@@ -370,6 +371,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       await sync.sync({ source, trigger: 'revalidate' });
     },
     approvalPolicies: auth.policies,
+    writers: writerOf,
   });
   const conflicts = new ConflictService({ db, store, lifecycle, now, log });
   lifecycle.attachConflicts(conflicts);

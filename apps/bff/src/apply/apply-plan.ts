@@ -8,6 +8,7 @@
  * An item no call can apply (an insight, a creative idea) gets a reason instead of a plan.
  */
 import type { Recommendation } from '@recdesk/shared-types';
+import type { WriterVerdict } from '../lifecycle/allowed-actions.ts';
 
 export type ApplyCall =
   | 'po.apply'
@@ -59,10 +60,57 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
 
+/** Where a change RecDesk cannot write is made by hand: the Amazon Ads console's campaign manager. */
+export const AMAZON_ADS_CONSOLE = 'https://advertising.amazon.com/cm/campaigns';
+
+/** The SP write call of an action type on an entity level, or why there is none (no raw payload needed). */
+function spCallOf(action: Recommendation['action'], level: Recommendation['entity']['level']): ApplyCall | string {
+  switch (action.type) {
+    case 'set-budget':
+      return 'sp.campaigns.update';
+    case 'set-bid':
+      if (level === 'keyword') return 'sp.keywords.update';
+      if (level === 'target') return 'sp.targets.update';
+      return `RecDesk cannot write a bid on a ${level}; apply it in Amazon Ads.`;
+    case 'set-state':
+      if (level === 'campaign') return 'sp.campaigns.update';
+      if (level === 'keyword') return 'sp.keywords.update';
+      if (level === 'target') return 'sp.targets.update';
+      return `RecDesk cannot write a state change on a ${level}; apply it in Amazon Ads.`;
+    case 'add-keyword':
+      return 'sp.keywords.create';
+    default:
+      return `RecDesk has no writer for a ${action.type} change; apply it in Amazon Ads.`;
+  }
+}
+
+/**
+ * Whether RecDesk has a writer for the item's change, from its source and action type alone: what the lifecycle's
+ * allowed-actions decision is handed, so an item no writer can apply is never offered for approval. `planOf` asks the
+ * same question first, then checks the item's own data.
+ */
+export function writerOf(recommendation: Pick<Recommendation, 'applicable' | 'source' | 'action' | 'entity'>): WriterVerdict {
+  if (!recommendation.applicable)
+    return { ok: false, code: 'insight', message: 'This recommendation is an insight: nothing can be applied upstream.', link: null };
+  if (recommendation.source === 'partner-opportunities' || recommendation.source === 'unified-recommendations')
+    return { ok: true, undoable: false };
+  if (!SP_SOURCES.has(recommendation.source))
+    return {
+      ok: false,
+      code: 'no_writer',
+      message: `RecDesk cannot apply ${recommendation.source} items; apply it in Amazon Ads.`,
+      link: AMAZON_ADS_CONSOLE,
+    };
+  const call = spCallOf(recommendation.action, recommendation.entity.level);
+  if (!(call in CALL_LIMITS)) return { ok: false, code: 'no_writer', message: call, link: AMAZON_ADS_CONSOLE };
+  return { ok: true, undoable: READABLE_CALLS.has(call as ApplyCall) };
+}
+
 /** The plan of one recommendation; `approvedValue` is the approver's edit, `raw` the upstream payload. */
 export function planOf(recommendation: Recommendation, raw: unknown, approvedValue: number | null): PlanResult {
   const { action, entity } = recommendation;
-  if (!recommendation.applicable) return { ok: false, reason: 'This recommendation is an insight: nothing can be applied upstream.' };
+  const writer = writerOf(recommendation);
+  if (!writer.ok) return { ok: false, reason: writer.message };
   const target = approvedValue ?? action.to;
   const edited = approvedValue !== null && approvedValue !== action.to;
   const base = { profileId: recommendation.profileId, edited, targetValue: target, expectedValue: action.from, field: action.field };
@@ -106,31 +154,17 @@ export function planOf(recommendation: Recommendation, raw: unknown, approvedVal
     };
   }
 
-  if (!SP_SOURCES.has(recommendation.source)) return { ok: false, reason: `RecDesk cannot apply ${recommendation.source} items.` };
   if (!recommendation.profileId) return { ok: false, reason: 'The recommendation names no profile to apply it in.' };
-  const sp = (call: ApplyCall, entityId: string | null): PlanResult =>
-    entityId || call.endsWith('.create')
-      ? { ok: true, plan: { ...base, call, groupKey: `${call}|${recommendation.profileId}`, entityId, upstream: {} } }
-      : { ok: false, reason: 'The recommendation does not name the entity it changes.' };
-  switch (action.type) {
-    case 'set-budget':
-      return sp('sp.campaigns.update', entity.campaignId);
-    case 'set-bid':
-      if (entity.level === 'keyword') return sp('sp.keywords.update', entity.targetId);
-      if (entity.level === 'target') return sp('sp.targets.update', entity.targetId);
-      return { ok: false, reason: `A bid on a ${entity.level} cannot be applied by RecDesk yet.` };
-    case 'set-state':
-      if (entity.level === 'campaign') return sp('sp.campaigns.update', entity.campaignId);
-      if (entity.level === 'keyword') return sp('sp.keywords.update', entity.targetId);
-      if (entity.level === 'target') return sp('sp.targets.update', entity.targetId);
-      return { ok: false, reason: `A state change on a ${entity.level} cannot be applied by RecDesk yet.` };
-    case 'add-keyword':
-      return entity.campaignId && entity.adGroupId && entity.targetText
-        ? sp('sp.keywords.create', null)
-        : { ok: false, reason: 'A new keyword needs its campaign, ad group and text.' };
-    default:
-      return { ok: false, reason: `RecDesk cannot apply a ${action.type} change yet.` };
+  const call = spCallOf(action, entity.level) as ApplyCall;
+  if (call === 'sp.keywords.create') {
+    return entity.campaignId && entity.adGroupId && entity.targetText
+      ? { ok: true, plan: { ...base, call, groupKey: `${call}|${recommendation.profileId}`, entityId: null, upstream: {} } }
+      : { ok: false, reason: 'A new keyword needs its campaign, ad group and text.' };
   }
+  const entityId = call === 'sp.campaigns.update' ? entity.campaignId : entity.targetId;
+  return entityId
+    ? { ok: true, plan: { ...base, call, groupKey: `${call}|${recommendation.profileId}`, entityId, upstream: {} } }
+    : { ok: false, reason: 'The recommendation does not name the entity it changes.' };
 }
 
 export interface Chunk<T> {

@@ -15,7 +15,7 @@ import {
   UndoChangedSinceSchema,
 } from '@recdesk/shared-types';
 import { z } from 'zod';
-import { actorOf } from '../http/actor.ts';
+import { actorOf, personOf } from '../http/actor.ts';
 import { type AnyApiRoute, apiRoute, json, problem } from '../http/api-route.ts';
 import type { ApplyService } from './apply-service.ts';
 
@@ -33,7 +33,7 @@ export function applyRoutes(apply: ApplyService): AnyApiRoute[] {
         409: problem('None of the items can be applied'),
       },
       handler: async ({ body }, req, res) => {
-        res.status(202).json(await apply.apply(body.ids, actorOf(req)));
+        res.status(202).json(await apply.apply(body.ids, actorOf(req), personOf(req)));
       },
     }),
     apiRoute({

@@ -7,6 +7,7 @@
  * and a unique index allows one unfinished apply per recommendation: two clicks, two tabs or a rule and a person at
  * once queue an item once.
  */
+
 import { randomUUID } from 'node:crypto';
 import type {
   Actor,
@@ -24,6 +25,7 @@ import type { AdsClient } from '../ads-client/ads-client.ts';
 import { type AdsProfile, listProfiles } from '../ads-client/profiles.ts';
 import type { Db } from '../db/database.ts';
 import { ConflictError, NotFoundError } from '../errors/domain-errors.ts';
+import { type Person, SYSTEM_PERSON } from '../lifecycle/allowed-actions.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
 import { type ApplyPlan, type ApplyValue, chunksOf, planOf, READABLE_CALLS, sameValue, spWriteItem } from './apply-plan.ts';
@@ -131,7 +133,11 @@ export class ApplyService {
   }
 
   /** Queues the approved items among `ids` as one batch; the others are refused with a reason. */
-  async apply(ids: readonly string[], actor: Actor): Promise<ApplyAccepted> {
+  async apply(
+    ids: readonly string[],
+    actor: Actor,
+    person: Person = actor.type === 'user' ? { role: 'approver', id: actor.id, advertiserIds: 'all' } : SYSTEM_PERSON,
+  ): Promise<ApplyAccepted> {
     const unique = [...new Set(ids)];
     const refused: ApplyRefusal[] = [];
     const profiles = new ProfileResolver(this.deps.client);
@@ -140,18 +146,27 @@ export class ApplyService {
       const slice = unique.slice(start, start + 1000);
       const rows = await this.deps.db.selectFrom('recommendations').selectAll().where('id', 'in', slice).execute();
       const byId = new Map(rows.map((row) => [row.id, row]));
+      const verdicts = await this.deps.lifecycle.verdicts('apply', rows, person);
       for (const id of slice) {
         const row = byId.get(id);
         if (!row) {
           refused.push({ id, code: 'not_found', message: 'No such recommendation.' });
           continue;
         }
-        if (row.status !== 'approved') {
+        // The same decision the screens were shown (allowed-actions): role, scope, state, expiry, conflict, writer.
+        const verdict = verdicts.get(id);
+        if (verdict && !verdict.allowed) {
           refused.push({
             id,
-            code: row.status === 'applying' ? 'already_queued' : 'not_approved',
-            message:
-              row.status === 'applying' ? 'It is already being applied.' : `Only approved items are applied; this one is '${row.status}'.`,
+            code:
+              row.status === 'applying'
+                ? 'already_queued'
+                : verdict.reason === 'insight' || verdict.reason === 'no_writer'
+                  ? 'not_applicable'
+                  : verdict.reason === 'state'
+                    ? 'not_approved'
+                    : 'not_allowed',
+            message: row.status === 'applying' ? 'It is already being applied.' : (verdict.message ?? 'It cannot be applied now.'),
           });
           continue;
         }

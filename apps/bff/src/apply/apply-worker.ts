@@ -676,7 +676,19 @@ export class ApplyWorker {
           FROM (VALUES ${sql.join(values)}) AS v(item_id, outcome, response)
           WHERE a.item_id = v.item_id AND a.outcome IS NULL`.execute(trx);
       }
-      await this.deps.lifecycle.transitionMany(raw, transitions, APPLY_ACTOR);
+      const moved = await this.deps.lifecycle.transitionMany(raw, transitions, APPLY_ACTOR);
+      // The value read back is the item's live value now: the screen's "current" shows it, not the proposal's start.
+      const readBack = items.flatMap((item) => {
+        const s = settled.get(item.id);
+        return s?.state === 'applied' && moved.has(item.recommendation_id) && (typeof s.after === 'number' || typeof s.after === 'string')
+          ? [sql`(${item.recommendation_id}::uuid, ${JSON.stringify(s.after)}::jsonb)`]
+          : [];
+      });
+      for (let start = 0; start < readBack.length; start += 500)
+        await sql`
+          UPDATE recommendations r SET live_value = v.value, live_value_at = ${now}
+          FROM (VALUES ${sql.join(readBack.slice(start, start + 500))}) AS v(id, value)
+          WHERE r.id = v.id`.execute(raw);
     });
   }
 }

@@ -58,6 +58,8 @@ const ENDPOINTS: Readonly<Record<string, Entry>> = {
   'POST /api/recommendations/:id/approve': { access: 'act', sample: () => ({ body: { version: 1 } }) },
   'POST /api/recommendations/:id/reject': { access: 'act', sample: () => ({ body: { version: 1, reason: 'too_risky' } }) },
   'POST /api/recommendations/:id/validate': { access: 'act', sample: () => ({ body: { resync: false } }) },
+  'POST /api/recommendations/:id/acknowledge': { access: 'act', sample: () => ({ body: { version: 1 } }) },
+  'POST /api/recommendations/:id/dismiss': { access: 'act', sample: () => ({ body: { version: 1, reason: 'not_relevant' } }) },
   'POST /api/recommendations/bulk': {
     access: 'act',
     sample: (ids) => ({ body: { action: 'reject', ids: [ids.itemB], versions: [1], reason: 'too_risky' } }),

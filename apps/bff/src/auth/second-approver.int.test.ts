@@ -97,7 +97,7 @@ describe.each(databaseTargets)('two-person rule on $name', ({ create }) => {
     expect(second.body).toMatchObject({ status: 'approved', awaitingSecondApprover: null });
   });
 
-  it('above the threshold one approval waits, the same approver again does nothing, a second approver approves', async () => {
+  it('above the threshold one approval waits, the same approver again is refused and changes nothing, a second approver approves', async () => {
     const ana = await bff.signIn(ANA.email, ANA.password);
     const ben = await bff.signIn(BEN.email, BEN.password);
     const before = await get('big');
@@ -105,9 +105,13 @@ describe.each(databaseTargets)('two-person rule on $name', ({ create }) => {
 
     const first = await ana.post(`/api/recommendations/${before.id}/approve`).send({ version: before.version }).expect(200);
     expect(first.body).toMatchObject({ status: 'validated', version: before.version, awaitingSecondApprover: { approverId: ANA.email } });
+    // The answer already tells Ana why she cannot approve again, and Ben that he can.
+    expect(first.body.actions.approve).toMatchObject({ allowed: false, reason: 'already_approved' });
+    expect((await ben.get(`/api/recommendations/${before.id}`).expect(200)).body.actions.approve).toMatchObject({ allowed: true });
 
-    const again = await ana.post(`/api/recommendations/${before.id}/approve`).send({ version: before.version }).expect(200);
-    expect(again.body).toMatchObject({ status: 'validated', version: before.version, awaitingSecondApprover: { approverId: ANA.email } });
+    const again = await ana.post(`/api/recommendations/${before.id}/approve`).send({ version: before.version }).expect(409);
+    expect(again.body).toMatchObject({ block: 'already_approved', current: { status: 'validated', version: before.version } });
+    expect(await get('big')).toMatchObject({ awaitingSecondApprover: { approverId: ANA.email } });
     // Nothing reaches apply: it is not approved.
     expect((await get('big')).status).toBe('validated');
 

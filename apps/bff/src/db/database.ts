@@ -23,6 +23,7 @@ import * as ruleHoldout0013 from './migrations/0013-rule-holdout.ts';
 import * as activity0015 from './migrations/0015-activity.ts';
 import * as performanceQuarantine0016 from './migrations/0016-performance-quarantine.ts';
 import * as sessionSecretsPercentThreshold0017 from './migrations/0017-session-secrets-percent-threshold.ts';
+import * as insightActions0018 from './migrations/0018-insight-actions.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-activity': activity0015,
   '0016-performance-quarantine': performanceQuarantine0016,
   '0017-session-secrets-percent-threshold': sessionSecretsPercentThreshold0017,
+  '0018-insight-actions': insightActions0018,
 };
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };

@@ -53,6 +53,9 @@ export interface RecommendationsTable {
   first_approved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   first_approval_version: Generated<number | null>;
   first_approved_value: Generated<number | null>;
+  /** Migration 0018: the live value read back after RecDesk applied (or undid) the change, and when. */
+  live_value: Generated<Json | null>;
+  live_value_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface RecommendationEventsTable {

@@ -4,8 +4,8 @@
  * turns them into statuses, so a worker or a script can call the same services without knowing about HTTP.
  */
 
-/** not-found → 404, conflict and refused → 409, invalid → 400 (the mapping lives in http/problem-details.ts). */
-export type DomainErrorKind = 'not-found' | 'conflict' | 'refused' | 'invalid';
+/** not-found → 404, conflict and refused → 409, invalid → 400, not-allowed → 403 (the mapping lives in http/problem-details.ts). */
+export type DomainErrorKind = 'not-found' | 'conflict' | 'refused' | 'invalid' | 'not-allowed';
 
 export class DomainError extends Error {
   constructor(
@@ -45,5 +45,12 @@ export class RefusedError extends DomainError {
 export class InvalidInputError extends DomainError {
   constructor(code: string, title: string, detail: string, extra: Record<string, unknown> = {}) {
     super('invalid', code, title, detail, extra);
+  }
+}
+
+/** The person may not do this, whatever the item's state (their role): allowed-actions' `role` verdict. */
+export class NotAllowedError extends DomainError {
+  constructor(detail: string) {
+    super('not-allowed', 'forbidden', 'You may not do this', detail);
   }
 }

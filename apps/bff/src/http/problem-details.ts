@@ -36,7 +36,13 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 };
 
 /** The one place a domain error gets an HTTP status. */
-const STATUS_OF: Readonly<Record<DomainErrorKind, number>> = { 'not-found': 404, conflict: 409, refused: 409, invalid: 400 };
+const STATUS_OF: Readonly<Record<DomainErrorKind, number>> = {
+  'not-found': 404,
+  conflict: 409,
+  refused: 409,
+  invalid: 400,
+  'not-allowed': 403,
+};
 
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (error instanceof DomainError) {

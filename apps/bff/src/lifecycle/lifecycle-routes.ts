@@ -1,24 +1,27 @@
 /**
- * The lifecycle actions over HTTP: approve, reject, bulk, history, re-validate, and the advertisers' guardrails.
+ * The lifecycle actions over HTTP: approve, reject, acknowledge and dismiss (insights), bulk, history, re-validate, and the
+ * advertisers' guardrails.
  * Thin: the declaration names the access and the schemas, the handler names the actor and calls the service;
  * refusals are domain errors that the one error handler turns into problem+json (409 with the current state).
  */
 import {
+  AcknowledgeBodySchema,
   AdvertiserParamsSchema,
   ApproveBodySchema,
   BulkActionBodySchema,
   BulkActionResultSchema,
+  DismissBodySchema,
   GuardrailsBodySchema,
   GuardrailsSchema,
+  ItemActionAnswerSchema,
   ProblemSchema,
   RecommendationHistorySchema,
   RecommendationIdParamsSchema,
-  RecommendationSchema,
   RejectBodySchema,
   StaleVersionProblemExtraSchema,
   ValidateBodySchema,
 } from '@recdesk/shared-types';
-import { actorOf } from '../http/actor.ts';
+import { actorOf, personOf } from '../http/actor.ts';
 import { type AnyApiRoute, apiRoute, json, problem } from '../http/api-route.ts';
 import type { GuardrailStore } from './guardrail-store.ts';
 import type { LifecycleService } from './lifecycle-service.ts';
@@ -39,7 +42,7 @@ export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: Guardra
       request: { body: BulkActionBodySchema },
       responses: { 200: json('A result per item', BulkActionResultSchema) },
       handler: async ({ body }, req, res) => {
-        res.json(await lifecycle.bulk(body, actorOf(req)));
+        res.json(await lifecycle.bulk(body, actorOf(req), personOf(req)));
       },
     }),
     apiRoute({
@@ -50,12 +53,16 @@ export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: Guardra
       summary: 'Approve at the version seen; in a conflict, say what becomes of the other side (conflictResolution)',
       request: { params: RecommendationIdParamsSchema, body: ApproveBodySchema },
       responses: {
-        200: json('The approved recommendation', RecommendationSchema),
+        200: json('The recommendation now, with its actions, and the other items the approval changed', ItemActionAnswerSchema),
         404: problem('No such recommendation'),
         409: refused('Refused (stale version, expired, stale data, not validated, value outside limits, conflict): the current state'),
       },
+      // Each single-item action answers the item as it is now with what the person may do next, and the other items
+      // it changed (`alsoChanged`: the other side of a conflict it resolved), so no screen keeps a stale copy.
       handler: async ({ params, body }, req, res) => {
-        res.json(await lifecycle.approve(params.id, body, actorOf(req)));
+        const person = personOf(req);
+        const { alsoChanged } = await lifecycle.approveWithChanges(params.id, body, actorOf(req), { person });
+        res.json(await lifecycle.answer(params.id, person, alsoChanged));
       },
     }),
     apiRoute({
@@ -66,12 +73,50 @@ export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: Guardra
       summary: 'Reject at the version seen, with a reason code',
       request: { params: RecommendationIdParamsSchema, body: RejectBodySchema },
       responses: {
-        200: json('The rejected recommendation', RecommendationSchema),
+        200: json('The rejected recommendation, with its actions', ItemActionAnswerSchema),
         404: problem('No such recommendation'),
         409: refused('Refused: the current state'),
       },
       handler: async ({ params, body }, req, res) => {
-        res.json(await lifecycle.reject(params.id, body, actorOf(req)));
+        const person = personOf(req);
+        await lifecycle.reject(params.id, body, actorOf(req), person);
+        res.json(await lifecycle.answer(params.id, person));
+      },
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/recommendations/:id/acknowledge',
+      access: 'approver',
+      advertiser: { from: 'item' },
+      summary: 'Acknowledge an insight (nothing to apply) at the version seen',
+      request: { params: RecommendationIdParamsSchema, body: AcknowledgeBodySchema },
+      responses: {
+        200: json('The insight now, with its actions', ItemActionAnswerSchema),
+        404: problem('No such recommendation'),
+        409: refused('Refused (not an insight, stale version, state): the current state and the reason (`block`)'),
+      },
+      handler: async ({ params, body }, req, res) => {
+        const person = personOf(req);
+        await lifecycle.acknowledge(params.id, body, actorOf(req), person);
+        res.json(await lifecycle.answer(params.id, person));
+      },
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/recommendations/:id/dismiss',
+      access: 'approver',
+      advertiser: { from: 'item' },
+      summary: 'Dismiss an insight at the version seen, with a reason',
+      request: { params: RecommendationIdParamsSchema, body: DismissBodySchema },
+      responses: {
+        200: json('The insight now, with its actions', ItemActionAnswerSchema),
+        404: problem('No such recommendation'),
+        409: refused('Refused (not an insight, stale version, state): the current state and the reason (`block`)'),
+      },
+      handler: async ({ params, body }, req, res) => {
+        const person = personOf(req);
+        await lifecycle.dismiss(params.id, body, actorOf(req), person);
+        res.json(await lifecycle.answer(params.id, person));
       },
     }),
     apiRoute({
@@ -81,9 +126,13 @@ export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: Guardra
       advertiser: { from: 'item' },
       summary: "Re-validate now (after re-syncing the item's source unless resync is false)",
       request: { params: RecommendationIdParamsSchema, body: ValidateBodySchema },
-      responses: { 200: json('The recommendation after validation', RecommendationSchema), 404: problem('No such recommendation') },
+      responses: {
+        200: json('The recommendation after validation, with its actions', ItemActionAnswerSchema),
+        404: problem('No such recommendation'),
+      },
       handler: async ({ params, body }, req, res) => {
-        res.json(await lifecycle.revalidate(params.id, body, actorOf(req)));
+        await lifecycle.revalidate(params.id, body, actorOf(req));
+        res.json(await lifecycle.answer(params.id, personOf(req)));
       },
     }),
     apiRoute({

@@ -9,11 +9,17 @@
  * this module never imports them.
  */
 import {
+  type AcknowledgeBody,
+  type ActionableRecommendation,
+  type ActionVerdict,
   type Actor,
   type ApproveBody,
   type BulkActionBody,
   type BulkActionResult,
   type BulkItemResult,
+  type DismissBody,
+  type ItemAction,
+  type ItemActionAnswer,
   type LifecycleStatus,
   OPEN_STATUSES,
   type Recommendation,
@@ -28,17 +34,25 @@ import type { Logger } from 'pino';
 import { type ApprovalThresholds, secondApproverNeeded, stakeOf } from '../auth/approval-policy.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
-import { ConflictError, DomainError, NotFoundError } from '../errors/domain-errors.ts';
+import { ConflictError, DomainError, NotAllowedError, NotFoundError } from '../errors/domain-errors.ts';
+import {
+  type ActionFacts,
+  type ActionRequest,
+  allowedActions,
+  decideAction,
+  type Person,
+  SYSTEM_PERSON,
+  type WriterVerdict,
+} from './allowed-actions.ts';
 import type { GuardrailStore } from './guardrail-store.ts';
 import {
   type ActionSubject,
   type Decision,
   decideApply,
-  decideApproval,
-  decideRejection,
   decideTransition,
   type OpenConflictRef,
   type Refusal,
+  type RefusalCode,
 } from './lifecycle-machine.ts';
 import {
   insertEvents,
@@ -85,15 +99,44 @@ export interface EntityStateProvider {
 }
 
 export class LifecycleRefusedError extends ConflictError {
-  constructor(refusal: Refusal, current: Recommendation, conflictIds?: readonly string[]) {
+  constructor(refusal: Refusal, current: Recommendation, conflictIds?: readonly string[], block?: ActionVerdict['reason']) {
     super(refusal.message, {
       currentStatus: current.status,
       currentVersion: current.version,
       current,
       refusal: refusal.code,
+      ...(block ? { block } : {}),
       ...(conflictIds ? { conflictIds } : {}),
     });
   }
+}
+
+/** The 409's `refusal` (the older, coarser codes screens already read) of an allowed-actions block. */
+function refusalCodeOf(block: NonNullable<ActionVerdict['reason']>): RefusalCode {
+  switch (block) {
+    case 'stale_version':
+    case 'expired':
+    case 'stale':
+    case 'conflict':
+    case 'validation':
+      return block;
+    case 'guardrail':
+      return 'validation';
+    default:
+      return 'not_allowed';
+  }
+}
+
+/** The person an actor stands for when a caller names none: a user acting is an approver (the auth guard let them), anything else the system. */
+function personOfActor(actor: Actor): Person {
+  return actor.type === 'user' ? { role: 'approver', id: actor.id, advertiserIds: 'all' } : SYSTEM_PERSON;
+}
+
+/** Without a writer catalogue (tests of the lifecycle alone), anything applicable counts as writable. */
+function defaultWriter(recommendation: Pick<Recommendation, 'applicable'>): WriterVerdict {
+  return recommendation.applicable
+    ? { ok: true, undoable: true }
+    : { ok: false, code: 'insight', message: 'This recommendation is an insight: nothing can be applied upstream.', link: null };
 }
 
 export interface LifecycleDeps {
@@ -107,6 +150,8 @@ export interface LifecycleDeps {
   resync?: (source: Recommendation['source']) => Promise<void>;
   /** The two-person rule (src/auth/approval-policy.ts): each advertiser's amount and percentage above which one approval is not enough. */
   approvalPolicies?: ApprovalPolicies;
+  /** Whether RecDesk can write an item's change (src/apply's writerOf, handed in: the lifecycle never imports apply). */
+  writers?: (recommendation: Recommendation) => WriterVerdict;
 }
 
 /** What the lifecycle needs of the approval policies (implemented by src/auth's ApprovalPolicyStore). */
@@ -152,7 +197,7 @@ export class LifecycleService {
     this.conflicts = gate;
   }
 
-  private subjectOf(row: RecommendationRow): ActionSubject {
+  private subjectOf(row: LeanRecommendationRow): ActionSubject {
     const source = RecommendationSourceSchema.parse(row.source);
     return {
       id: row.id,
@@ -175,9 +220,103 @@ export class LifecycleService {
     return recommendation;
   }
 
-  private async refuse(decision: Decision, id: string, db: Executor, conflictIds?: readonly string[]): Promise<never> {
-    if (decision.ok) throw new Error('refuse() called on an allowed decision');
-    throw new LifecycleRefusedError(decision.refusal, await this.currentOf(id, db), conflictIds);
+  /** What allowed-actions needs of one item, read with its row (which holds what the model does not: sightings). */
+  private factsOf(row: LeanRecommendationRow, conflicts: readonly OpenConflictRef[], person: Person): ActionFacts {
+    const recommendation = this.deps.store.toRecommendation(row);
+    return {
+      subject: this.subjectOf(row),
+      item: recommendation,
+      conflicts,
+      writer: (this.deps.writers ?? defaultWriter)(recommendation),
+      person,
+      now: this.deps.now(),
+    };
+  }
+
+  /** Refuses unless allowed-actions allows `action` for this request: the one rule the screens were shown. */
+  private async enforce(
+    action: ItemAction,
+    row: LeanRecommendationRow,
+    conflicts: readonly (OpenConflictRef & { memberIds?: string[] })[],
+    person: Person,
+    request: ActionRequest,
+    db: Executor,
+  ): Promise<void> {
+    const verdict = decideAction(action, this.factsOf(row, conflicts, person), request);
+    if (verdict.allowed || verdict.reason === null) return;
+    if (verdict.reason === 'role') throw new NotAllowedError(verdict.message ?? 'Not allowed for your role.');
+    if (verdict.reason === 'scope') throw new NotFoundError('Recommendation', row.id);
+    const conflictIds = verdict.reason === 'conflict' ? conflicts.filter((c) => c.blocking).map((c) => c.id) : undefined;
+    throw new LifecycleRefusedError(
+      { code: refusalCodeOf(verdict.reason), message: verdict.message ?? 'Not allowed.' },
+      await this.currentOf(row.id, db),
+      conflictIds,
+      verdict.reason,
+    );
+  }
+
+  /**
+   * Items as answered to a person: each with the actions they may take on it now (allowed-actions.ts). Reads the rows
+   * (for sightings and validation marks) and the open conflicts of the page in two queries.
+   */
+  async withActions(items: readonly Recommendation[], person: Person, db: Executor = this.deps.db): Promise<ActionableRecommendation[]> {
+    if (items.length === 0) return [];
+    const ids = items.map((item) => item.id);
+    const [rows, conflicts] = await Promise.all([
+      db.selectFrom('recommendations').select(LEAN_COLUMNS).where('id', 'in', ids).execute(),
+      this.conflicts ? this.conflicts.openConflictsOf(db, ids) : Promise.resolve(new Map<string, OpenConflictRef[]>()),
+    ]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return items.map((item) => {
+      const row = byId.get(item.id);
+      if (!row) return { ...item, actions: allowedActions({ ...this.missingFacts(item), person }) };
+      return { ...item, actions: allowedActions(this.factsOf(row, conflicts.get(item.id) ?? [], person)) };
+    });
+  }
+
+  /** An item that vanished between the read and the decoration: nothing may be done with it. */
+  private missingFacts(item: Recommendation): Omit<ActionFacts, 'person'> {
+    return {
+      subject: {
+        id: item.id,
+        status: 'expired',
+        version: item.version,
+        expiresAt: null,
+        freshness: item.freshness,
+        lastSeenAt: null,
+        validatedAt: null,
+        freshForMs: 0,
+        validationIssues: item.validationIssues,
+        source: item.source,
+      },
+      item,
+      conflicts: [],
+      writer: (this.deps.writers ?? defaultWriter)(item),
+      now: this.deps.now(),
+    };
+  }
+
+  /**
+   * Allowed-actions' verdict on one action for each of these rows (the apply path asks it for 'apply' before it plans
+   * anything), reading their open conflicts in one query.
+   */
+  async verdicts(action: ItemAction, rows: readonly LeanRecommendationRow[], person: Person): Promise<Map<string, ActionVerdict>> {
+    const conflicts = this.conflicts
+      ? await this.conflicts.openConflictsOf(
+          this.deps.db,
+          rows.map((row) => row.id),
+        )
+      : new Map<string, OpenConflictRef[]>();
+    return new Map(rows.map((row) => [row.id, decideAction(action, this.factsOf(row, conflicts.get(row.id) ?? [], person))]));
+  }
+
+  /** One item's answer to a person: the item now, with its actions, and the other items the action changed. */
+  async answer(id: string, person: Person, alsoChangedIds: readonly string[] = []): Promise<ItemActionAnswer> {
+    const items = await this.deps.store.getMany([id, ...alsoChangedIds.filter((other) => other !== id)]);
+    const decorated = await this.withActions(items, person);
+    const main = decorated.find((item) => item.id === id);
+    if (!main) throw new NotFoundError('Recommendation', id);
+    return { ...main, alsoChanged: decorated.filter((item) => item.id !== id) };
   }
 
   private async staleVersion(id: string, seen: number): Promise<never> {
@@ -293,9 +432,23 @@ export class LifecycleService {
     id: string,
     body: ApproveBody,
     actor: Actor,
-    options: { bulk?: boolean; known?: KnownStates } = {},
+    options: { bulk?: boolean; known?: KnownStates; person?: Person } = {},
   ): Promise<Recommendation> {
+    return (await this.approveWithChanges(id, body, actor, options)).item;
+  }
+
+  /**
+   * Approves (allowed-actions decides whether it may), and says which other items it changed: the other side of a
+   * conflict it resolved by rejecting them.
+   */
+  async approveWithChanges(
+    id: string,
+    body: ApproveBody,
+    actor: Actor,
+    options: { bulk?: boolean; known?: KnownStates; person?: Person } = {},
+  ): Promise<{ item: Recommendation; alsoChanged: string[] }> {
     const { db, store, now } = this.deps;
+    const person = options.person ?? personOfActor(actor);
     const row = await store.getRow(id);
     if (!row) throw new NotFoundError('Recommendation', id);
     const recommendation = store.toRecommendation(row);
@@ -307,26 +460,25 @@ export class LifecycleService {
       limits,
       body.editedValue === undefined ? {} : { value: body.editedValue },
     );
+    const alsoChanged: string[] = [];
     const redetect = new Set<string>();
     let written = false;
     let firstApprovalOnly = false;
     await db.transaction().execute(async (trx) => {
       const conflicts = (await this.conflicts?.openConflictsOf(trx, [id]))?.get(id) ?? [];
-      const decision = decideApproval(this.subjectOf(row), {
-        expectedVersion: body.version,
-        valueIssues: valueIssuesOf(outcome),
+      await this.enforce(
+        body.editedValue === undefined ? 'approve' : 'edit',
+        row,
         conflicts,
-        ...(body.conflictResolution ? { conflictResolution: body.conflictResolution } : {}),
-        bulk: options.bulk ?? false,
-        now: now(),
-      });
-      if (!decision.ok)
-        await this.refuse(
-          decision,
-          id,
-          trx,
-          conflicts.map((c) => c.id),
-        );
+        person,
+        {
+          expectedVersion: body.version,
+          valueIssues: valueIssuesOf(outcome),
+          ...(body.conflictResolution ? { conflictResolution: body.conflictResolution } : {}),
+          bulk: options.bulk ?? false,
+        },
+        trx,
+      );
       const field = recommendation.action.field ?? 'value';
       const edited = body.editedValue !== undefined;
       const secondApproval = await this.secondApprovalNeeded(trx, row, recommendation, body, actor);
@@ -357,6 +509,7 @@ export class LifecycleService {
         for (const otherId of others) {
           const other = await store.getRow(otherId, trx);
           if (!other || !decideTransition(other.status as LifecycleStatus, 'rejected').ok) continue;
+          alsoChanged.push(otherId);
           await this.write(
             trx,
             other,
@@ -384,9 +537,9 @@ export class LifecycleService {
       redetect.add(row.advertiser_id);
     });
     if (!written) await this.staleVersion(id, body.version);
-    if (firstApprovalOnly) return this.currentOf(id);
+    if (firstApprovalOnly) return { item: await this.currentOf(id), alsoChanged };
     if (redetect.size > 0) await this.conflicts?.redetect([...redetect]);
-    return this.currentOf(id);
+    return { item: await this.currentOf(id), alsoChanged };
   }
 
   /**
@@ -455,12 +608,12 @@ export class LifecycleService {
     return true;
   }
 
-  async reject(id: string, body: RejectBody, actor: Actor): Promise<Recommendation> {
+  async reject(id: string, body: RejectBody, actor: Actor, person: Person = personOfActor(actor)): Promise<Recommendation> {
     const { db, store, now } = this.deps;
     const row = await store.getRow(id);
     if (!row) throw new NotFoundError('Recommendation', id);
-    const decision = decideRejection(this.subjectOf(row), body.version);
-    if (!decision.ok) await this.refuse(decision, id, db);
+    const conflicts = (await this.conflicts?.openConflictsOf(db, [id]))?.get(id) ?? [];
+    await this.enforce('reject', row, conflicts, person, { expectedVersion: body.version }, db);
     const written = await db
       .transaction()
       .execute((trx) =>
@@ -477,9 +630,48 @@ export class LifecycleService {
     return this.currentOf(id);
   }
 
-  async bulk(body: BulkActionBody, actor: Actor): Promise<BulkActionResult> {
-    const results: BulkItemResult[] = [];
+  /**
+   * An insight (nothing to apply) is acknowledged: read and noted, it leaves the open queue. Only insights; the
+   * decision is allowed-actions' like every other action.
+   */
+  async acknowledge(id: string, body: AcknowledgeBody, actor: Actor, person: Person = personOfActor(actor)): Promise<Recommendation> {
+    return this.closeInsight(
+      id,
+      'acknowledge',
+      'acknowledged',
+      { actor, reason: 'acknowledged', note: body.note ?? null },
+      body.version,
+      person,
+    );
+  }
+
+  /** An insight is dismissed with a reason (not relevant, already known...): it leaves the open queue. */
+  async dismiss(id: string, body: DismissBody, actor: Actor, person: Person = personOfActor(actor)): Promise<Recommendation> {
+    return this.closeInsight(id, 'dismiss', 'dismissed', { actor, reason: body.reason, note: body.note ?? null }, body.version, person);
+  }
+
+  private async closeInsight(
+    id: string,
+    action: 'acknowledge' | 'dismiss',
+    to: 'acknowledged' | 'dismissed',
+    event: { actor: Actor; reason: string; note: string | null },
+    version: number,
+    person: Person,
+  ): Promise<Recommendation> {
+    const { db, store } = this.deps;
+    const row = await store.getRow(id);
+    if (!row) throw new NotFoundError('Recommendation', id);
+    await this.enforce(action, row, [], person, { expectedVersion: version }, db);
+    const written = await db.transaction().execute((trx) => this.write(trx, row, to, event));
+    if (!written) await this.staleVersion(id, version);
+    await this.conflicts?.redetect([row.advertiser_id]);
+    return this.currentOf(id);
+  }
+
+  async bulk(body: BulkActionBody, actor: Actor, person: Person = personOfActor(actor)): Promise<BulkActionResult> {
+    const results: Omit<BulkItemResult, 'recommendation'>[] = [];
     const knownByAdvertiser = new Map<string, KnownStates>();
+    const alsoChanged = new Set<string>();
     for (const [index, id] of body.ids.entries()) {
       const version = body.versions[index] ?? -1;
       try {
@@ -492,36 +684,42 @@ export class LifecycleService {
             known = await this.knownStatesOf(row.advertiser_id);
             knownByAdvertiser.set(row.advertiser_id, known);
           }
-          recommendation = await this.approve(id, { version, ...(body.note ? { note: body.note } : {}) }, actor, { bulk: true, known });
+          const approved = await this.approveWithChanges(id, { version, ...(body.note ? { note: body.note } : {}) }, actor, {
+            bulk: true,
+            known,
+            person,
+          });
+          recommendation = approved.item;
+          for (const other of approved.alsoChanged) alsoChanged.add(other);
         } else {
           // The schema requires a reason to reject.
           const reason = body.reason ?? 'other';
-          recommendation = await this.reject(id, { version, reason, ...(body.note ? { note: body.note } : {}) }, actor);
+          recommendation = await this.reject(id, { version, reason, ...(body.note ? { note: body.note } : {}) }, actor, person);
         }
         const waiting = recommendation.awaitingSecondApprover;
-        results.push({
-          id,
-          outcome: 'done',
-          message: waiting ? `Approved by ${waiting.approverId}; awaiting a second approver.` : null,
-          recommendation,
-        });
+        results.push({ id, outcome: 'done', message: waiting ? `Approved by ${waiting.approverId}; awaiting a second approver.` : null });
       } catch (error) {
-        if (error instanceof NotFoundError) results.push({ id, outcome: 'not_found', message: error.message, recommendation: null });
+        if (error instanceof NotFoundError) results.push({ id, outcome: 'not_found', message: error.message });
         else if (error instanceof LifecycleRefusedError) {
           const refusal = error.extra.refusal;
-          results.push({
-            id,
-            outcome: refusal === 'stale_version' ? 'conflict' : 'refused',
-            message: error.message,
-            recommendation: error.extra.current as Recommendation,
-          });
+          results.push({ id, outcome: refusal === 'stale_version' ? 'conflict' : 'refused', message: error.message });
         } else if (error instanceof DomainError) {
-          results.push({ id, outcome: 'refused', message: error.message, recommendation: null });
+          results.push({ id, outcome: 'refused', message: error.message });
         } else throw error;
       }
     }
+    // Every item as it is after the whole batch (a later item may have changed an earlier one), with its actions.
+    const ids = results.map((r) => r.id);
+    const current = new Map(
+      (await this.withActions(await this.deps.store.getMany([...ids, ...alsoChanged]), person)).map((i) => [i.id, i]),
+    );
     const done = results.filter((r) => r.outcome === 'done').length;
-    return { results, done, failed: results.length - done };
+    return {
+      results: results.map((r) => ({ ...r, recommendation: current.get(r.id) ?? null })),
+      alsoChanged: [...alsoChanged].filter((other) => !ids.includes(other)).flatMap((other) => current.get(other) ?? []),
+      done,
+      failed: results.length - done,
+    };
   }
 
   async history(id: string): Promise<RecommendationHistory> {

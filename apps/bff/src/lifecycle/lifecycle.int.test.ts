@@ -244,7 +244,8 @@ describe.each(databaseTargets)('recommendation lifecycle on $name', ({ create })
       .post(`/api/recommendations/${idOf('v-old')}/approve`)
       .send({ version: 2 })
       .expect(409);
-    expect(drifted.body.detail).toMatch(/from 'drifted' to 'approved'/);
+    expect(drifted.body).toMatchObject({ refusal: 'not_allowed', block: 'state' });
+    expect(drifted.body.detail).toMatch(/live value changed .* re-validate it/);
 
     expect(await get(app, idOf('v-noentity'))).toMatchObject({ status: 'discovered', validationIssues: [{ code: 'entity_missing' }] });
     expect(await get(app, idOf('v-insight'))).toMatchObject({ status: 'validated', validationIssues: [] });

@@ -1,28 +1,35 @@
-/** `GET /api/recommendations` and `GET /api/recommendations/:id`, read through the scoped database. */
+/**
+ * `GET /api/recommendations` and `GET /api/recommendations/:id`, read through the scoped database. Every item answered
+ * carries the actions the signed-in person may take on it now (allowed-actions.ts through the lifecycle), so a screen
+ * never offers what would be refused.
+ */
 import {
   ListRecommendationsQuerySchema,
-  RecommendationDetailSchema,
+  RecommendationDetailResponseSchema,
   RecommendationIdParamsSchema,
   RecommendationPageSchema,
 } from '@recdesk/shared-types';
 import { NotFoundError } from '../errors/domain-errors.ts';
+import { personOf } from '../http/actor.ts';
 import { type AnyApiRoute, apiRoute, json, problem } from '../http/api-route.ts';
 import { AppError } from '../http/errors.ts';
+import type { LifecycleService } from './lifecycle-service.ts';
 import { InvalidCursorError, type RecommendationStore } from './recommendation-store.ts';
 
-export function recommendationRoutes(store: RecommendationStore): AnyApiRoute[] {
+export function recommendationRoutes(store: RecommendationStore, lifecycle: LifecycleService): AnyApiRoute[] {
   return [
     apiRoute({
       method: 'get',
       path: '/recommendations',
       access: 'signed-in',
       advertiser: { from: 'item' },
-      summary: 'The recommendation queue, filtered and paged by cursor',
+      summary: 'The recommendation queue, filtered and paged by cursor; each item with the actions the person may take',
       request: { query: ListRecommendationsQuerySchema },
       responses: { 200: json('A page of recommendations', RecommendationPageSchema) },
-      handler: async ({ query }, _req, res) => {
+      handler: async ({ query }, req, res) => {
         try {
-          res.json(await store.list(query));
+          const page = await store.list(query);
+          res.json({ ...page, items: await lifecycle.withActions(page.items, personOf(req)) });
         } catch (error) {
           if (error instanceof InvalidCursorError) throw new AppError(400, 'invalid-request', 'The request is not valid', error.message);
           throw error;
@@ -34,13 +41,14 @@ export function recommendationRoutes(store: RecommendationStore): AnyApiRoute[] 
       path: '/recommendations/:id',
       access: 'signed-in',
       advertiser: { from: 'item' },
-      summary: 'One recommendation with its raw upstream payload',
+      summary: 'One recommendation with its raw upstream payload and the actions the person may take',
       request: { params: RecommendationIdParamsSchema },
-      responses: { 200: json('The recommendation', RecommendationDetailSchema), 404: problem('No such recommendation') },
-      handler: async ({ params }, _req, res) => {
+      responses: { 200: json('The recommendation', RecommendationDetailResponseSchema), 404: problem('No such recommendation') },
+      handler: async ({ params }, req, res) => {
         const recommendation = await store.get(params.id);
         if (!recommendation) throw new NotFoundError('Recommendation', params.id);
-        res.json(recommendation);
+        const [decorated] = await lifecycle.withActions([recommendation], personOf(req));
+        res.json({ ...recommendation, actions: decorated?.actions });
       },
     }),
   ];

@@ -17,6 +17,7 @@ import {
   freshnessOf,
   type ListRecommendationsQuery,
   type NormalisedRecommendation,
+  OPEN_STATUSES,
   RECOMMENDATION_SOURCES,
   type Recommendation,
   type RecommendationCursor,
@@ -77,6 +78,8 @@ const LEAN_COLUMN_SET: Record<keyof LeanRecommendationRow, true> = {
   first_approved_at: true,
   first_approval_version: true,
   first_approved_value: true,
+  live_value: true,
+  live_value_at: true,
 };
 export const LEAN_COLUMNS = Object.keys(LEAN_COLUMN_SET) as (keyof LeanRecommendationRow)[];
 type Executor = Kysely<Database>;
@@ -379,7 +382,11 @@ export class RecommendationStore {
       });
     }
     if (query.expiringWithin !== undefined) {
-      base = base.where('expires_at', '>', now).where('expires_at', '<=', new Date(now.getTime() + query.expiringWithin * 3_600_000));
+      // "Expiring soon" holds what still waits for a decision: a rejected or applied item's expiry no longer matters.
+      base = base
+        .where('expires_at', '>', now)
+        .where('expires_at', '<=', new Date(now.getTime() + query.expiringWithin * 3_600_000))
+        .where('status', 'in', OPEN_STATUSES);
     }
     if (query.q) base = base.where('search_text', 'like', `%${escapeLike(query.q.toLowerCase())}%`);
 
@@ -402,7 +409,8 @@ export class RecommendationStore {
     return { page, count: base.select((eb) => eb.fn.countAll<string>().as('total')) };
   }
 
-  async list(query: ListRecommendationsQuery): Promise<RecommendationPage> {
+  /** One page of the queue, without the person's actions (the routes add them through the lifecycle). */
+  async list(query: ListRecommendationsQuery): Promise<Omit<RecommendationPage, 'items'> & { items: Recommendation[] }> {
     const { page, count: countQuery } = this.listQueries(query);
     const [rows, count] = await Promise.all([page.execute(), countQuery.executeTakeFirstOrThrow()]);
     const hasMore = rows.length > query.limit;
@@ -493,6 +501,10 @@ export class RecommendationStore {
               at: new Date(row.first_approved_at).toISOString(),
               editedValue: row.first_approved_value ?? null,
             }
+          : null,
+      liveValue:
+        row.live_value_at && (typeof row.live_value === 'number' || typeof row.live_value === 'string')
+          ? { value: row.live_value, at: new Date(row.live_value_at).toISOString() }
           : null,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),

@@ -3,6 +3,7 @@
  * Features meet only here: a conflict is opened from the queue through the URL (`?conflictsOf=`) and shown by the
  * conflicts feature.
  */
+
 import { RecommendationSourceSchema } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, type MouseEvent, Suspense, useEffect } from 'react';
@@ -11,6 +12,7 @@ import { sessionQueries } from '../features/auth/session-queries.ts';
 import { StaleSourcesBanner } from '../features/health/StaleSourcesBanner.tsx';
 import { QueuePage } from '../features/queue/QueuePage.tsx';
 import { paths } from '../shared/paths.ts';
+import { CanActProvider } from '../shared/session/can-act.tsx';
 import { Notices } from '../shared/ui/Notices.tsx';
 import { useNavigate, usePathname } from '../shared/use-location.ts';
 import { useSearchParams } from '../shared/use-search-params.ts';
@@ -51,6 +53,8 @@ export function App() {
   const batchId = params.get('batch');
   const session = useQuery(sessionQueries.current());
   const isAdmin = session.data?.user.role === 'admin';
+  // Approvers and admins act; a viewer (or a session not known yet) gets screens without state-changing controls.
+  const canAct = session.data?.user.role === 'approver' || isAdmin;
   const source = RecommendationSourceSchema.safeParse(params.get('source'));
 
   useEffect(() => {
@@ -65,66 +69,68 @@ export function App() {
   };
 
   return (
-    <div className="app">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header className="app-header">
-        <span className="brand">RecDesk</span>
-        <nav aria-label="Main">
-          {NAV.map((item) => (
-            <a key={item.href} href={item.href} aria-current={pathname === item.href ? 'page' : undefined} onClick={go(item.href)}>
-              {item.label}
-            </a>
-          ))}
-        </nav>
-        <label className="theme-picker">
-          Theme
-          <select value={theme} onChange={(event) => themeChosen(event.target.value as Theme)}>
-            <option value="system">System</option>
-            <option value="light">Light</option>
-            <option value="dark">Dark</option>
-          </select>
-        </label>
-        <SessionMenu />
-      </header>
-      <StaleSourcesBanner source={source.success ? source.data : undefined} onOpenStatus={() => navigate(paths.status)} />
-      <Notices />
-      <main id="main">
-        {pathname === paths.status ? (
-          <Suspense fallback={loading}>
-            <StatusPage />
+    <CanActProvider canAct={canAct}>
+      <div className="app">
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="app-header">
+          <span className="brand">RecDesk</span>
+          <nav aria-label="Main">
+            {NAV.map((item) => (
+              <a key={item.href} href={item.href} aria-current={pathname === item.href ? 'page' : undefined} onClick={go(item.href)}>
+                {item.label}
+              </a>
+            ))}
+          </nav>
+          <label className="theme-picker">
+            Theme
+            <select value={theme} onChange={(event) => themeChosen(event.target.value as Theme)}>
+              <option value="system">System</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          </label>
+          <SessionMenu />
+        </header>
+        <StaleSourcesBanner source={source.success ? source.data : undefined} onOpenStatus={() => navigate(paths.status)} />
+        <Notices />
+        <main id="main">
+          {pathname === paths.status ? (
+            <Suspense fallback={loading}>
+              <StatusPage />
+            </Suspense>
+          ) : pathname === paths.performance ? (
+            <Suspense fallback={loading}>
+              <PerformancePage />
+            </Suspense>
+          ) : pathname === paths.impact ? (
+            <Suspense fallback={loading}>
+              <PortfolioPage />
+            </Suspense>
+          ) : pathname === paths.rules ? (
+            <Suspense fallback={loading}>
+              <RulesPage canEdit={isAdmin} />
+            </Suspense>
+          ) : pathname === paths.activity ? (
+            <Suspense fallback={loading}>
+              <ActivityPage />
+            </Suspense>
+          ) : (
+            <QueuePage />
+          )}
+        </main>
+        {conflictsOf ? (
+          <Suspense fallback={null}>
+            <ConflictDialog recommendationId={conflictsOf} onClose={() => setSearch({ conflictsOf: undefined })} />
           </Suspense>
-        ) : pathname === paths.performance ? (
-          <Suspense fallback={loading}>
-            <PerformancePage />
+        ) : null}
+        {batchId ? (
+          <Suspense fallback={null}>
+            <BatchProgressDialog key={batchId} batchId={batchId} onClose={() => setSearch({ batch: undefined })} />
           </Suspense>
-        ) : pathname === paths.impact ? (
-          <Suspense fallback={loading}>
-            <PortfolioPage />
-          </Suspense>
-        ) : pathname === paths.rules ? (
-          <Suspense fallback={loading}>
-            <RulesPage canEdit={isAdmin} />
-          </Suspense>
-        ) : pathname === paths.activity ? (
-          <Suspense fallback={loading}>
-            <ActivityPage />
-          </Suspense>
-        ) : (
-          <QueuePage />
-        )}
-      </main>
-      {conflictsOf ? (
-        <Suspense fallback={null}>
-          <ConflictDialog recommendationId={conflictsOf} onClose={() => setSearch({ conflictsOf: undefined })} />
-        </Suspense>
-      ) : null}
-      {batchId ? (
-        <Suspense fallback={null}>
-          <BatchProgressDialog key={batchId} batchId={batchId} onClose={() => setSearch({ batch: undefined })} />
-        </Suspense>
-      ) : null}
-    </div>
+        ) : null}
+      </div>
+    </CanActProvider>
   );
 }

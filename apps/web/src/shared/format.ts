@@ -7,10 +7,39 @@ export function formatNumber(value: number, maximumFractionDigits = 2): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits }).format(value);
 }
 
+/** Money always with its ISO currency code after the amount ("139.50 USD"): a "$" alone does not say which dollar. */
 export function formatMoney(value: number, currency: string | null, options: { signDisplay?: 'exceptZero' } = {}): string {
   return currency
-    ? new Intl.NumberFormat(locale, { style: 'currency', currency, ...options }).format(value)
+    ? `${new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2, ...options }).format(value)} ${currency}`
     : new Intl.NumberFormat(locale, { maximumFractionDigits: 2, ...options }).format(value);
+}
+
+/** The Ads API's field names in words a person uses. */
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  dailyBudget: 'daily budget',
+  budget: 'budget',
+  bid: 'bid',
+  defaultBid: 'default bid',
+  state: 'state',
+  endDate: 'end date',
+  biddingStrategy: 'bidding strategy',
+  'ruleBasedBidding.ruleRoas': 'ROAS target',
+  ruleRoas: 'ROAS target',
+  placementTop: 'top-of-search placement adjustment',
+  placementProductPage: 'product-page placement adjustment',
+  placementRestOfSearch: 'rest-of-search placement adjustment',
+};
+
+/** A field's name in words: known names from the table, others split at dots and capitals ("maxCpc" → "max cpc"). */
+export function fieldLabel(field: string | null): string {
+  if (field === null) return 'value';
+  return (
+    FIELD_LABELS[field] ??
+    field
+      .replaceAll('.', ' ')
+      .replaceAll(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase()
+  );
 }
 
 export function formatPercent(fraction: number): string {
@@ -26,12 +55,12 @@ export function formatActionValue(value: number | string | null, action: Pick<Pr
   return formatNumber(value);
 }
 
-/** "50.00 US$ → 75.00 US$ (+50%)", or the action's kind when it changes no single value. */
+/** "50.00 USD → 75.00 USD (+50%)", or the action's kind when it changes no single value. */
 export function formatChange(action: ProposedAction): string {
   if (action.type === 'insight') return 'Insight';
   if (action.from === null && action.to === null) return action.type.replaceAll('-', ' ');
   const to = formatActionValue(action.to, action);
-  if (action.from === null) return `${action.direction === 'add' ? 'add at ' : ''}${to}`;
+  if (action.from === null) return action.direction === 'add' ? `add at ${to}` : `${fieldLabel(action.field)}: ${to}`;
   const change =
     typeof action.from === 'number' && typeof action.to === 'number' && action.from !== 0
       ? ` (${formatPercent((action.to - action.from) / action.from)})`
@@ -39,7 +68,7 @@ export function formatChange(action: ProposedAction): string {
   return `${formatActionValue(action.from, action)} → ${to}${change}`;
 }
 
-/** "120–340 clicks / 7 days", "+3–5%", "US$10–US$25". */
+/** "120–340 clicks / 7 days", "+3–5%", "10.00 USD–25.00 USD". */
 export function formatImpact(impact: ImpactEstimate): string {
   const value = (n: number) =>
     impact.unit === 'count'

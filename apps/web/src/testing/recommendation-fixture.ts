@@ -1,6 +1,44 @@
 /** A valid Recommendation for component tests, fresh and a week from expiry at TEST_NOW; override what the test is about. */
-import { type Recommendation, RecommendationSchema } from '@recdesk/shared-types';
+import {
+  type ActionBlock,
+  type AllowedActions,
+  ITEM_ACTIONS,
+  type ItemAction,
+  type Recommendation,
+  RecommendationSchema,
+} from '@recdesk/shared-types';
 import { daysFromTestNow, hoursFromTestNow } from './test-clock.ts';
+
+/**
+ * The server's verdicts for a test item: the listed actions allowed, every other refused for `reason` (state, unless
+ * told) with a message naming it, as the BFF's allowed-actions answers them.
+ */
+export function actionsAllowing(
+  allowed: readonly ItemAction[],
+  refused: Partial<Record<ItemAction, { reason: ActionBlock; message: string; link?: string }>> = {},
+): AllowedActions {
+  return Object.fromEntries(
+    ITEM_ACTIONS.map((action) => {
+      if (allowed.includes(action)) return [action, { allowed: true, reason: null, message: null, link: null }];
+      const why = refused[action];
+      return [
+        action,
+        {
+          allowed: false,
+          reason: why?.reason ?? 'state',
+          message: why?.message ?? `Cannot ${action} in this state.`,
+          link: why?.link ?? null,
+        },
+      ];
+    }),
+  ) as AllowedActions;
+}
+
+/** Everything a viewer is told: nothing, for their role. */
+export const VIEWER_ACTIONS = actionsAllowing(
+  [],
+  Object.fromEntries(ITEM_ACTIONS.map((a) => [a, { reason: 'role', message: 'Viewers can look but not change anything.' }])),
+);
 
 let counter = 0;
 
@@ -33,6 +71,7 @@ export function aRecommendation(overrides: Partial<Recommendation> = {}): Recomm
     validationIssues: [],
     version: 1,
     priority: null,
+    actions: actionsAllowing(['approve', 'edit', 'reject']),
     createdAt: hoursFromTestNow(-25),
     updatedAt: hoursFromTestNow(-25),
     ...overrides,

@@ -13,7 +13,8 @@ export type ApplyBody = z.infer<typeof ApplyBodySchema>;
 /** Why an id was not queued: only approved items are applied (by a person or an auto-apply rule). */
 export const ApplyRefusalSchema = z.object({
   id: z.string(),
-  code: z.enum(['not_found', 'not_approved', 'not_applicable', 'already_queued']),
+  /** `not_allowed`: allowed-actions refused it for another reason (role, expiry, an open conflict...); see the message. */
+  code: z.enum(['not_found', 'not_approved', 'not_applicable', 'already_queued', 'not_allowed']),
   message: z.string(),
 });
 export type ApplyRefusal = z.infer<typeof ApplyRefusalSchema>;

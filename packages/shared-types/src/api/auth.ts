@@ -128,6 +128,8 @@ export const AUDIT_ACTIONS = [
   'recommendation.rejected',
   'recommendation.applied',
   'recommendation.undone',
+  'recommendation.acknowledged',
+  'recommendation.dismissed',
   'recommendation.changed',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);

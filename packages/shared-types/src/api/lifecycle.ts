@@ -3,8 +3,9 @@
  * Approve and reject name the `version` the person saw: a stale version is refused with 409 and the current state.
  */
 import { z } from 'zod';
+import { ActionBlockSchema } from '../model/item-actions.ts';
 import { LifecycleStatusSchema } from '../model/lifecycle.ts';
-import { RecommendationSchema } from '../model/recommendation.ts';
+import { ActionableRecommendationSchema, RecommendationSchema } from '../model/recommendation.ts';
 import { AdvertiserIdInputSchema, INT32_MAX, safeText } from './safe-input.ts';
 
 export const REJECT_REASONS = ['not_relevant', 'too_risky', 'conflicts_with_strategy', 'already_done', 'other'] as const;
@@ -59,12 +60,14 @@ export const BulkItemResultSchema = z.object({
   outcome: z.enum(['done', 'conflict', 'not_found', 'refused']),
   /** Why it was not done, in words a person can act on. */
   message: z.string().nullable(),
-  recommendation: RecommendationSchema.nullable(),
+  recommendation: ActionableRecommendationSchema.nullable(),
 });
 export type BulkItemResult = z.infer<typeof BulkItemResultSchema>;
 
 export const BulkActionResultSchema = z.object({
   results: z.array(BulkItemResultSchema),
+  /** Every other item the batch changed (the other side of a conflict it resolved), as it is now. */
+  alsoChanged: z.array(ActionableRecommendationSchema).default([]),
   done: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
 });
@@ -109,6 +112,8 @@ export const StaleVersionProblemExtraSchema = z.object({
   current: RecommendationSchema,
   /** Which rule refused: a stale version, a transition the machine does not allow, expiry, staleness... */
   refusal: LifecycleRefusalSchema.optional(),
+  /** Allowed-actions' reason (finer than `refusal`): the same code the item's `actions` showed. */
+  block: ActionBlockSchema.optional(),
   /** For `refusal: conflict`: the open conflicts the item is in. */
   conflictIds: z.array(z.uuid()).optional(),
 });
@@ -139,3 +144,42 @@ export const GuardrailsBodySchema = z.strictObject({
 export type GuardrailsBody = z.infer<typeof GuardrailsBodySchema>;
 
 export const AdvertiserParamsSchema = z.strictObject({ advertiserId: AdvertiserIdInputSchema });
+
+/** Why an insight is dismissed (an insight has nothing to apply: it is acknowledged or dismissed, never approved). */
+export const DISMISS_REASONS = ['not_relevant', 'already_known', 'not_actionable', 'other'] as const;
+export const DismissReasonSchema = z.enum(DISMISS_REASONS);
+export type DismissReason = z.infer<typeof DismissReasonSchema>;
+export const DISMISS_REASON_LABELS: Readonly<Record<DismissReason, string>> = {
+  not_relevant: 'Not relevant',
+  already_known: 'Already known',
+  not_actionable: 'Nothing we can act on',
+  other: 'Other',
+};
+
+export const AcknowledgeBodySchema = z.strictObject({
+  version: z.number().int().nonnegative().max(INT32_MAX),
+  note: safeText().trim().max(2000).optional(),
+});
+export type AcknowledgeBody = z.infer<typeof AcknowledgeBodySchema>;
+
+export const DismissBodySchema = z
+  .strictObject({
+    version: z.number().int().nonnegative().max(INT32_MAX),
+    reason: DismissReasonSchema,
+    note: safeText().trim().max(2000).optional(),
+  })
+  .refine((body) => body.reason !== 'other' || (body.note?.length ?? 0) > 0, {
+    path: ['note'],
+    message: 'a note is required when the reason is "other"',
+  });
+export type DismissBody = z.infer<typeof DismissBodySchema>;
+
+/**
+ * The answer of a single-item action (approve, reject, acknowledge, dismiss, re-validate): the item as it is now, with
+ * what the person may do next, and every other item the action changed (the other members of a conflict it
+ * resolved), so a screen updates all of them at once instead of showing a stale one.
+ */
+export const ItemActionAnswerSchema = ActionableRecommendationSchema.extend({
+  alsoChanged: z.array(ActionableRecommendationSchema),
+});
+export type ItemActionAnswer = z.infer<typeof ItemActionAnswerSchema>;

@@ -1,11 +1,12 @@
 /** Contracts of the recommendation endpoints: `GET /api/recommendations`, `GET /api/recommendations/:id`. */
 import { z } from 'zod';
+import { AllowedActionsSchema } from '../model/item-actions.ts';
 import { LifecycleStatusSchema } from '../model/lifecycle.ts';
 import {
+  ActionableRecommendationSchema,
   RecommendationDetailSchema,
   RecommendationGoalSchema,
   RecommendationKindSchema,
-  RecommendationSchema,
 } from '../model/recommendation.ts';
 import { FreshnessSchema, RecommendationSourceSchema } from '../model/source.ts';
 import { AdvertiserIdInputSchema, boundedInstant, cursorOf, safeText } from './safe-input.ts';
@@ -46,7 +47,7 @@ export const ListRecommendationsQuerySchema = z.strictObject({
   goal: RecommendationGoalSchema.optional(),
   freshness: FreshnessSchema.optional(),
   conflicted: QueryBooleanSchema.optional(),
-  /** Only items that expire within this many hours from now ("expiring soon" lane). */
+  /** Only items still waiting for a decision that expire within this many hours from now ("expiring soon" lane). */
   expiringWithin: z.coerce
     .number()
     .positive()
@@ -62,7 +63,7 @@ export const ListRecommendationsQuerySchema = z.strictObject({
 export type ListRecommendationsQuery = z.infer<typeof ListRecommendationsQuerySchema>;
 
 export const RecommendationPageSchema = z.object({
-  items: z.array(RecommendationSchema),
+  items: z.array(ActionableRecommendationSchema),
   nextCursor: z.string().nullable(),
   total: z.number().int().nonnegative(),
 });
@@ -71,4 +72,5 @@ export type RecommendationPage = z.infer<typeof RecommendationPageSchema>;
 export const RecommendationIdParamsSchema = z.strictObject({ id: z.uuid() });
 export type RecommendationIdParams = z.infer<typeof RecommendationIdParamsSchema>;
 
-export const RecommendationDetailResponseSchema = RecommendationDetailSchema;
+export const RecommendationDetailResponseSchema = RecommendationDetailSchema.extend({ actions: AllowedActionsSchema });
+export type RecommendationDetailResponse = z.infer<typeof RecommendationDetailResponseSchema>;

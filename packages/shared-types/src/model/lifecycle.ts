@@ -18,6 +18,8 @@ export const LIFECYCLE_STATUSES = [
   'superseded',
   'measured',
   'rolled_back',
+  'acknowledged',
+  'dismissed',
 ] as const;
 
 export const LifecycleStatusSchema = z.enum(LIFECYCLE_STATUSES);
@@ -28,9 +30,9 @@ export type LifecycleStatus = z.infer<typeof LifecycleStatusSchema>;
  * needs a new validation (and so a new approval) before it can be applied.
  */
 export const LIFECYCLE_TRANSITIONS: Readonly<Record<LifecycleStatus, readonly LifecycleStatus[]>> = {
-  discovered: ['validated', 'drifted', 'rejected', 'expired', 'superseded'],
-  validated: ['approved', 'drifted', 'rejected', 'expired', 'superseded', 'discovered'],
-  drifted: ['validated', 'rejected', 'expired', 'superseded'],
+  discovered: ['validated', 'drifted', 'rejected', 'expired', 'superseded', 'acknowledged', 'dismissed'],
+  validated: ['approved', 'drifted', 'rejected', 'expired', 'superseded', 'discovered', 'acknowledged', 'dismissed'],
+  drifted: ['validated', 'rejected', 'expired', 'superseded', 'acknowledged', 'dismissed'],
   approved: ['applying', 'drifted', 'rejected', 'expired', 'superseded', 'validated'],
   rejected: ['discovered'],
   applying: ['applied', 'failed', 'drifted'],
@@ -40,13 +42,16 @@ export const LIFECYCLE_TRANSITIONS: Readonly<Record<LifecycleStatus, readonly Li
   superseded: ['validated', 'discovered'],
   measured: ['rolled_back'],
   rolled_back: [],
+  // An insight (nothing to apply) is acknowledged (read, noted) or dismissed (with a reason); both are final.
+  acknowledged: [],
+  dismissed: [],
 };
 
 /** States in which an item still waits for a person or a rule: the "open" queue. */
 export const OPEN_STATUSES = ['discovered', 'validated', 'drifted', 'approved', 'failed'] as const satisfies readonly LifecycleStatus[];
 
 /** States an item never leaves by itself. */
-export const TERMINAL_STATUSES = ['expired', 'rolled_back'] as const satisfies readonly LifecycleStatus[];
+export const TERMINAL_STATUSES = ['expired', 'rolled_back', 'acknowledged', 'dismissed'] as const satisfies readonly LifecycleStatus[];
 
 export function canTransition(from: LifecycleStatus, to: LifecycleStatus): boolean {
   return LIFECYCLE_TRANSITIONS[from].includes(to);

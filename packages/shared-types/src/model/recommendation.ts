@@ -3,6 +3,7 @@
  * person, a rule or the conflict engine reasons about is lifted into typed fields here.
  */
 import { z } from 'zod';
+import { AllowedActionsSchema } from './item-actions.ts';
 import { LifecycleStatusSchema } from './lifecycle.ts';
 import { FreshnessSchema, RecommendationSourceSchema } from './source.ts';
 
@@ -146,10 +147,27 @@ export const RecommendationSchema = z.object({
     .object({ approverId: z.string(), at: z.iso.datetime(), editedValue: z.number().nullable() })
     .nullable()
     .optional(),
+  /**
+   * The live value as RecDesk read it back after applying (or undoing) the change: the entity's current value now,
+   * while `action.from` stays the value the proposal started from. Null until RecDesk has applied it.
+   */
+  liveValue: z
+    .object({ value: z.union([z.number(), z.string()]), at: z.iso.datetime() })
+    .nullable()
+    .optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  /**
+   * What the signed-in person may do with it now, and why not (see item-actions.ts). Every answer to a person carries
+   * it; it is absent only inside the BFF, where no person is asking.
+   */
+  actions: AllowedActionsSchema.optional(),
 });
 export type Recommendation = z.infer<typeof RecommendationSchema>;
+
+/** A recommendation as answered to a person: with the actions they may take. */
+export const ActionableRecommendationSchema = RecommendationSchema.extend({ actions: AllowedActionsSchema });
+export type ActionableRecommendation = z.infer<typeof ActionableRecommendationSchema>;
 
 /** One recommendation with the upstream payload it came from, as the detail endpoint returns it. */
 export const RecommendationDetailSchema = RecommendationSchema.extend({

@@ -2,8 +2,9 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { conflictOf } from '../../testing/conflict-fixture.ts';
 import { server } from '../../testing/msw-server.ts';
-import { aRecommendation } from '../../testing/recommendation-fixture.ts';
+import { aRecommendation, VIEWER_ACTIONS } from '../../testing/recommendation-fixture.ts';
 import { renderWithProviders } from '../../testing/render-with-providers.tsx';
 import { ConflictDialog } from './ConflictDialog.tsx';
 
@@ -48,7 +49,7 @@ describe('ConflictDialog', () => {
       }),
       http.post(`*/api/recommendations/${cut.id}/approve`, async ({ request }) => {
         body = await request.json();
-        return HttpResponse.json({ ...cut, status: 'approved', version: 5, conflictIds: [] });
+        return HttpResponse.json({ ...cut, status: 'approved', version: 5, conflictIds: [], alsoChanged: [] });
       }),
     );
     const onClose = vi.fn();
@@ -60,6 +61,41 @@ describe('ConflictDialog', () => {
     await userEvent.click(within(keep).getByRole('button', { name: 'Keep this one, reject the other' }));
     await waitFor(() => expect(body).toEqual({ version: 4, conflictResolution: 'reject_others' }));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
+  });
+
+  it('summarises a big group by side, with the members in a scrollable list, and a viewer gets no Keep button', async () => {
+    const cut = aRecommendation({
+      title: 'Cut budget to 60',
+      status: 'validated',
+      action: { type: 'set-budget', field: 'dailyBudget', from: 100, to: 60, unit: 'currency', currency: 'USD', direction: 'decrease' },
+    });
+    const expansions = Array.from({ length: 38 }, (_, i) =>
+      aRecommendation({
+        title: `Add keyword ${i + 1}`,
+        kind: 'targeting',
+        action: { type: 'add-keyword', field: 'bid', from: null, to: 0.5, unit: 'currency', currency: 'USD', direction: 'add' },
+      }),
+    );
+    const conflictId = '00000000-0000-4000-8000-00000000c0f3';
+    server.use(http.get('*/api/conflicts', () => HttpResponse.json({ total: 1, items: [conflictOf(conflictId, [cut, ...expansions])] })));
+    const { unmount } = renderWithProviders(<ConflictDialog recommendationId={cut.id} onClose={vi.fn()} />);
+    const dialog = await screen.findByRole('dialog', { name: 'Conflict' });
+    expect(await within(dialog).findByText('budget cut vs 38 expansions')).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Keep the budget cut' })).toBeEnabled();
+    expect(within(dialog).getByRole('button', { name: 'Keep the 38 expansions' })).toBeEnabled();
+    expect(within(dialog).queryByRole('region', { name: 'Add keyword 1' })).toBeNull();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Decide one by one' }));
+    const list = within(dialog).getByRole('region', { name: 'Members of this conflict' });
+    expect(list).toHaveClass('conflict-members-scroll');
+    expect(within(list).getAllByRole('button', { name: 'Keep this one, reject the others' })).toHaveLength(39);
+    unmount();
+
+    const asViewer = [cut, ...expansions].map((m) => ({ ...m, actions: VIEWER_ACTIONS }));
+    server.use(http.get('*/api/conflicts', () => HttpResponse.json({ total: 1, items: [conflictOf(conflictId, asViewer)] })));
+    renderWithProviders(<ConflictDialog recommendationId={cut.id} onClose={vi.fn()} />, { canAct: false });
+    const viewed = await screen.findByRole('dialog', { name: 'Conflict' });
+    await within(viewed).findByText('budget cut vs 38 expansions');
+    expect(within(viewed).queryByRole('button', { name: /Keep|Approve|Decide/ })).toBeNull();
   });
 
   it('says so when the conflict has been resolved meanwhile', async () => {

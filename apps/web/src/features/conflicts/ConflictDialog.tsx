@@ -1,13 +1,18 @@
 /**
  * A conflict, opened from any conflicting row (`?conflictsOf=<recommendation id>`): what contradicts what, in the
  * conflict engine's words, with its members side by side and the one-step choice to keep one side and reject the
- * others (approve with `conflictResolution: 'reject_others'`).
+ * others (approve with `conflictResolution: 'reject_others'`). A big group (one change against many) is summarised
+ * with a choice per side, and its members sit in a scrollable list to decide one by one. Keep buttons follow the
+ * server's verdicts (`member.actions`); a viewer sees none.
  */
-import { type ConflictWithMembers, canTransition, type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
+import { type ConflictWithMembers, type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { formatChange, formatImpact, formatNumber } from '../../shared/format.ts';
+import { verdictOf } from '../../shared/recommendations/item-actions.tsx';
 import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
-import { useApproveRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import { useApproveRecommendation, useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import { useCanAct } from '../../shared/session/can-act.tsx';
 import { Dialog } from '../../shared/ui/Dialog.tsx';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
 import { conflictQueries } from './conflict-queries.ts';
@@ -49,6 +54,39 @@ export function ConflictDialog({ recommendationId, onClose }: { recommendationId
 
 type Approve = ReturnType<typeof useApproveRecommendation>;
 
+/** A group this large is summarised first: one card per member would bury the choice. */
+export const BIG_GROUP = 6;
+
+/** The sides of a group: members that propose the same kind of change in the same direction. */
+export function sidesOf(members: readonly Recommendation[]): Recommendation[][] {
+  const sides = new Map<string, Recommendation[]>();
+  for (const member of members) {
+    const key = `${member.action.type}:${member.action.direction}`;
+    sides.set(key, [...(sides.get(key) ?? []), member]);
+  }
+  return [...sides.values()].sort((a, b) => a.length - b.length);
+}
+
+/** "budget cut", "38 expansions": a side in words, counted. */
+function sideLabel(side: readonly Recommendation[]): string {
+  const first = side[0];
+  if (!first) return 'nothing';
+  const { type, direction } = first.action;
+  const noun =
+    type === 'set-budget'
+      ? direction === 'decrease'
+        ? 'budget cut'
+        : 'budget increase'
+      : type === 'set-bid'
+        ? direction === 'decrease'
+          ? 'bid cut'
+          : 'bid increase'
+        : type.startsWith('add-') || type.startsWith('create-')
+          ? 'expansion'
+          : type.replaceAll('-', ' ');
+  return side.length === 1 ? noun : `${side.length} ${noun.replace(/(s?)$/, 's')}`;
+}
+
 function ConflictView({
   conflict,
   openedFrom,
@@ -60,26 +98,87 @@ function ConflictView({
   approve: Approve;
   onResolved: () => void;
 }) {
+  const canAct = useCanAct();
+  const reject = useRejectRecommendation();
+  const [oneByOne, setOneByOne] = useState(false);
+  const sides = sidesOf(conflict.members);
+  const big = conflict.members.length > BIG_GROUP && sides.length === 2;
+  const [few, many] = sides as [Recommendation[], Recommendation[]];
+  const single = big && few.length === 1 ? few[0] : undefined;
   return (
     <section className="conflict" aria-labelledby={`conflict-${conflict.id}`}>
       <h3 id={`conflict-${conflict.id}`}>{KIND_LABELS[conflict.kind]}</h3>
       <p>{conflict.explanation}</p>
       <p className="muted">Suggested: {conflict.suggestedResolution}</p>
-      <div className="conflict-members">
-        {conflict.members.map((member) => (
-          <MemberCard
-            key={member.id}
-            member={member}
-            others={conflict.members.length - 1}
-            primary={conflict.primaryId === member.id}
-            current={member.id === openedFrom}
-            approve={approve}
-            onResolved={onResolved}
-          />
-        ))}
-      </div>
+      {big ? (
+        <div className="conflict-summary">
+          <p>
+            <strong>
+              {sideLabel(few)} vs {sideLabel(many)}
+            </strong>
+          </p>
+          {canAct ? (
+            <div className="dialog-actions">
+              {single ? (
+                <button
+                  type="button"
+                  disabled={approve.isPending || !keepable(single)}
+                  title={keepable(single) ? undefined : (verdictOf(single, 'approve').message ?? undefined)}
+                  onClick={() => approve.mutate({ item: single, conflictResolution: 'reject_others' }, { onSuccess: onResolved })}
+                >
+                  Keep the {sideLabel(few)}
+                </button>
+              ) : null}
+              {single ? (
+                <button
+                  type="button"
+                  className="button-secondary"
+                  disabled={reject.isPending || !verdictOf(single, 'reject').allowed}
+                  title={verdictOf(single, 'reject').allowed ? undefined : (verdictOf(single, 'reject').message ?? undefined)}
+                  onClick={() =>
+                    reject.mutate(
+                      { item: single, reason: 'conflicts_with_strategy', note: `Kept the ${sideLabel(many)} instead.` },
+                      { onSuccess: onResolved },
+                    )
+                  }
+                >
+                  Keep the {sideLabel(many)}
+                </button>
+              ) : null}
+              <button type="button" className="button-secondary" aria-expanded={oneByOne} onClick={() => setOneByOne((open) => !open)}>
+                Decide one by one
+              </button>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+      {!big || oneByOne || !canAct ? (
+        <section
+          className={`conflict-members${big ? ' conflict-members-scroll' : ''}`}
+          tabIndex={big ? 0 : undefined}
+          aria-label="Members of this conflict"
+        >
+          {conflict.members.map((member) => (
+            <MemberCard
+              key={member.id}
+              member={member}
+              others={conflict.members.length - 1}
+              primary={conflict.primaryId === member.id}
+              current={member.id === openedFrom}
+              approve={approve}
+              onResolved={onResolved}
+            />
+          ))}
+        </section>
+      ) : null}
     </section>
   );
+}
+
+/** Keeping a member approves it and settles the conflict: allowed when the conflict is the only thing in the way. */
+function keepable(member: Recommendation): boolean {
+  const verdict = verdictOf(member, 'approve');
+  return verdict.allowed || verdict.reason === 'conflict';
 }
 
 function MemberCard({
@@ -98,7 +197,9 @@ function MemberCard({
   onResolved: () => void;
 }) {
   const mine = approve.variables?.item.id === member.id;
-  const approvable = canTransition(member.status, 'approved');
+  const canAct = useCanAct();
+  const approvable = keepable(member);
+  const why = verdictOf(member, 'approve').message;
   const titleId = `member-${member.id}`;
   return (
     <section className="member-card" aria-labelledby={titleId}>
@@ -124,22 +225,28 @@ function MemberCard({
         </dd>
       </dl>
       {mine && approve.isError ? <ProblemMessage error={approve.error} fallback="The choice could not be saved" /> : null}
-      <button
-        type="button"
-        disabled={!approvable || approve.isPending}
-        onClick={() => approve.mutate({ item: member, conflictResolution: 'reject_others' }, { onSuccess: onResolved })}
-      >
-        {mine && approve.isPending ? 'Saving…' : others === 1 ? 'Keep this one, reject the other' : 'Keep this one, reject the others'}
-      </button>
-      <button
-        type="button"
-        className="button-secondary"
-        disabled={!approvable || approve.isPending}
-        onClick={() => approve.mutate({ item: member, conflictResolution: 'keep_others' }, { onSuccess: onResolved })}
-      >
-        {others === 1 ? 'Approve and keep the other too' : 'Approve and keep the others too'}
-      </button>
-      {!approvable ? <p className="muted">It cannot be approved while {member.status.replace('_', ' ')}.</p> : null}
+      {canAct ? (
+        <>
+          <button
+            type="button"
+            disabled={!approvable || approve.isPending}
+            title={approvable ? undefined : (why ?? undefined)}
+            onClick={() => approve.mutate({ item: member, conflictResolution: 'reject_others' }, { onSuccess: onResolved })}
+          >
+            {mine && approve.isPending ? 'Saving…' : others === 1 ? 'Keep this one, reject the other' : 'Keep this one, reject the others'}
+          </button>
+          <button
+            type="button"
+            className="button-secondary"
+            disabled={!approvable || approve.isPending}
+            title={approvable ? undefined : (why ?? undefined)}
+            onClick={() => approve.mutate({ item: member, conflictResolution: 'keep_others' }, { onSuccess: onResolved })}
+          >
+            {others === 1 ? 'Approve and keep the other too' : 'Approve and keep the others too'}
+          </button>
+          {!approvable ? <p className="muted">{why ?? `It cannot be approved while ${member.status.replace('_', ' ')}.`}</p> : null}
+        </>
+      ) : null}
     </section>
   );
 }

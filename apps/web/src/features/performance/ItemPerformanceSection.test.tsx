@@ -49,7 +49,7 @@ describe('ItemPerformanceSection', () => {
     expect(await within(impact).findByText('Improved')).toBeInTheDocument();
     expect(impact).toHaveTextContent('Sales: +$12.50 a day (+18%), 90% band $4.00 to $21.00');
     expect(impact).toHaveTextContent('Spend: $3.00 a day ($1.00 to $5.00)');
-    expect(impact).toHaveTextContent('Promised: $10.00–$30.00 sales / 7 d');
+    expect(impact).toHaveTextContent('Promised: 10.00 USD–30.00 USD sales / 7 d');
   });
 
   it('says why an applied item cannot be measured', async () => {

@@ -7,9 +7,9 @@
 import type { ChangeMarker, PerformanceMetric, PerformanceSeries } from '@recdesk/shared-types';
 import { type KeyboardEvent, useRef } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { useElementWidth } from '../../shared/use-element-width.ts';
 import { formatDay, formatMetric, METRIC_INFO } from './performance-metrics.ts';
 import { markerDescription } from './performance-rows.ts';
-import { useElementWidth } from './use-element-width.ts';
 import './performance.css';
 
 export interface ChartWindows {

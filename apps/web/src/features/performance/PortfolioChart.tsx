@@ -5,9 +5,9 @@
  */
 import { useRef } from 'react';
 import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { useElementWidth } from '../../shared/use-element-width.ts';
 import { formatShare } from './performance-metrics.ts';
 import type { PortfolioRow } from './portfolio-rows.ts';
-import { useElementWidth } from './use-element-width.ts';
 import './performance.css';
 
 const percent = (value: number) => formatShare(value);

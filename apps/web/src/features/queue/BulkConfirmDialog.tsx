@@ -51,7 +51,10 @@ export function BulkConfirmDialog({ action, items: selected, missing, onDone, on
       if (refused.size > 0)
         noticeActions().noticeAdded({
           tone: 'warning',
-          title: `${formatNumber(refused.size, 0)} of the selected items were not applied`,
+          title:
+            refused.size === 1
+              ? '1 of the selected items was not applied'
+              : `${formatNumber(refused.size, 0)} of the selected items were not applied`,
           detail: [...new Set(accepted.refused.map((r) => r.message))].join(' '),
         });
       onDone(ids.filter((id) => !refused.has(id)));

@@ -4,9 +4,10 @@ import userEvent from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../app/App.tsx';
+import { Notices } from '../../shared/ui/Notices.tsx';
 import { server } from '../../testing/msw-server.ts';
-import { aRecommendation } from '../../testing/recommendation-fixture.ts';
-import { renderWithProviders } from '../../testing/render-with-providers.tsx';
+import { actionsAllowing, aRecommendation, VIEWER_ACTIONS } from '../../testing/recommendation-fixture.ts';
+import { aSession, renderWithProviders } from '../../testing/render-with-providers.tsx';
 import { QueuePage } from './QueuePage.tsx';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -27,13 +28,76 @@ const rowOf = async (name: RegExp | string) =>
   within(await screen.findByRole('table', { name: 'Recommendation queue' })).findByRole('row', { name: new RegExp(name) });
 
 describe('QueuePage', () => {
-  it('lists recommendations with their proposed change, confidence and impact score', async () => {
-    serveQueue([aRecommendation({ advertiserName: 'Acme Outdoor' })]);
+  it('shows what decides first: advertiser and marketplace, the change with its currency and percent, one state column, priority', async () => {
+    serveQueue([aRecommendation({ advertiserName: 'Acme Outdoor', priority: 7.5, status: 'validated' })]);
     renderWithProviders(<QueuePage />);
     const row = await rowOf('Acme Outdoor');
-    expect(row).toHaveTextContent('0.86');
-    expect(row).toHaveTextContent('8.1');
-    expect(row).toHaveTextContent(/50\.00.*→.*75\.00.*\+50%/);
+    expect(row).toHaveTextContent('Acme Outdoor · US');
+    expect(row).toHaveTextContent('50.00 USD → 75.00 USD (+50%)');
+    expect(row).toHaveTextContent('Acme | tents | Exact | US');
+    expect(row).toHaveTextContent(/validated.*fresh/);
+    expect(row).toHaveTextContent('7.5');
+    const headers = screen.getAllByRole('columnheader').map((header) => header.getAttribute('aria-label'));
+    expect(headers).toEqual(['Select', 'Advertiser', 'What changes', 'State', 'Priority', 'Actions']);
+  });
+
+  it('says why a refused action is disabled, and offers Amazon Ads for a change RecDesk cannot write', async () => {
+    serveQueue([
+      aRecommendation({
+        title: 'Over the guardrail',
+        status: 'validated',
+        actions: actionsAllowing(['reject', 'edit'], {
+          approve: { reason: 'guardrail', message: 'The budget change of 90.00 USD is above the 50 per day guardrail.' },
+        }),
+      }),
+      aRecommendation({
+        title: 'Switch bidding strategy',
+        actions: actionsAllowing(['reject'], {
+          approve: {
+            reason: 'no_writer',
+            message: 'RecDesk has no writer for a set-bidding-strategy change; apply it in Amazon Ads.',
+            link: 'https://advertising.amazon.com/cm/campaigns',
+          },
+        }),
+      }),
+    ]);
+    renderWithProviders(<QueuePage />);
+    const approve = within(await rowOf('Over the guardrail')).getByRole('button', { name: 'Approve' });
+    expect(approve).toBeDisabled();
+    expect(approve).toHaveAccessibleDescription('The budget change of 90.00 USD is above the 50 per day guardrail.');
+    expect(approve).toHaveAttribute('title', 'The budget change of 90.00 USD is above the 50 per day guardrail.');
+    const strategy = await rowOf('Switch bidding strategy');
+    expect(within(strategy).queryByRole('button', { name: 'Approve' })).toBeNull();
+    expect(within(strategy).getByRole('link', { name: 'Apply in Amazon Ads' })).toHaveAttribute(
+      'href',
+      'https://advertising.amazon.com/cm/campaigns',
+    );
+  });
+
+  it('gives a viewer no state-changing control, and the shortcuts change nothing', async () => {
+    const posted: string[] = [];
+    serveQueue([aRecommendation({ title: 'Look only', status: 'validated', actions: VIEWER_ACTIONS })]);
+    server.use(
+      http.post('*', ({ request }) => {
+        posted.push(request.url);
+        return HttpResponse.json({}, { status: 403 });
+      }),
+    );
+    renderWithProviders(<QueuePage />, { canAct: false });
+    const row = await rowOf('Look only');
+    expect(within(row).queryByRole('checkbox')).toBeNull();
+    for (const name of ['Approve', 'Edit', 'Reject', 'Acknowledge']) expect(within(row).queryByRole('button', { name })).toBeNull();
+    expect(within(row).getByRole('button', { name: 'Details' })).toBeEnabled();
+    for (const name of ['Sync now', /Select all/, 'Approve selected', 'Apply selected', 'Reject selected'])
+      expect(screen.queryByRole('button', { name })).toBeNull();
+    await userEvent.keyboard('j');
+    await userEvent.keyboard('x');
+    await userEvent.keyboard('a');
+    await userEvent.keyboard('r');
+    await userEvent.keyboard('e');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.queryByText(/selected/)).toBeNull();
+    expect(posted).toEqual([]);
   });
 
   it('puts a filter in the URL and asks the server for it', async () => {
@@ -121,15 +185,22 @@ describe('QueuePage', () => {
       http.get('*/api/recommendations', () => HttpResponse.json({ items: [stored], nextCursor: null, total: 1 })),
       http.post(`*/api/recommendations/${item.id}/approve`, async ({ request }) => {
         body = await request.json();
-        stored = { ...item, status: 'approved', version: 8 };
-        return HttpResponse.json(stored);
+        stored = { ...item, status: 'approved', version: 8, actions: actionsAllowing(['apply', 'reject']) };
+        return HttpResponse.json({ ...stored, alsoChanged: [] });
       }),
     );
-    renderWithProviders(<QueuePage />);
+    renderWithProviders(
+      <>
+        <Notices />
+        <QueuePage />
+      </>,
+    );
     const row = await rowOf('Raise budget');
     await userEvent.click(within(row).getByRole('button', { name: 'Approve' }));
     await waitFor(() => expect(body).toEqual({ version: 7 }));
     expect(await rowOf('Raise budget')).toHaveTextContent('approved');
+    // Confirmed where the person looked: the row, and a notice that says it is not applied yet.
+    expect(await screen.findByText('Approved “Raise budget”')).toBeInTheDocument();
   });
 
   it('rolls back on a 409 and shows who acted first and the current state', async () => {
@@ -153,6 +224,7 @@ describe('QueuePage', () => {
           { status: 409 },
         );
       }),
+      http.get('*/api/auth/me', () => HttpResponse.json(aSession('approver'))),
     );
     renderWithProviders(<App />);
     const row = await rowOf('Contested');
@@ -169,7 +241,7 @@ describe('QueuePage', () => {
     server.use(
       http.post(`*/api/recommendations/${item.id}/reject`, async ({ request }) => {
         body = await request.json();
-        return HttpResponse.json({ ...item, status: 'rejected', version: 3 });
+        return HttpResponse.json({ ...item, status: 'rejected', version: 3, alsoChanged: [] });
       }),
     );
     renderWithProviders(<QueuePage />);
@@ -188,7 +260,7 @@ describe('QueuePage', () => {
     server.use(
       http.post(`*/api/recommendations/${item.id}/approve`, async ({ request }) => {
         body = await request.json();
-        return HttpResponse.json({ ...item, status: 'approved', version: 2 });
+        return HttpResponse.json({ ...item, status: 'approved', version: 2, alsoChanged: [] });
       }),
     );
     renderWithProviders(<QueuePage />);
@@ -217,7 +289,12 @@ describe('QueuePage', () => {
     const items = [
       aRecommendation({ title: 'One', status: 'validated', action: usd(50, 75) }),
       aRecommendation({ title: 'Two', status: 'validated', action: usd(100, 80) }),
-      aRecommendation({ title: 'Three', status: 'validated', conflictIds: ['00000000-0000-4000-8000-00000000c0f1'] }),
+      aRecommendation({
+        title: 'Three',
+        status: 'validated',
+        conflictIds: ['00000000-0000-4000-8000-00000000c0f1'],
+        actions: actionsAllowing(['reject'], { approve: { reason: 'conflict', message: 'It is in an open conflict.' } }),
+      }),
       aRecommendation({ title: 'Four', status: 'validated', kind: 'bid' }),
     ];
     let body: { ids: string[]; versions: number[] } | undefined;
@@ -244,7 +321,7 @@ describe('QueuePage', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Approve selected' }));
     const dialog = await screen.findByRole('dialog', { name: 'Approve 3 selected' });
     expect(dialog).toHaveTextContent(/Items to approve\s*2/);
-    expect(dialog).toHaveTextContent(/Daily budget change \(USD\)\s*\+\$5\.00 per day/);
+    expect(dialog).toHaveTextContent(/Daily budget change \(USD\)\s*\+5\.00 USD per day/);
     expect(dialog).toHaveTextContent(/In a conflict: open the conflict and choose which side to keep: 1/);
     expect(body).toBeUndefined();
     await userEvent.click(within(dialog).getByRole('button', { name: 'Approve 2' }));
@@ -300,8 +377,11 @@ describe('QueuePage', () => {
     renderWithProviders(<QueuePage />);
     await screen.findByRole('table');
     await userEvent.click(screen.getByRole('button', { name: 'Columns' }));
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Priority' }));
+    expect(screen.queryByRole('columnheader', { name: 'Priority' })).toBeNull();
+    expect(window.localStorage.getItem('recdesk.queue-columns')).toContain('"priority":false');
+    // And shows one the default leaves out.
     await userEvent.click(screen.getByRole('checkbox', { name: 'Source' }));
-    expect(screen.queryByRole('columnheader', { name: 'Source' })).toBeNull();
-    expect(window.localStorage.getItem('recdesk.queue-columns')).toContain('"source":false');
+    expect(screen.getByRole('columnheader', { name: 'Source' })).toBeInTheDocument();
   });
 });

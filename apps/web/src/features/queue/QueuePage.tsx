@@ -9,9 +9,11 @@ import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { formatNumber } from '../../shared/format.ts';
 import { noticeActions } from '../../shared/notices-store.ts';
 import { EditApproveDialog } from '../../shared/recommendations/EditApproveDialog.tsx';
+import { verdictOf } from '../../shared/recommendations/item-actions.tsx';
 import { RejectDialog } from '../../shared/recommendations/RejectDialog.tsx';
 import { useApproveRecommendation, useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
 import { collectMatching, recommendationQueries, runSync } from '../../shared/recommendations/recommendation-queries.ts';
+import { useCanAct } from '../../shared/session/can-act.tsx';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
 import { useSearchParams } from '../../shared/use-search-params.ts';
 import { BulkConfirmDialog } from './BulkConfirmDialog.tsx';
@@ -113,31 +115,39 @@ export function QueuePage() {
   const approve = useApproveRecommendation();
   const reject = useRejectRecommendation();
 
+  const canAct = useCanAct();
   const active = activeId ? known.get(activeId) : undefined;
-  const tell = (title: string) => noticeActions().noticeAdded({ tone: 'info', title });
+  const tell = (title: string, detail?: string) => noticeActions().noticeAdded({ tone: 'info', title, ...(detail ? { detail } : {}) });
+  const move = (by: 1 | -1) => {
+    const index = activeId ? items.findIndex((item) => item.id === activeId) : -1;
+    const next = items[Math.min(items.length - 1, Math.max(0, index + by))];
+    if (next) {
+      setFocusActive(true);
+      rowActivated(next.id);
+    }
+  };
+  // A viewer's shortcuts change nothing: the state-changing keys do nothing at all for them.
   useQueueKeyboard(
     {
-      move: (by) => {
-        const index = activeId ? items.findIndex((item) => item.id === activeId) : -1;
-        const next = items[Math.min(items.length - 1, Math.max(0, index + by))];
-        if (next) {
-          setFocusActive(true);
-          rowActivated(next.id);
-        }
-      },
-      toggleSelect: () => active && rowToggled(active.id),
+      move,
+      toggleSelect: () => canAct && active && rowToggled(active.id),
       open: () => active && setSearch({ item: active.id }),
       approve: () => {
-        if (!active) return;
-        if (active.conflictIds.length > 0) setSearch({ conflictsOf: active.id });
-        else if (canApprove(active)) approve.mutate({ item: active });
-        else tell(`“${active.title}” cannot be approved while ${active.status}`);
+        if (!canAct || !active) return;
+        const verdict = verdictOf(active, 'approve');
+        if (verdict.reason === 'conflict') setSearch({ conflictsOf: active.id });
+        else if (verdict.allowed) {
+          approve.mutate({ item: active });
+          // Focus goes on to the next row: the keyboard keeps its place in the queue.
+          move(1);
+        } else tell(`“${active.title}” cannot be approved`, verdict.message ?? undefined);
       },
-      edit: () => active && canApprove(active) && typeof active.action.to === 'number' && dialogOpened({ type: 'edit', id: active.id }),
+      edit: () =>
+        canAct && active && canApprove(active) && typeof active.action.to === 'number' && dialogOpened({ type: 'edit', id: active.id }),
       reject: () => {
-        if (!active) return;
+        if (!canAct || !active) return;
         if (canReject(active)) dialogOpened({ type: 'reject', id: active.id });
-        else tell(`“${active.title}” cannot be rejected while ${active.status}`);
+        else tell(`“${active.title}” cannot be rejected`, verdictOf(active, 'reject').message ?? undefined);
       },
       search: () => document.querySelector<HTMLInputElement>('.filters input[type="search"]')?.focus(),
       help: () => dialogOpened({ type: 'help' }),
@@ -158,9 +168,11 @@ export function QueuePage() {
           <button type="button" className="button-secondary" onClick={() => dialogOpened({ type: 'help' })} aria-keyshortcuts="?">
             Keyboard shortcuts
           </button>
-          <button type="button" onClick={() => sync.mutate()} disabled={sync.isPending}>
-            {sync.isPending ? 'Syncing…' : 'Sync now'}
-          </button>
+          {canAct ? (
+            <button type="button" onClick={() => sync.mutate()} disabled={sync.isPending}>
+              {sync.isPending ? 'Syncing…' : 'Sync now'}
+            </button>
+          ) : null}
         </div>
       </header>
       {sync.isSuccess ? (
@@ -186,7 +198,7 @@ export function QueuePage() {
       {staleSources.length > 0 ? (
         <p className="banner banner-warning">
           Every loaded item from {staleSources.map((s) => SOURCE_LABELS[s]).join(', ')} is stale: its data may no longer match the
-          campaigns. Press “Sync now” to fetch the latest.
+          campaigns.{canAct ? ' Press “Sync now” to fetch the latest.' : ''}
         </p>
       ) : null}
 
@@ -216,7 +228,7 @@ export function QueuePage() {
           ) : (
             <>
               <p>No recommendations yet.</p>
-              <p>Press “Sync now” to fetch the latest from Amazon Ads.</p>
+              <p>{canAct ? 'Press “Sync now” to fetch the latest from Amazon Ads.' : 'They arrive with the next sync.'}</p>
             </>
           )}
         </div>
@@ -227,7 +239,7 @@ export function QueuePage() {
               Showing {formatNumber(items.length, 0)} of {formatNumber(total, 0)}
               {selectedCount > 0 ? ` · ${formatNumber(selectedCount, 0)} selected` : ''}
             </p>
-            {collecting || matching.isFetching ? (
+            {!canAct ? null : collecting || matching.isFetching ? (
               <>
                 <p role="status">
                   Collecting every match…{' '}
@@ -268,7 +280,7 @@ export function QueuePage() {
                 onRetry={() => setMatchRequested(true)}
               />
             ) : null}
-            {selectedCount > 0 ? (
+            {canAct && selectedCount > 0 ? (
               <>
                 <button type="button" onClick={() => dialogOpened({ type: 'bulk', action: 'approve' })}>
                   Approve selected
@@ -311,6 +323,7 @@ export function QueuePage() {
           onReject={(reason, note) => {
             reject.mutate({ item: dialogItem, reason, ...(note ? { note } : {}) });
             dialogClosed();
+            if (activeId === dialogItem.id) move(1);
           }}
         />
       ) : null}

@@ -8,11 +8,14 @@ import type { Recommendation } from '@recdesk/shared-types';
 import { useTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { useCanAct } from '../../shared/session/can-act.tsx';
+import { useElementWidth } from '../../shared/use-element-width.ts';
 import { COLUMN_LABELS, queueColumns, queueFeatures } from './queue-columns.tsx';
 import { useColumnOrder, useColumnSizing, useColumnVisibility, useQueuePreferenceActions } from './queue-preferences-store.ts';
 import { useActiveId, useQueueUiActions, useSelection } from './queue-ui-store.ts';
 
-export const ROW_HEIGHT = 44;
+/** Two lines of text: the combined columns show the entity over its change, and badges that wrap. */
+export const ROW_HEIGHT = 52;
 /** Start fetching the next page this many rows before the end of what is loaded. */
 const PREFETCH_ROWS = 30;
 const RESIZE_STEP = 16;
@@ -28,13 +31,22 @@ interface QueueTableProps {
 }
 
 export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetchNextPage, focusActive }: QueueTableProps) {
-  const columnVisibility = useColumnVisibility();
+  const savedVisibility = useColumnVisibility();
+  // A viewer selects nothing: there is nothing they could do with a selection.
+  const canAct = useCanAct();
+  const columnVisibility = canAct ? savedVisibility : { ...savedVisibility, select: false };
   const columnOrder = useColumnOrder();
-  const columnSizing = useColumnSizing();
+  const savedSizing = useColumnSizing();
   const rowSelection = useSelection();
   const activeId = useActiveId();
   const { columnVisibilityChanged, columnOrderChanged, columnSizingChanged } = useQueuePreferenceActions();
   const { selectionChanged, rowActivated } = useQueueUiActions();
+
+  // Narrower than the columns (1024 px): the wide text columns give way and their content wraps to a second line,
+  // so what decides stays on screen instead of behind a horizontal scroll. A width the person set is kept.
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const available = useElementWidth(scrollRef, 0);
+  const columnSizing = fitToWidth(savedSizing, columnVisibility, available);
 
   const table = useTable({
     features: queueFeatures,
@@ -50,7 +62,6 @@ export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetc
   });
   const rows = table.getRowModel().rows;
 
-  const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -157,4 +168,31 @@ export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetc
       ) : null}
     </div>
   );
+}
+
+/** Columns that give way when the table is wider than its box, in order, down to these widths. */
+const SHRINKABLE: ReadonlyArray<[string, number]> = [
+  ['what', 200],
+  ['state', 230],
+  ['advertiser', 110],
+];
+
+/** The saved widths, with the shrinkable columns narrowed so the visible columns fit `available` pixels (if they can). */
+export function fitToWidth(saved: Record<string, number>, visibility: Record<string, boolean>, available: number): Record<string, number> {
+  if (available <= 0) return saved;
+  const sizeOf = (id: string, size: number | undefined) => saved[id] ?? size ?? 150;
+  const idOf = (c: (typeof queueColumns)[number]) => c.id ?? (c as { accessorKey?: string }).accessorKey ?? '';
+  const visible = queueColumns.filter((c) => visibility[idOf(c)] !== false);
+  let overflow = visible.reduce((sum, c) => sum + sizeOf(idOf(c), c.size), 0) - available;
+  if (overflow <= 0) return saved;
+  const fitted = { ...saved };
+  for (const [id, min] of SHRINKABLE) {
+    const column = visible.find((c) => idOf(c) === id);
+    if (!column || saved[id] !== undefined || overflow <= 0) continue;
+    const width = sizeOf(id, column.size);
+    const next = Math.max(min, width - overflow);
+    fitted[id] = next;
+    overflow -= width - next;
+  }
+  return fitted;
 }

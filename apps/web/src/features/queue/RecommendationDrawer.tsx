@@ -3,14 +3,23 @@
  * explanation, the estimated impact, the entity and its current values, conflicts, the history of who did what
  * when, and the raw upstream payload. Each part loads and fails on its own.
  */
-import { canTransition, type RecommendationDetail, SOURCE_LABELS } from '@recdesk/shared-types';
+import { type RecommendationDetail, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { ApplyItemButton } from '../../shared/apply/ApplyItemButton.tsx';
 import { UndoButton } from '../../shared/apply/UndoButton.tsx';
-import { formatActionValue, formatChange, formatDateTime, formatImpact, formatNumber } from '../../shared/format.ts';
+import { fieldLabel, formatActionValue, formatChange, formatDateTime, formatImpact, formatNumber } from '../../shared/format.ts';
+import { DismissDialog } from '../../shared/recommendations/DismissDialog.tsx';
+import { ActionButton, isAllowed, isInsight, verdictOf } from '../../shared/recommendations/item-actions.tsx';
 import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
-import { useApproveRecommendation, useRevalidateRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import {
+  useAcknowledgeInsight,
+  useApproveRecommendation,
+  useDismissInsight,
+  useRevalidateRecommendation,
+} from '../../shared/recommendations/recommendation-mutations.ts';
 import { recommendationQueries } from '../../shared/recommendations/recommendation-queries.ts';
+import { useCanAct } from '../../shared/session/can-act.tsx';
 import { Dialog } from '../../shared/ui/Dialog.tsx';
 import { useItemSections } from '../../shared/ui/item-sections.tsx';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
@@ -40,11 +49,15 @@ export function RecommendationDrawer({ id, onClose }: { id: string; onClose: () 
 function DrawerContent({ item }: { item: RecommendationDetail }) {
   const approve = useApproveRecommendation();
   const revalidate = useRevalidateRecommendation();
+  const acknowledge = useAcknowledgeInsight();
+  const dismiss = useDismissInsight();
+  const canAct = useCanAct();
+  const [dismissing, setDismissing] = useState(false);
   const { dialogOpened } = useQueueUiActions();
   const [, setSearch] = useSearchParams();
   const sections = useItemSections();
   const conflicted = item.conflictIds.length > 0;
-  const approvable = canTransition(item.status, 'approved');
+  const approveVerdict = verdictOf(item, 'approve');
   const { entity } = item;
   return (
     <div className="drawer-content">
@@ -52,36 +65,65 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
         <StatusBadge item={item} /> <FreshnessBadge item={item} /> <ExpiryBadge expiresAt={item.expiresAt} />
       </div>
       <p className="drawer-change">{formatChange(item.action)}</p>
-      <div className="drawer-actions">
-        <button
-          type="button"
-          disabled={!approvable || approve.isPending}
-          onClick={() => (conflicted ? setSearch({ conflictsOf: item.id }) : approve.mutate({ item }))}
-        >
-          Approve
-        </button>
-        <button
-          type="button"
-          className="button-secondary"
-          disabled={!approvable || typeof item.action.to !== 'number'}
-          onClick={() => dialogOpened({ type: 'edit', id: item.id })}
-        >
-          Edit and approve
-        </button>
-        <button
-          type="button"
-          className="button-danger"
-          disabled={!canTransition(item.status, 'rejected')}
-          onClick={() => dialogOpened({ type: 'reject', id: item.id })}
-        >
-          Reject
-        </button>
-        {item.status === 'approved' || item.status === 'applying' ? <ApplyItemButton item={item} /> : null}
-        {item.status === 'applied' ? (
-          <UndoButton body={{ ids: [item.id] }} label="Undo" itemIds={[item.id]} titleOf={() => item.title} />
-        ) : null}
-      </div>
-      {item.status === 'discovered' || item.status === 'drifted' || item.freshness === 'stale' ? (
+      {canAct ? (
+        <div className="drawer-actions">
+          {isInsight(item) ? (
+            <>
+              <ActionButton item={item} action="acknowledge" busy={acknowledge.isPending} onClick={() => acknowledge.mutate({ item })}>
+                Acknowledge
+              </ActionButton>
+              <ActionButton item={item} action="dismiss" className="button-secondary" onClick={() => setDismissing(true)}>
+                Dismiss…
+              </ActionButton>
+            </>
+          ) : (
+            <>
+              {approveVerdict.reason === 'conflict' ? (
+                <button type="button" onClick={() => setSearch({ conflictsOf: item.id })}>
+                  Resolve the conflict
+                </button>
+              ) : (
+                <ActionButton item={item} action="approve" busy={approve.isPending} onClick={() => approve.mutate({ item })}>
+                  Approve
+                </ActionButton>
+              )}
+              {typeof item.action.to === 'number' && approveVerdict.reason !== 'no_writer' ? (
+                <ActionButton
+                  item={item}
+                  action="edit"
+                  className="button-secondary"
+                  onClick={() => (conflicted ? setSearch({ conflictsOf: item.id }) : dialogOpened({ type: 'edit', id: item.id }))}
+                >
+                  Edit and approve
+                </ActionButton>
+              ) : null}
+              <ActionButton
+                item={item}
+                action="reject"
+                className="button-danger"
+                onClick={() => dialogOpened({ type: 'reject', id: item.id })}
+              >
+                Reject
+              </ActionButton>
+              {item.status === 'approved' || item.status === 'applying' ? <ApplyItemButton item={item} /> : null}
+              {item.status === 'applied' && isAllowed(item, 'undo') ? (
+                <UndoButton body={{ ids: [item.id] }} label="Undo" itemIds={[item.id]} titleOf={() => item.title} />
+              ) : null}
+            </>
+          )}
+        </div>
+      ) : null}
+      {dismissing ? (
+        <DismissDialog
+          title={item.title}
+          onClose={() => setDismissing(false)}
+          onDismiss={(reason, note) => {
+            dismiss.mutate({ item, reason, ...(note ? { note } : {}) });
+            setDismissing(false);
+          }}
+        />
+      ) : null}
+      {canAct && (item.status === 'discovered' || item.status === 'drifted' || item.freshness === 'stale') ? (
         <div className="revalidate">
           <p className="muted">
             {item.status === 'drifted'
@@ -106,7 +148,7 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
             approving.
           </p>
           <button type="button" onClick={() => setSearch({ conflictsOf: item.id })}>
-            Open conflict
+            {canAct ? 'Open conflict' : 'See the conflict'}
           </button>
         </section>
       ) : null}
@@ -201,9 +243,19 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
               <dd>{entity.matchType}</dd>
             </>
           ) : null}
-          <dt>Current {item.action.field ?? 'value'}</dt>
-          <dd>{formatActionValue(item.action.from, item.action)}</dd>
-          <dt>Proposed {item.action.field ?? 'value'}</dt>
+          <dt>Current {fieldLabel(item.action.field)}</dt>
+          <dd>
+            {item.liveValue
+              ? `${formatActionValue(item.liveValue.value, item.action)} (read back ${formatDateTime(item.liveValue.at)})`
+              : formatActionValue(item.action.from, item.action)}
+          </dd>
+          {item.liveValue ? (
+            <>
+              <dt>Before the change</dt>
+              <dd>{formatActionValue(item.action.from, item.action)}</dd>
+            </>
+          ) : null}
+          <dt>Proposed {fieldLabel(item.action.field)}</dt>
           <dd>{formatActionValue(item.action.to, item.action)}</dd>
         </dl>
       </section>

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aRecommendation } from '../../testing/recommendation-fixture.ts';
-import { hoursFromTestNow, TEST_NOW } from '../../testing/test-clock.ts';
+import { actionsAllowing, aRecommendation } from '../../testing/recommendation-fixture.ts';
 import { summariseBulk } from './bulk-summary.ts';
-
-const now = TEST_NOW.getTime();
 
 describe('summariseBulk', () => {
   it('counts per kind and sums daily budget changes per currency', () => {
@@ -25,52 +22,65 @@ describe('summariseBulk', () => {
         }),
       ],
       'approve',
-      now,
     );
     expect(summary.countByKind).toEqual({ budget: 3, bid: 1 });
     expect(summary.budgetChangeByCurrency).toEqual({ USD: -15, EUR: 10 });
     expect(summary.excluded).toEqual([]);
   });
 
-  it('leaves out conflicted and expired items, each with its reason', () => {
-    const conflicted = aRecommendation({ status: 'validated', conflictIds: ['00000000-0000-4000-8000-00000000ffff'] });
-    const expired = aRecommendation({ status: 'validated', expiresAt: hoursFromTestNow(-34) });
-    const summary = summariseBulk([conflicted, expired], 'approve', now);
+  it('leaves out what the server refuses, each with the server’s reason, before anything is sent', () => {
+    const conflicted = aRecommendation({
+      status: 'validated',
+      conflictIds: ['00000000-0000-4000-8000-00000000ffff'],
+      actions: actionsAllowing(['reject'], { approve: { reason: 'conflict', message: 'It is in an open conflict.' } }),
+    });
+    const expired = aRecommendation({
+      actions: actionsAllowing([], { approve: { reason: 'expired', message: 'This recommendation expired.' } }),
+    });
+    const noWriter = aRecommendation({
+      actions: actionsAllowing(['reject'], {
+        approve: { reason: 'no_writer', message: 'RecDesk has no writer for a set-bidding-strategy change; apply it in Amazon Ads.' },
+      }),
+    });
+    const summary = summariseBulk([conflicted, expired, noWriter], 'approve');
     expect(summary.included).toEqual([]);
     expect(summary.excluded.map((e) => [e.item.id, e.reason])).toEqual([
       [conflicted.id, expect.stringMatching(/conflict/)],
-      [expired.id, expect.stringMatching(/Expired/)],
+      [expired.id, 'This recommendation expired.'],
+      [noWriter.id, expect.stringMatching(/apply it in Amazon Ads/)],
     ]);
   });
 
   it('lets a conflicted item be rejected, and changes no budget on reject', () => {
-    const conflicted = aRecommendation({ status: 'validated', conflictIds: ['00000000-0000-4000-8000-00000000ffff'] });
-    const summary = summariseBulk([conflicted], 'reject', now);
+    const conflicted = aRecommendation({
+      status: 'validated',
+      conflictIds: ['00000000-0000-4000-8000-00000000ffff'],
+      actions: actionsAllowing(['reject'], { approve: { reason: 'conflict', message: 'conflict' } }),
+    });
+    const summary = summariseBulk([conflicted], 'reject');
     expect(summary.included).toEqual([conflicted]);
     expect(summary.budgetChangeByCurrency).toEqual({});
   });
 
-  it('applies only approved, applicable, conflict-free items, and says why the others are left out', () => {
-    const approved = aRecommendation({ status: 'approved' });
-    const summary = summariseBulk(
-      [
-        approved,
-        aRecommendation({ status: 'validated' }),
-        aRecommendation({ status: 'applied' }),
-        aRecommendation({ status: 'approved', applicable: false }),
-        aRecommendation({ status: 'approved', conflictIds: ['10000000-0000-4000-8000-000000000001'] }),
-        aRecommendation({ status: 'approved', expiresAt: hoursFromTestNow(-1) }),
-      ],
-      'apply',
-      now,
-    );
+  it('applies only what the server allows to apply, and says why the others are left out', () => {
+    const approved = aRecommendation({ status: 'approved', actions: actionsAllowing(['apply', 'reject']) });
+    const notApproved = aRecommendation({
+      status: 'validated',
+      actions: actionsAllowing(['approve'], {
+        apply: { reason: 'state', message: "Only approved items are applied; this one is 'validated'." },
+      }),
+    });
+    const insight = aRecommendation({
+      applicable: false,
+      actions: actionsAllowing(['acknowledge', 'dismiss'], {
+        apply: { reason: 'insight', message: 'This is an insight: there is nothing to apply.' },
+      }),
+    });
+    const summary = summariseBulk([approved, notApproved, insight], 'apply');
     expect(summary.included).toEqual([approved]);
     expect(summary.excluded.map((e) => e.reason)).toEqual([
-      'Not approved: approve it before applying',
-      'Already applied',
-      'Cannot be applied through the Ads API: act on it by hand',
-      'In a conflict: open the conflict and choose which side to keep',
-      'Expired: it can no longer be approved or rejected',
+      "Only approved items are applied; this one is 'validated'.",
+      'This is an insight: there is nothing to apply.',
     ]);
     expect(summary.budgetChangeByCurrency).toEqual({ USD: 25 });
   });

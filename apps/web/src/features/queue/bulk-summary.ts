@@ -3,7 +3,8 @@
  * daily budget change per currency, and which selected items are left out and why (conflicts must be resolved one
  * by one, expired items can no longer be acted on, some states do not allow the action, only approved items are applied).
  */
-import { canTransition, type Recommendation, type RecommendationKind } from '@recdesk/shared-types';
+import type { Recommendation, RecommendationKind } from '@recdesk/shared-types';
+import { verdictOf } from '../../shared/recommendations/item-actions.tsx';
 
 export interface Exclusion {
   item: Recommendation;
@@ -24,28 +25,25 @@ function isBudgetChange(item: Recommendation): boolean {
 
 export type BulkAction = 'approve' | 'reject' | 'apply';
 
-/** Why an item cannot be applied now, or null: only approved, applicable items are sent upstream. */
-function notApplicable(item: Recommendation): string | null {
-  if (item.status === 'applied') return 'Already applied';
-  if (item.status === 'applying') return 'Already being applied';
-  if (item.status !== 'approved') return 'Not approved: approve it before applying';
-  if (!item.applicable) return 'Cannot be applied through the Ads API: act on it by hand';
-  return null;
-}
-
-export function summariseBulk(items: readonly Recommendation[], action: BulkAction, now = Date.now()): BulkSummary {
+/**
+ * Whether the bulk action can succeed on each item, from the server's own verdicts (`item.actions`, the BFF's
+ * allowed-actions): the same rule the server will apply, so the summary's "will be skipped" is what will happen.
+ * Bulk approval never resolves a conflict, so a conflicted item is skipped with that reason.
+ */
+export function summariseBulk(items: readonly Recommendation[], action: BulkAction): BulkSummary {
   const included: Recommendation[] = [];
   const excluded: Exclusion[] = [];
   for (const item of items) {
-    const expired = item.status === 'expired' || (item.expiresAt !== null && new Date(item.expiresAt).getTime() <= now);
-    const cannotApply = action === 'apply' ? notApplicable(item) : null;
-    if (expired) excluded.push({ item, reason: 'Expired: it can no longer be approved or rejected' });
-    else if (cannotApply) excluded.push({ item, reason: cannotApply });
-    else if (action !== 'reject' && item.conflictIds.length > 0)
-      excluded.push({ item, reason: 'In a conflict: open the conflict and choose which side to keep' });
-    else if (action !== 'apply' && !canTransition(item.status, action === 'approve' ? 'approved' : 'rejected'))
-      excluded.push({ item, reason: `Cannot be ${action}d while ${item.status.replace('_', ' ')}` });
-    else included.push(item);
+    const verdict = verdictOf(item, action);
+    if (verdict.allowed) included.push(item);
+    else
+      excluded.push({
+        item,
+        reason:
+          verdict.reason === 'conflict'
+            ? 'In a conflict: open the conflict and choose which side to keep'
+            : (verdict.message ?? `Cannot be ${action === 'apply' ? 'applied' : `${action}d`} now`),
+      });
   }
   const countByKind: BulkSummary['countByKind'] = {};
   const budgetChangeByCurrency: Record<string, number> = {};

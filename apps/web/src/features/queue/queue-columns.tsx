@@ -2,7 +2,7 @@
  * The queue's columns, defined once at module scope (TanStack Table needs stable definitions). Cells that act
  * (selection, sorting, row actions) are small components so they can use hooks; the rest are plain formatting.
  */
-import { canTransition, type Recommendation, type RecommendationSort, SOURCE_LABELS } from '@recdesk/shared-types';
+import { type Recommendation, type RecommendationSort, SOURCE_LABELS } from '@recdesk/shared-types';
 import {
   columnOrderingFeature,
   columnResizingFeature,
@@ -14,8 +14,10 @@ import {
 } from '@tanstack/react-table';
 import type { MouseEvent } from 'react';
 import { formatChange, formatImpact, formatNumber } from '../../shared/format.ts';
+import { ActionButton, isAllowed, isInsight, verdictOf } from '../../shared/recommendations/item-actions.tsx';
 import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
-import { useApproveRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import { useAcknowledgeInsight, useApproveRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import { useCanAct } from '../../shared/session/can-act.tsx';
 import { useSearchParams } from '../../shared/use-search-params.ts';
 import { queueUiState, useIsSelected, useQueueUiActions } from './queue-ui-store.ts';
 import { useQueueFilters } from './use-queue-filters.ts';
@@ -39,8 +41,9 @@ export function entityPath(item: Recommendation): string {
   return parts.filter(Boolean).join(' › ') || entity.level;
 }
 
-export const canApprove = (item: Recommendation) => canTransition(item.status, 'approved');
-export const canReject = (item: Recommendation) => canTransition(item.status, 'rejected');
+/** What the server says the person may do now (the BFF's allowed-actions, carried on every item). */
+export const canApprove = (item: Recommendation) => isAllowed(item, 'approve');
+export const canReject = (item: Recommendation) => isAllowed(item, 'reject');
 
 /** A header that sorts the server-side list by this key (the API sorts each key in one fixed direction). */
 function SortHeader({ label, sort, direction }: { label: string; sort: RecommendationSort; direction: 'ascending' | 'descending' }) {
@@ -82,39 +85,68 @@ function SelectCell({ item, index, ids }: { item: Recommendation; index: number;
 
 function RowActions({ item }: { item: Recommendation }) {
   const approve = useApproveRecommendation();
+  const acknowledge = useAcknowledgeInsight();
+  const canAct = useCanAct();
   const { dialogOpened } = useQueueUiActions();
   const [, setSearch] = useSearchParams();
-  const conflicted = item.conflictIds.length > 0;
+  const approveVerdict = verdictOf(item, 'approve');
   return (
     <span className="row-actions">
       <button type="button" className="button-small button-secondary" onClick={() => setSearch({ item: item.id })}>
         Details
       </button>
-      <button
-        type="button"
-        className="button-small"
-        disabled={!canApprove(item) || approve.isPending}
-        title={conflicted ? 'This item is in a conflict: choose which side to keep' : undefined}
-        onClick={() => (conflicted ? setSearch({ conflictsOf: item.id }) : approve.mutate({ item }))}
-      >
-        Approve
-      </button>
-      <button
-        type="button"
-        className="button-small button-secondary"
-        disabled={!canApprove(item) || item.action.to === null || typeof item.action.to !== 'number'}
-        onClick={() => dialogOpened({ type: 'edit', id: item.id })}
-      >
-        Edit
-      </button>
-      <button
-        type="button"
-        className="button-small button-danger"
-        disabled={!canReject(item)}
-        onClick={() => dialogOpened({ type: 'reject', id: item.id })}
-      >
-        Reject
-      </button>
+      {!canAct ? null : isInsight(item) ? (
+        <>
+          <ActionButton
+            item={item}
+            action="acknowledge"
+            className="button-small"
+            busy={acknowledge.isPending}
+            onClick={() => acknowledge.mutate({ item })}
+          >
+            Acknowledge
+          </ActionButton>
+          <ActionButton item={item} action="dismiss" className="button-small button-secondary" onClick={() => setSearch({ item: item.id })}>
+            Dismiss…
+          </ActionButton>
+        </>
+      ) : (
+        <>
+          {approveVerdict.reason === 'conflict' ? (
+            <button type="button" className="button-small" onClick={() => setSearch({ conflictsOf: item.id })}>
+              Resolve
+            </button>
+          ) : (
+            <ActionButton
+              item={item}
+              action="approve"
+              className="button-small"
+              busy={approve.isPending}
+              onClick={() => approve.mutate({ item })}
+            >
+              Approve
+            </ActionButton>
+          )}
+          {typeof item.action.to === 'number' && approveVerdict.reason !== 'no_writer' && approveVerdict.reason !== 'conflict' ? (
+            <ActionButton
+              item={item}
+              action="edit"
+              className="button-small button-secondary"
+              onClick={() => dialogOpened({ type: 'edit', id: item.id })}
+            >
+              Edit
+            </ActionButton>
+          ) : null}
+          <ActionButton
+            item={item}
+            action="reject"
+            className="button-small button-danger"
+            onClick={() => dialogOpened({ type: 'reject', id: item.id })}
+          >
+            Reject
+          </ActionButton>
+        </>
+      )}
     </span>
   );
 }
@@ -153,6 +185,34 @@ function ConflictWarning({ item }: { item: Recommendation }) {
 
 const dash = '—';
 
+/**
+ * What changes: the recommendation on one line; the change (from → to with currency and percent) and the entity it
+ * changes on the next, the change first so a narrow column cuts the entity, never the values.
+ */
+function ChangeCell({ item }: { item: Recommendation }) {
+  const path = entityPath(item);
+  return (
+    <span className="cell-stack" title={`${item.title}\n${formatChange(item.action)} · ${path}`}>
+      <span className="cell-line">{item.title}</span>
+      <span className="cell-line">
+        <strong>{formatChange(item.action)}</strong> <span className="muted">· {path}</span>
+      </span>
+    </span>
+  );
+}
+
+/** One state column: status (with validation), freshness, expiry countdown and the conflict, side by side. */
+function StateCell({ item }: { item: Recommendation }) {
+  return (
+    <span className="state-cell">
+      <StatusBadge item={item} />
+      <FreshnessBadge item={item} />
+      <ExpiryBadge expiresAt={item.expiresAt} />
+      <ConflictWarning item={item} />
+    </span>
+  );
+}
+
 export const queueColumns = column.columns([
   column.display({
     id: 'select',
@@ -169,6 +229,18 @@ export const queueColumns = column.columns([
     header: 'Advertiser',
     cell: (info) => <AdvertiserCell item={info.row.original} />,
     size: 170,
+  }),
+  column.display({
+    id: 'what',
+    header: 'What changes',
+    cell: (info) => <ChangeCell item={info.row.original} />,
+    size: 380,
+  }),
+  column.display({
+    id: 'state',
+    header: 'State',
+    cell: (info) => <StateCell item={info.row.original} />,
+    size: 250,
   }),
   column.display({
     id: 'entity',
@@ -246,6 +318,8 @@ export const queueColumns = column.columns([
 /** Column names for the columns menu (headers that are buttons or icons need a plain name). */
 export const COLUMN_LABELS: Record<string, string> = {
   advertiser: 'Advertiser',
+  what: 'What changes',
+  state: 'State',
   entity: 'Entity',
   title: 'Recommendation',
   change: 'Proposed change',

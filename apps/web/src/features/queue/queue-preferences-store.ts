@@ -19,8 +19,25 @@ interface QueuePreferencesState {
   };
 }
 
-/** Shown only when asked for: the goal is already the lane. */
-const DEFAULT_HIDDEN: ColumnVisibilityState = { goal: false };
+/**
+ * By default only what decides fits at 1280 px without a horizontal scroll: advertiser, what changes, one state
+ * column, priority and the actions. The rest (the single facts the combined columns already show, and the details)
+ * are a click away in the columns menu.
+ */
+const DEFAULT_HIDDEN: ColumnVisibilityState = {
+  goal: false,
+  entity: false,
+  title: false,
+  change: false,
+  source: false,
+  kind: false,
+  confidence: false,
+  impactScore: false,
+  estimatedImpact: false,
+  freshness: false,
+  expiry: false,
+  status: false,
+};
 
 const useQueuePreferencesStore = create<QueuePreferencesState>()(
   persist(
@@ -37,7 +54,9 @@ const useQueuePreferencesStore = create<QueuePreferencesState>()(
     }),
     {
       name: 'recdesk.queue-columns',
-      version: 1,
+      // Version 2: the combined "what changes" and "state" columns; older saved choices start from the new default.
+      version: 2,
+      migrate: () => ({ columnVisibility: DEFAULT_HIDDEN, columnOrder: [], columnSizing: {} }),
       partialize: ({ columnVisibility, columnOrder, columnSizing }) => ({ columnVisibility, columnOrder, columnSizing }),
     },
   ),

@@ -35,9 +35,19 @@ export function ExpiryBadge({ expiresAt }: { expiresAt: string | null }) {
   const urgent = left < URGENT_EXPIRY_HOURS * 3_600_000;
   return (
     <time dateTime={expiresAt} className={urgent ? 'badge badge-urgent' : 'countdown'} title={`Expires ${formatDateTime(expiresAt)}`}>
-      {urgent ? <span aria-hidden="true">⏱ </span> : null}
+      {urgent ? <ClockIcon /> : null}
       {formatDuration(left)} left{urgent ? <span className="sr-only"> (urgent)</span> : null}
     </time>
+  );
+}
+
+/** A small clock drawn inline: an emoji needs a font the machine may not have (it rendered as a box). */
+function ClockIcon() {
+  return (
+    <svg className="badge-icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+      <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+    </svg>
   );
 }
 
@@ -51,14 +61,19 @@ const ATTENTION: Partial<Record<Recommendation['status'], string>> = {
 export function StatusBadge({ item }: { item: Pick<Recommendation, 'status' | 'validationIssues' | 'awaitingSecondApprover'> }) {
   const attention = ATTENTION[item.status];
   const issues = item.validationIssues.map((issue) => issue.message).join('; ');
+  const guardrailOnly = item.validationIssues.length > 0 && item.validationIssues.every((issue) => issue.code.startsWith('guardrail_'));
+  // "validated" next to "failed validation" contradicts itself: a waiting item with issues shows only the issues.
+  const hideStatus = item.validationIssues.length > 0 && (item.status === 'validated' || item.status === 'discovered');
   return (
     <span className="status-cell">
-      <span
-        className={`badge badge-status badge-${attention ?? item.status}`}
-        title={item.status === 'drifted' ? 'The live value changed since the recommendation was made' : undefined}
-      >
-        {item.status.replace('_', ' ')}
-      </span>
+      {hideStatus ? null : (
+        <span
+          className={`badge badge-status badge-${attention ?? item.status}`}
+          title={item.status === 'drifted' ? 'The live value changed since the recommendation was made' : undefined}
+        >
+          {item.status.replace('_', ' ')}
+        </span>
+      )}
       {item.awaitingSecondApprover ? (
         <span className="badge badge-awaiting" title={`Approved by ${item.awaitingSecondApprover.approverId}`}>
           awaiting second approver
@@ -66,7 +81,8 @@ export function StatusBadge({ item }: { item: Pick<Recommendation, 'status' | 'v
       ) : null}
       {item.validationIssues.length > 0 ? (
         <span className="badge badge-invalid" title={issues}>
-          failed validation<span className="sr-only">: {issues}</span>
+          {guardrailOnly ? 'over the guardrail' : 'failed validation'}
+          <span className="sr-only">: {issues}</span>
         </span>
       ) : null}
     </span>

@@ -6,9 +6,12 @@
 import {
   type ApproveBody,
   BulkActionResultSchema,
+  type DismissReason,
+  type ItemActionAnswer,
+  ItemActionAnswerSchema,
   type LifecycleStatus,
+  OPEN_STATUSES,
   type Recommendation,
-  RecommendationSchema,
   type RejectReason,
   StaleVersionProblemExtraSchema,
 } from '@recdesk/shared-types';
@@ -72,14 +75,49 @@ function restore(queryClient: QueryClient, saved: Snapshot) {
   for (const [key, data] of saved) queryClient.setQueryData(key, data);
 }
 
-/** Writes an item (or a patch of it) into every list page and its detail entry. */
+const OPEN: ReadonlySet<LifecycleStatus> = new Set(OPEN_STATUSES);
+
+/**
+ * Whether an item still belongs in a list with these filters after it changed: a lane holds only what its definition
+ * says (a rejected item leaves "Expiring soon", which the server fills with waiting items only; a status filter keeps
+ * only that status). Other filters (advertiser, source, text) do not change with an action.
+ */
+export function stillMatches(item: Recommendation, filters: unknown): boolean {
+  const f = (filters ?? {}) as { status?: LifecycleStatus; expiringWithin?: number; conflicted?: boolean };
+  if (f.status !== undefined && item.status !== f.status) return false;
+  if (f.expiringWithin !== undefined && !OPEN.has(item.status)) return false;
+  if (f.conflicted === true && item.conflictIds.length === 0) return false;
+  return true;
+}
+
+/** Writes an item (or a patch of it) into every list page (leaving the lists it no longer belongs in) and its detail entry. */
 export function writeRecommendation(queryClient: QueryClient, id: string, update: (item: Recommendation) => Recommendation) {
-  queryClient.setQueriesData<InfiniteData<Page>>({ queryKey: recommendationQueries.lists() }, (data) =>
-    data?.pages
-      ? { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((item) => (item.id === id ? update(item) : item)) })) }
-      : data,
-  );
+  for (const [key, data] of queryClient.getQueriesData<InfiniteData<Page>>({ queryKey: recommendationQueries.lists() })) {
+    if (!data?.pages) continue;
+    const filters = key[2];
+    let changed = false;
+    const pages = data.pages.map((page) => {
+      if (!page.items.some((item) => item.id === id)) return page;
+      changed = true;
+      const items = page.items.flatMap((item) => {
+        if (item.id !== id) return [item];
+        const next = update(item);
+        return stillMatches(next, filters) ? [next] : [];
+      });
+      return { ...page, items, total: page.total - (page.items.length - items.length) };
+    });
+    if (changed) queryClient.setQueryData(key, { ...data, pages });
+  }
   queryClient.setQueryData(recommendationQueries.detail(id).queryKey, (detail) => (detail ? { ...detail, ...update(detail) } : detail));
+}
+
+/**
+ * Writes an action's answer into every cache: the item, and every other item it changed (the other side of a
+ * conflict it resolved), so an open drawer of one of those shows the truth at once; a background refetch follows.
+ */
+export function writeAnswer(queryClient: QueryClient, answer: ItemActionAnswer) {
+  const { alsoChanged, ...item } = answer;
+  for (const changed of [item, ...alsoChanged]) writeRecommendation(queryClient, changed.id, (current) => ({ ...current, ...changed }));
 }
 
 interface ActionContext {
@@ -108,12 +146,9 @@ function actionHandlers(queryClient: QueryClient, optimisticStatus: LifecycleSta
         detail: error instanceof ApiError ? `${error.problem.title}. ${error.problem.detail ?? 'Try again.'}` : 'Try again.',
       });
     },
-    onSuccess: (updated: Recommendation) => writeRecommendation(queryClient, updated.id, (current) => ({ ...current, ...updated })),
-    onSettled: (_data: unknown, _error: unknown, { item }: { item: Recommendation }) =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: recommendationQueries.lists() }),
-        queryClient.invalidateQueries({ queryKey: recommendationQueries.detail(item.id).queryKey }),
-      ]),
+    onSuccess: (answer: ItemActionAnswer) => writeAnswer(queryClient, answer),
+    // Then the truth from the server in the background: every list and detail (other items may have moved too).
+    onSettled: () => queryClient.invalidateQueries({ queryKey: recommendationQueries.all() }),
   };
 }
 
@@ -125,16 +160,29 @@ export function useApproveRecommendation() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ item, ...body }: ApproveVariables) =>
-      apiRequest(RecommendationSchema, `/api/recommendations/${item.id}/approve`, {
+      apiRequest(ItemActionAnswerSchema, `/api/recommendations/${item.id}/approve`, {
         method: 'POST',
         body: { version: item.version, ...body },
       }),
     ...actionHandlers(queryClient, 'approved', 'approved'),
-    onSuccess: (updated, { item, conflictResolution }) => {
-      writeRecommendation(queryClient, updated.id, (current) => ({ ...current, ...updated }));
-      if (conflictResolution === 'reject_others') {
-        noticeActions().noticeAdded({ tone: 'success', title: `Kept “${item.title}”; the other side of the conflict was rejected` });
-      }
+    onSuccess: (answer, { item, conflictResolution }) => {
+      writeAnswer(queryClient, answer);
+      const rejected = answer.alsoChanged.length;
+      noticeActions().noticeAdded({
+        tone: 'success',
+        title:
+          answer.status === 'approved'
+            ? `Approved “${item.title}”`
+            : answer.awaitingSecondApprover
+              ? `Your approval of “${item.title}” is recorded; a second approver must approve it too`
+              : `“${item.title}” is ${answer.status.replace('_', ' ')}`,
+        detail:
+          conflictResolution === 'reject_others'
+            ? `The other side of the conflict was rejected (${rejected === 1 ? '1 item' : `${rejected} items`}).`
+            : answer.status === 'approved'
+              ? 'It is not applied yet: apply it from its row or the bulk bar.'
+              : undefined,
+      });
       return queryClient.invalidateQueries({ queryKey: ['conflicts'] });
     },
   });
@@ -150,11 +198,43 @@ export function useRejectRecommendation() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ item, reason, note }: RejectVariables) =>
-      apiRequest(RecommendationSchema, `/api/recommendations/${item.id}/reject`, {
+      apiRequest(ItemActionAnswerSchema, `/api/recommendations/${item.id}/reject`, {
         method: 'POST',
         body: { version: item.version, reason, ...(note ? { note } : {}) },
       }),
     ...actionHandlers(queryClient, 'rejected', 'rejected'),
+  });
+}
+
+/** An insight is acknowledged (read and noted): it leaves the open queue. */
+export function useAcknowledgeInsight() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ item }: { item: Recommendation }) =>
+      apiRequest(ItemActionAnswerSchema, `/api/recommendations/${item.id}/acknowledge`, {
+        method: 'POST',
+        body: { version: item.version },
+      }),
+    ...actionHandlers(queryClient, 'acknowledged', 'acknowledged'),
+  });
+}
+
+export interface DismissVariables {
+  item: Recommendation;
+  reason: DismissReason;
+  note?: string;
+}
+
+/** An insight is dismissed with a reason: it leaves the open queue. */
+export function useDismissInsight() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ item, reason, note }: DismissVariables) =>
+      apiRequest(ItemActionAnswerSchema, `/api/recommendations/${item.id}/dismiss`, {
+        method: 'POST',
+        body: { version: item.version, reason, ...(note ? { note } : {}) },
+      }),
+    ...actionHandlers(queryClient, 'dismissed', 'dismissed'),
   });
 }
 
@@ -163,8 +243,8 @@ export function useRevalidateRecommendation() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (item: Recommendation) =>
-      apiRequest(RecommendationSchema, `/api/recommendations/${item.id}/validate`, { method: 'POST', body: { resync: true } }),
-    onSuccess: (updated) => writeRecommendation(queryClient, updated.id, (current) => ({ ...current, ...updated })),
+      apiRequest(ItemActionAnswerSchema, `/api/recommendations/${item.id}/validate`, { method: 'POST', body: { resync: true } }),
+    onSuccess: (answer) => writeAnswer(queryClient, answer),
     onSettled: () => queryClient.invalidateQueries({ queryKey: recommendationQueries.all() }),
   });
 }
@@ -182,6 +262,7 @@ export function useBulkAction() {
   return useMutation({
     mutationFn: async ({ action, items, reason, note }: BulkVariables) => {
       const results: Array<(typeof BulkActionResultSchema)['_zod']['output']['results'][number]> = [];
+      const alsoChanged: Recommendation[] = [];
       for (let start = 0; start < items.length; start += BULK_CHUNK) {
         const chunk = items.slice(start, start + BULK_CHUNK);
         const result = await apiRequest(BulkActionResultSchema, '/api/recommendations/bulk', {
@@ -195,17 +276,19 @@ export function useBulkAction() {
           },
         });
         results.push(...result.results);
+        alsoChanged.push(...result.alsoChanged);
       }
       return {
         results,
+        alsoChanged,
         done: results.filter((result) => result.outcome === 'done').length,
         failed: results.filter((result) => result.outcome !== 'done').length,
       };
     },
     onSuccess: (result) => {
-      for (const { recommendation } of result.results) {
-        if (recommendation) writeRecommendation(queryClient, recommendation.id, (current) => ({ ...current, ...recommendation }));
-      }
+      const changed = [...result.results.flatMap((r) => (r.recommendation ? [r.recommendation] : [])), ...result.alsoChanged];
+      for (const recommendation of changed)
+        writeRecommendation(queryClient, recommendation.id, (current) => ({ ...current, ...recommendation }));
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: recommendationQueries.all() }),
   });
