@@ -5,14 +5,16 @@
  */
 import { type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { formatNumber } from '../../shared/format.ts';
 import { noticeActions } from '../../shared/notices-store.ts';
 import { EditApproveDialog } from '../../shared/recommendations/EditApproveDialog.tsx';
 import { RejectDialog } from '../../shared/recommendations/RejectDialog.tsx';
 import { useApproveRecommendation, useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
 import { collectMatching, recommendationQueries, runSync } from '../../shared/recommendations/recommendation-queries.ts';
+import { PanelErrorBoundary } from '../../shared/ui/ErrorBoundaries.tsx';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
+import { retryableLazy } from '../../shared/ui/retryable-lazy.ts';
 import { useSearchParams } from '../../shared/use-search-params.ts';
 import { BulkConfirmDialog } from './BulkConfirmDialog.tsx';
 import { ColumnsMenu } from './ColumnsMenu.tsx';
@@ -29,7 +31,7 @@ import { useQueueKeyboard } from './use-queue-keyboard.ts';
 const NO_ITEMS: Recommendation[] = [];
 
 // The drawer loads on first use: it is not needed to show the queue.
-const RecommendationDrawer = lazy(() => import('./RecommendationDrawer.tsx').then((m) => ({ default: m.RecommendationDrawer })));
+const RecommendationDrawer = retryableLazy(() => import('./RecommendationDrawer.tsx').then((m) => ({ default: m.RecommendationDrawer })));
 
 export function QueuePage() {
   const [params, setSearch] = useSearchParams();
@@ -197,7 +199,7 @@ export function QueuePage() {
             <div key={i} className="skeleton-line" />
           ))}
         </div>
-      ) : query.isError ? (
+      ) : query.isError && items.length === 0 ? (
         <ProblemMessage error={query.error} fallback="The recommendations could not be loaded" onRetry={() => query.refetch()} />
       ) : items.length === 0 ? (
         <div className="empty-state">
@@ -222,6 +224,14 @@ export function QueuePage() {
         </div>
       ) : (
         <>
+          {query.isError ? (
+            // A refetch failed (offline, a server restart): the rows on screen stay, marked as possibly out of date.
+            <ProblemMessage
+              error={query.error}
+              fallback="The list could not be refreshed; it shows what was last loaded"
+              onRetry={() => query.refetch()}
+            />
+          ) : null}
           <section aria-label="Bulk actions" className="bulk-bar">
             <p className="muted">
               Showing {formatNumber(items.length, 0)} of {formatNumber(total, 0)}
@@ -297,9 +307,11 @@ export function QueuePage() {
       )}
 
       {openItemId ? (
-        <Suspense fallback={null}>
-          <RecommendationDrawer id={openItemId} onClose={() => setSearch({ item: undefined })} />
-        </Suspense>
+        <PanelErrorBoundary title="Recommendation" onClose={() => setSearch({ item: undefined })}>
+          <Suspense fallback={null}>
+            <RecommendationDrawer id={openItemId} onClose={() => setSearch({ item: undefined })} />
+          </Suspense>
+        </PanelErrorBoundary>
       ) : null}
       {dialog?.type === 'help' ? <KeyboardHelpDialog onClose={dialogClosed} /> : null}
       {dialog?.type === 'edit' && dialogItem ? <EditApproveDialog item={dialogItem} onClose={dialogClosed} /> : null}
