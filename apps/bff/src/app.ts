@@ -10,6 +10,8 @@ import { pinoHttp } from 'pino-http';
 import { activityRoutes } from './activity/activity-routes.ts';
 import { ActivityStore } from './activity/activity-store.ts';
 import type { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
+import { advertiserRoutes } from './advertisers/advertiser-routes.ts';
+import { AdvertiserStore } from './advertisers/advertiser-store.ts';
 import { applyRoutes } from './apply/apply-routes.ts';
 import type { ApplyService } from './apply/apply-service.ts';
 import { type Auth, asSystem } from './auth/auth.ts';
@@ -141,6 +143,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.impact) api.use(impactRoutes(deps.impact));
   if (deps.performance) api.use(performanceRoutes(deps.performance));
   api.use(activityRoutes(new ActivityStore(deps.db)));
+  api.use(advertiserRoutes(new AdvertiserStore(deps.db)));
   if (deps.observability) api.use(deps.observability.apiRoutes());
   api.use(notFoundHandler);
   app.use('/api', api);

@@ -21,6 +21,7 @@ import {
 } from '@recdesk/shared-types';
 import type { z } from 'zod';
 import { registerActivityPaths } from '../activity/activity-openapi.ts';
+import { registerAdvertiserPaths } from '../advertisers/advertiser-openapi.ts';
 import { registerApplyPaths } from '../apply/apply-openapi.ts';
 import { registerAuthPaths } from '../auth/auth-openapi.ts';
 import { registerImpactPaths } from '../impact/impact-openapi.ts';
@@ -103,6 +104,7 @@ export function buildOpenApiDocument(version: string) {
   registerObservabilityPaths(registry);
   registerPerformancePaths(registry);
   registerActivityPaths(registry);
+  registerAdvertiserPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'RecDesk BFF', version, description: 'Review, approve, apply and measure Amazon Ads recommendations.' },

@@ -77,13 +77,14 @@ describe('a page whose chunk fails to load', () => {
   });
 });
 
+function Broken(): never {
+  throw new Error('the drawer broke');
+}
+
 describe('a panel that fails while rendering', () => {
   it('shows the error in a dialog that closes, leaving the page behind it', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const onClose = vi.fn();
-    function Broken(): never {
-      throw new Error('the drawer broke');
-    }
     render(
       <>
         <h1>Queue</h1>

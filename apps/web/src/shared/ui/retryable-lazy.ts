@@ -35,6 +35,7 @@ export function retryableLazy<T extends ComponentType<any>>(load: () => Promise<
     );
   };
   renew();
+  // biome-ignore lint/correctness/noComponentHookFactories: called once per chunk at module level, as React.lazy is
   function RetryableLazy(props: ComponentProps<T>) {
     return createElement(current, props);
   }
