@@ -91,12 +91,6 @@ export function QueuePage() {
   const findItem = (id: string): Recommendation | undefined =>
     known.get(id) ?? queryClient.getQueryData(recommendationQueries.detail(id).queryKey);
 
-  const advertisers = useMemo(() => {
-    const byId = new Map<string, string | null>();
-    for (const item of items) if (!byId.has(item.advertiserId)) byId.set(item.advertiserId, item.advertiserName);
-    return [...byId].map(([id, name]) => ({ id, name }));
-  }, [items]);
-
   const staleSources = useMemo(() => {
     const bySource = new Map<string, { stale: number; all: number }>();
     for (const item of items) {
@@ -176,7 +170,7 @@ export function QueuePage() {
       {sync.isError ? <ProblemMessage error={sync.error} fallback="The sync failed" onRetry={() => sync.mutate()} /> : null}
 
       <QueueLanes filters={filters} setFilters={setFilters} />
-      <QueueFilterBar filters={filters} setFilters={setFilters} advertisers={advertisers} />
+      <QueueFilterBar filters={filters} setFilters={setFilters} />
       <div className="toolbar">
         <SavedViews
           search={filterKey}
