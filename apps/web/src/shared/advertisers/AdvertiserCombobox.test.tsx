@@ -71,6 +71,25 @@ describe('AdvertiserCombobox', () => {
     expect(screen.getByLabelText('Chosen id')).toHaveTextContent('none');
   });
 
+  it('moves through the options with the arrow keys (the input keeps the focus) and Escape puts the name back', async () => {
+    server.use(http.get('*/api/advertisers', () => HttpResponse.json({ items: ADVERTISERS })));
+    renderWithProviders(<Harness initial="ENTITY1ACME" />);
+    const input = screen.getByRole('combobox', { name: 'Advertiser' });
+    await expect.poll(() => (input as HTMLInputElement).value).toBe('Acme Outdoor');
+    await userEvent.click(input);
+    expect(input).toHaveAttribute('aria-expanded', 'true');
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}');
+    const active = screen.getByRole('option', { selected: true });
+    expect(active).toHaveTextContent('Koch Group');
+    expect(input).toHaveAttribute('aria-activedescendant', active.id);
+    expect(input).toHaveFocus();
+    await userEvent.keyboard('{Escape}');
+    expect(input).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.getByLabelText('Chosen id')).toHaveTextContent('ENTITY1ACME');
+    await userEvent.keyboard('{ArrowDown}{ArrowUp}{Enter}');
+    expect(screen.getByLabelText('Chosen id')).toHaveTextContent('ENTITY3KOCH');
+  });
+
   it('says when nothing matches', async () => {
     server.use(http.get('*/api/advertisers', () => HttpResponse.json({ items: ADVERTISERS })));
     renderWithProviders(<Harness />);
