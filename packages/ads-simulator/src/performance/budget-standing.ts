@@ -40,6 +40,11 @@ export interface BudgetStanding {
   percentTimeInBudget: number;
   /** What it spent on an average day of the last 7, as a share of its budget (about 1 for a capped campaign). */
   spendShare: number;
+  /**
+   * What a recommendation may say about the budget: raise one that wants more and ran out of it, lower one that
+   * clearly under-spends and never ran out, otherwise leave it (a campaign near its budget gets no cut).
+   */
+  advice: 'raise' | 'lower' | 'keep';
   /** The budget that would have bought all its demand, and one just above its spend for an under-spender. */
   raiseTo: number;
   lowerTo: number;
@@ -68,11 +73,14 @@ export function budgetStanding(world: World, campaign: Campaign, now: Date): Bud
     inBudget += Math.min(1, share / demand);
     spent += Math.min(demand, share);
   }
+  const averageSpend = spent / 7;
+  const advice = !running ? 'keep' : capped && out > 0 ? 'raise' : !capped && out === 0 && averageSpend < 0.75 ? 'lower' : 'keep';
   return {
     capped,
+    advice,
     daysOutOfBudget: out,
     percentTimeInBudget: round2(inBudget / 7),
-    spendShare: round2(spent / 7),
+    spendShare: round2(averageSpend),
     raiseTo: round2(campaign.dailyBudget * Math.min(2.5, ratio * 1.05)),
     lowerTo: round2(campaign.dailyBudget * Math.min(0.95, ratio * 1.25)),
   };
