@@ -54,7 +54,9 @@ function expectCutFits(campaign: Campaign, now: Date, suggested: number, what: s
   const week = lastWeek(campaign, now);
   expect(week.averageSpend, `${what}: a cut for a campaign that under-spends`).toBeLessThan(0.9);
   expect(week.daysAtBudget, `${what}: never out of budget`).toBeLessThanOrEqual(1);
-  expect(suggested, `${what}: the lower budget still covers its usual spend`).toBeGreaterThanOrEqual(week.averageSpend * campaign.dailyBudget);
+  expect(suggested, `${what}: the lower budget still covers its usual spend`).toBeGreaterThanOrEqual(
+    week.averageSpend * campaign.dailyBudget,
+  );
   expect(suggested, what).toBeLessThan(campaign.dailyBudget);
 }
 

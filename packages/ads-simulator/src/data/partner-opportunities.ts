@@ -208,7 +208,10 @@ export function createOpportunities(world: World, { now, seed = world.seed, bulk
       const lower = standing.advice === 'lower';
       const recommendationId = faker.string.uuid();
       faker.number.int({ min: 3, max: 7 });
-      const impressions = { lower_bound: faker.number.int({ min: 200, max: 900 }), upper_bound: faker.number.int({ min: 1000, max: 4000 }) };
+      const impressions = {
+        lower_bound: faker.number.int({ min: 200, max: 900 }),
+        upper_bound: faker.number.int({ min: 1000, max: 4000 }),
+      };
       const clicks = { lower_bound: faker.number.int({ min: 5, max: 30 }), upper_bound: faker.number.int({ min: 31, max: 120 }) };
       const scored = scores(index % 4 !== 2);
       if (raise || lower) {
@@ -250,10 +253,12 @@ export function createOpportunities(world: World, { now, seed = world.seed, bulk
         ...common,
         recommendationId: faker.string.uuid(),
         recommendationType: 'KEYWORD_BID',
-        explanation: JSON.stringify(bidExplanation(recommendedBid > keyword.bid, {
-          lower_bound: faker.number.int({ min: 3, max: 20 }),
-          upper_bound: faker.number.int({ min: 21, max: 80 }),
-        })),
+        explanation: JSON.stringify(
+          bidExplanation(recommendedBid > keyword.bid, {
+            lower_bound: faker.number.int({ min: 3, max: 20 }),
+            upper_bound: faker.number.int({ min: 21, max: 80 }),
+          }),
+        ),
         currentCampaignSettings: JSON.stringify({
           ad_groups: [{ adgroup_id: keyword.adGroupId, target_type: 'KEYWORD', targets: [target(keyword.bid)] }],
         }),

@@ -185,9 +185,7 @@ function recommendationBody(type: UnifiedRecommendationType, campaign: Campaign,
   /** A keyword's bid change: a raise says why (the diagnostic), a cut says what it saves. */
   const keywordBid = (current: number) => {
     const change = bidChange(current);
-    return Number(change.recommendedValue) > current
-      ? { ...change, groupingType: 'INCREASE_BID_CONTEXTUAL', ...diagnostic }
-      : change;
+    return Number(change.recommendedValue) > current ? { ...change, groupingType: 'INCREASE_BID_CONTEXTUAL', ...diagnostic } : change;
   };
   const diagnostic = {
     recommendationContext: {
