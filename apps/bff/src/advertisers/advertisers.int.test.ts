@@ -50,6 +50,19 @@ describe.each(databaseTargets)('GET /api/advertisers on $name', ({ create }) => 
     expect(items).toEqual([first]);
   });
 
+  it('the queue search (q) finds an advertiser’s items by its name, in any case', async () => {
+    const { items: advertisers } = AdvertiserListSchema.parse((await bff.http.get('/api/advertisers').expect(200)).body);
+    const named = advertisers.find((a) => a.name);
+    if (!named?.name) throw new Error('no named advertiser');
+    const all = RecommendationPageSchema.parse((await bff.http.get('/api/recommendations?limit=500').expect(200)).body);
+    const ofIt = all.items.filter((item) => item.advertiserId === named.id).map((item) => item.id);
+    const q = encodeURIComponent(named.name.toUpperCase());
+    const found = RecommendationPageSchema.parse((await bff.http.get(`/api/recommendations?limit=500&q=${q}`).expect(200)).body);
+    expect(ofIt.length).toBeGreaterThan(0);
+    expect(found.items.map((item) => item.id).sort()).toEqual(expect.arrayContaining(ofIt.sort()));
+    expect(found.items.every((item) => item.advertiserName === named.name)).toBe(true);
+  });
+
   it('refuses a query parameter', async () => {
     await bff.http.get('/api/advertisers?q=x').expect(400);
   });
