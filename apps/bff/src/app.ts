@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { activityRoutes } from './activity/activity-routes.ts';
 import { ActivityStore } from './activity/activity-store.ts';
 import type { LwaTokenProvider } from './ads-client/lwa-token-provider.ts';
+import { advertiserRoutes } from './advertisers/advertiser-routes.ts';
+import { AdvertiserStore } from './advertisers/advertiser-store.ts';
 import { applyRoutes } from './apply/apply-routes.ts';
 import type { ApplyService } from './apply/apply-service.ts';
 import type { Auth } from './auth/auth.ts';
@@ -117,6 +119,7 @@ export function apiRoutesOf(deps: AppDeps): AnyApiRoute[] {
     ...(deps.impact ? impactRoutes(deps.impact) : []),
     ...(deps.performance ? performanceRoutes(deps.performance) : []),
     ...activityRoutes(new ActivityStore(deps.db)),
+    ...advertiserRoutes(new AdvertiserStore(deps.db)),
     ...(deps.observability ? deps.observability.apiRoutes() : []),
   ];
   let document: ReturnType<typeof buildOpenApiDocument> | undefined;

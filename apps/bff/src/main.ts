@@ -5,13 +5,15 @@
  * exits at once (src/process/graceful-shutdown.ts).
  */
 import { createAppFor } from './app.ts';
-import { demoUsersBanner } from './auth/auth.ts';
+import { DEMO_USERS, demoUsersBanner } from './auth/auth.ts';
 import { ConfigError, parseEnv } from './config/env.ts';
 import { startImpactJob } from './impact/impact-job.ts';
 import { embeddedIngestEnabled } from './ingest/scheduler.ts';
 import { startExpiryJob } from './lifecycle/expiry-job.ts';
+import { isHumanConsole, startupSummary } from './observability/console-printer.ts';
 import { startPerformanceJob } from './performance/performance-job.ts';
 import { exitGracefullyOn } from './process/graceful-shutdown.ts';
+import { releaseHeldSignal } from './process/hold-signals.ts';
 import { createRuntime, VERSION, WEB_DIST_DIR } from './runtime.ts';
 
 let env: ReturnType<typeof parseEnv>;
@@ -27,10 +29,24 @@ try {
 
 const runtime = await createRuntime(env);
 const app = createAppFor(runtime, { version: VERSION, webDistDir: WEB_DIST_DIR });
+const humanConsole = isHumanConsole(env.LOG_FORMAT, Boolean(process.stdout.isTTY));
 const server = app.listen(env.PORT, env.HOST, () => {
-  runtime.log.info(`RecDesk is serving the dashboard at http://localhost:${env.PORT} (${env.ADS_API_MODE} Ads API)`);
+  const url = `http://localhost:${env.PORT}`;
+  runtime.log.info(`RecDesk is serving the dashboard at ${url} (${env.ADS_API_MODE} Ads API)`);
+  if (humanConsole) {
+    process.stdout.write(
+      `${startupSummary({
+        url,
+        adsApiMode: env.ADS_API_MODE,
+        demoUsers: runtime.createdDemoUsers.length > 0 ? runtime.createdDemoUsers : DEMO_USERS,
+        demoUsersCreatedNow: runtime.createdDemoUsers.length > 0,
+        streamConfigured: Boolean(env.STREAM_SHARED_SECRET),
+        color: Boolean(process.stdout.hasColors?.()),
+      })}\n`,
+    );
+  }
   // Printed once, on the first run of the embedded default: the documented demo sign-ins.
-  if (runtime.createdDemoUsers.length > 0) process.stdout.write(`${demoUsersBanner(runtime.createdDemoUsers)}\n`);
+  else if (runtime.createdDemoUsers.length > 0) process.stdout.write(`${demoUsersBanner(runtime.createdDemoUsers)}\n`);
 });
 
 // Each source on its own cadence, here unless a worker process runs them (INGEST_EMBEDDED; on in simulated mode).
@@ -72,6 +88,8 @@ exitGracefullyOn(['SIGTERM', 'SIGINT'], {
   stop: async () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    // A start-up sync still under way finishes its current source only: the rest run at the next start.
+    runtime.sync.stopStartingSources();
     expiryJob.stop();
     impactJob.stop();
     performanceJob.stop();
@@ -80,3 +98,6 @@ exitGracefullyOn(['SIGTERM', 'SIGINT'], {
     await runtime.close();
   },
 });
+// A Ctrl+C while starting up was held (src/process/hold-signals.ts): the graceful shutdown is ready for it now.
+const heldSignal = releaseHeldSignal();
+if (heldSignal) process.kill(process.pid, heldSignal);

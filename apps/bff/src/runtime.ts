@@ -32,6 +32,7 @@ import { GuardrailStore } from './lifecycle/guardrail-store.ts';
 import { type LifecycleConfig, lifecycleConfigOf } from './lifecycle/lifecycle-config.ts';
 import { LifecycleService } from './lifecycle/lifecycle-service.ts';
 import { RecommendationStore } from './lifecycle/recommendation-store.ts';
+import { createConsolePrinter, isHumanConsole } from './observability/console-printer.ts';
 import { correlatedQueue } from './observability/correlated-queue.ts';
 import { correlationMixin, inJob } from './observability/correlation.ts';
 import { Metrics } from './observability/metrics.ts';
@@ -153,6 +154,21 @@ export function createLogger(level: Env['LOG_LEVEL'], destination?: DestinationS
   return destination ? pino(options, destination) : pino(options);
 }
 
+/**
+ * The process's logger as LOG_FORMAT asks: JSON lines on stdout, or (a terminal, or `human`) the console for people,
+ * which reads the debug-level progress lines too (the sync of each source) and shows only what a person needs.
+ */
+export function createProcessLogger(env: Pick<Env, 'LOG_LEVEL' | 'LOG_FORMAT'>, stdout: NodeJS.WriteStream = process.stdout): Logger {
+  if (!isHumanConsole(env.LOG_FORMAT, Boolean(stdout.isTTY)) || env.LOG_LEVEL === 'silent') return createLogger(env.LOG_LEVEL);
+  const printer = createConsolePrinter({
+    write: (text) => stdout.write(text),
+    level: env.LOG_LEVEL,
+    color: Boolean(stdout.isTTY && stdout.hasColors?.()),
+  });
+  const verbose = env.LOG_LEVEL === 'trace' ? 'trace' : 'debug';
+  return createLogger(verbose, printer);
+}
+
 /** Simulated mode uses the simulator's credentials; live mode whichever ADS_ variables are set. */
 function credentialsFromEnvironment(env: Env): Set<'client_id' | 'client_secret' | 'refresh_token'> {
   if (env.ADS_API_MODE === 'simulated') return new Set(['client_id', 'client_secret', 'refresh_token']);
@@ -188,7 +204,7 @@ async function useStoredCredentials(
 }
 
 export async function createRuntime(env: Env, options: RuntimeOptions = {}): Promise<Runtime> {
-  const log = options.log ?? createLogger(env.LOG_LEVEL, options.logDestination);
+  const log = options.log ?? (options.logDestination ? createLogger(env.LOG_LEVEL, options.logDestination) : createProcessLogger(env));
   const baseNow = options.now ?? (() => new Date());
   // Simulated mode: the simulator and the BFF run on one advanceable clock (src/performance/simulated-clock.ts).
   const simulatedClock = await simulatedClockFor(env, baseNow, log);

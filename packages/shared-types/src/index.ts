@@ -1,5 +1,6 @@
 // The package's one entry point: the model and the BFF's API contracts, written once and inferred everywhere.
 export * from './api/activity.ts';
+export * from './api/advertisers.ts';
 export * from './api/alerts.ts';
 export * from './api/apply.ts';
 export * from './api/auth.ts';

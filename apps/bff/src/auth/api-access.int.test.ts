@@ -70,6 +70,7 @@ const ENDPOINTS: Readonly<Record<string, Entry>> = {
   'GET /api/sources': { access: 'read' },
   'GET /api/sources/:source/quarantine': { access: 'read' },
   'POST /api/sync': { access: 'act', sample: () => ({ query: 'source=partner-opportunities' }) },
+  'GET /api/advertisers': { access: 'read' },
   'GET /api/advertisers/:advertiserId/guardrails': { access: 'read' },
   'PUT /api/advertisers/:advertiserId/guardrails': { access: 'admin', sample: () => ({ body: { maxBidChangePct: 10 } }) },
   'GET /api/advertisers/:advertiserId/approval-policy': { access: 'read' },

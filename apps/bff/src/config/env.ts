@@ -50,6 +50,8 @@ const EnvSchema = z
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // JSON lines (pino), or a short summary for people; `auto`: the summary on a terminal, JSON otherwise.
+    LOG_FORMAT: z.enum(['auto', 'json', 'human']).default('auto'),
     DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
     // Connections per process on a PostgreSQL server (fleet sizing: every bff and worker process holds its own pools).
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),

@@ -23,12 +23,15 @@ describe('schedules', () => {
     });
     expect(schedules.find((s) => s.source === 'sp-budget')).toMatchObject({ pattern: '5 * * * *', enabled: true });
     expect(schedules.find((s) => s.source === 'brand-metrics')).toMatchObject({ enabled: false, pattern: null });
+    // Without STREAM_SHARED_SECRET every delivery is refused: the pushed source is not set up (not stale).
     expect(schedules.find((s) => s.source === 'marketing-stream')).toEqual({
       source: 'marketing-stream',
       delivery: 'push',
       pattern: null,
-      enabled: true,
+      enabled: false,
     });
+    const withSecret = schedulesOf(parseEnv({ STREAM_SHARED_SECRET: 'a-shared-secret-of-16+' }), []);
+    expect(withSecret.find((s) => s.source === 'marketing-stream')).toMatchObject({ delivery: 'push', enabled: true });
   });
 
   it('runs daily sources once a day and hourly ones every hour (UTC), checked without a clock', () => {

@@ -36,7 +36,7 @@ export interface SourceSchedule {
   delivery: 'scheduled' | 'push';
   /** Cron pattern in UTC; null for push sources and disabled ones. */
   pattern: string | null;
-  /** An adapter is registered and the schedule is not `off` (push sources: always). */
+  /** An adapter is registered and the schedule is not `off` (push sources: STREAM_SHARED_SECRET is set). */
   enabled: boolean;
 }
 
@@ -47,7 +47,9 @@ export function isScheduledSource(source: RecommendationSource): source is Sched
 /** Every source's schedule, given the sources this BFF has adapters for. */
 export function schedulesOf(env: Env, registered: readonly RecommendationSource[]): SourceSchedule[] {
   return RECOMMENDATION_SOURCES.map((source) => {
-    if (!isScheduledSource(source)) return { source, delivery: 'push', pattern: null, enabled: true };
+    // A pushed source is set up when deliveries can be accepted: without STREAM_SHARED_SECRET every one is refused, so
+    // it is "not configured" (not stale, and no freshness alert), however long nothing arrives.
+    if (!isScheduledSource(source)) return { source, delivery: 'push', pattern: null, enabled: Boolean(env.STREAM_SHARED_SECRET) };
     const pattern = String(env[SCHEDULE_VARIABLES[source]]);
     const enabled = registered.includes(source) && pattern !== 'off';
     return { source, delivery: 'scheduled', pattern: enabled ? pattern : null, enabled };

@@ -37,7 +37,15 @@ export class SyncService {
   /** Runs after every ingestion (the lifecycle's validation, then the conflict engine); set by the runtime. */
   private afterIngestHook: (() => Promise<void>) | null = null;
 
+  /** Set on shutdown: a sync under way finishes the source it is on and starts no other (they run at the next start). */
+  private stopping = false;
+
   constructor(private readonly deps: SyncDeps) {}
+
+  /** Lets the syncs under way finish their current source only, so that a shutdown does not wait for all of them. */
+  stopStartingSources(): void {
+    this.stopping = true;
+  }
 
   afterIngest(hook: () => Promise<void>): void {
     this.afterIngestHook = hook;
@@ -81,6 +89,8 @@ export class SyncService {
     const runId = randomUUID();
     const startedAt = now();
     const adapters = this.deps.sources.filter((adapter) => !source || adapter.source === source);
+    // At debug (the JSON console leaves it out; the console for people shows it as progress).
+    log.debug({ source, trigger }, 'sync started');
     // Without the profiles no source can run (an outage, a revoked token): each selected source records a failed run
     // with the reason, so that its status shows the admin what is wrong and the alerts see it, instead of no run.
     const listed = await listProfiles(this.deps.client).catch((error: unknown) => ({ error }));
@@ -90,6 +100,10 @@ export class SyncService {
       log.warn({ region: bad.region, index: bad.index, reason: bad.reason, raw: bad.raw }, 'malformed profile skipped');
     const summaries: SourceRunSummary[] = [];
     for (const adapter of adapters) {
+      if (this.stopping) {
+        log.debug({ source: adapter.source }, 'source not synced: shutting down');
+        continue;
+      }
       const runnable: SourceAdapter =
         'error' in listed
           ? {
@@ -213,6 +227,7 @@ export class SyncService {
       .where('id', '=', runId)
       .execute();
     this.deps.onSourceRun?.({ source: adapter.source, status, startedAt, finishedAt });
+    log.debug({ source: adapter.source, status, ...counts, err: errors[0] ? { message: errors[0] } : undefined }, 'source run finished');
     return { source: adapter.source, status, ...counts, errors };
   }
 }

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { shutdownHandler } from './graceful-shutdown.ts';
+import { SAME_SIGNAL_WINDOW_MS, shutdownHandler } from './graceful-shutdown.ts';
 
 const log = pino({ level: 'silent' });
 
@@ -27,11 +27,31 @@ describe('graceful shutdown', () => {
   it('exits 1 at once on a second signal, and stops only once', async () => {
     const exit = vi.fn();
     const stop = vi.fn(() => new Promise<void>(() => {}));
-    const onSignal = shutdownHandler({ log, timeoutMs: 60_000, stop, exit });
+    let at = 0;
+    const onSignal = shutdownHandler({ log, timeoutMs: 60_000, stop, exit, now: () => at });
     onSignal('SIGTERM');
+    at = SAME_SIGNAL_WINDOW_MS + 1;
     onSignal('SIGINT');
     expect(stop).toHaveBeenCalledTimes(1);
     expect(exit).toHaveBeenCalledExactlyOnceWith(1);
+  });
+
+  it('takes copies of one Ctrl+C passed on by npm and pnpm for that one press, and exits 0 when done', async () => {
+    const exit = vi.fn();
+    let finish = () => {};
+    const stop = vi.fn(() => new Promise<void>((resolve) => (finish = resolve)));
+    let at = 0;
+    const onSignal = shutdownHandler({ log, timeoutMs: 60_000, stop, exit, now: () => at });
+    onSignal('SIGINT');
+    at = 40;
+    onSignal('SIGINT');
+    at = SAME_SIGNAL_WINDOW_MS - 1;
+    onSignal('SIGINT');
+    expect(stop).toHaveBeenCalledTimes(1);
+    expect(exit).not.toHaveBeenCalled();
+    finish();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(exit).toHaveBeenCalledExactlyOnceWith(0);
   });
 
   it('exits 1 when stopping outlasts the timeout', async () => {

@@ -6,26 +6,32 @@
 
 import { RecommendationSourceSchema } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
-import { lazy, type MouseEvent, Suspense, useEffect } from 'react';
+import { type MouseEvent, Suspense, useEffect } from 'react';
 import { SessionMenu } from '../features/auth/AuthGate.tsx';
 import { sessionQueries } from '../features/auth/session-queries.ts';
 import { StaleSourcesBanner } from '../features/health/StaleSourcesBanner.tsx';
 import { QueuePage } from '../features/queue/QueuePage.tsx';
 import { paths } from '../shared/paths.ts';
 import { CanActProvider } from '../shared/session/can-act.tsx';
+import { PageErrorBoundary, PanelErrorBoundary } from '../shared/ui/ErrorBoundaries.tsx';
 import { Notices } from '../shared/ui/Notices.tsx';
+import { OfflineBanner } from '../shared/ui/OfflineBanner.tsx';
+import { retryableLazy } from '../shared/ui/retryable-lazy.ts';
 import { useNavigate, usePathname } from '../shared/use-location.ts';
 import { useSearchParams } from '../shared/use-search-params.ts';
 import { type Theme, useTheme, useThemeActions } from './theme-store.ts';
 
-// Screens and panels not needed for the first paint of the queue load on demand, keeping the first bundle small.
-const StatusPage = lazy(() => import('../features/health/StatusPage.tsx').then((m) => ({ default: m.StatusPage })));
-const PerformancePage = lazy(() => import('../features/performance/PerformancePage.tsx').then((m) => ({ default: m.PerformancePage })));
-const PortfolioPage = lazy(() => import('../features/performance/PortfolioPage.tsx').then((m) => ({ default: m.PortfolioPage })));
-const ConflictDialog = lazy(() => import('../features/conflicts/ConflictDialog.tsx').then((m) => ({ default: m.ConflictDialog })));
-const RulesPage = lazy(() => import('../features/rules/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
-const ActivityPage = lazy(() => import('../features/activity/ActivityPage.tsx').then((m) => ({ default: m.ActivityPage })));
-const BatchProgressDialog = lazy(() =>
+// Screens and panels not needed for the first paint of the queue load on demand, keeping the first bundle small; a
+// chunk that failed to load (offline while navigating) is fetched again when its error boundary resets.
+const StatusPage = retryableLazy(() => import('../features/health/StatusPage.tsx').then((m) => ({ default: m.StatusPage })));
+const PerformancePage = retryableLazy(() =>
+  import('../features/performance/PerformancePage.tsx').then((m) => ({ default: m.PerformancePage })),
+);
+const PortfolioPage = retryableLazy(() => import('../features/performance/PortfolioPage.tsx').then((m) => ({ default: m.PortfolioPage })));
+const ConflictDialog = retryableLazy(() => import('../features/conflicts/ConflictDialog.tsx').then((m) => ({ default: m.ConflictDialog })));
+const RulesPage = retryableLazy(() => import('../features/rules/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
+const ActivityPage = retryableLazy(() => import('../features/activity/ActivityPage.tsx').then((m) => ({ default: m.ActivityPage })));
+const BatchProgressDialog = retryableLazy(() =>
   import('../features/apply/BatchProgressDialog.tsx').then((m) => ({ default: m.BatchProgressDialog })),
 );
 
@@ -94,41 +100,48 @@ export function App() {
           <SessionMenu />
         </header>
         <StaleSourcesBanner source={source.success ? source.data : undefined} onOpenStatus={() => navigate(paths.status)} />
+        <OfflineBanner />
         <Notices />
         <main id="main">
-          {pathname === paths.status ? (
-            <Suspense fallback={loading}>
-              <StatusPage />
-            </Suspense>
-          ) : pathname === paths.performance ? (
-            <Suspense fallback={loading}>
-              <PerformancePage />
-            </Suspense>
-          ) : pathname === paths.impact ? (
-            <Suspense fallback={loading}>
-              <PortfolioPage />
-            </Suspense>
-          ) : pathname === paths.rules ? (
-            <Suspense fallback={loading}>
-              <RulesPage canEdit={isAdmin} />
-            </Suspense>
-          ) : pathname === paths.activity ? (
-            <Suspense fallback={loading}>
-              <ActivityPage />
-            </Suspense>
-          ) : (
-            <QueuePage />
-          )}
+          <PageErrorBoundary resetKeys={[pathname]}>
+            {pathname === paths.status ? (
+              <Suspense fallback={loading}>
+                <StatusPage />
+              </Suspense>
+            ) : pathname === paths.performance ? (
+              <Suspense fallback={loading}>
+                <PerformancePage />
+              </Suspense>
+            ) : pathname === paths.impact ? (
+              <Suspense fallback={loading}>
+                <PortfolioPage />
+              </Suspense>
+            ) : pathname === paths.rules ? (
+              <Suspense fallback={loading}>
+                <RulesPage canEdit={isAdmin} />
+              </Suspense>
+            ) : pathname === paths.activity ? (
+              <Suspense fallback={loading}>
+                <ActivityPage />
+              </Suspense>
+            ) : (
+              <QueuePage />
+            )}
+          </PageErrorBoundary>
         </main>
         {conflictsOf ? (
-          <Suspense fallback={null}>
-            <ConflictDialog recommendationId={conflictsOf} onClose={() => setSearch({ conflictsOf: undefined })} />
-          </Suspense>
+          <PanelErrorBoundary title="Conflicts" onClose={() => setSearch({ conflictsOf: undefined })}>
+            <Suspense fallback={null}>
+              <ConflictDialog recommendationId={conflictsOf} onClose={() => setSearch({ conflictsOf: undefined })} />
+            </Suspense>
+          </PanelErrorBoundary>
         ) : null}
         {batchId ? (
-          <Suspense fallback={null}>
-            <BatchProgressDialog key={batchId} batchId={batchId} onClose={() => setSearch({ batch: undefined })} />
-          </Suspense>
+          <PanelErrorBoundary title="Apply progress" onClose={() => setSearch({ batch: undefined })}>
+            <Suspense fallback={null}>
+              <BatchProgressDialog key={batchId} batchId={batchId} onClose={() => setSearch({ batch: undefined })} />
+            </Suspense>
+          </PanelErrorBoundary>
         ) : null}
       </div>
     </CanActProvider>

@@ -8,6 +8,7 @@
  * `confidence` / `impactScore` columns that only some opportunity types have.
  */
 import { en, Faker } from '@faker-js/faker';
+import { budgetStanding } from '../performance/budget-standing.ts';
 import type { Campaign, Keyword, World } from './world.ts';
 
 export interface Opportunity {
@@ -136,6 +137,16 @@ export interface OpportunityOptions {
   bulkRows?: number;
 }
 
+/** A raise is about the clicks the keyword misses; a cut is about cost, and promises no clicks. */
+function bidExplanation(raise: boolean, missedClicks: { lower_bound: number; upper_bound: number }) {
+  return raise
+    ? {
+        description: 'Keyword wins too few auctions at its current bid.',
+        missed_opportunities: { clicks: missedClicks, time_period: 'LAST_7_DAYS' },
+      }
+    : { description: 'Keyword spends above its target ACOS: a lower bid cuts its cost and keeps its best clicks.' };
+}
+
 export function createOpportunities(world: World, { now, seed = world.seed, bulkRows = 0 }: OpportunityOptions): Opportunity[] {
   const faker = new Faker({ locale: [en] });
   faker.seed(seed + 7);
@@ -189,25 +200,44 @@ export function createOpportunities(world: World, { now, seed = world.seed, bulk
       expiryDate: epochMicros(hours(index % 5 === 0 ? faker.number.int({ min: 3, max: 20 }) : faker.number.int({ min: 48, max: 24 * 14 }))),
     };
     if (index % 2 === 0) {
-      const recommended = round2(campaign.dailyBudget * faker.helpers.arrayElement([1.25, 1.5, 2, 0.8]));
-      accountTeamRows.push({
-        ...common,
-        recommendationId: faker.string.uuid(),
-        recommendationType: 'CAMPAIGN_BUDGET',
-        explanation: JSON.stringify({
-          description: `Campaign ran out of budget on ${faker.number.int({ min: 3, max: 7 })} of the last 7 days.`,
-          missed_opportunities: {
-            impressions: { lower_bound: faker.number.int({ min: 200, max: 900 }), upper_bound: faker.number.int({ min: 1000, max: 4000 }) },
-            clicks: { lower_bound: faker.number.int({ min: 5, max: 30 }), upper_bound: faker.number.int({ min: 31, max: 120 }) },
-            time_period: 'LAST_7_DAYS',
-          },
-          recommendation_context: { grouping_context: { grouping_type: 'BUDGET' } },
-        }),
-        currentCampaignSettings: JSON.stringify({ budget: moneyText(campaign.dailyBudget) }),
-        recommendedCampaignSettings: JSON.stringify({ budget: moneyText(recommended) }),
-        recommendedBudget: moneyText(recommended),
-        ...scores(index % 4 !== 2),
-      });
+      // The seeded draws stay in their order (so the rest of the file does not shift); what is said comes from the
+      // campaign's budget standing: a raise for a campaign that ran out, a cut for one that under-spends.
+      faker.helpers.arrayElement([1.25, 1.5, 2, 0.8]);
+      const standing = budgetStanding(world, campaign, now);
+      const raise = standing.advice === 'raise';
+      const lower = standing.advice === 'lower';
+      const recommendationId = faker.string.uuid();
+      faker.number.int({ min: 3, max: 7 });
+      const impressions = {
+        lower_bound: faker.number.int({ min: 200, max: 900 }),
+        upper_bound: faker.number.int({ min: 1000, max: 4000 }),
+      };
+      const clicks = { lower_bound: faker.number.int({ min: 5, max: 30 }), upper_bound: faker.number.int({ min: 31, max: 120 }) };
+      const scored = scores(index % 4 !== 2);
+      if (raise || lower) {
+        const recommended = raise ? standing.raiseTo : standing.lowerTo;
+        accountTeamRows.push({
+          ...common,
+          recommendationId,
+          recommendationType: 'CAMPAIGN_BUDGET',
+          explanation: JSON.stringify(
+            raise
+              ? {
+                  description: `Campaign ran out of budget on ${standing.daysOutOfBudget} of the last 7 days.`,
+                  missed_opportunities: { impressions, clicks, time_period: 'LAST_7_DAYS' },
+                  recommendation_context: { grouping_context: { grouping_type: 'BUDGET' } },
+                }
+              : {
+                  description: `Campaign spent about ${Math.round(standing.spendShare * 100)}% of its daily budget over the last 7 days: a lower budget frees the rest without losing clicks.`,
+                  recommendation_context: { grouping_context: { grouping_type: 'BUDGET' } },
+                },
+          ),
+          currentCampaignSettings: JSON.stringify({ budget: moneyText(campaign.dailyBudget) }),
+          recommendedCampaignSettings: JSON.stringify({ budget: moneyText(recommended) }),
+          recommendedBudget: moneyText(recommended),
+          ...scored,
+        });
+      }
     }
     const keyword = keywordsByCampaign.get(campaign.campaignId)?.find((k) => k.state === 'ENABLED');
     if (keyword && index % 3 !== 1) {
@@ -223,14 +253,12 @@ export function createOpportunities(world: World, { now, seed = world.seed, bulk
         ...common,
         recommendationId: faker.string.uuid(),
         recommendationType: 'KEYWORD_BID',
-        explanation: JSON.stringify({
-          description:
-            recommendedBid > keyword.bid ? 'Keyword wins too few auctions at its current bid.' : 'Keyword spends above its target ACOS.',
-          missed_opportunities: {
-            clicks: { lower_bound: faker.number.int({ min: 3, max: 20 }), upper_bound: faker.number.int({ min: 21, max: 80 }) },
-            time_period: 'LAST_7_DAYS',
-          },
-        }),
+        explanation: JSON.stringify(
+          bidExplanation(recommendedBid > keyword.bid, {
+            lower_bound: faker.number.int({ min: 3, max: 20 }),
+            upper_bound: faker.number.int({ min: 21, max: 80 }),
+          }),
+        ),
         currentCampaignSettings: JSON.stringify({
           ad_groups: [{ adgroup_id: keyword.adGroupId, target_type: 'KEYWORD', targets: [target(keyword.bid)] }],
         }),

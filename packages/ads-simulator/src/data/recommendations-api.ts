@@ -5,6 +5,7 @@
  * recommended values as strings, budget missed opportunities, budget rules, rule-based bidding, estimated impact.
  */
 import { en, Faker } from '@faker-js/faker';
+import { budgetStanding } from '../performance/budget-standing.ts';
 import type { Campaign, World } from './world.ts';
 
 export const UNIFIED_RECOMMENDATION_TYPES = [
@@ -80,7 +81,13 @@ export function createUnifiedRecommendations(world: World, now: Date, seed = wor
     for (let n = 0; n < 4; n++) {
       const type = UNIFIED_RECOMMENDATION_TYPES[typeIndex % UNIFIED_RECOMMENDATION_TYPES.length] as UnifiedRecommendationType;
       typeIndex++;
-      const body = recommendationBody(type, campaign, { adGroups, keywords, targets, faker, day, diagnosticDate });
+      const body = recommendationBody(type, campaign, { world, now, adGroups, keywords, targets, faker, day, diagnosticDate });
+      if (!body) {
+        // Nothing true to recommend here; the draws an item would have taken are taken, so the rest stays as it was.
+        faker.string.uuid();
+        faker.datatype.boolean();
+        continue;
+      }
       // A new campaign does not exist yet: it names no campaign id.
       const isNewCampaign = type === 'NEW_CAMPAIGN' || type === 'NEW_VIDEO_CAMPAIGN';
       items.push({
@@ -107,6 +114,8 @@ function adProductOf(type: UnifiedRecommendationType): string {
 }
 
 interface Context {
+  world: World;
+  now: Date;
   adGroups: World['adGroups'];
   keywords: World['keywords'];
   targets: World['targets'];
@@ -133,13 +142,51 @@ function estimatedImpact(faker: Faker, metric: 'clicks' | 'sales' | 'impressions
   };
 }
 
-function recommendationBody(type: UnifiedRecommendationType, campaign: Campaign, ctx: Context): Record<string, unknown> {
+/**
+ * A lower cost for a bid cut (a cut is not sold as clicks won): the forecast cost of the campaign over 7 days, and
+ * a negative change. Draws the same seeded numbers as `estimatedImpact`, so the rest of the world is unchanged.
+ */
+function costSaving(faker: Faker) {
+  const current = faker.number.int({ min: 50, max: 2_000 });
+  const saving = Math.min(Math.round(current / 3), faker.number.int({ min: 5, max: 400 }));
+  return {
+    campaign: {
+      timePeriodInDays: 7,
+      cost: {
+        forecastedCurrentLowerBound: current,
+        forecastedCurrentUpperBound: current + saving,
+        forecastedRecommendedLowerBound: current - saving,
+        forecastedRecommendedUpperBound: current,
+        incrementalLowerBound: -saving,
+        incrementalUpperBound: -Math.round(saving / 2),
+      },
+    },
+  };
+}
+
+function recommendationBody(type: UnifiedRecommendationType, campaign: Campaign, ctx: Context): Record<string, unknown> | null {
   const { faker } = ctx;
   const adGroup = ctx.adGroups[0];
   const keyword = ctx.keywords[0];
   const target = ctx.targets[0];
   const adGroupId = adGroup?.adGroupId ?? `${campaign.campaignId}1`;
-  const bid = (current: number) => money(current * faker.helpers.arrayElement([0.8, 1.15, 1.3, 1.5]));
+  const bidFactor = () => faker.helpers.arrayElement([0.8, 1.15, 1.3, 1.5]);
+  /** A bid change and what it promises: more clicks for a raise, a lower cost for a cut. */
+  const bidChange = (current: number) => {
+    const factor = bidFactor();
+    return {
+      currentValue: money(current),
+      recommendedValue: money(current * factor),
+      estimatedImpact: factor < 1 ? costSaving(faker) : estimatedImpact(faker, 'clicks'),
+    };
+  };
+  /** What the budget of this campaign did over the last 7 days, as the performance model delivers it. */
+  const standing = budgetStanding(ctx.world, campaign, ctx.now);
+  /** A keyword's bid change: a raise says why (the diagnostic), a cut says what it saves. */
+  const keywordBid = (current: number) => {
+    const change = bidChange(current);
+    return Number(change.recommendedValue) > current ? { ...change, groupingType: 'INCREASE_BID_CONTEXTUAL', ...diagnostic } : change;
+  };
   const diagnostic = {
     recommendationContext: {
       diagnosticContext: {
@@ -150,10 +197,25 @@ function recommendationBody(type: UnifiedRecommendationType, campaign: Campaign,
   };
   switch (type) {
     case 'CAMPAIGN_BUDGET': {
+      // The same seeded draws either way, so that the rest of the world does not shift with the direction.
       const clicks = faker.number.int({ min: 10, max: 90 });
+      faker.number.float({ min: 0.3, max: 0.85, fractionDigits: 2 });
+      // A campaign near its budget gets no budget recommendation: neither a raise nor a cut would be true.
+      if (standing.advice === 'keep') {
+        costSaving(faker);
+        return null;
+      }
+      if (standing.advice === 'lower') {
+        // An under-spender: a budget closer to what it spends, which costs it nothing it would have bought.
+        return {
+          currentValue: money(campaign.dailyBudget),
+          recommendedValue: money(standing.lowerTo),
+          estimatedImpact: costSaving(faker),
+        };
+      }
       return {
         currentValue: money(campaign.dailyBudget),
-        recommendedValue: money(campaign.dailyBudget * 1.5),
+        recommendedValue: money(standing.raiseTo),
         groupingType: 'INCREASE_BUDGET_CONTEXTUAL',
         budgetRecommendation: {
           sevenDaysMissedOpportunities: {
@@ -165,7 +227,7 @@ function recommendationBody(type: UnifiedRecommendationType, campaign: Campaign,
             estimatedMissedImpressionsUpper: clicks * 120,
             estimatedMissedSalesLower: clicks * 2,
             estimatedMissedSalesUpper: clicks * 7,
-            percentTimeInBudget: faker.number.float({ min: 0.3, max: 0.85, fractionDigits: 2 }),
+            percentTimeInBudget: standing.percentTimeInBudget,
           },
         },
         estimatedImpact: estimatedImpact(faker, 'clicks'),
@@ -211,9 +273,7 @@ function recommendationBody(type: UnifiedRecommendationType, campaign: Campaign,
     case 'AD_GROUP_DEFAULT_BID':
       return {
         adGroupId,
-        currentValue: money(adGroup?.defaultBid ?? 1),
-        recommendedValue: bid(adGroup?.defaultBid ?? 1),
-        estimatedImpact: estimatedImpact(faker, 'clicks'),
+        ...bidChange(adGroup?.defaultBid ?? 1),
       };
     case 'AD_GROUP_STATE':
       return { adGroupId, currentValue: 'ENABLED', recommendedValue: 'PAUSED' };
@@ -228,10 +288,7 @@ function recommendationBody(type: UnifiedRecommendationType, campaign: Campaign,
             targetId: keyword.keywordId,
             targeting: keyword.keywordText,
             targetingMatchType: keyword.matchType,
-            currentValue: money(keyword.bid),
-            recommendedValue: bid(keyword.bid),
-            groupingType: 'INCREASE_BID_CONTEXTUAL',
-            ...diagnostic,
+            ...keywordBid(keyword.bid),
           }
         : {
             adGroupId,
@@ -287,8 +344,7 @@ function recommendationBody(type: UnifiedRecommendationType, campaign: Campaign,
             targetId: target.targetId,
             targeting: target.expression,
             targetingMatchType: 'TARGETING_EXPRESSION_PREDEFINED',
-            currentValue: money(target.bid),
-            recommendedValue: bid(target.bid),
+            ...bidChange(target.bid),
           }
         : {
             adGroupId,

@@ -10,6 +10,7 @@
  * ingestion benchmark without changing the default data.
  */
 import { createHash } from 'node:crypto';
+import { budgetStanding } from '../performance/budget-standing.ts';
 import type { AdGroup, Campaign, Keyword, Marketplace, ProductTarget, World } from './world.ts';
 
 export interface SpRecommendationOptions {
@@ -209,13 +210,17 @@ function consolidatedFor(
   const recommendation: CampaignRecommendation = { campaignId: id };
 
   const budgetRoll = unitHash(s, id, 'budget');
-  if (dense || budgetRoll < 0.65) {
-    const increase = dense || budgetRoll < 0.55;
-    const factor = increase ? between(s, 1.2, 2, id, 'budget-up') : between(s, 0.6, 0.85, id, 'budget-down');
-    recommendation.budgetRecommendation = {
-      action: increase ? 'INCREASE' : 'DECREASE',
-      suggestedBudget: Math.max(limitsOf(marketplace).budget[0], Math.round(campaign.dailyBudget * factor)),
-    };
+  if ((dense || budgetRoll < 0.65) && campaign.state === 'ENABLED') {
+    // Raise what ran out of budget, lower what under-spends (budget-standing.ts): never the other way round.
+    const standing = budgetStanding(world, campaign, window.end);
+    const increase = standing.advice === 'raise';
+    const decrease = standing.advice === 'lower';
+    if (increase || decrease) {
+      recommendation.budgetRecommendation = {
+        action: increase ? 'INCREASE' : 'DECREASE',
+        suggestedBudget: Math.max(limitsOf(marketplace).budget[0], increase ? standing.raiseTo : standing.lowerTo),
+      };
+    }
   }
   if (dense || (unitHash(s, id, 'strategy') < 0.3 && campaign.biddingStrategy !== 'AUTO_FOR_SALES')) {
     recommendation.biddingStrategyRecommendation = {
@@ -362,15 +367,18 @@ export function createSpRecommendations(world: World, options: SpRecommendationO
   const budgets = new Map<string, BudgetRecommendation>();
   for (const campaign of world.campaigns) {
     const id = campaign.campaignId;
-    const outOfBudget = unitHash(s, id, 'out-of-budget') < 0.6;
-    const inBudget = outOfBudget ? round2(between(s, 0.35, 0.9, id, 'in-budget')) : 1;
+    // What the performance model delivered over the window: only a campaign that wants more than its budget and ran
+    // out of it is told to raise it; the others get today's budget back (the API's "no change").
+    const standing = budgetStanding(world, campaign, window.end);
+    const outOfBudget = standing.advice === 'raise';
+    const inBudget = outOfBudget ? standing.percentTimeInBudget : 1;
     const impressions = outOfBudget ? Math.round(between(s, 200, 4000, id, 'impressions')) : 0;
     const clicks = Math.round(impressions * between(s, 0.004, 0.02, id, 'ctr'));
     const sales = round2(clicks * between(s, 0.5, 4, id, 'sales'));
     const rule = outOfBudget && unitHash(s, id, 'rule') < 0.3;
     budgets.set(id, {
       campaignId: id,
-      suggestedBudget: outOfBudget ? Math.round(campaign.dailyBudget / inBudget) : campaign.dailyBudget,
+      suggestedBudget: outOfBudget ? standing.raiseTo : campaign.dailyBudget,
       sevenDaysMissedOpportunities: {
         startDate: yyyymmdd(window.start),
         endDate: yyyymmdd(window.end),

@@ -12,7 +12,8 @@
  * cost, so measurement has recommendations that did not pay off to find.
  */
 import type { Campaign, World } from '../data/world.ts';
-import { between, hash01, noise, weekdayOf } from './days.ts';
+import { dayFactor as demandOfDay, demandRatio, isBudgetCapped, spendShare as spendShareOn } from './budget-standing.ts';
+import { between, hash01, noise } from './days.ts';
 import type { CampaignSettings, SettingsHistory } from './settings-history.ts';
 import { initialSettings, settingsOn } from './settings-history.ts';
 
@@ -51,9 +52,6 @@ interface CampaignTraits {
   orderValue: number;
 }
 
-/** Sunday first: weekends sell a little more. */
-const WEEKDAY = [1.08, 0.96, 0.97, 0.98, 1.0, 1.02, 1.1];
-
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 function meanBid(settings: CampaignSettings | undefined): number {
@@ -65,14 +63,15 @@ export function traitsOf(world: World, history: SettingsHistory, campaign: Campa
   const key = [world.seed, campaign.campaignId];
   const first = initialSettings(history, campaign.campaignId);
   const budget = first?.budget ?? campaign.dailyBudget;
-  const capped = hash01(...key, 'capped') < 0.45;
+  // Capped or not, and by how much, is budget-standing.ts's to say: the recommendations read the same truth.
+  const capped = isBudgetCapped(world, campaign.campaignId);
   const cpc = Math.min(2.1, Math.max(0.45, meanBid(first) * between(0.55, 0.85, ...key, 'cpc')));
   const cvr = between(0.07, 0.14, ...key, 'cvr');
   const acos = between(0.18, 0.5, ...key, 'acos');
   return {
     capped,
     paysOff: hash01(...key, 'pays-off') >= 0.25,
-    demandCost: budget * (capped ? between(1.35, 2.2, ...key, 'demand') : between(0.45, 0.85, ...key, 'demand')),
+    demandCost: budget * demandRatio(world, campaign.campaignId),
     cpc,
     ctr: between(0.0032, 0.0058, ...key, 'ctr'),
     cvr,
@@ -123,8 +122,8 @@ export function campaignDay(world: World, history: SettingsHistory, campaign: Ca
   const key = [world.seed, campaign.campaignId, date];
   const traits = traitsOf(world, history, campaign);
   const first = initialSettings(history, campaign.campaignId) ?? settings;
-  const dayFactor = (WEEKDAY[weekdayOf(date)] ?? 1) * Math.max(0.6, 1 + 0.12 * noise(...key, 'demand'));
-  const spendShare = 0.96 + 0.04 * hash01(...key, 'spend');
+  const dayFactor = demandOfDay(world, campaign.campaignId, date);
+  const spendShare = spendShareOn(world, campaign.campaignId, date);
   const now = deliver(traits, settings, bidIndex(settings, first), dayFactor, spendShare);
   const before = deliver(traits, first, 1, dayFactor, spendShare);
 

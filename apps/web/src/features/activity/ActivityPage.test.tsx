@@ -40,6 +40,7 @@ describe('ActivityPage', () => {
   it('lists who applied what with the values before and after, filters through the URL, and exports the same filters as CSV', async () => {
     const queries: URLSearchParams[] = [];
     server.use(
+      http.get('*/api/advertisers', () => HttpResponse.json({ items: [{ id: 'A1', name: 'Acme Outdoor', marketplaces: ['US'] }] })),
       http.get('*/api/activity', ({ request }) => {
         const params = new URL(request.url).searchParams;
         queries.push(params);
@@ -66,7 +67,8 @@ describe('ActivityPage', () => {
     expect(rows[1]).toHaveTextContent('rule:Easy wins v3');
     expect(rows[1]).toHaveTextContent('An archived keyword cannot be modified');
     expect(queries[0]?.get('advertiserId')).toBe('A1');
-    expect(screen.getByRole('combobox', { name: 'Advertiser' })).toHaveValue('A1');
+    // The filter shows the advertiser's name, not its id.
+    await expect.poll(() => screen.getByRole('combobox', { name: 'Advertiser' })).toHaveValue('Acme Outdoor');
 
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Outcome' }), 'failed');
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Kind' }), 'bid');

@@ -6,6 +6,7 @@
 import { ACTIVITY_OUTCOMES, type ActivityEntry, type ActivityOutcome, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { type MouseEvent, useEffect, useMemo, useState } from 'react';
+import { AdvertiserCombobox } from '../../shared/advertisers/AdvertiserCombobox.tsx';
 import { formatApplyValue } from '../../shared/apply/apply-values.ts';
 import { formatDateTime, formatNumber } from '../../shared/format.ts';
 import { paths } from '../../shared/paths.ts';
@@ -43,17 +44,12 @@ export function ActivityPage() {
   const navigate = useNavigate();
   const query = useInfiniteQuery(activityQueries.list(filters));
   const entries = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
-  const [advertiser, setAdvertiser] = useDebouncedFilter(filters.advertiserId, (value) => setFilters({ advertiserId: value }));
   const [actor, setActor] = useDebouncedFilter(filters.actor, (value) => setFilters({ actor: value }));
   const filtered = ACTIVITY_FILTER_KEYS.some((key) => filters[key] !== undefined);
   const known = useMemo(() => {
-    const advertisers = new Map<string, string>();
     const actors = new Set<string>();
-    for (const entry of entries) {
-      advertisers.set(entry.advertiserId, entry.advertiserName ?? entry.advertiserId);
-      actors.add(entry.actor.label);
-    }
-    return { advertisers: [...advertisers], actors: [...actors] };
+    for (const entry of entries) actors.add(entry.actor.label);
+    return { actors: [...actors] };
   }, [entries]);
 
   const openItem = (entry: ActivityEntry) => (event: MouseEvent<HTMLAnchorElement>) => {
@@ -77,23 +73,7 @@ export function ActivityPage() {
       </p>
 
       <form className="filters" aria-label="Activity filters" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Advertiser
-          <input
-            type="search"
-            list="activity-advertisers"
-            value={advertiser}
-            onChange={(event) => setAdvertiser(event.target.value)}
-            placeholder="Advertiser id"
-          />
-          <datalist id="activity-advertisers">
-            {known.advertisers.map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </datalist>
-        </label>
+        <AdvertiserCombobox value={filters.advertiserId} onChange={(id) => setFilters({ advertiserId: id })} />
         <label>
           Actor
           <input

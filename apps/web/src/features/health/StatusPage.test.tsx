@@ -61,6 +61,41 @@ describe('StatusPage', () => {
     expect(row).toHaveTextContent('Row 7: bad date');
   });
 
+  it('says "not configured" for a source that is not set up, rather than stale and never', async () => {
+    server.use(
+      noAlerts,
+      http.get('*/api/health', () => HttpResponse.json({ ...health, status: 'ok', adsApi: 'ok' })),
+      http.get('*/api/sources', () =>
+        HttpResponse.json({
+          generatedAt: '2026-11-23T10:00:00.000Z',
+          sources: [
+            {
+              source: 'marketing-stream',
+              label: 'Marketing Stream',
+              delivery: 'push',
+              enabled: false,
+              schedule: null,
+              lastRun: null,
+              lastSuccessAt: null,
+              nextRunAt: null,
+              freshness: 'stale',
+              freshnessPolicy: { freshForMs: 3_600_000, staleAfterMs: 7_200_000 },
+              counts: { recommendations: 0, runs: 0 },
+              lastError: null,
+              quarantined: 0,
+            },
+          ],
+        }),
+      ),
+    );
+    renderWithProviders(<StatusPage />);
+    const row = await screen.findByRole('row', { name: /Marketing Stream/ });
+    expect(row).toHaveTextContent('not configured');
+    expect(row).toHaveTextContent('STREAM_SHARED_SECRET');
+    expect(row).not.toHaveTextContent('stale');
+    expect(row).not.toHaveTextContent('never');
+  });
+
   it('leaves out the sources when this server has no per-source status', async () => {
     server.use(
       noAlerts,

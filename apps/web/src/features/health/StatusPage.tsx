@@ -97,7 +97,21 @@ function SourcesPanel() {
   );
 }
 
+/** Why a source that is not set up is not: it is neither fresh nor stale, it is off. */
+function notConfiguredWhy(source: SourceStatus): string {
+  return source.delivery === 'push' ? 'set STREAM_SHARED_SECRET to accept its deliveries' : 'no adapter, or its schedule is off';
+}
+
 function SourceRow({ source, now }: { source: SourceStatus; now: number }) {
+  if (!source.enabled && source.counts.runs === 0)
+    return (
+      <tr>
+        <th scope="row">{SOURCE_LABELS[source.source]}</th>
+        <td colSpan={7}>
+          <span className="badge badge-off">not configured</span> <span className="muted">{notConfiguredWhy(source)}</span>
+        </td>
+      </tr>
+    );
   return (
     <tr>
       <th scope="row">
@@ -105,8 +119,16 @@ function SourceRow({ source, now }: { source: SourceStatus; now: number }) {
         {source.enabled ? null : <span className="muted"> (off)</span>}
       </th>
       <td>
-        <span className={`badge badge-${source.freshness}`}>{source.freshness}</span>
-        <span className="muted"> fresh for {formatDuration(source.freshnessPolicy.freshForMs)}</span>
+        {source.enabled ? (
+          <>
+            <span className={`badge badge-${source.freshness}`}>{source.freshness}</span>
+            <span className="muted"> fresh for {formatDuration(source.freshnessPolicy.freshForMs)}</span>
+          </>
+        ) : (
+          <span className="badge badge-off" title={notConfiguredWhy(source)}>
+            not configured
+          </span>
+        )}
       </td>
       <td>
         {source.lastSuccessAt ? (

@@ -28,11 +28,17 @@ describe('PerformancePage', { timeout: 30_000 }, () => {
         requests.push(new URL(request.url));
         return HttpResponse.json(aSeries());
       }),
+      http.get('*/api/advertisers', () =>
+        HttpResponse.json({ items: [{ id: 'AADVERTISER0001', name: 'Acme Outdoor', marketplaces: ['US'] }] }),
+      ),
     );
     at('/performance?entity=campaign:123&metrics=sales,cost');
     renderWithProviders(<PerformancePage />);
 
     expect(await screen.findByText('Acme | tents | Exact | US')).toBeInTheDocument();
+    // The header names the advertiser, not its id.
+    await waitFor(() => expect(screen.getByText(/· Acme Outdoor ·/)).toBeInTheDocument());
+    expect(screen.queryByText(/AADVERTISER0001/)).not.toBeInTheDocument();
     expect(requests[0]?.searchParams.get('entity')).toBe('campaign:123');
 
     // The marker on the chart names who changed what, before → after; it is reachable by keyboard.

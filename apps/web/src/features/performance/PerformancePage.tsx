@@ -6,8 +6,10 @@
  */
 import { type ChangeMarker, EntityKeySchema, type PerformanceMetric, type PerformanceSeries } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, Suspense, useEffect, useMemo, useState } from 'react';
+import { useAdvertiserName } from '../../shared/advertisers/advertiser-queries.ts';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
+import { retryableLazy } from '../../shared/ui/retryable-lazy.ts';
 import { useSearchParams } from '../../shared/use-search-params.ts';
 import { MeasuredImpact } from './MeasuredImpact.tsx';
 import { ALL_METRICS, addDays, formatDay, formatMetric, METRIC_INFO } from './performance-metrics.ts';
@@ -16,7 +18,7 @@ import { changeValue, markerAppliedAt, markerDescription, rowsOf } from './perfo
 import { parsePerformanceView } from './performance-url.ts';
 import './performance.css';
 
-const PerformanceChart = lazy(() => import('./PerformanceChart.tsx'));
+const PerformanceChart = retryableLazy(() => import('./PerformanceChart.tsx'));
 
 const chartLoading = (
   <div className="skeleton-block chart-skeleton" role="status" aria-label="Loading the chart">
@@ -103,6 +105,7 @@ function EntityPerformance({
 }) {
   const [, setSearch] = useSearchParams();
   const series = useQuery(measurementQueries.series(entity, { from, to }));
+  const advertiserName = useAdvertiserName();
   const [shownMarker, setShownMarker] = useState<ChangeMarker | null>(null);
   const rows = useMemo(() => (series.data ? rowsOf(series.data) : []), [series.data]);
   const selected = useSelectedImpact(change);
@@ -142,7 +145,7 @@ function EntityPerformance({
           <p className="performance-subject">
             <strong>{series.data.entityName ?? series.data.entity}</strong>{' '}
             <span className="muted">
-              · advertiser {series.data.advertiserId} · {formatDay(series.data.from)} – {formatDay(series.data.to)}
+              · {advertiserName(series.data.advertiserId)} · {formatDay(series.data.from)} – {formatDay(series.data.to)}
               {series.data.settledThrough ? ` · attribution settled through ${formatDay(series.data.settledThrough)}` : ''}
             </span>
           </p>

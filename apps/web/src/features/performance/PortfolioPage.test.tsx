@@ -31,6 +31,9 @@ describe('PortfolioPage', { timeout: 30_000 }, () => {
         queries.push(new URL(request.url).searchParams);
         return HttpResponse.json({ items, aggregates: [anAggregate()] });
       }),
+      http.get('*/api/advertisers', () =>
+        HttpResponse.json({ items: [{ id: 'AADVERTISER0001', name: 'Howe LLC', marketplaces: ['US'] }] }),
+      ),
     );
     window.history.replaceState(null, '', '/impact?source=sp-budget');
     renderWithProviders(<PortfolioPage />);
@@ -52,6 +55,9 @@ describe('PortfolioPage', { timeout: 30_000 }, () => {
     const links = within(applied).getAllByRole('link', { name: /^Open performance chart/ });
     expect(links[0]).toHaveAttribute('href', '/performance?entity=campaign%3A123&change=11111111-1111-4111-8111-111111111111');
     expect(within(applied).getAllByRole('row')[1]).toHaveTextContent('Measured · Improved');
+    // The advertiser by name, not by id.
+    await waitFor(() => expect(within(applied).getAllByRole('row')[1]).toHaveTextContent('Howe LLC'));
+    expect(applied).not.toHaveTextContent('AADVERTISER0001');
     await waitFor(() => expect(document.querySelectorAll('.recharts-errorBar').length).toBeGreaterThan(0), { timeout: 10_000 });
   });
 

@@ -6,9 +6,12 @@
  */
 import { type ItemImpact, RecommendationKindSchema, RecommendationSourceSchema, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
-import { lazy, type MouseEvent, Suspense, useMemo } from 'react';
+import { type MouseEvent, Suspense, useMemo } from 'react';
+import { AdvertiserCombobox } from '../../shared/advertisers/AdvertiserCombobox.tsx';
+import { useAdvertiserName } from '../../shared/advertisers/advertiser-queries.ts';
 import { formatDateTime, formatNumber } from '../../shared/format.ts';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
+import { retryableLazy } from '../../shared/ui/retryable-lazy.ts';
 import { KindSelect, SourceSelect } from '../../shared/ui/SourceAndKindSelects.tsx';
 import { useNavigate } from '../../shared/use-location.ts';
 import { useSearchParams } from '../../shared/use-search-params.ts';
@@ -18,7 +21,7 @@ import { performanceHref } from './performance-url.ts';
 import { type PortfolioRow, portfolioRows } from './portfolio-rows.ts';
 import './performance.css';
 
-const PortfolioChart = lazy(() => import('./PortfolioChart.tsx'));
+const PortfolioChart = retryableLazy(() => import('./PortfolioChart.tsx'));
 
 const STATE_WORDS = {
   measuring: 'Measuring',
@@ -50,14 +53,7 @@ export function PortfolioPage() {
         <h1 id="impact-heading">Impact</h1>
       </header>
       <form className="portfolio-filters" aria-label="Impact filters" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Advertiser id
-          <input
-            type="search"
-            defaultValue={filters.advertiserId ?? ''}
-            onChange={(event) => setSearch({ advertiserId: event.target.value.trim() || undefined }, { replace: true })}
-          />
-        </label>
+        <AdvertiserCombobox value={filters.advertiserId} onChange={(id) => setSearch({ advertiserId: id })} />
         <SourceSelect value={filters.source} onChange={(value) => setSearch({ source: value || undefined })} />
         <KindSelect value={filters.kind} onChange={(value) => setSearch({ kind: value || undefined })} />
       </form>
@@ -162,6 +158,7 @@ function GroupsTable({ rows }: { rows: PortfolioRow[] }) {
 }
 
 function ItemsTable({ items }: { items: ItemImpact[] }) {
+  const advertiserName = useAdvertiserName();
   const navigate = useNavigate();
   const open = (href: string) => (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
@@ -202,7 +199,7 @@ function ItemsTable({ items }: { items: ItemImpact[] }) {
                       {SOURCE_LABELS[item.source]} · {item.kind}
                       {item.cohort === 'control' ? ' (control)' : ''}
                     </td>
-                    <td>{item.advertiserId}</td>
+                    <td>{advertiserName(item.advertiserId)}</td>
                     <td>
                       {item.state === 'measuring' ? `Measuring until ${formatDay(item.measuringUntil)}` : STATE_WORDS[item.state]}
                       {item.verdict ? ` · ${VERDICT_WORDS[item.verdict]}` : ''}

@@ -1,6 +1,7 @@
 /** The queue's filters: each one writes the URL, and the list follows the URL. */
 import { LIFECYCLE_STATUSES, RECOMMENDATION_SORTS, RecommendationGoalSchema } from '@recdesk/shared-types';
 import { useEffect, useState } from 'react';
+import { AdvertiserCombobox } from '../../shared/advertisers/AdvertiserCombobox.tsx';
 import type { QueueFilters } from '../../shared/recommendations/recommendation-queries.ts';
 import { KindSelect, SourceSelect } from '../../shared/ui/SourceAndKindSelects.tsx';
 import { FILTER_KEYS, type FilterUpdate } from './use-queue-filters.ts';
@@ -32,17 +33,8 @@ function useDebouncedInput(value: string | undefined, commit: (value: string) =>
   return [draft, setDraft] as const;
 }
 
-export function QueueFilterBar({
-  filters,
-  setFilters,
-  advertisers,
-}: {
-  filters: QueueFilters;
-  setFilters: (next: FilterUpdate) => void;
-  advertisers: Array<{ id: string; name: string | null }>;
-}) {
+export function QueueFilterBar({ filters, setFilters }: { filters: QueueFilters; setFilters: (next: FilterUpdate) => void }) {
   const [q, setQ] = useDebouncedInput(filters.q, (value) => setFilters({ q: value }));
-  const [advertiser, setAdvertiser] = useDebouncedInput(filters.advertiserId, (value) => setFilters({ advertiserId: value }));
   const active = FILTER_KEYS.some((key) => filters[key] !== undefined);
 
   return (
@@ -51,23 +43,7 @@ export function QueueFilterBar({
         Search
         <input type="search" value={q} onChange={(event) => setQ(event.target.value)} placeholder="Title, advertiser, campaign…" />
       </label>
-      <label>
-        Advertiser
-        <input
-          type="search"
-          list="known-advertisers"
-          value={advertiser}
-          onChange={(event) => setAdvertiser(event.target.value)}
-          placeholder="Advertiser id"
-        />
-        <datalist id="known-advertisers">
-          {advertisers.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name ?? a.id}
-            </option>
-          ))}
-        </datalist>
-      </label>
+      <AdvertiserCombobox value={filters.advertiserId} onChange={(id) => setFilters({ advertiserId: id })} />
       <SourceSelect value={filters.source} onChange={(value) => setFilters({ source: value })} />
       <KindSelect value={filters.kind} onChange={(value) => setFilters({ kind: value })} />
       <label>

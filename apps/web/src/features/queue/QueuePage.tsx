@@ -5,7 +5,7 @@
  */
 import { type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { formatNumber } from '../../shared/format.ts';
 import { noticeActions } from '../../shared/notices-store.ts';
 import { EditApproveDialog } from '../../shared/recommendations/EditApproveDialog.tsx';
@@ -14,7 +14,9 @@ import { RejectDialog } from '../../shared/recommendations/RejectDialog.tsx';
 import { useApproveRecommendation, useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
 import { collectMatching, recommendationQueries, runSync } from '../../shared/recommendations/recommendation-queries.ts';
 import { useCanAct } from '../../shared/session/can-act.tsx';
+import { PanelErrorBoundary } from '../../shared/ui/ErrorBoundaries.tsx';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
+import { retryableLazy } from '../../shared/ui/retryable-lazy.ts';
 import { useSearchParams } from '../../shared/use-search-params.ts';
 import { BulkConfirmDialog } from './BulkConfirmDialog.tsx';
 import { ColumnsMenu } from './ColumnsMenu.tsx';
@@ -31,7 +33,7 @@ import { useQueueKeyboard } from './use-queue-keyboard.ts';
 const NO_ITEMS: Recommendation[] = [];
 
 // The drawer loads on first use: it is not needed to show the queue.
-const RecommendationDrawer = lazy(() => import('./RecommendationDrawer.tsx').then((m) => ({ default: m.RecommendationDrawer })));
+const RecommendationDrawer = retryableLazy(() => import('./RecommendationDrawer.tsx').then((m) => ({ default: m.RecommendationDrawer })));
 
 export function QueuePage() {
   const [params, setSearch] = useSearchParams();
@@ -90,12 +92,6 @@ export function QueuePage() {
   const known = useMemo(() => new Map([...(matching.data ?? []), ...items].map((item) => [item.id, item])), [matching.data, items]);
   const findItem = (id: string): Recommendation | undefined =>
     known.get(id) ?? queryClient.getQueryData(recommendationQueries.detail(id).queryKey);
-
-  const advertisers = useMemo(() => {
-    const byId = new Map<string, string | null>();
-    for (const item of items) if (!byId.has(item.advertiserId)) byId.set(item.advertiserId, item.advertiserName);
-    return [...byId].map(([id, name]) => ({ id, name }));
-  }, [items]);
 
   const staleSources = useMemo(() => {
     const bySource = new Map<string, { stale: number; all: number }>();
@@ -186,7 +182,7 @@ export function QueuePage() {
       {sync.isError ? <ProblemMessage error={sync.error} fallback="The sync failed" onRetry={() => sync.mutate()} /> : null}
 
       <QueueLanes filters={filters} setFilters={setFilters} />
-      <QueueFilterBar filters={filters} setFilters={setFilters} advertisers={advertisers} />
+      <QueueFilterBar filters={filters} setFilters={setFilters} />
       <div className="toolbar">
         <SavedViews
           search={filterKey}
@@ -209,7 +205,7 @@ export function QueuePage() {
             <div key={i} className="skeleton-line" />
           ))}
         </div>
-      ) : query.isError ? (
+      ) : query.isError && items.length === 0 ? (
         <ProblemMessage error={query.error} fallback="The recommendations could not be loaded" onRetry={() => query.refetch()} />
       ) : items.length === 0 ? (
         <div className="empty-state">
@@ -234,6 +230,14 @@ export function QueuePage() {
         </div>
       ) : (
         <>
+          {query.isError ? (
+            // A refetch failed (offline, a server restart): the rows on screen stay, marked as possibly out of date.
+            <ProblemMessage
+              error={query.error}
+              fallback="The list could not be refreshed; it shows what was last loaded"
+              onRetry={() => query.refetch()}
+            />
+          ) : null}
           <section aria-label="Bulk actions" className="bulk-bar">
             <p className="muted">
               Showing {formatNumber(items.length, 0)} of {formatNumber(total, 0)}
@@ -309,9 +313,11 @@ export function QueuePage() {
       )}
 
       {openItemId ? (
-        <Suspense fallback={null}>
-          <RecommendationDrawer id={openItemId} onClose={() => setSearch({ item: undefined })} />
-        </Suspense>
+        <PanelErrorBoundary title="Recommendation" onClose={() => setSearch({ item: undefined })}>
+          <Suspense fallback={null}>
+            <RecommendationDrawer id={openItemId} onClose={() => setSearch({ item: undefined })} />
+          </Suspense>
+        </PanelErrorBoundary>
       ) : null}
       {dialog?.type === 'help' ? <KeyboardHelpDialog onClose={dialogClosed} /> : null}
       {dialog?.type === 'edit' && dialogItem ? <EditApproveDialog item={dialogItem} onClose={dialogClosed} /> : null}
