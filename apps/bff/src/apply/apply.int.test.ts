@@ -55,7 +55,13 @@ describe.each(databaseTargets)('apply pipeline on $name', ({ create }) => {
       expect(keywordOf(s.keywordId)?.bid).toBe(1);
     }
     const first = approved[0]?.recommendationId as string;
-    expect((await bff.http.get(`/api/recommendations/${first}`).expect(200)).body.status).toBe('applied');
+    // After the read-back the item's current value is the applied one; the proposal's start stays beside it.
+    expect((await bff.http.get(`/api/recommendations/${first}`).expect(200)).body).toMatchObject({
+      status: 'applied',
+      liveValue: { value: 1.25 },
+      action: { from: 1 },
+      actions: { undo: { allowed: true }, approve: { allowed: false, reason: 'state' } },
+    });
     const history = (await bff.http.get(`/api/recommendations/${first}/history`).expect(200)).body.events;
     const appliedEvent = history.find((e: { to: string }) => e.to === 'applied');
     expect(appliedEvent).toMatchObject({

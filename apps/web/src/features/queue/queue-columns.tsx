@@ -173,12 +173,23 @@ function AdvertiserCell({ item }: { item: Recommendation }) {
   );
 }
 
+/** A warning triangle drawn inline (a symbol from a font may render as a box where the font is missing). */
+function WarningIcon() {
+  return (
+    <svg className="badge-icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+      <path d="M8 1.5 15 14.5H1Z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+      <path d="M8 6v4M8 11.75v.5" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+    </svg>
+  );
+}
+
 function ConflictWarning({ item }: { item: Recommendation }) {
   const [, setSearch] = useSearchParams();
   if (item.conflictIds.length === 0) return null;
   return (
     <button type="button" className="conflict-warning" onClick={() => setSearch({ conflictsOf: item.id })}>
-      <span aria-hidden="true">⚠ </span>Open conflict
+      <WarningIcon />
+      Open conflict
     </button>
   );
 }
