@@ -31,6 +31,13 @@ const refused = (description: string) => ({
   content: { 'application/problem+json': { schema: ProblemSchema.and(StaleVersionProblemExtraSchema) } },
 });
 
+/** What acknowledging or dismissing an insight answers. */
+const insightAnswers = {
+  200: json('The insight now, with its actions', ItemActionAnswerSchema),
+  404: problem('No such recommendation'),
+  409: refused('Refused (not an insight, stale version, state): the current state and the reason (`block`)'),
+};
+
 export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: GuardrailStore): AnyApiRoute[] {
   return [
     apiRoute({
@@ -90,11 +97,7 @@ export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: Guardra
       advertiser: { from: 'item' },
       summary: 'Acknowledge an insight (nothing to apply) at the version seen',
       request: { params: RecommendationIdParamsSchema, body: AcknowledgeBodySchema },
-      responses: {
-        200: json('The insight now, with its actions', ItemActionAnswerSchema),
-        404: problem('No such recommendation'),
-        409: refused('Refused (not an insight, stale version, state): the current state and the reason (`block`)'),
-      },
+      responses: insightAnswers,
       handler: async ({ params, body }, req, res) => {
         const person = personOf(req);
         await lifecycle.acknowledge(params.id, body, actorOf(req), person);
@@ -108,11 +111,7 @@ export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: Guardra
       advertiser: { from: 'item' },
       summary: 'Dismiss an insight at the version seen, with a reason',
       request: { params: RecommendationIdParamsSchema, body: DismissBodySchema },
-      responses: {
-        200: json('The insight now, with its actions', ItemActionAnswerSchema),
-        404: problem('No such recommendation'),
-        409: refused('Refused (not an insight, stale version, state): the current state and the reason (`block`)'),
-      },
+      responses: insightAnswers,
       handler: async ({ params, body }, req, res) => {
         const person = personOf(req);
         await lifecycle.dismiss(params.id, body, actorOf(req), person);
