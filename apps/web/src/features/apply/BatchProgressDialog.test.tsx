@@ -87,6 +87,21 @@ describe('BatchProgressDialog', () => {
     expect(rows).toHaveLength(1 + 5);
   });
 
+  it('shows a viewer the batch without Retry failed or Undo batch', async () => {
+    server.use(
+      http.get(`*/api/apply/${BATCH_ID}`, () =>
+        HttpResponse.json(aBatch([anItem('applied'), anItem('failed', { reasonCode: 'INVALID_ARGUMENT', reason: 'Bid too low' })])),
+      ),
+    );
+    renderWithProviders(<BatchProgressDialog batchId={BATCH_ID} onClose={vi.fn()} />, { canAct: false });
+
+    const dialog = await screen.findByRole('dialog', { name: 'Apply batch progress' });
+    expect(await within(dialog).findByText('Finished: 1 applied, 1 failed.')).toBeInTheDocument();
+    expect(within(dialog).queryByRole('button', { name: 'Retry failed' })).not.toBeInTheDocument();
+    expect(within(dialog).queryByRole('button', { name: 'Undo batch' })).not.toBeInTheDocument();
+    expect(within(dialog).getAllByRole('button', { name: 'Close' })[0]).toBeEnabled();
+  });
+
   it('retries only the failed items and shows them queued again', async () => {
     const failedOne = archived();
     let retried = false;

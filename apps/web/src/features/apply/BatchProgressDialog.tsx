@@ -11,6 +11,7 @@ import { useRecommendationTitles } from '../../shared/apply/recommendation-title
 import { UndoButton } from '../../shared/apply/UndoButton.tsx';
 import { formatNumber } from '../../shared/format.ts';
 import { noticeActions } from '../../shared/notices-store.ts';
+import { useCanAct } from '../../shared/session/can-act.tsx';
 import { Dialog } from '../../shared/ui/Dialog.tsx';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
 import './apply.css';
@@ -67,6 +68,8 @@ export function failuresByReason(items: readonly ApplyItem[]): { reason: string;
 
 function BatchProgress({ batch, onClose }: { batch: ApplyBatch; onClose: () => void }) {
   const retry = useRetryFailed();
+  // A viewer follows a batch but changes nothing: no retry and no undo on their screen.
+  const canAct = useCanAct();
   const titleOf = useRecommendationTitles(batch.items.map((item) => item.recommendationId));
   const { done, total } = progressOf(batch);
   const counts = batch.counts;
@@ -120,27 +123,31 @@ function BatchProgress({ batch, onClose }: { batch: ApplyBatch; onClose: () => v
 
       {retry.isError ? <ProblemMessage error={retry.error} fallback="The failed items could not be queued again" /> : null}
       <div className="dialog-actions">
-        <button
-          type="button"
-          className="button-secondary"
-          disabled={failed === 0 || retry.isPending}
-          onClick={() =>
-            retry.mutate(batch.batchId, {
-              onSuccess: (result) =>
-                noticeActions().noticeAdded({ tone: 'info', title: `${formatNumber(result.requeued, 0)} failed items queued again` }),
-            })
-          }
-        >
-          {retry.isPending ? 'Retrying…' : 'Retry failed'}
-        </button>
-        {batch.kind === 'apply' ? (
-          <UndoButton
-            body={{ batchId: batch.batchId }}
-            label="Undo batch"
-            disabled={!batch.finished || applied === 0}
-            itemIds={appliedIds}
-            titleOf={titleOf}
-          />
+        {canAct ? (
+          <>
+            <button
+              type="button"
+              className="button-secondary"
+              disabled={failed === 0 || retry.isPending}
+              onClick={() =>
+                retry.mutate(batch.batchId, {
+                  onSuccess: (result) =>
+                    noticeActions().noticeAdded({ tone: 'info', title: `${formatNumber(result.requeued, 0)} failed items queued again` }),
+                })
+              }
+            >
+              {retry.isPending ? 'Retrying…' : 'Retry failed'}
+            </button>
+            {batch.kind === 'apply' ? (
+              <UndoButton
+                body={{ batchId: batch.batchId }}
+                label="Undo batch"
+                disabled={!batch.finished || applied === 0}
+                itemIds={appliedIds}
+                titleOf={titleOf}
+              />
+            ) : null}
+          </>
         ) : null}
         <button type="button" onClick={onClose}>
           Close
