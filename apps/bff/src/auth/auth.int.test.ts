@@ -261,9 +261,13 @@ describe.each(databaseTargets)('auth and scope on $name', ({ create }) => {
     await bff.http.put(`/api/users/${me.id}`).send({ role: 'viewer' }).expect(403);
 
     const own = RecommendationPageSchema.parse((await approverA.get('/api/recommendations?limit=200').expect(200)).body);
-    const candidate = own.items.find((item) => item.status === 'validated' || item.status === 'discovered');
+    // An item the approver may reject now (an insight is dismissed, not rejected).
+    const candidate = own.items.find((item) => item.actions.reject.allowed);
     if (candidate)
-      await approverA.post(`/api/recommendations/${candidate.id}/reject`).send({ version: candidate.version, reason: 'too_risky' });
+      await approverA
+        .post(`/api/recommendations/${candidate.id}/reject`)
+        .send({ version: candidate.version, reason: 'too_risky' })
+        .expect(200);
 
     const audit = (await bff.http.get('/api/audit?limit=1000').expect(200)).body as { items: { action: string; actor: string }[] };
     const actions = new Set(audit.items.map((entry) => entry.action));
