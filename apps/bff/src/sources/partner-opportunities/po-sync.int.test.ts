@@ -119,7 +119,8 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
     expect(third.sources[0]).toMatchObject({ stored: 1, unchanged: before.length - 1 });
     const changed = (await allRecommendations(bff)).find((item) => item.sourceRecommendationId === row.recommendationId);
     expect(changed).toMatchObject({ version: 2, action: { to: 1234.5 } });
-  });
+    // A BFF started in the test and three full syncs: on a busy 2-core machine this alone has taken 30 s.
+  }, 90_000);
 
   it('quarantines malformed rows with their reason and stores the good ones', async () => {
     bff = await startTestBff(create());
