@@ -96,7 +96,7 @@ function stateMessage(subject: ActionSubject, machineMessage: string): string {
     case 'drifted':
       return 'The live value changed since this was proposed: re-validate it against fresh data before approving.';
     case 'approved':
-      return 'Already approved: apply it, or reject it.';
+      return 'Already approved: apply it, withdraw the approval, or reject it.';
     case 'applying':
       return 'It is being applied now.';
     case 'applied':

@@ -682,7 +682,13 @@ export class LifecycleService {
       }
       return this.withdrawFirstApproval(trx, row, recommendation, field, body, actor);
     });
-    if (!written) await this.staleVersion(id, body.version);
+    if (!written) {
+      // Someone acted between the read and the write (an apply batch claimed it, say): refuse with the reason the
+      // item's state gives now (`already_queued`), else as a stale version.
+      const fresh = await store.getRow(id);
+      if (fresh) await this.enforce('unapprove', fresh, [], person, { expectedVersion: fresh.version }, db);
+      await this.staleVersion(id, body.version);
+    }
     // Approved and validated items are both open: the conflict engine re-reads the advertiser's queue all the same.
     if (full) await this.conflicts?.redetect([row.advertiser_id]);
     return this.currentOf(id);

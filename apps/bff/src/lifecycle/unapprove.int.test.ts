@@ -24,7 +24,7 @@ describe.each(databaseTargets)('withdrawing an approval on $name', ({ create }) 
     await bff.runtime.auth.users.create({ ...VIEWER, role: 'viewer', allAdvertisers: true, advertiserIds: [] });
     await bff.runtime.auth.users.create({ ...OUTSIDER, role: 'approver', allAdvertisers: false, advertiserIds: ['ADV-ELSEWHERE'] });
     // Validated bid changes on live keywords of the simulated world: approved below through HTTP, as a person would.
-    seeded = await seedKeywordBids(bff.runtime, 4, { validated: true });
+    seeded = await seedKeywordBids(bff.runtime, 10, { validated: true });
     (bff.runtime.simulator?.state as SimulatorState | undefined)?.requestLog.splice(0);
   });
   afterAll(async () => {
@@ -105,6 +105,35 @@ describe.each(databaseTargets)('withdrawing an approval on $name', ({ create }) 
       .send({ version: approved.version })
       .expect(409);
     expect(stale.body).toMatchObject({ block: 'stale_version', current: { status: 'approved', version: again.version } });
+  });
+
+  it('a withdrawal and an apply sent at once never both win', async () => {
+    const racing = seeded.slice(4, 10);
+    const approved = await Promise.all(racing.map((item) => approve(item.recommendationId)));
+    const outcomes = await Promise.all(
+      racing.map(async (item, index) => {
+        const [withdrawal, apply] = await Promise.all([
+          bff.http.post(`/api/recommendations/${item.recommendationId}/unapprove`).send({ version: approved[index]?.version }),
+          bff.http.post('/api/apply').send({ ids: [item.recommendationId] }),
+        ]);
+        return { id: item.recommendationId, withdrawal: withdrawal.status, apply: apply.status, block: withdrawal.body.block };
+      }),
+    );
+    for (const outcome of outcomes) {
+      const item = await get(outcome.id);
+      const history = RecommendationHistorySchema.parse(
+        (await bff.http.get(`/api/recommendations/${outcome.id}/history`).expect(200)).body,
+      );
+      const withdrawn = history.events.some((e) => e.reason === 'approval withdrawn');
+      const queued = history.events.some((e) => e.to === 'applying');
+      // Exactly one of them happened, and the answers say which.
+      expect(withdrawn !== queued).toBe(true);
+      if (withdrawn) expect([outcome.withdrawal, outcome.apply, item.status]).toEqual([200, 409, 'validated']);
+      else {
+        expect([outcome.withdrawal, outcome.apply, outcome.block]).toEqual([409, 202, 'already_queued']);
+        expect(['applying', 'applied']).toContain(item.status);
+      }
+    }
   });
 
   it('refuses a viewer (403) and a person outside the advertiser (404), and changes nothing', async () => {

@@ -43,8 +43,14 @@ export function useApproveRecommendation() {
             : answer.status === 'approved'
               ? 'It is not applied yet: apply it from its row or the bulk bar.'
               : undefined,
+        // After a conflict was resolved by rejecting the other side, taking the approval back does not bring them back:
+        // the control then says exactly what it does ("Withdraw approval"), not "Undo".
         ...(isAllowed(answer, 'unapprove')
-          ? { action: (close: () => void) => <UndoApprovalButton item={answer} onWithdrawn={close} /> }
+          ? {
+              action: (close: () => void) => (
+                <UndoApprovalButton item={answer} verb={conflictResolution === 'reject_others' ? 'Withdraw' : 'Undo'} onWithdrawn={close} />
+              ),
+            }
           : {}),
       });
       return queryClient.invalidateQueries({ queryKey: ['conflicts'] });
@@ -83,7 +89,15 @@ export function useUnapproveRecommendation() {
  * The approval notice's Undo: offered while the cached item still allows `unapprove`, and it withdraws the approval
  * of the item as cached now (its current version).
  */
-export function UndoApprovalButton({ item, onWithdrawn }: { item: Recommendation; onWithdrawn: () => void }) {
+export function UndoApprovalButton({
+  item,
+  verb = 'Undo',
+  onWithdrawn,
+}: {
+  item: Recommendation;
+  verb?: 'Undo' | 'Withdraw';
+  onWithdrawn: () => void;
+}) {
   const current = useCachedRecommendation(item.id) ?? item;
   const unapprove = useUnapproveRecommendation();
   if (!isAllowed(current, 'unapprove') && !unapprove.isPending) return null;
@@ -92,10 +106,10 @@ export function UndoApprovalButton({ item, onWithdrawn }: { item: Recommendation
       type="button"
       className="button-small button-secondary"
       disabled={unapprove.isPending}
-      aria-label={unapprove.isPending ? `Withdrawing the approval of ${item.title}` : `Undo the approval of ${item.title}`}
+      aria-label={unapprove.isPending ? `Withdrawing the approval of ${item.title}` : `${verb} the approval of ${item.title}`}
       onClick={() => unapprove.mutate({ item: current }, { onSuccess: onWithdrawn })}
     >
-      {unapprove.isPending ? 'Withdrawing…' : 'Undo'}
+      {unapprove.isPending ? 'Withdrawing…' : verb === 'Undo' ? 'Undo' : 'Withdraw approval'}
     </button>
   );
 }
