@@ -59,6 +59,7 @@ const ENDPOINTS: Readonly<Record<string, Entry>> = {
   'POST /api/recommendations/:id/reject': { access: 'act', sample: () => ({ body: { version: 1, reason: 'too_risky' } }) },
   'POST /api/recommendations/:id/validate': { access: 'act', sample: () => ({ body: { resync: false } }) },
   'POST /api/recommendations/:id/acknowledge': { access: 'act', sample: () => ({ body: { version: 1 } }) },
+  'POST /api/recommendations/:id/unapprove': { access: 'act', sample: () => ({ body: { version: 1 } }) },
   'POST /api/recommendations/:id/dismiss': { access: 'act', sample: () => ({ body: { version: 1, reason: 'not_relevant' } }) },
   'POST /api/recommendations/bulk': {
     access: 'act',

@@ -29,6 +29,7 @@ describe.each(databaseTargets)('two-person rule on $name', ({ create }) => {
       budgetChange({ id: 'small', advertiserId: 'ADV-A', campaignId: 'C2', from: 100, to: 120 }),
       budgetChange({ id: 'bulk1', advertiserId: 'ADV-A', campaignId: 'C3', from: 500, to: 900 }),
       budgetChange({ id: 'bulk2', advertiserId: 'ADV-A', campaignId: 'C4', from: 500, to: 800 }),
+      budgetChange({ id: 'withdrawn', advertiserId: 'ADV-A', campaignId: 'C9', from: 400, to: 700 }),
       budgetChange({ id: 'edited-budget', advertiserId: 'ADV-A', campaignId: 'C5', from: 400, to: 450 }),
       bidChange({ id: 'placement-big', advertiserId: 'ADV-A', campaignId: 'C6', level: 'placement', keywordId: 'P1', from: 10, to: 25 }),
       bidChange({ id: 'placement-small', advertiserId: 'ADV-A', campaignId: 'C7', level: 'placement', keywordId: 'P2', from: 10, to: 15 }),
@@ -127,6 +128,49 @@ describe.each(databaseTargets)('two-person rule on $name', ({ create }) => {
     const audit = await bff.http.get(`/api/audit?advertiserId=ADV-A`).expect(200);
     const actions = audit.body.items.filter((e: { targetId: string }) => e.targetId === before.id).map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['recommendation.approved', 'recommendation.changed']));
+  });
+
+  it('a first approval is withdrawn by its approver (not by the second), and the rule then starts afresh', async () => {
+    const ana = await bff.signIn(ANA.email, ANA.password);
+    const ben = await bff.signIn(BEN.email, BEN.password);
+    const before = await get('withdrawn');
+    const first = await ana.post(`/api/recommendations/${before.id}/approve`).send({ version: before.version }).expect(200);
+    expect(first.body).toMatchObject({ awaitingSecondApprover: { approverId: ANA.email }, actions: { unapprove: { allowed: true } } });
+    const bens = (await ben.get(`/api/recommendations/${before.id}`).expect(200)).body;
+    expect(bens.actions.unapprove).toMatchObject({ allowed: false, reason: 'not_approved' });
+    expect(
+      (await ben.post(`/api/recommendations/${before.id}/unapprove`).send({ version: before.version }).expect(409)).body,
+    ).toMatchObject({
+      block: 'not_approved',
+    });
+
+    const withdrawn = await ana.post(`/api/recommendations/${before.id}/unapprove`).send({ version: before.version }).expect(200);
+    expect(withdrawn.body).toMatchObject({
+      status: 'validated',
+      version: before.version + 1,
+      awaitingSecondApprover: null,
+      actions: { approve: { allowed: true }, unapprove: { allowed: false, reason: 'not_approved' } },
+    });
+    // Ben's approval is now a first approval again, not the second of Ana's withdrawn one.
+    const bensFirst = await ben
+      .post(`/api/recommendations/${before.id}/approve`)
+      .send({ version: before.version + 1 })
+      .expect(200);
+    expect(bensFirst.body).toMatchObject({ status: 'validated', awaitingSecondApprover: { approverId: BEN.email } });
+
+    const history = RecommendationHistorySchema.parse((await bff.http.get(`/api/recommendations/${before.id}/history`).expect(200)).body);
+    expect(history.events.filter((e) => e.actor.type === 'user').map((e) => [e.actor.id, e.to, e.reason])).toEqual([
+      [ANA.email, 'validated', 'first approval: awaiting a second approver'],
+      [ANA.email, 'validated', 'approval withdrawn'],
+      [BEN.email, 'validated', 'first approval: awaiting a second approver'],
+    ]);
+    const audit = await bff.http.get('/api/audit?action=recommendation.approval_withdrawn').expect(200);
+    expect(audit.body.items.filter((e: { targetId: string }) => e.targetId === before.id)).toEqual([
+      expect.objectContaining({
+        actor: ANA.email,
+        details: expect.objectContaining({ before: { firstApprover: ANA.email, dailyBudget: 700 } }),
+      }),
+    ]);
   });
 
   it('at or below the threshold one approval is enough', async () => {

@@ -24,6 +24,7 @@ import * as activity0015 from './migrations/0015-activity.ts';
 import * as performanceQuarantine0016 from './migrations/0016-performance-quarantine.ts';
 import * as sessionSecretsPercentThreshold0017 from './migrations/0017-session-secrets-percent-threshold.ts';
 import * as insightActions0018 from './migrations/0018-insight-actions.ts';
+import * as approvalWithdrawn0019 from './migrations/0019-approval-withdrawn.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-performance-quarantine': performanceQuarantine0016,
   '0017-session-secrets-percent-threshold': sessionSecretsPercentThreshold0017,
   '0018-insight-actions': insightActions0018,
+  '0019-approval-withdrawn': approvalWithdrawn0019,
 };
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };

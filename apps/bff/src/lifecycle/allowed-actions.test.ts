@@ -120,7 +120,47 @@ describe('allowedActions', () => {
       ),
     );
     expectReason('not_undoable', reasonOf(facts({ subject: { status: 'applied' }, writer: { ok: true, undoable: false } }), 'undo'));
+    expectReason('already_queued', reasonOf(facts({ subject: { status: 'applying' } }), 'unapprove'));
+    expectReason('not_approved', reasonOf(facts(), 'unapprove'));
     expect([...seen].sort()).toEqual([...ACTION_BLOCKS].sort());
+  });
+
+  it('lets an approver withdraw an approval until an apply batch claims it, and says why not after', () => {
+    const approved = facts({ subject: { status: 'approved' } });
+    expect(decideAction('unapprove', approved)).toEqual({ allowed: true, reason: null, message: null, link: null });
+    expect(decideAction('unapprove', facts({ subject: { status: 'approved' }, person: { ...APPROVER, role: 'admin' } })).allowed).toBe(
+      true,
+    );
+    expect(reasonOf(approved, 'unapprove', { expectedVersion: 2 })).toBe('stale_version');
+    expect(decideAction('unapprove', facts({ subject: { status: 'applying' } }))).toMatchObject({
+      allowed: false,
+      reason: 'already_queued',
+      message: expect.stringMatching(/queued for apply/),
+    });
+    for (const status of ['applied', 'measured'] as const)
+      expect(decideAction('unapprove', facts({ subject: { status } }))).toMatchObject({
+        reason: 'already_queued',
+        message: expect.stringMatching(/undo/),
+      });
+    for (const status of ['discovered', 'validated', 'drifted', 'rejected', 'failed', 'expired', 'rolled_back'] as const)
+      expect(reasonOf(facts({ subject: { status } }), 'unapprove')).toBe('not_approved');
+    expect(reasonOf(facts({ subject: { status: 'approved' }, person: { ...APPROVER, role: 'viewer' } }), 'unapprove')).toBe('role');
+    expect(reasonOf(facts({ subject: { status: 'approved' }, person: { ...APPROVER, advertiserIds: ['adv-2'] } }), 'unapprove')).toBe(
+      'scope',
+    );
+  });
+
+  it('lets the first approver of the two-person rule (or an admin) withdraw their waiting approval, not another approver', () => {
+    const waiting = { approverId: APPROVER.id, at: NOW.toISOString(), editedValue: null };
+    expect(decideAction('unapprove', facts({ item: { awaitingSecondApprover: waiting } })).allowed).toBe(true);
+    const other: Person = { ...APPROVER, id: 'bo@agency.test' };
+    expect(decideAction('unapprove', facts({ item: { awaitingSecondApprover: waiting }, person: other }))).toMatchObject({
+      reason: 'not_approved',
+      message: expect.stringContaining(APPROVER.id),
+    });
+    expect(
+      decideAction('unapprove', facts({ item: { awaitingSecondApprover: waiting }, person: { ...other, role: 'admin' } })).allowed,
+    ).toBe(true);
   });
 
   it('offers an insight acknowledge and dismiss only, and says why approving it cannot work', () => {

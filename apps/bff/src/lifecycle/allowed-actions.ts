@@ -1,6 +1,7 @@
 /**
  * What a person may do with one item right now, and why not: the ONE decision both the screens (every list and detail
- * answer carries its result) and the mutation paths (approve, edit, reject, bulk, apply, acknowledge, dismiss) use, so
+ * answer carries its result) and the mutation paths (approve, edit, reject, bulk, apply, acknowledge, dismiss,
+ * unapprove) use, so
  * what is offered can succeed and what is refused says why. A pure function of the item, the person, its open
  * conflicts, whether RecDesk has a writer for it, and a clock; the state machine's own rules (lifecycle-machine.ts)
  * are asked from here, never copied.
@@ -95,7 +96,7 @@ function stateMessage(subject: ActionSubject, machineMessage: string): string {
     case 'drifted':
       return 'The live value changed since this was proposed: re-validate it against fresh data before approving.';
     case 'approved':
-      return 'Already approved: apply it, or reject it.';
+      return 'Already approved: apply it, withdraw the approval, or reject it.';
     case 'applying':
       return 'It is being applied now.';
     case 'applied':
@@ -222,6 +223,43 @@ function decideInsight(facts: ActionFacts, to: 'acknowledged' | 'dismissed', req
   return ALLOWED_VERDICT;
 }
 
+/**
+ * Withdrawing an approval: while the item is `approved` and no apply batch has claimed it (queuing moves it to
+ * `applying` in the batch's transaction, so the status is the claim), or while a first approval of the two-person rule
+ * waits for a second approver (withdrawn by the person who gave it, or an admin). The mutation's UPDATE repeats the
+ * status and version guard, so a withdrawal never races an apply.
+ */
+function decideUnapprove(facts: ActionFacts, request: ActionRequest | undefined): ActionVerdict {
+  const early = personBlock(facts);
+  if (early) return early;
+  const { subject, item, person } = facts;
+  const waiting = item.awaitingSecondApprover ?? null;
+  const ownsPending = waiting !== null && (waiting.approverId === person.id || person.role === 'admin' || person.role === 'system');
+  if (subject.status !== 'approved' && !ownsPending) {
+    switch (subject.status) {
+      case 'applying':
+        return block('already_queued', 'It is already queued for apply: the approval can no longer be withdrawn.');
+      case 'applied':
+      case 'measured':
+        return block('already_queued', 'It is already applied: undo the change instead of withdrawing the approval.');
+      default:
+        return block(
+          'not_approved',
+          waiting
+            ? `The first approval is ${waiting.approverId}'s: only they or an admin can withdraw it.`
+            : 'There is no approval to withdraw: it is not approved.',
+        );
+    }
+  }
+  if (request && request.expectedVersion !== subject.version)
+    return block(
+      'stale_version',
+      `The recommendation changed since you saw it (you saw version ${request.expectedVersion}, it is now version ${subject.version}, status '${subject.status}'). Review it again.`,
+    );
+  if (subject.status === 'approved') return fromDecision(decideTransition('approved', 'validated'), subject, []);
+  return ALLOWED_VERDICT;
+}
+
 /** One action's verdict; a mutation passes its request (the version seen, the value, the conflict choice). */
 export function decideAction(action: ItemAction, facts: ActionFacts, request?: ActionRequest): ActionVerdict {
   switch (action) {
@@ -239,6 +277,8 @@ export function decideAction(action: ItemAction, facts: ActionFacts, request?: A
       return decideInsight(facts, 'acknowledged', request);
     case 'dismiss':
       return decideInsight(facts, 'dismissed', request);
+    case 'unapprove':
+      return decideUnapprove(facts, request);
   }
 }
 

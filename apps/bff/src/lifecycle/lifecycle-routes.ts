@@ -1,5 +1,5 @@
 /**
- * The lifecycle actions over HTTP: approve, reject, acknowledge and dismiss (insights), bulk, history, re-validate, and the
+ * The lifecycle actions over HTTP: approve, withdraw an approval (unapprove), reject, acknowledge and dismiss (insights), bulk, history, re-validate, and the
  * advertisers' guardrails.
  * Thin: the declaration names the access and the schemas, the handler names the actor and calls the service;
  * refusals are domain errors that the one error handler turns into problem+json (409 with the current state).
@@ -19,6 +19,7 @@ import {
   RecommendationIdParamsSchema,
   RejectBodySchema,
   StaleVersionProblemExtraSchema,
+  UnapproveBodySchema,
   ValidateBodySchema,
 } from '@recdesk/shared-types';
 import { actorOf, personOf } from '../http/actor.ts';
@@ -70,6 +71,26 @@ export function lifecycleRoutes(lifecycle: LifecycleService, guardrails: Guardra
         const person = personOf(req);
         const { alsoChanged } = await lifecycle.approveWithChanges(params.id, body, actorOf(req), { person });
         res.json(await lifecycle.answer(params.id, person, alsoChanged));
+      },
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/recommendations/:id/unapprove',
+      access: 'approver',
+      advertiser: { from: 'item' },
+      summary: 'Withdraw an approval (or a first approval awaiting a second approver) at the version seen, before it is queued for apply',
+      request: { params: RecommendationIdParamsSchema, body: UnapproveBodySchema },
+      responses: {
+        200: json('The recommendation now (validated again), with its actions', ItemActionAnswerSchema),
+        404: problem('No such recommendation'),
+        409: refused(
+          'Refused (already queued for apply or applied, not approved, stale version): the current state and the reason (`block`)',
+        ),
+      },
+      handler: async ({ params, body }, req, res) => {
+        const person = personOf(req);
+        await lifecycle.unapprove(params.id, body, actorOf(req), person);
+        res.json(await lifecycle.answer(params.id, person));
       },
     }),
     apiRoute({

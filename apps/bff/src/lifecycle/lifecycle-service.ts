@@ -27,6 +27,7 @@ import {
   type RecommendationHistory,
   RecommendationSourceSchema,
   type RejectBody,
+  type UnapproveBody,
   type ValidationIssue,
 } from '@recdesk/shared-types';
 import { type Kysely, sql } from 'kysely';
@@ -183,6 +184,17 @@ interface ValidationUpdate {
   to: LifecycleStatus;
   issues: ValidationIssue[];
 }
+
+/** The reason of a withdrawal's event: migration 0019's audit trigger records it as `recommendation.approval_withdrawn`. */
+const APPROVAL_WITHDRAWN = 'approval withdrawn';
+
+/** A withdrawal leaves no first approval of the two-person rule behind: the next approval starts the rule afresh. */
+const NO_FIRST_APPROVAL = {
+  first_approver_id: null,
+  first_approved_at: null,
+  first_approval_version: null,
+  first_approved_value: null,
+} as const;
 
 function isTransitionViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'RD409';
@@ -388,7 +400,14 @@ export class LifecycleService {
     row: RecommendationRow,
     to: LifecycleStatus,
     event: { actor: Actor; reason: string | null; note?: string | null; before?: unknown; after?: unknown },
-    set: { rejected_at?: Date | null; approved_value?: number | null } = {},
+    set: {
+      rejected_at?: Date | null;
+      approved_value?: number | null;
+      first_approver_id?: null;
+      first_approved_at?: null;
+      first_approval_version?: null;
+      first_approved_value?: null;
+    } = {},
   ): Promise<boolean> {
     const now = this.deps.now();
     try {
@@ -628,6 +647,96 @@ export class LifecycleService {
     if (!written) await this.staleVersion(id, body.version);
     await this.conflicts?.redetect([row.advertiser_id]);
     return this.currentOf(id);
+  }
+
+  /**
+   * Withdraws an approval before it is applied (the toast's Undo, the drawer's "Withdraw approval"): approved →
+   * validated, or a first approval of the two-person rule that still waits for a second approver is cleared (the status
+   * stays). Allowed-actions decides (`unapprove`); the UPDATE repeats its guard (`WHERE version = $seen AND status =
+   * $from`), and queuing for apply moves the item to `applying` in the batch's own transaction, so a withdrawal and an
+   * apply cannot both win: whichever commits second finds the row changed (409 here, `already_queued` there).
+   */
+  async unapprove(id: string, body: UnapproveBody, actor: Actor, person: Person = personOfActor(actor)): Promise<Recommendation> {
+    const { db, store } = this.deps;
+    const row = await store.getRow(id);
+    if (!row) throw new NotFoundError('Recommendation', id);
+    await this.enforce('unapprove', row, [], person, { expectedVersion: body.version }, db);
+    const recommendation = store.toRecommendation(row);
+    const field = recommendation.action.field ?? 'value';
+    const full = row.status === 'approved';
+    const written = await db.transaction().execute(async (trx) => {
+      if (full) {
+        return this.write(
+          trx,
+          row,
+          'validated',
+          {
+            actor,
+            reason: APPROVAL_WITHDRAWN,
+            note: body.note ?? null,
+            before: { approved: true, [field]: row.approved_value ?? recommendation.action.to },
+            after: { approved: false },
+          },
+          { approved_value: null, ...NO_FIRST_APPROVAL },
+        );
+      }
+      return this.withdrawFirstApproval(trx, row, recommendation, field, body, actor);
+    });
+    if (!written) {
+      // Someone acted between the read and the write (an apply batch claimed it, say): refuse with the reason the
+      // item's state gives now (`already_queued`), else as a stale version.
+      const fresh = await store.getRow(id);
+      if (fresh) await this.enforce('unapprove', fresh, [], person, { expectedVersion: fresh.version }, db);
+      await this.staleVersion(id, body.version);
+    }
+    // Approved and validated items are both open: the conflict engine re-reads the advertiser's queue all the same.
+    if (full) await this.conflicts?.redetect([row.advertiser_id]);
+    return this.currentOf(id);
+  }
+
+  /** Clears a first approval awaiting a second approver, at the version seen, with its event (the audit trail's too). */
+  private async withdrawFirstApproval(
+    trx: Executor,
+    row: RecommendationRow,
+    recommendation: Recommendation,
+    field: string,
+    body: UnapproveBody,
+    actor: Actor,
+  ): Promise<boolean> {
+    const now = this.deps.now();
+    const waiting = recommendation.awaitingSecondApprover;
+    const updated = await trx
+      .updateTable('recommendations')
+      .set((eb) => ({ ...NO_FIRST_APPROVAL, version: eb(eb.ref('version'), '+', 1), updated_at: now }))
+      .where('id', '=', row.id)
+      .where('version', '=', row.version)
+      .where('status', '=', row.status)
+      .where('first_approval_version', '=', row.version)
+      .returning('id')
+      .executeTakeFirst();
+    if (!updated) return false;
+    await insertEvents(
+      trx,
+      [
+        {
+          recommendation_id: row.id,
+          from_status: row.status,
+          to_status: row.status,
+          reason: APPROVAL_WITHDRAWN,
+          note: body.note ?? 'first approval withdrawn: no second approver needed any more',
+          before: JSON.stringify({
+            firstApprover: waiting?.approverId ?? null,
+            [field]: waiting?.editedValue ?? recommendation.action.to,
+          }),
+          after: JSON.stringify({ firstApprover: null }),
+          actor_type: actor.type,
+          actor_id: actor.id,
+          actor_version: actor.version,
+        },
+      ],
+      now,
+    );
+    return true;
   }
 
   /**

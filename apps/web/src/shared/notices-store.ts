@@ -2,6 +2,7 @@
  * Notices about actions that finished away from where the user looks now (a row approved from the keyboard, a 409
  * from a concurrent change). UI state only: what to tell the user, never a copy of server data.
  */
+import type { ReactNode } from 'react';
 import { create } from 'zustand';
 
 export interface Notice {
@@ -9,6 +10,11 @@ export interface Notice {
   tone: 'info' | 'success' | 'warning' | 'error';
   title: string;
   detail?: string;
+  /**
+   * A control the notice offers (the approval's Undo), rendered inside it; `close` removes the notice. The control
+   * decides itself whether it is still offered (it renders nothing once it no longer applies).
+   */
+  action?: (close: () => void) => ReactNode;
 }
 
 interface NoticesState {

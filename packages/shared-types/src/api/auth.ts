@@ -130,6 +130,7 @@ export const AUDIT_ACTIONS = [
   'recommendation.undone',
   'recommendation.acknowledged',
   'recommendation.dismissed',
+  'recommendation.approval_withdrawn',
   'recommendation.changed',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);

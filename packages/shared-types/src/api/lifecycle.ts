@@ -162,6 +162,13 @@ export const AcknowledgeBodySchema = z.strictObject({
 });
 export type AcknowledgeBody = z.infer<typeof AcknowledgeBodySchema>;
 
+/** Withdraws an approval (or a first approval waiting for a second approver) at the version seen, before it is applied. */
+export const UnapproveBodySchema = z.strictObject({
+  version: z.number().int().nonnegative().max(INT32_MAX),
+  note: safeText().trim().max(2000).optional(),
+});
+export type UnapproveBody = z.infer<typeof UnapproveBodySchema>;
+
 export const DismissBodySchema = z
   .strictObject({
     version: z.number().int().nonnegative().max(INT32_MAX),

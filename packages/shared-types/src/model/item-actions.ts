@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 
-export const ITEM_ACTIONS = ['approve', 'edit', 'reject', 'apply', 'undo', 'acknowledge', 'dismiss'] as const;
+/** `unapprove`: withdraw an approval (or a first approval awaiting a second approver) while it is not yet queued for apply. */
+export const ITEM_ACTIONS = ['approve', 'edit', 'reject', 'apply', 'undo', 'acknowledge', 'dismiss', 'unapprove'] as const;
 export const ItemActionSchema = z.enum(ITEM_ACTIONS);
 export type ItemAction = z.infer<typeof ItemActionSchema>;
 
@@ -41,6 +42,10 @@ export const ACTION_BLOCKS = [
   'not_editable',
   /** The applied change cannot be read back, so it cannot be undone safely. */
   'not_undoable',
+  /** Unapprove: the approval is already claimed by an apply batch (queued, applying or applied). */
+  'already_queued',
+  /** Unapprove: there is no approval to withdraw (not approved, or the first approval is someone else's). */
+  'not_approved',
 ] as const;
 export const ActionBlockSchema = z.enum(ACTION_BLOCKS);
 export type ActionBlock = z.infer<typeof ActionBlockSchema>;

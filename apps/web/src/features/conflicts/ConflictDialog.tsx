@@ -9,9 +9,10 @@ import { type ConflictWithMembers, type Recommendation, SOURCE_LABELS } from '@r
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { formatChange, formatImpact, formatNumber } from '../../shared/format.ts';
+import { useApproveRecommendation } from '../../shared/recommendations/approval-mutations.tsx';
 import { verdictOf } from '../../shared/recommendations/item-actions.tsx';
 import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
-import { useApproveRecommendation, useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import { useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
 import { useCanAct } from '../../shared/session/can-act.tsx';
 import { Dialog } from '../../shared/ui/Dialog.tsx';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';

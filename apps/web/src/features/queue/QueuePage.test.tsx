@@ -203,6 +203,121 @@ describe('QueuePage', () => {
     expect(await screen.findByText('Approved “Raise budget”')).toBeInTheDocument();
   });
 
+  it('confirms an approval with an Undo that withdraws it while it is not applied, and says what runs meanwhile', async () => {
+    const item = aRecommendation({
+      title: 'Take it back',
+      status: 'validated',
+      version: 4,
+      actions: actionsAllowing(['approve', 'edit', 'reject']),
+    });
+    const posted: Array<[string, unknown]> = [];
+    let stored = item;
+    let releaseApprove: () => void = () => undefined;
+    server.use(
+      http.get('*/api/recommendations', () => HttpResponse.json({ items: [stored], nextCursor: null, total: 1 })),
+      http.post(`*/api/recommendations/${item.id}/approve`, async ({ request }) => {
+        posted.push(['approve', await request.json()]);
+        // Held until the test has seen what the buttons say while the request runs.
+        await new Promise<void>((resolve) => {
+          releaseApprove = resolve;
+        });
+        stored = { ...item, status: 'approved', version: 5, actions: actionsAllowing(['apply', 'reject', 'unapprove']) };
+        return HttpResponse.json({ ...stored, alsoChanged: [] });
+      }),
+      http.post(`*/api/recommendations/${item.id}/unapprove`, async ({ request }) => {
+        posted.push(['unapprove', await request.json()]);
+        stored = { ...item, status: 'validated', version: 6, actions: actionsAllowing(['approve', 'edit', 'reject']) };
+        return HttpResponse.json({ ...stored, alsoChanged: [] });
+      }),
+    );
+    renderWithProviders(
+      <>
+        <Notices />
+        <QueuePage />
+      </>,
+    );
+    await userEvent.click(within(await rowOf('Take it back')).getByRole('button', { name: 'Approve' }));
+    // While the request runs the button says so, and no other decision on the row can be sent.
+    const approving = await within(await rowOf('Take it back')).findByRole('button', { name: 'Approving…' });
+    expect(approving).toBeDisabled();
+    expect(within(await rowOf('Take it back')).getByRole('button', { name: 'Reject' })).toBeDisabled();
+    releaseApprove();
+
+    const undo = await screen.findByRole('button', { name: 'Undo the approval of Take it back' });
+    expect(undo).toHaveTextContent('Undo');
+    expect(screen.getByText('Approved “Take it back”')).toBeInTheDocument();
+    await userEvent.click(undo);
+    await waitFor(() =>
+      expect(posted).toEqual([
+        ['approve', { version: 4 }],
+        ['unapprove', { version: 5 }],
+      ]),
+    );
+    expect(await screen.findByText('Approval of “Take it back” withdrawn')).toBeInTheDocument();
+    // The approval notice and its Undo are gone, and the row offers Approve again.
+    await waitFor(() => expect(screen.queryByText('Approved “Take it back”')).toBeNull());
+    expect(screen.queryByRole('button', { name: /Undo the approval/ })).toBeNull();
+    const row = await rowOf('Take it back');
+    expect(row).toHaveTextContent('validated');
+    expect(within(row).getByRole('button', { name: 'Approve' })).toBeEnabled();
+  });
+
+  it('drops the Undo once the item is queued for apply, and a refused withdrawal says why', async () => {
+    const item = aRecommendation({
+      title: 'Queued soon',
+      status: 'validated',
+      version: 1,
+      actions: actionsAllowing(['approve', 'reject']),
+    });
+    let stored = item;
+    server.use(
+      http.get('*/api/recommendations', () => HttpResponse.json({ items: [stored], nextCursor: null, total: 1 })),
+      http.post(`*/api/recommendations/${item.id}/approve`, () => {
+        stored = { ...item, status: 'approved', version: 2, actions: actionsAllowing(['apply', 'reject', 'unapprove']) };
+        return HttpResponse.json({ ...stored, alsoChanged: [] });
+      }),
+      http.post(`*/api/recommendations/${item.id}/unapprove`, () => {
+        // A rule queued it for apply a moment before the click.
+        const current = {
+          ...item,
+          status: 'applying',
+          version: 3,
+          actions: actionsAllowing([], {
+            unapprove: { reason: 'already_queued', message: 'It is already queued for apply: the approval can no longer be withdrawn.' },
+          }),
+        };
+        stored = current as Recommendation;
+        return HttpResponse.json(
+          {
+            type: 'lifecycle-refused',
+            title: 'Refused',
+            status: 409,
+            detail: 'It is already queued for apply: the approval can no longer be withdrawn.',
+            refusal: 'not_allowed',
+            block: 'already_queued',
+            currentStatus: 'applying',
+            currentVersion: 3,
+            current,
+          },
+          { status: 409 },
+        );
+      }),
+    );
+    renderWithProviders(
+      <>
+        <Notices />
+        <QueuePage />
+      </>,
+    );
+    await userEvent.click(within(await rowOf('Queued soon')).getByRole('button', { name: 'Approve' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Undo the approval of Queued soon' }));
+    const refused = await screen.findByText('“Queued soon” cannot be withdrawn now');
+    expect(refused.closest('[role="alert"]')).not.toBeNull();
+    expect(screen.getByText(/already queued for apply/)).toBeInTheDocument();
+    await waitFor(async () => expect(await rowOf('Queued soon')).toHaveTextContent('applying'));
+    expect(screen.queryByRole('button', { name: /Undo the approval/ })).toBeNull();
+  });
+
   it('rolls back on a 409 and shows who acted first and the current state', async () => {
     const item = aRecommendation({ title: 'Contested', status: 'validated', version: 3 });
     // Someone else rejected it a moment ago: the server already holds the new state.

@@ -8,10 +8,11 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { formatNumber } from '../../shared/format.ts';
 import { noticeActions } from '../../shared/notices-store.ts';
+import { useApproveRecommendation } from '../../shared/recommendations/approval-mutations.tsx';
 import { EditApproveDialog } from '../../shared/recommendations/EditApproveDialog.tsx';
 import { verdictOf } from '../../shared/recommendations/item-actions.tsx';
 import { RejectDialog } from '../../shared/recommendations/RejectDialog.tsx';
-import { useApproveRecommendation, useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import { useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
 import { collectMatching, recommendationQueries, runSync } from '../../shared/recommendations/recommendation-queries.ts';
 import { useCanAct } from '../../shared/session/can-act.tsx';
 import { PanelErrorBoundary } from '../../shared/ui/ErrorBoundaries.tsx';

@@ -1,8 +1,9 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { server } from '../../testing/msw-server.ts';
-import { aRecommendation } from '../../testing/recommendation-fixture.ts';
+import { actionsAllowing, aRecommendation } from '../../testing/recommendation-fixture.ts';
 import { renderWithProviders } from '../../testing/render-with-providers.tsx';
 import { RecommendationDrawer } from './RecommendationDrawer.tsx';
 
@@ -60,6 +61,53 @@ describe('RecommendationDrawer', () => {
     expect(await within(history).findByText(/ana@agency\.example/)).toBeInTheDocument();
     expect(history).toHaveTextContent('“Peak season”');
     expect(within(drawer).getByRole('region', { name: 'Raw payload' })).toHaveTextContent('opp-42');
+  });
+
+  it('withdraws an approval from the drawer while it is not queued, and says why once it is', async () => {
+    const item = aRecommendation({
+      title: 'Approved budget',
+      status: 'approved',
+      version: 5,
+      actions: actionsAllowing(['apply', 'reject', 'unapprove']),
+    });
+    let stored = item;
+    let sent: unknown;
+    server.use(
+      http.get(`*/api/recommendations/${item.id}`, () => HttpResponse.json({ ...stored, raw: {} })),
+      http.get(`*/api/recommendations/${item.id}/history`, () => HttpResponse.json({ events: [] })),
+      http.post(`*/api/recommendations/${item.id}/unapprove`, async ({ request }) => {
+        sent = await request.json();
+        stored = { ...item, status: 'validated', version: 6, actions: actionsAllowing(['approve', 'edit', 'reject']) };
+        return HttpResponse.json({ ...stored, alsoChanged: [] });
+      }),
+    );
+    renderWithProviders(<RecommendationDrawer id={item.id} onClose={vi.fn()} />);
+    const drawer = await screen.findByRole('dialog', { name: 'Approved budget' });
+    await userEvent.click(within(drawer).getByRole('button', { name: 'Withdraw approval' }));
+    await waitFor(() => expect(sent).toEqual({ version: 5 }));
+    // The answer is written into the detail: Approve is offered again and there is nothing left to withdraw.
+    expect(await within(drawer).findByRole('button', { name: 'Approve' })).toBeEnabled();
+    expect(within(drawer).queryByRole('button', { name: 'Withdraw approval' })).toBeNull();
+  });
+
+  it('keeps "Withdraw approval" disabled with the reason once the item is queued for apply', async () => {
+    const item = aRecommendation({
+      title: 'Being applied',
+      status: 'applying',
+      actions: actionsAllowing([], {
+        unapprove: { reason: 'already_queued', message: 'It is already queued for apply: the approval can no longer be withdrawn.' },
+      }),
+    });
+    server.use(
+      http.get(`*/api/recommendations/${item.id}`, () => HttpResponse.json({ ...item, raw: {} })),
+      http.get(`*/api/recommendations/${item.id}/history`, () => HttpResponse.json({ events: [] })),
+      http.get('*/api/apply*', () => HttpResponse.json({ items: [] })),
+    );
+    renderWithProviders(<RecommendationDrawer id={item.id} onClose={vi.fn()} />);
+    const drawer = await screen.findByRole('dialog', { name: 'Being applied' });
+    const withdraw = within(drawer).getByRole('button', { name: 'Withdraw approval' });
+    expect(withdraw).toBeDisabled();
+    expect(withdraw).toHaveAccessibleDescription('It is already queued for apply: the approval can no longer be withdrawn.');
   });
 
   it('shows a failed history where it is, and the rest of the item still', async () => {

@@ -9,12 +9,12 @@ import { useState } from 'react';
 import { ApplyItemButton } from '../../shared/apply/ApplyItemButton.tsx';
 import { UndoButton } from '../../shared/apply/UndoButton.tsx';
 import { fieldLabel, formatActionValue, formatChange, formatDateTime, formatImpact, formatNumber } from '../../shared/format.ts';
+import { useApproveRecommendation, useUnapproveRecommendation } from '../../shared/recommendations/approval-mutations.tsx';
 import { DismissDialog } from '../../shared/recommendations/DismissDialog.tsx';
 import { ActionButton, isAllowed, isInsight, verdictOf } from '../../shared/recommendations/item-actions.tsx';
 import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
 import {
   useAcknowledgeInsight,
-  useApproveRecommendation,
   useDismissInsight,
   useRevalidateRecommendation,
 } from '../../shared/recommendations/recommendation-mutations.ts';
@@ -48,6 +48,7 @@ export function RecommendationDrawer({ id, onClose }: { id: string; onClose: () 
 
 function DrawerContent({ item }: { item: RecommendationDetail }) {
   const approve = useApproveRecommendation();
+  const unapprove = useUnapproveRecommendation();
   const revalidate = useRevalidateRecommendation();
   const acknowledge = useAcknowledgeInsight();
   const dismiss = useDismissInsight();
@@ -106,6 +107,12 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
                 Reject
               </ActionButton>
               {item.status === 'approved' || item.status === 'applying' ? <ApplyItemButton item={item} /> : null}
+              {/* Offered while the approval can be taken back; once queued for apply it stays, disabled, saying why. */}
+              {isAllowed(item, 'unapprove') || item.status === 'applying' ? (
+                <ActionButton item={item} action="unapprove" className="button-secondary" onClick={() => unapprove.mutate({ item })}>
+                  Withdraw approval
+                </ActionButton>
+              ) : null}
               {item.status === 'applied' && isAllowed(item, 'undo') ? (
                 <UndoButton body={{ ids: [item.id] }} label="Undo" itemIds={[item.id]} titleOf={() => item.title} />
               ) : null}

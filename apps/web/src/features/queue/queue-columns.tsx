@@ -14,9 +14,10 @@ import {
 } from '@tanstack/react-table';
 import type { MouseEvent } from 'react';
 import { formatChange, formatImpact, formatNumber } from '../../shared/format.ts';
+import { useApproveRecommendation } from '../../shared/recommendations/approval-mutations.tsx';
 import { ActionButton, isAllowed, isInsight, verdictOf } from '../../shared/recommendations/item-actions.tsx';
 import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
-import { useAcknowledgeInsight, useApproveRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
+import { useAcknowledgeInsight } from '../../shared/recommendations/recommendation-mutations.ts';
 import { useCanAct } from '../../shared/session/can-act.tsx';
 import { useSearchParams } from '../../shared/use-search-params.ts';
 import { queueUiState, useIsSelected, useQueueUiActions } from './queue-ui-store.ts';

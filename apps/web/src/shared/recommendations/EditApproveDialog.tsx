@@ -7,7 +7,7 @@ import { type FormEvent, useState } from 'react';
 import { formatActionValue, formatPercent } from '../format.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { ProblemMessage } from '../ui/ProblemMessage.tsx';
-import { useApproveRecommendation } from './recommendation-mutations.ts';
+import { useApproveRecommendation } from './approval-mutations.tsx';
 
 export function EditApproveDialog({ item, onClose }: { item: Recommendation; onClose: () => void }) {
   const approve = useApproveRecommendation();

@@ -2,10 +2,24 @@
  * Controls rendered from what the server says the person may do with an item (`item.actions`, decided by the BFF's
  * allowed-actions): an allowed action is a button, a refused one is a disabled button that says why (its title and an
  * accessible description), and a refusal for the person's role is no control at all. An item RecDesk cannot write is
- * a link to Amazon Ads instead of an Approve button.
+ * a link to Amazon Ads instead of an Approve button. While a request for the item runs (from any component), its
+ * buttons wait, and the one whose request it is says what is happening ("Approving…").
  */
 import type { ActionVerdict, ItemAction, Recommendation } from '@recdesk/shared-types';
 import { type ReactNode, useId } from 'react';
+import { usePendingAction } from './recommendation-mutations.ts';
+
+/** What a button says while its request runs. */
+export const PENDING_LABELS: Readonly<Record<ItemAction, string>> = {
+  approve: 'Approving…',
+  edit: 'Approving…',
+  reject: 'Rejecting…',
+  apply: 'Applying…',
+  undo: 'Undoing…',
+  acknowledge: 'Acknowledging…',
+  dismiss: 'Dismissing…',
+  unapprove: 'Withdrawing…',
+};
 
 const UNKNOWN: ActionVerdict = {
   allowed: false,
@@ -32,7 +46,7 @@ interface ActionButtonProps {
   item: Recommendation;
   action: ItemAction;
   className?: string;
-  /** Also disabled while a request runs. */
+  /** Also disabled while a request runs that the action's own mutation key does not cover. */
   busy?: boolean;
   onClick: () => void;
   children: ReactNode;
@@ -42,6 +56,7 @@ interface ActionButtonProps {
 export function ActionButton({ item, action, className, busy = false, onClick, children }: ActionButtonProps) {
   const verdict = verdictOf(item, action);
   const reasonId = useId();
+  const pending = usePendingAction(item.id);
   if (verdict.reason === 'role') return null;
   if (verdict.reason === 'no_writer' && verdict.link && (action === 'approve' || action === 'apply'))
     return (
@@ -62,12 +77,14 @@ export function ActionButton({ item, action, className, busy = false, onClick, c
       <button
         type="button"
         className={className}
-        disabled={!verdict.allowed || busy}
+        // Any request for this item (approve, reject, withdraw...) holds all its buttons: one decision at a time.
+        disabled={!verdict.allowed || busy || pending !== null}
+        aria-busy={pending === action || undefined}
         title={verdict.allowed ? undefined : (verdict.message ?? undefined)}
         aria-describedby={verdict.allowed ? undefined : reasonId}
         onClick={onClick}
       >
-        {children}
+        {pending === action ? PENDING_LABELS[action] : children}
       </button>
       {verdict.allowed ? null : (
         <span id={reasonId} className="sr-only">

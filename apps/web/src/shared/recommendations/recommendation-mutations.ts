@@ -1,12 +1,13 @@
 /**
- * Approve, reject and bulk actions. Single actions are optimistic: the row shows its new state at once and rolls
+ * Reject, acknowledge, dismiss, re-validate and bulk actions, and what approve and withdraw (approval-mutations.tsx)
+ * share with them: the cache writes, the refusal notices, and the pending state every action button reads. Single actions are optimistic: the row shows its new state at once and rolls
  * back if the server refuses. A 409 means someone (or something) acted first: the cache then takes the item's
  * current state from the problem body, so the row shows what is true now, and the user is told in words.
  */
 import {
-  type ApproveBody,
   BulkActionResultSchema,
   type DismissReason,
+  type ItemAction,
   type ItemActionAnswer,
   ItemActionAnswerSchema,
   type LifecycleStatus,
@@ -15,7 +16,16 @@ import {
   type RejectReason,
   StaleVersionProblemExtraSchema,
 } from '@recdesk/shared-types';
-import { type InfiniteData, type QueryClient, type QueryKey, useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  type InfiniteData,
+  type Mutation,
+  type QueryClient,
+  type QueryKey,
+  useMutation,
+  useMutationState,
+  useQueryClient,
+} from '@tanstack/react-query';
+import { useCallback, useSyncExternalStore } from 'react';
 import { z } from 'zod';
 import { ApiError, apiRequest } from '../api-client.ts';
 import { noticeActions } from '../notices-store.ts';
@@ -120,11 +130,55 @@ export function writeAnswer(queryClient: QueryClient, answer: ItemActionAnswer) 
   for (const changed of [item, ...alsoChanged]) writeRecommendation(queryClient, changed.id, (current) => ({ ...current, ...changed }));
 }
 
+/**
+ * Every single-item action's mutation key: ['recommendation-action', action]. The buttons find what is in flight for
+ * an item by it (usePendingAction), whichever component started the request (a row, the drawer, a dialog, a toast).
+ */
+export const actionMutationKey = (action: ItemAction) => ['recommendation-action', action] as const;
+
+/** The item an action's variables name (every single-item action sends `{ item, ... }`). */
+const PendingVariablesSchema = z.object({ item: z.object({ id: z.string() }), editedValue: z.unknown().optional() });
+
+function pendingActionOf(mutation: Mutation<unknown, Error, unknown, unknown>): { id: string; action: ItemAction } | null {
+  const action = mutation.options.mutationKey?.[1] as ItemAction | undefined;
+  const variables = PendingVariablesSchema.safeParse(mutation.state.variables);
+  if (!action || !variables.success) return null;
+  // An edited approval is the Edit button's request.
+  return { id: variables.data.item.id, action: action === 'approve' && variables.data.editedValue !== undefined ? 'edit' : action };
+}
+
+/** The action running for this item now (the first, if several), or null: its buttons say so and wait. */
+export function usePendingAction(itemId: string): ItemAction | null {
+  const pending = useMutationState({
+    filters: { mutationKey: ['recommendation-action'], status: 'pending' },
+    select: pendingActionOf,
+  });
+  return pending.find((entry) => entry?.id === itemId)?.action ?? null;
+}
+
+/** The item as the cache holds it now (its detail, else a list page), updated as answers are written; null if not cached. */
+export function useCachedRecommendation(id: string): Recommendation | null {
+  const queryClient = useQueryClient();
+  const subscribe = useCallback((onChange: () => void) => queryClient.getQueryCache().subscribe(onChange), [queryClient]);
+  const read = useCallback((): Recommendation | null => {
+    const detail = queryClient.getQueryData<Recommendation>(recommendationQueries.detail(id).queryKey);
+    if (detail) return detail;
+    for (const [, data] of queryClient.getQueriesData<InfiniteData<Page>>({ queryKey: recommendationQueries.lists() }))
+      for (const page of data?.pages ?? []) {
+        const found = page.items.find((item) => item.id === id);
+        if (found) return found;
+      }
+    return null;
+  }, [queryClient, id]);
+  return useSyncExternalStore(subscribe, read, read);
+}
+
 interface ActionContext {
   saved: Snapshot;
 }
 
-function actionHandlers(queryClient: QueryClient, optimisticStatus: LifecycleStatus, verb: string) {
+/** What every single-item action does around its request: optimistic row, rollback and a notice on refusal, the answer into every cache. */
+export function actionHandlers(queryClient: QueryClient, optimisticStatus: LifecycleStatus, verb: string) {
   return {
     onMutate: async ({ item }: { item: Recommendation }): Promise<ActionContext> => {
       await queryClient.cancelQueries({ queryKey: recommendationQueries.all() });
@@ -152,42 +206,6 @@ function actionHandlers(queryClient: QueryClient, optimisticStatus: LifecycleSta
   };
 }
 
-export interface ApproveVariables extends Omit<ApproveBody, 'version'> {
-  item: Recommendation;
-}
-
-export function useApproveRecommendation() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ item, ...body }: ApproveVariables) =>
-      apiRequest(ItemActionAnswerSchema, `/api/recommendations/${item.id}/approve`, {
-        method: 'POST',
-        body: { version: item.version, ...body },
-      }),
-    ...actionHandlers(queryClient, 'approved', 'approved'),
-    onSuccess: (answer, { item, conflictResolution }) => {
-      writeAnswer(queryClient, answer);
-      const rejected = answer.alsoChanged.length;
-      noticeActions().noticeAdded({
-        tone: 'success',
-        title:
-          answer.status === 'approved'
-            ? `Approved “${item.title}”`
-            : answer.awaitingSecondApprover
-              ? `Your approval of “${item.title}” is recorded; a second approver must approve it too`
-              : `“${item.title}” is ${answer.status.replace('_', ' ')}`,
-        detail:
-          conflictResolution === 'reject_others'
-            ? `The other side of the conflict was rejected (${rejected === 1 ? '1 item' : `${rejected} items`}).`
-            : answer.status === 'approved'
-              ? 'It is not applied yet: apply it from its row or the bulk bar.'
-              : undefined,
-      });
-      return queryClient.invalidateQueries({ queryKey: ['conflicts'] });
-    },
-  });
-}
-
 export interface RejectVariables {
   item: Recommendation;
   reason: RejectReason;
@@ -197,6 +215,7 @@ export interface RejectVariables {
 export function useRejectRecommendation() {
   const queryClient = useQueryClient();
   return useMutation({
+    mutationKey: actionMutationKey('reject'),
     mutationFn: ({ item, reason, note }: RejectVariables) =>
       apiRequest(ItemActionAnswerSchema, `/api/recommendations/${item.id}/reject`, {
         method: 'POST',
@@ -210,6 +229,7 @@ export function useRejectRecommendation() {
 export function useAcknowledgeInsight() {
   const queryClient = useQueryClient();
   return useMutation({
+    mutationKey: actionMutationKey('acknowledge'),
     mutationFn: ({ item }: { item: Recommendation }) =>
       apiRequest(ItemActionAnswerSchema, `/api/recommendations/${item.id}/acknowledge`, {
         method: 'POST',
@@ -229,6 +249,7 @@ export interface DismissVariables {
 export function useDismissInsight() {
   const queryClient = useQueryClient();
   return useMutation({
+    mutationKey: actionMutationKey('dismiss'),
     mutationFn: ({ item, reason, note }: DismissVariables) =>
       apiRequest(ItemActionAnswerSchema, `/api/recommendations/${item.id}/dismiss`, {
         method: 'POST',

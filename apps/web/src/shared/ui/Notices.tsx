@@ -18,6 +18,7 @@ export function Notices() {
         <div>
           <strong>{notice.title}</strong>
           {notice.detail ? <p>{notice.detail}</p> : null}
+          {notice.action ? <div className="notice-action">{notice.action(() => noticeDismissed(notice.id))}</div> : null}
         </div>
         <button type="button" className="button-quiet" onClick={() => noticeDismissed(notice.id)} aria-label={`Dismiss: ${notice.title}`}>
           ×
