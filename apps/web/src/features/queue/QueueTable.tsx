@@ -113,7 +113,7 @@ export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetc
     .join(',');
 
   return (
-    <div ref={scrollRef} className="queue-scroll">
+    <div ref={scrollRef} className={`queue-scroll${totalWidth > available ? ' overflowing' : ''}`}>
       <table className="queue-table" aria-label="Recommendation queue" aria-rowcount={total + 1} style={{ width: totalWidth }}>
         <thead className="queue-head">
           {table.getHeaderGroups().map((group) => (
