@@ -18,9 +18,8 @@ import { ActionButton, isAllowed, isInsight, verdictOf } from '../../shared/reco
 import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
 import { useAcknowledgeInsight, useApproveRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
 import { useCanAct } from '../../shared/session/can-act.tsx';
-import { updateSearchParams } from '../../shared/use-search-params.ts';
+import { updateSearchParams, useSearchParams } from '../../shared/use-search-params.ts';
 import { queueUiState, useIsSelected, useQueueUiActions } from './queue-ui-store.ts';
-import { useQueueFilters } from './use-queue-filters.ts';
 
 export const queueFeatures = tableFeatures({
   rowSelectionFeature,
@@ -47,15 +46,16 @@ export const canReject = (item: Recommendation) => isAllowed(item, 'reject');
 
 /** A header that sorts the server-side list by this key (the API sorts each key in one fixed direction). */
 function SortHeader({ label, sort, direction }: { label: string; sort: RecommendationSort; direction: 'ascending' | 'descending' }) {
-  const [filters, setFilters] = useQueueFilters();
-  const active = filters.sort === sort;
+  // The raw parameter, not the parsed filters: headers render on every scroll frame, and a valid sort equals its text.
+  const [params] = useSearchParams();
+  const active = params.get('sort') === sort;
   return (
     <button
       type="button"
       className="sort-button"
       aria-pressed={active}
       title={`Sort by ${label.toLowerCase()} (${direction === 'ascending' ? 'soonest' : 'highest'} first)`}
-      onClick={() => setFilters({ sort: active ? undefined : sort })}
+      onClick={() => updateSearchParams({ sort: active ? undefined : sort })}
     >
       {label}
       <span aria-hidden="true">{active ? (direction === 'ascending' ? ' ▲' : ' ▼') : ' ↕'}</span>
