@@ -3,15 +3,30 @@ import type { ImpactEstimate, ProposedAction } from '@recdesk/shared-types';
 
 const locale = typeof navigator === 'undefined' ? 'en-US' : navigator.language;
 
+/**
+ * One Intl formatter per set of options, made on first use: constructing one costs far more than formatting with it,
+ * and a queue row formats a dozen values (every row entering the view while scrolling did it anew).
+ */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = JSON.stringify(options);
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
 export function formatNumber(value: number, maximumFractionDigits = 2): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits }).format(value);
+  return numberFormat({ maximumFractionDigits }).format(value);
 }
 
 /** Money always with its ISO currency code after the amount ("139.50 USD"): a "$" alone does not say which dollar. */
 export function formatMoney(value: number, currency: string | null, options: { signDisplay?: 'exceptZero' } = {}): string {
   return currency
-    ? `${new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2, ...options }).format(value)} ${currency}`
-    : new Intl.NumberFormat(locale, { maximumFractionDigits: 2, ...options }).format(value);
+    ? `${numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2, ...options }).format(value)} ${currency}`
+    : numberFormat({ maximumFractionDigits: 2, ...options }).format(value);
 }
 
 /** The Ads API's field names in words a person uses. */
@@ -42,8 +57,10 @@ export function fieldLabel(field: string | null): string {
   );
 }
 
+const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+
 export function formatPercent(fraction: number): string {
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' }).format(fraction);
+  return percentFormat.format(fraction);
 }
 
 /** One side of a change, in the action's unit: money in its currency, percentages with their sign. */
@@ -112,6 +129,8 @@ export function formatDuration(ms: number): string {
   return `${rest} min`;
 }
 
+const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+
 export function formatDateTime(iso: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return dateTimeFormat.format(new Date(iso));
 }

@@ -5,9 +5,10 @@
  * Rows are a roving tab stop: the keyboard's current row is the one focusable row.
  */
 import type { Recommendation } from '@recdesk/shared-types';
-import { useTable } from '@tanstack/react-table';
+import type { Row } from '@tanstack/react-table';
+import { FlexRender, useTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { type KeyboardEvent, memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useCanAct } from '../../shared/session/can-act.tsx';
 import { useElementWidth } from '../../shared/use-element-width.ts';
 import { COLUMN_LABELS, queueColumns, queueFeatures } from './queue-columns.tsx';
@@ -19,6 +20,13 @@ export const ROW_HEIGHT = 52;
 /** Start fetching the next page this many rows before the end of what is loaded. */
 const PREFETCH_ROWS = 30;
 const RESIZE_STEP = 16;
+const estimateRowSize = () => ROW_HEIGHT;
+
+/**
+ * The scroll box's last measured size: a new filter mounts a new table, and starting from the size it had (instead
+ * of zero) lays its rows out once, at their final widths, instead of twice.
+ */
+const lastBox = { width: 0, height: 0 };
 
 interface QueueTableProps {
   items: Recommendation[];
@@ -34,7 +42,8 @@ export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetc
   const savedVisibility = useColumnVisibility();
   // A viewer selects nothing: there is nothing they could do with a selection.
   const canAct = useCanAct();
-  const columnVisibility = canAct ? savedVisibility : { ...savedVisibility, select: false };
+  // Memoised: a new state object on every render would make the table recompute its columns on every scroll frame.
+  const columnVisibility = useMemo(() => (canAct ? savedVisibility : { ...savedVisibility, select: false }), [canAct, savedVisibility]);
   const columnOrder = useColumnOrder();
   const savedSizing = useColumnSizing();
   const rowSelection = useSelection();
@@ -45,8 +54,9 @@ export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetc
   // Narrower than the columns (1024 px): the wide text columns give way and their content wraps to a second line,
   // so what decides stays on screen instead of behind a horizontal scroll. A width the person set is kept.
   const scrollRef = useRef<HTMLDivElement>(null);
-  const available = useElementWidth(scrollRef, 0);
-  const columnSizing = fitToWidth(savedSizing, columnVisibility, available);
+  const available = useElementWidth(scrollRef, lastBox.width);
+  lastBox.width = available;
+  const columnSizing = useMemo(() => fitToWidth(savedSizing, columnVisibility, available), [savedSizing, columnVisibility, available]);
 
   const table = useTable({
     features: queueFeatures,
@@ -62,12 +72,21 @@ export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetc
   });
   const rows = table.getRowModel().rows;
 
+  // Stable between renders: the virtualiser recomputes every row's position whenever its key function changes, which
+  // on every scroll frame cost a pass over all loaded rows.
+  const getItemKey = useCallback((index: number) => rows[index]?.id ?? index, [rows]);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
   const virtualizer = useVirtualizer({
     count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (index) => rows[index]?.id ?? index,
+    getScrollElement,
+    estimateSize: estimateRowSize,
+    getItemKey,
     overscan: 10,
+    initialRect: lastBox,
+    onChange: (instance) => {
+      const rect = instance.scrollRect;
+      if (rect && rect.height > 0) lastBox.height = rect.height;
+    },
   });
   const virtualItems = virtualizer.getVirtualItems();
   const lastVisible = virtualItems.at(-1)?.index ?? 0;
@@ -87,9 +106,14 @@ export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetc
 
   const totalWidth = table.getTotalSize();
   const tabStopId = activeIndex >= 0 ? activeId : rows[0]?.id;
+  // What a row's cells depend on besides its item: which columns show, in what order and how wide.
+  const layout = table
+    .getVisibleLeafColumns()
+    .map((column) => `${column.id}:${column.getSize()}`)
+    .join(',');
 
   return (
-    <div ref={scrollRef} className="queue-scroll">
+    <div ref={scrollRef} className={`queue-scroll${totalWidth > available ? ' overflowing' : ''}`}>
       <table className="queue-table" aria-label="Recommendation queue" aria-rowcount={total + 1} style={{ width: totalWidth }}>
         <thead className="queue-head">
           {table.getHeaderGroups().map((group) => (
@@ -134,29 +158,20 @@ export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetc
           {virtualItems.map((virtualRow) => {
             const row = rows[virtualRow.index];
             if (!row) return null;
-            const isActive = row.id === activeId;
             return (
-              <tr
+              <QueueRow
                 key={row.id}
-                data-row-id={row.id}
-                aria-rowindex={virtualRow.index + 2}
-                aria-selected={row.getIsSelected()}
-                tabIndex={row.id === tabStopId ? 0 : -1}
-                className={`queue-row${isActive ? ' active' : ''}${row.getIsSelected() ? ' selected' : ''}`}
-                style={{ transform: `translateY(${virtualRow.start}px)`, width: totalWidth }}
-                onFocus={(event) => {
-                  if (event.target === event.currentTarget && !isActive) rowActivated(row.id);
-                }}
-                onClick={() => {
-                  if (!isActive) rowActivated(row.id);
-                }}
-              >
-                {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id} className={`cell cell-${cell.column.id}`} style={{ width: cell.column.getSize() }}>
-                    <table.FlexRender cell={cell} />
-                  </td>
-                ))}
-              </tr>
+                row={row}
+                item={row.original}
+                index={virtualRow.index}
+                start={virtualRow.start}
+                width={totalWidth}
+                layout={layout}
+                isActive={row.id === activeId}
+                isSelected={row.getIsSelected()}
+                isTabStop={row.id === tabStopId}
+                rowActivated={rowActivated}
+              />
             );
           })}
         </tbody>
@@ -169,6 +184,62 @@ export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetc
     </div>
   );
 }
+
+interface QueueRowProps {
+  row: Row<typeof queueFeatures, Recommendation>;
+  item: Recommendation;
+  index: number;
+  start: number;
+  width: number;
+  /** The visible columns and their widths, as one string: a row re-renders when it changes. */
+  layout: string;
+  isActive: boolean;
+  isSelected: boolean;
+  isTabStop: boolean;
+  rowActivated: (id: string) => void;
+}
+
+/**
+ * One row, memoised: scrolling re-renders the table on every frame, and only the rows that enter the view (or whose
+ * item, place, state or columns changed) render again. The row object itself is not compared: the table may hand out
+ * a new one for the same item; what it renders is decided by the compared props.
+ */
+const QueueRow = memo(
+  function QueueRow({ row, item, index, start, width, isActive, isSelected, isTabStop, rowActivated }: QueueRowProps) {
+    return (
+      <tr
+        data-row-id={item.id}
+        aria-rowindex={index + 2}
+        aria-selected={isSelected}
+        tabIndex={isTabStop ? 0 : -1}
+        className={`queue-row${isActive ? ' active' : ''}${isSelected ? ' selected' : ''}`}
+        style={{ transform: `translateY(${start}px)`, width }}
+        onFocus={(event) => {
+          if (event.target === event.currentTarget && !isActive) rowActivated(item.id);
+        }}
+        onClick={() => {
+          if (!isActive) rowActivated(item.id);
+        }}
+      >
+        {row.getVisibleCells().map((cell) => (
+          <td key={cell.id} className={`cell cell-${cell.column.id}`} style={{ width: cell.column.getSize() }}>
+            <FlexRender cell={cell} />
+          </td>
+        ))}
+      </tr>
+    );
+  },
+  (prev, next) =>
+    prev.item === next.item &&
+    prev.index === next.index &&
+    prev.start === next.start &&
+    prev.width === next.width &&
+    prev.layout === next.layout &&
+    prev.isActive === next.isActive &&
+    prev.isSelected === next.isSelected &&
+    prev.isTabStop === next.isTabStop &&
+    prev.rowActivated === next.rowActivated,
+);
 
 /** Columns that give way when the table is wider than its box, in order, down to these widths. */
 const SHRINKABLE: ReadonlyArray<[string, number]> = [

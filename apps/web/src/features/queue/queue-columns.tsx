@@ -19,9 +19,8 @@ import { ActionButton, isAllowed, isInsight, verdictOf } from '../../shared/reco
 import { ExpiryBadge, FreshnessBadge, StatusBadge } from '../../shared/recommendations/RecommendationBadges.tsx';
 import { useAcknowledgeInsight } from '../../shared/recommendations/recommendation-mutations.ts';
 import { useCanAct } from '../../shared/session/can-act.tsx';
-import { useSearchParams } from '../../shared/use-search-params.ts';
+import { updateSearchParams, useSearchParams } from '../../shared/use-search-params.ts';
 import { queueUiState, useIsSelected, useQueueUiActions } from './queue-ui-store.ts';
-import { useQueueFilters } from './use-queue-filters.ts';
 
 export const queueFeatures = tableFeatures({
   rowSelectionFeature,
@@ -48,15 +47,16 @@ export const canReject = (item: Recommendation) => isAllowed(item, 'reject');
 
 /** A header that sorts the server-side list by this key (the API sorts each key in one fixed direction). */
 function SortHeader({ label, sort, direction }: { label: string; sort: RecommendationSort; direction: 'ascending' | 'descending' }) {
-  const [filters, setFilters] = useQueueFilters();
-  const active = filters.sort === sort;
+  // The raw parameter, not the parsed filters: headers render on every scroll frame, and a valid sort equals its text.
+  const [params] = useSearchParams();
+  const active = params.get('sort') === sort;
   return (
     <button
       type="button"
       className="sort-button"
       aria-pressed={active}
       title={`Sort by ${label.toLowerCase()} (${direction === 'ascending' ? 'soonest' : 'highest'} first)`}
-      onClick={() => setFilters({ sort: active ? undefined : sort })}
+      onClick={() => updateSearchParams({ sort: active ? undefined : sort })}
     >
       {label}
       <span aria-hidden="true">{active ? (direction === 'ascending' ? ' ▲' : ' ▼') : ' ↕'}</span>
@@ -84,77 +84,93 @@ function SelectCell({ item, index, ids }: { item: Recommendation; index: number;
   return <input type="checkbox" checked={selected} onChange={() => undefined} onClick={onClick} aria-label={`Select ${item.title}`} />;
 }
 
+/**
+ * A row's actions. Rows only write to the URL (open the drawer or the conflicts), never read it: a row that
+ * subscribed to the location would re-render on every filter keystroke and every row mount would parse it.
+ */
 function RowActions({ item }: { item: Recommendation }) {
-  const approve = useApproveRecommendation();
-  const acknowledge = useAcknowledgeInsight();
   const canAct = useCanAct();
-  const { dialogOpened } = useQueueUiActions();
-  const [, setSearch] = useSearchParams();
-  const approveVerdict = verdictOf(item, 'approve');
   return (
     <span className="row-actions">
-      <button type="button" className="button-small button-secondary" onClick={() => setSearch({ item: item.id })}>
+      <button type="button" className="button-small button-secondary" onClick={() => updateSearchParams({ item: item.id })}>
         Details
       </button>
-      {!canAct ? null : isInsight(item) ? (
-        <>
-          <ActionButton
-            item={item}
-            action="acknowledge"
-            className="button-small"
-            busy={acknowledge.isPending}
-            onClick={() => acknowledge.mutate({ item })}
-          >
-            Acknowledge
-          </ActionButton>
-          <ActionButton item={item} action="dismiss" className="button-small button-secondary" onClick={() => setSearch({ item: item.id })}>
-            Dismiss…
-          </ActionButton>
-        </>
-      ) : (
-        <>
-          {approveVerdict.reason === 'conflict' ? (
-            <button type="button" className="button-small" onClick={() => setSearch({ conflictsOf: item.id })}>
-              Resolve
-            </button>
-          ) : (
-            <ActionButton
-              item={item}
-              action="approve"
-              className="button-small"
-              busy={approve.isPending}
-              onClick={() => approve.mutate({ item })}
-            >
-              Approve
-            </ActionButton>
-          )}
-          {typeof item.action.to === 'number' && approveVerdict.reason !== 'no_writer' && approveVerdict.reason !== 'conflict' ? (
-            <ActionButton
-              item={item}
-              action="edit"
-              className="button-small button-secondary"
-              onClick={() => dialogOpened({ type: 'edit', id: item.id })}
-            >
-              Edit
-            </ActionButton>
-          ) : null}
-          <ActionButton
-            item={item}
-            action="reject"
-            className="button-small button-danger"
-            onClick={() => dialogOpened({ type: 'reject', id: item.id })}
-          >
-            Reject
-          </ActionButton>
-        </>
-      )}
+      {!canAct ? null : isInsight(item) ? <InsightActions item={item} /> : <ChangeActions item={item} />}
     </span>
+  );
+}
+
+/** Acknowledge or dismiss: an insight has nothing to apply (one mutation per row, only the one it can use). */
+function InsightActions({ item }: { item: Recommendation }) {
+  const acknowledge = useAcknowledgeInsight();
+  return (
+    <>
+      <ActionButton
+        item={item}
+        action="acknowledge"
+        className="button-small"
+        busy={acknowledge.isPending}
+        onClick={() => acknowledge.mutate({ item })}
+      >
+        Acknowledge
+      </ActionButton>
+      <ActionButton
+        item={item}
+        action="dismiss"
+        className="button-small button-secondary"
+        onClick={() => updateSearchParams({ item: item.id })}
+      >
+        Dismiss…
+      </ActionButton>
+    </>
+  );
+}
+
+function ChangeActions({ item }: { item: Recommendation }) {
+  const approve = useApproveRecommendation();
+  const { dialogOpened } = useQueueUiActions();
+  const approveVerdict = verdictOf(item, 'approve');
+  return (
+    <>
+      {approveVerdict.reason === 'conflict' ? (
+        <button type="button" className="button-small" onClick={() => updateSearchParams({ conflictsOf: item.id })}>
+          Resolve
+        </button>
+      ) : (
+        <ActionButton
+          item={item}
+          action="approve"
+          className="button-small"
+          busy={approve.isPending}
+          onClick={() => approve.mutate({ item })}
+        >
+          Approve
+        </ActionButton>
+      )}
+      {typeof item.action.to === 'number' && approveVerdict.reason !== 'no_writer' && approveVerdict.reason !== 'conflict' ? (
+        <ActionButton
+          item={item}
+          action="edit"
+          className="button-small button-secondary"
+          onClick={() => dialogOpened({ type: 'edit', id: item.id })}
+        >
+          Edit
+        </ActionButton>
+      ) : null}
+      <ActionButton
+        item={item}
+        action="reject"
+        className="button-small button-danger"
+        onClick={() => dialogOpened({ type: 'reject', id: item.id })}
+      >
+        Reject
+      </ActionButton>
+    </>
   );
 }
 
 /** The advertiser's name, which filters the queue to that advertiser: the quickest way to one client's work. */
 function AdvertiserCell({ item }: { item: Recommendation }) {
-  const [, setFilters] = useQueueFilters();
   const name = item.advertiserName ?? item.advertiserId;
   return (
     <span>
@@ -164,7 +180,7 @@ function AdvertiserCell({ item }: { item: Recommendation }) {
         title={`Show only ${name} (${item.advertiserId})`}
         onClick={(event) => {
           event.stopPropagation();
-          setFilters({ advertiserId: item.advertiserId });
+          updateSearchParams({ advertiserId: item.advertiserId });
         }}
       >
         {name}
@@ -185,10 +201,9 @@ function WarningIcon() {
 }
 
 function ConflictWarning({ item }: { item: Recommendation }) {
-  const [, setSearch] = useSearchParams();
   if (item.conflictIds.length === 0) return null;
   return (
-    <button type="button" className="conflict-warning" onClick={() => setSearch({ conflictsOf: item.id })}>
+    <button type="button" className="conflict-warning" onClick={() => updateSearchParams({ conflictsOf: item.id })}>
       <WarningIcon />
       Open conflict
     </button>
