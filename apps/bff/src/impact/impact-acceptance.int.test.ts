@@ -44,10 +44,12 @@ describe.each(databaseTargets)('impact acceptance on $name', ({ create }) => {
       await http.post('/api/sync?source=sp-budget').send({}).expect(200);
       await http.post('/api/performance/sync').send({}).expect(200);
 
-      // The simulator's budget raises on campaigns that spent well under their budget: more budget buys nothing there,
-      // so this set of recommendations does not pay off. At most two per advertiser keep untouched campaigns to compare.
+      // A misguided source: budget raises on campaigns that spent well under their budget, where more budget buys
+      // nothing. The simulated world is coherent and never recommends these itself, so the test files them as such a
+      // source would (cloned from a real item of the advertiser, retargeted, at the campaign's live budget), and the
+      // lifecycle validates them like any other. At most two per advertiser keep untouched campaigns to compare.
       const page = RecommendationPageSchema.parse(
-        (await http.get('/api/recommendations?source=sp-budget&kind=budget&status=validated&limit=500').expect(200)).body,
+        (await http.get('/api/recommendations?source=sp-budget&kind=budget&limit=500').expect(200)).body,
       );
       const utilisation = new Map(
         (
@@ -59,21 +61,40 @@ describe.each(databaseTargets)('impact acceptance on $name', ({ create }) => {
             .execute()
         ).map((row) => [row.campaign_id, Number(row.cost) / Math.max(1, Number(row.budget))]),
       );
+      const world = runtime.simulator?.state.world;
+      if (!world) throw new Error('the test needs the embedded simulator');
+      const templateOf = new Map(page.items.map((item) => [item.profileId, item]));
+      const recommended = new Set(page.items.map((item) => item.entity.campaignId));
       const perAdvertiser = new Map<string, number>();
-      const applied = page.items
-        .filter(
-          (item) =>
-            item.action.direction === 'increase' &&
-            item.validationIssues.length === 0 &&
-            item.conflictIds.length === 0 &&
-            (utilisation.get(item.entity.campaignId ?? '') ?? 1) < 0.8,
-        )
-        .filter((item) => {
-          const taken = perAdvertiser.get(item.advertiserId) ?? 0;
-          perAdvertiser.set(item.advertiserId, taken + 1);
-          return taken < 2;
+      const misguided = world.campaigns
+        .filter((c) => c.state === 'ENABLED' && !recommended.has(c.campaignId) && (utilisation.get(c.campaignId) ?? 1) < 0.8)
+        .flatMap((campaign) => {
+          const template = templateOf.get(String(campaign.profileId));
+          if (!template) return [];
+          const taken = perAdvertiser.get(template.advertiserId) ?? 0;
+          if (taken >= 2) return [];
+          perAdvertiser.set(template.advertiserId, taken + 1);
+          const to = Math.round(campaign.dailyBudget * 150) / 100;
+          return [
+            {
+              ...template,
+              sourceRecommendationId: `misguided-raise-${campaign.campaignId}`,
+              entity: { ...template.entity, campaignId: campaign.campaignId, campaignName: campaign.name },
+              action: { ...template.action, from: campaign.dailyBudget, to, direction: 'increase' as const },
+              raw: null,
+              refreshedAt: undefined,
+            },
+          ];
         })
         .slice(0, APPLY_COUNT);
+      const stored = await runtime.store.upsertMany(misguided);
+      await runtime.lifecycle.validateAdvertisers(stored.advertiserIds);
+      const seeded = RecommendationPageSchema.parse(
+        (await http.get('/api/recommendations?source=sp-budget&kind=budget&status=validated&limit=500').expect(200)).body,
+      );
+      const applied = seeded.items.filter(
+        (item) => item.sourceRecommendationId.startsWith('misguided-raise-') && item.actions.approve.allowed,
+      );
       expect(applied.length).toBeGreaterThanOrEqual(4);
       for (const item of applied) {
         const answer = await http.post(`/api/recommendations/${item.id}/approve`).send({ version: item.version });
