@@ -8,9 +8,9 @@ test('the account manager applies approved budget changes, watches the batch fin
   // This morning's Sponsored Products recommendations are in.
   await syncSource(request, 'sp-consolidated');
 
-  // Daily budget changes that nobody contradicts, waiting for a decision; three the approver may approve as they are
-  // (a change over the advertiser's guardrail says why Approve is off, and is left for an edit).
-  await page.goto('/?source=sp-consolidated&status=validated&conflicted=false&q=daily%20budget');
+  // Daily budget changes from any source that nobody contradicts, waiting for a decision; three the approver may
+  // approve as they are (a change over the advertiser's guardrail says why Approve is off, and is left for an edit).
+  await page.goto('/?status=validated&conflicted=false&q=daily%20budget');
   const queue = page.getByRole('table', { name: 'Recommendation queue' });
   const items = queue.getByRole('row').filter({ has: page.getByRole('cell') });
   const approvable = items.filter({ has: page.getByRole('button', { name: 'Approve', exact: true, disabled: false }) });

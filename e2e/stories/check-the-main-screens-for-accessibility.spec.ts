@@ -1,7 +1,7 @@
 import { expect, test } from '../fixtures.ts';
 import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
 import { keepScreen } from './support/screens.ts';
-import { untilItemsAre } from './support/seeded-queue.ts';
+import { firstApprovable, untilItemsAre } from './support/seeded-queue.ts';
 import { signInAsAdmin } from './support/syncs-and-sign-ins.ts';
 
 test.describe('the main screens have no serious or critical accessibility violations', () => {
@@ -61,10 +61,7 @@ test.describe('the main screens have no serious or critical accessibility violat
   test('the progress of an apply batch', async ({ page, request }) => {
     // A batch to look at: one approved item applied through the API (it may fail upstream; the view is the same).
     const query = 'status=validated&conflicted=false&source=unified-recommendations';
-    await untilItemsAre(request, query);
-    const list = await request.get(`/api/recommendations?${query}&limit=1`);
-    const [item] = ((await list.json()) as { items: { id: string; version: number }[] }).items;
-    if (!item) throw new Error('the seeded queue has no item to apply');
+    const item = await firstApprovable(request, query);
     expect((await request.post(`/api/recommendations/${item.id}/approve`, { data: { version: item.version } })).status()).toBe(200);
     const { batchId } = (await (await request.post('/api/apply', { data: { ids: [item.id] } })).json()) as { batchId: string };
     await page.goto(`/?batch=${batchId}`);

@@ -2,15 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { expect, test } from '../fixtures.ts';
 import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
 import { keepScreen } from './support/screens.ts';
+import { firstApprovable } from './support/seeded-queue.ts';
 import { syncSource } from './support/syncs-and-sign-ins.ts';
 
 test('the account manager reads what was applied, filters it to one outcome and exports it as CSV', async ({ page, request }) => {
   test.setTimeout(300_000);
   // Something was applied this morning: a budget change, approved and applied through the API.
   await syncSource(request, 'sp-consolidated');
-  const page1 = await request.get('/api/recommendations?source=sp-consolidated&status=validated&conflicted=false&q=daily%20budget&limit=1');
-  const [item] = ((await page1.json()) as { items: { id: string; version: number; title: string }[] }).items;
-  if (!item) throw new Error('no budget change to apply');
+  // One the approver may approve as it is (not one over the advertiser's guardrail).
+  const item = await firstApprovable(request, 'status=validated&conflicted=false&q=daily%20budget');
   expect((await request.post(`/api/recommendations/${item.id}/approve`, { data: { version: item.version } })).status()).toBe(200);
   expect((await request.post('/api/apply', { data: { ids: [item.id] } })).status()).toBe(202);
 

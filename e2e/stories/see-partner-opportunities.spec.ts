@@ -12,9 +12,15 @@ test('a new user opens the dashboard and sees the Partner Opportunities of the s
 
   await page.getByRole('combobox', { name: 'Source' }).selectOption('partner-opportunities');
   await expect(page).toHaveURL(/source=partner-opportunities/);
-  await expect(items.first()).toContainText('Partner Opportunities');
-  await expect(items.last()).toContainText('Partner Opportunities');
+  await expect(items.first()).toBeVisible();
   await keepScreen(page, 'queue-partner-opportunities');
+  // The first and the last item shown both say where they came from.
+  for (const item of [items.first(), items.last()]) {
+    await item.getByRole('button', { name: 'Details' }).click();
+    await expect(page.getByRole('dialog')).toContainText('Partner Opportunities');
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog')).toBeHidden();
+  }
 });
 
 test('the user fetches the latest recommendations on demand', async ({ page }) => {

@@ -1,14 +1,10 @@
 import { expect, test } from '../fixtures.ts';
-import { untilItemsAre } from './support/seeded-queue.ts';
+import { firstApprovable } from './support/seeded-queue.ts';
 
 test('when a colleague acted first, the account manager is told so and sees the item as it is now', async ({ page, request }) => {
   test.setTimeout(240_000);
-  await untilItemsAre(request, 'status=validated&conflicted=false');
   // An item waiting for a decision, as the account manager opens it.
-  const list = await request.get('/api/recommendations?status=validated&conflicted=false&limit=1');
-  const [item] = (await list.json()).items as Array<{ id: string; version: number; title: string }>;
-  expect(item).toBeDefined();
-  if (!item) return;
+  const item = await firstApprovable(request, 'status=validated&conflicted=false');
   await page.goto(`/?item=${item.id}`);
   const drawer = page.getByRole('dialog');
   // The first sync may still be busy on a fresh server: the item can take a while to load.

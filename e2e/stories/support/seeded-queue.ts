@@ -23,3 +23,28 @@ export async function untilItemsAre(request: APIRequestContext, query: string) {
 export async function untilConflictsAreFound(request: APIRequestContext) {
   await expect.poll(() => totalOf(request, '/api/conflicts?status=open&limit=1'), UNTIL_READY).toBeGreaterThan(0);
 }
+
+export interface DecidableItem {
+  id: string;
+  version: number;
+  title: string;
+}
+
+/**
+ * The first item matching `query` that the signed-in person may both approve and reject as it is, by the server's own
+ * verdicts (`actions`): not an insight, not over a guardrail, not a change RecDesk cannot write.
+ */
+export async function firstApprovable(request: APIRequestContext, query: string): Promise<DecidableItem> {
+  type Listed = DecidableItem & { actions: Record<'approve' | 'reject', { allowed: boolean }> };
+  let found: Listed | undefined;
+  await expect
+    .poll(async () => {
+      const response = await request.get(`/api/recommendations?limit=200&${query}`);
+      if (!response.ok()) return false;
+      const { items } = (await response.json()) as { items: Listed[] };
+      found = items.find((item) => item.actions.approve.allowed && item.actions.reject.allowed);
+      return found !== undefined;
+    }, UNTIL_READY)
+    .toBe(true);
+  return found as Listed;
+}
