@@ -3,14 +3,14 @@ import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
 import { keepScreen } from './support/screens.ts';
 import { syncSource } from './support/syncs-and-sign-ins.ts';
 
-test('the account manager applies approved budget changes, watches the batch finish, then undoes it', async ({ page, request }) => {
+test('the account manager applies approved bid changes, watches the batch finish, then undoes it', async ({ page, request }) => {
   test.setTimeout(300_000);
   // This morning's Sponsored Products recommendations are in.
   await syncSource(request, 'sp-consolidated');
 
-  // Daily budget changes from any source that nobody contradicts, waiting for a decision; three the approver may
-  // approve as they are (a change over the advertiser's guardrail says why Approve is off, and is left for an edit).
-  await page.goto('/?status=validated&conflicted=false&q=daily%20budget');
+  // Bid changes from any source that nobody contradicts, waiting for a decision; three the approver may approve as they
+  // are (a change over the advertiser's guardrail says why Approve is off, and is left for an edit).
+  await page.goto('/?kind=bid&status=validated&conflicted=false');
   const queue = page.getByRole('table', { name: 'Recommendation queue' });
   const items = queue.getByRole('row').filter({ has: page.getByRole('cell') });
   const approvable = items.filter({ has: page.getByRole('button', { name: 'Approve', exact: true, disabled: false }) });
@@ -34,7 +34,7 @@ test('the account manager applies approved budget changes, watches the batch fin
   await bulk.getByRole('button', { name: 'Apply selected' }).click();
   const confirm = page.getByRole('dialog', { name: /^Apply [\d,]+ selected$/ });
   const summary = confirm.getByRole('region', { name: 'What will change' });
-  await expect(summary).toContainText('Daily budget change');
+  await expect(summary).toContainText(/Items to apply\s*\d+/);
   await keepScreen(page, 'apply-summary');
   await confirm.getByRole('button', { name: /^Apply [\d,]+$/ }).click();
 

@@ -7,10 +7,10 @@ import { syncSource } from './support/syncs-and-sign-ins.ts';
 
 test('the account manager reads what was applied, filters it to one outcome and exports it as CSV', async ({ page, request }) => {
   test.setTimeout(300_000);
-  // Something was applied this morning: a budget change, approved and applied through the API.
+  // Something was applied this morning: a bid change, approved and applied through the API.
   await syncSource(request, 'sp-consolidated');
   // One the approver may approve as it is (not one over the advertiser's guardrail).
-  const item = await firstApprovable(request, 'status=validated&conflicted=false&q=daily%20budget');
+  const item = await firstApprovable(request, 'kind=bid&status=validated&conflicted=false');
   expect((await request.post(`/api/recommendations/${item.id}/approve`, { data: { version: item.version } })).status()).toBe(200);
   expect((await request.post('/api/apply', { data: { ids: [item.id] } })).status()).toBe(202);
 
