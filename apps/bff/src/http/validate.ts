@@ -3,7 +3,7 @@
  * route receives; nothing downstream reads `req.query` or `req.body` raw.
  */
 import type { Request } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from './errors.ts';
 import { zodProblem } from './problem-details.ts';
 import { findUnsafe, UnsafeInputError } from './safe-input.ts';
@@ -22,6 +22,4 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: string, re
 
 export const parseQuery = <S extends z.ZodType>(schema: S, req: Request) => parse(schema, req.query, 'query', req);
 export const parseParams = <S extends z.ZodType>(schema: S, req: Request) => parse(schema, req.params, 'params', req);
-/** For a route that takes no query parameters: any is refused, like an unknown field. */
-export const refuseQuery = (req: Request): void => void parse(z.strictObject({}), req.query, 'query', req);
 export const parseBody = <S extends z.ZodType>(schema: S, req: Request) => parse(schema, req.body ?? {}, 'body', req);
