@@ -3,8 +3,11 @@ import { untilItemsAre } from './support/seeded-queue.ts';
 
 test('the account manager bulk-approves ten validated items after reviewing the summary', async ({ page, request }) => {
   test.setTimeout(240_000);
-  await untilItemsAre(request, 'status=validated&conflicted=false');
-  await page.goto('/?status=validated&conflicted=false');
+  // Sponsored Products changes nobody contradicts: changes RecDesk can write, so most of any ten may be approved as
+  // they are (insights and changes over a guardrail are left out by the summary, which says why).
+  const query = 'source=sp-consolidated&status=validated&conflicted=false';
+  await untilItemsAre(request, query);
+  await page.goto(`/?${query}`);
   const queue = page.getByRole('table', { name: 'Recommendation queue' });
   const items = queue.getByRole('row').filter({ has: page.getByRole('cell') });
   const bulk = page.getByRole('region', { name: 'Bulk actions' });

@@ -8,6 +8,7 @@ import { setFaults } from '@recdesk/ads-simulator/faults';
 import type { RequestLogEntry } from '@recdesk/ads-simulator/state';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../testing/database-targets.ts';
+import { pgliteTarget } from '../testing/pglite-template.ts';
 import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
 
 const MAX_ATTEMPTS = 12;
@@ -58,7 +59,7 @@ function attemptRuns(log: readonly RequestLogEntry[]): RequestLogEntry[][] {
 
 let clean: Stored[];
 beforeAll(async () => {
-  const bff = await startTestBff({ kind: 'pglite' }, ENV);
+  const bff = await startTestBff(pgliteTarget(), ENV);
   try {
     const summary = (await bff.http.post('/api/sync').expect(200)).body as { sources: { status: string }[] };
     expect(summary.sources.every((s) => s.status === 'succeeded')).toBe(true);

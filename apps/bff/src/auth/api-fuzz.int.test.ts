@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { buildOpenApiDocument } from '../http/openapi.ts';
+import { pgliteTarget } from '../testing/pglite-template.ts';
 import { startTestBff, TEST_ADMIN, type TestBff } from '../testing/test-runtime.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
@@ -312,7 +313,7 @@ async function fingerprint(bff: TestBff): Promise<string> {
 
 // The document the BFF serves, generated from its route declarations; read before the cases are listed, so the BFF
 // starts here rather than in beforeAll.
-const bff: TestBff = await startTestBff({ kind: 'pglite' });
+const bff: TestBff = await startTestBff(pgliteTarget());
 const document = (await bff.http.get('/api/openapi.json').expect(200)).body as OpenApiDocument;
 /**
  * Signing out ends the admin's session: it is fuzzed first, each case with a session of its own. An accepted advance

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../db/database.ts';
+import { pgliteTarget } from '../testing/pglite-template.ts';
 import { SCOPED_TABLES } from './scope.ts';
 
 /** Tables with advertiser columns that a limited scope never reads through the data layer. */
@@ -17,7 +18,7 @@ const OUTSIDE_SCOPE: Readonly<Record<string, string>> = {
 
 describe('advertiser scope covers the schema', () => {
   it('every table with advertiser data is filtered by the ScopePlugin', async () => {
-    const db = await openDatabase({ kind: 'pglite' });
+    const db = await openDatabase(pgliteTarget());
     try {
       await migrate(db);
       const { rows } = await sql<{ table_name: string }>`

@@ -11,6 +11,7 @@ import supertest from 'supertest';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseTarget } from '../db/database.ts';
 import { databaseTargets, dropSchema } from '../testing/database-targets.ts';
+import { pgliteTarget } from '../testing/pglite-template.ts';
 import { startTestBff, TEST_ADMIN, type TestBff } from '../testing/test-runtime.ts';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -31,7 +32,7 @@ describe('the session cookie carries Secure', () => {
     for (const bff of started) await bff.close();
   });
   const start = async (env: Record<string, string> = {}) => {
-    const bff = await startTestBff({ kind: 'pglite' }, env);
+    const bff = await startTestBff(pgliteTarget(), env);
     started.push(bff);
     return bff;
   };

@@ -54,7 +54,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-approval-withdrawn': approvalWithdrawn0019,
 };
 
-export type DatabaseTarget = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
+export type DatabaseTarget =
+  /** `template`: a migrated data directory (`PGlite.dumpDataDir`) an in-memory database starts from (tests). */
+  { kind: 'pglite'; dataDir?: string; template?: Blob } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
 
 export function describeTarget(target: DatabaseTarget): string {
   return target.kind === 'pglite' ? `PGlite (${target.dataDir ?? 'in memory'})` : `PostgreSQL (${new URL(target.url).host})`;
@@ -82,7 +84,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.kind === 'pglite') {
     if (target.dataDir) mkdirSync(path.resolve(target.dataDir), { recursive: true });
     const options = { parsers: { [DATE_OID]: keepDateText } };
-    const pglite = target.dataDir ? new PGlite(path.resolve(target.dataDir), options) : new PGlite(options);
+    const pglite = target.dataDir
+      ? new PGlite(path.resolve(target.dataDir), options)
+      : new PGlite({ ...options, ...(target.template ? { loadDataDir: target.template } : {}) });
     return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   }
   const pool = openPool({

@@ -9,6 +9,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAppFor } from '../app.ts';
 import { VERSION } from '../runtime.ts';
+import { pgliteTarget } from '../testing/pglite-template.ts';
 import { startTestBff, TEST_ADMIN, type TestBff } from '../testing/test-runtime.ts';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -17,7 +18,7 @@ describe('answers and assets', () => {
   let bff: TestBff;
   let dist: string;
   beforeAll(async () => {
-    bff = await startTestBff({ kind: 'pglite' });
+    bff = await startTestBff(pgliteTarget());
     dist = mkdtempSync(path.join(tmpdir(), 'recdesk-dist-'));
     mkdirSync(path.join(dist, 'assets'));
     writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>RecDesk</title>');

@@ -15,6 +15,7 @@ import { seedKeywordBids } from '../apply/apply-test-helpers.ts';
 import { type DatabaseTarget, openDatabase } from '../db/database.ts';
 import { createLogger } from '../runtime.ts';
 import { databaseTargets } from '../testing/database-targets.ts';
+import { pgliteTarget } from '../testing/pglite-template.ts';
 import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
 import { AlertEvaluator } from './alert-evaluator.ts';
 import { METRIC_NAMES } from './metrics.ts';
@@ -280,7 +281,7 @@ describe.each(databaseTargets)('observability on $name', ({ create }) => {
 describe('observability on the shared simulated clock (PGlite)', () => {
   let bff: TestBff;
   beforeAll(async () => {
-    bff = await startTestBff({ kind: 'pglite' }, ENV);
+    bff = await startTestBff(pgliteTarget(), ENV);
   }, 60_000);
   afterAll(async () => {
     await bff?.close();

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { DatabaseTarget } from '../db/database.ts';
+import { pgliteTarget } from './pglite-template.ts';
 
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -27,7 +28,7 @@ async function serverAnswers(): Promise<boolean> {
 export type TargetFactory = { name: string; create: () => DatabaseTarget };
 
 export const databaseTargets: TargetFactory[] = [
-  { name: 'PGlite', create: () => ({ kind: 'pglite' }) },
+  { name: 'PGlite', create: pgliteTarget },
   ...((await serverAnswers())
     ? [
         {

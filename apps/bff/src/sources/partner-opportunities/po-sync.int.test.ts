@@ -7,6 +7,7 @@ import type { Recommendation, RecommendationPage, SyncSummary } from '@recdesk/s
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../testing/database-targets.ts';
+import { pgliteTarget } from '../../testing/pglite-template.ts';
 import { startTestBff, type TestBff } from '../../testing/test-runtime.ts';
 
 async function allRecommendations(bff: TestBff): Promise<Recommendation[]> {
@@ -202,19 +203,16 @@ describe('live mode', () => {
       advertiserCount: 3,
       credentials: { partnerAccountId: 'amzn1.ads1.ma1.otherpartner' },
     });
-    const bff = await startTestBff(
-      { kind: 'pglite' },
-      {
-        ADS_API_MODE: 'live',
-        ADS_API_BASE_URL: upstream.url,
-        ADS_LWA_TOKEN_URL: `${upstream.url}/auth/o2/token`,
-        ADS_CLIENT_ID: DEFAULT_CREDENTIALS.clientId,
-        ADS_CLIENT_SECRET: DEFAULT_CREDENTIALS.clientSecret,
-        ADS_REFRESH_TOKEN: DEFAULT_CREDENTIALS.refreshToken,
-        ADS_PARTNER_ACCOUNT_ID: 'amzn1.ads1.ma1.otherpartner',
-        ADS_REGIONS: 'NA,EU',
-      },
-    );
+    const bff = await startTestBff(pgliteTarget(), {
+      ADS_API_MODE: 'live',
+      ADS_API_BASE_URL: upstream.url,
+      ADS_LWA_TOKEN_URL: `${upstream.url}/auth/o2/token`,
+      ADS_CLIENT_ID: DEFAULT_CREDENTIALS.clientId,
+      ADS_CLIENT_SECRET: DEFAULT_CREDENTIALS.clientSecret,
+      ADS_REFRESH_TOKEN: DEFAULT_CREDENTIALS.refreshToken,
+      ADS_PARTNER_ACCOUNT_ID: 'amzn1.ads1.ma1.otherpartner',
+      ADS_REGIONS: 'NA,EU',
+    });
     try {
       expect(bff.runtime.simulator).toBeNull();
       const summary: SyncSummary = (await bff.http.post('/api/sync?source=partner-opportunities').expect(200)).body;
