@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `pnpm validate` (what `npm test` runs after installing): every check, in stages, with each stage's time printed at
+// the end so that the README's table of stage times can be kept true. The static checks and the build do not depend
+// on each other and run side by side (their output is held and printed whole, one after the other); the test stages
+// run one at a time, since each of them alone keeps the machine's cores busy. Stops at the first stage that fails.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const pnpm = fileURLToPath(new URL('./pnpm.mjs', import.meta.url));
+
+/** Each stage is one script, or scripts run side by side. */
+const STAGES = [['lint', 'typecheck', 'build'], ['test:unit'], ['test:clock'], ['test:fleet'], ['test:e2e']];
+
+const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
+
+function run(script, { hold }) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [pnpm, 'run', script], { stdio: hold ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    const output = [];
+    if (hold) {
+      child.stdout.on('data', (chunk) => output.push(chunk));
+      child.stderr.on('data', (chunk) => output.push(chunk));
+    }
+    child.on('close', (code, signal) => {
+      if (hold) process.stdout.write(Buffer.concat(output));
+      resolve({ script, ok: code === 0, code: code ?? signal, ms: Date.now() - started });
+    });
+  });
+}
+
+const results = [];
+const started = Date.now();
+let failed;
+for (const stage of STAGES) {
+  process.stdout.write(`\n▶ ${stage.join(', ')}\n`);
+  const done = await Promise.all(stage.map((script) => run(script, { hold: stage.length > 1 })));
+  results.push(...done);
+  failed = done.find((result) => !result.ok);
+  if (failed) break;
+}
+
+process.stdout.write('\nStage times\n');
+for (const { script, ok, ms } of results)
+  process.stdout.write(`  ${script.padEnd(12)} ${seconds(ms).padStart(7)}  ${ok ? 'passed' : 'FAILED'}\n`);
+process.stdout.write(`  ${'total'.padEnd(12)} ${seconds(Date.now() - started).padStart(7)}\n`);
+if (failed) {
+  process.stderr.write(`\n${failed.script} failed (${failed.code}).\n`);
+  process.exit(1);
+}
