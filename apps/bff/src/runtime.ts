@@ -336,11 +336,12 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     sources: [
       partnerOpportunitiesSource,
       createUnifiedRecommendationsSource(firstSeenIn(db)),
-      brandMetricsAdapter,
       spConsolidatedSource,
       spBudgetSource,
       spThemeBidsSource,
       spTargetingSource,
+      // Last: its report takes the longest to be ready, and its items are insights, never approved.
+      brandMetricsAdapter,
     ],
     now,
     log,
@@ -441,6 +442,9 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     config: { windowDays: env.IMPACT_WINDOW_DAYS, settleDays: env.IMPACT_ATTRIBUTION_SETTLE_DAYS },
     factors: priorityFactors,
   });
+  // A source's items are validated (and their conflicts found) as soon as it is in; the rules wait for the whole sync,
+  // so that an item is never auto-applied before a later source's contradiction of it has been seen.
+  sync.afterSource(() => lifecycle.afterIngest());
   sync.afterIngest(async () => {
     try {
       await lifecycle.afterIngest();

@@ -36,6 +36,11 @@ export class SyncService {
 
   /** Runs after every ingestion (the lifecycle's validation, then the conflict engine); set by the runtime. */
   private afterIngestHook: (() => Promise<void>) | null = null;
+  /**
+   * Runs after each source of a sync (validation and conflicts over what it stored), so that a source's items can be
+   * decided on while the next source is still fetched, instead of after the slowest source; set by the runtime.
+   */
+  private afterSourceHook: (() => Promise<void>) | null = null;
 
   /** Set on shutdown: a sync under way finishes the source it is on and starts no other (they run at the next start). */
   private stopping = false;
@@ -49,6 +54,10 @@ export class SyncService {
 
   afterIngest(hook: () => Promise<void>): void {
     this.afterIngestHook = hook;
+  }
+
+  afterSource(hook: () => Promise<void>): void {
+    this.afterSourceHook = hook;
   }
 
   /** The sources this service has adapters for, in the order a full sync runs them. */
@@ -115,6 +124,10 @@ export class SyncService {
             }
           : adapter;
       summaries.push(await this.runSourceOnce(runnable, runId, trigger, profiles));
+      if (this.afterSourceHook && adapters.length > 1)
+        await this.afterSourceHook().catch((error: unknown) =>
+          log.error({ err: error, source: adapter.source }, 'validation or conflict detection after a source failed'),
+        );
     }
     if (this.afterIngestHook) {
       // The ingested data is stored whatever happens here; a failure is logged and the next sync tries again.
