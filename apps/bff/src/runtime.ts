@@ -407,6 +407,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   });
   const rules = new RuleService({
     db,
+    measurementWindows: { windowDays: env.IMPACT_WINDOW_DAYS, settleDays: env.IMPACT_ATTRIBUTION_SETTLE_DAYS },
     store,
     lifecycle,
     apply,

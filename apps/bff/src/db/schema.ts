@@ -56,6 +56,13 @@ export interface RecommendationsTable {
   /** Migration 0018: the live value read back after RecDesk applied (or undid) the change, and when. */
   live_value: Generated<Json | null>;
   live_value_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Migration 0024: the rule whose control group holds it back (and the day its measurement needs it until). */
+  control_rule_id: Generated<string | null>;
+  control_rule_name: Generated<string | null>;
+  control_until: Generated<string | null>;
+  /** When a person took it out of the control group by approving it anyway, and who. */
+  control_left_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  control_left_by: Generated<string | null>;
 }
 
 export interface RecommendationEventsTable {

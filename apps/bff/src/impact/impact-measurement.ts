@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { ApplyTables } from '../apply/apply-tables.ts';
 import type { Db } from '../db/database.ts';
+import { insertEvents } from '../lifecycle/recommendation-store.ts';
 import { type DayPair, differenceInDifferences } from './did-estimator.ts';
 import {
   type DailyField,
@@ -48,6 +49,8 @@ export interface MeasureSubject {
   appliedBy: string;
   /** When the change was undone, if it was. */
   undoneAt: Date | null;
+  /** A control a person took out of its control group (by approving it), and when. */
+  leftControlAt?: Date | null;
 }
 
 type DailyRow = { campaign_id: string; date: string; currency: string | null } & Record<DailyField, number>;
@@ -161,6 +164,10 @@ export function measureSubject(
 
   const unmeasurable = unmeasurableReason({ kind: subject.kind, action: subject.action, campaignId: subject.campaignId });
   if (unmeasurable || !subject.campaignId) return result('not_measurable', { note: unmeasurable });
+  if (subject.cohort === 'control' && subject.leftControlAt && dayOf(subject.leftControlAt) <= windows.after.to)
+    return result('insufficient_data', {
+      note: `a person took it out of the control group on ${dayOf(subject.leftControlAt)} (approved it): it is no control`,
+    });
   if (!isSettled(windows, today)) return result('measuring');
   if (subject.undoneAt && dayOf(subject.undoneAt) <= windows.after.to)
     return result('insufficient_data', { note: `the change was undone on ${dayOf(subject.undoneAt)}, inside the after window` });
@@ -341,6 +348,7 @@ export class ImpactMeasurement {
         'r.campaign_id',
         'r.action',
         'r.estimated_impact',
+        'r.control_left_at',
       ])
       .where('d.decision', '=', 'hold')
       // A shadow rule applies nothing: what it holds back is no control for anything applied.
@@ -383,6 +391,7 @@ export class ImpactMeasurement {
         appliedAt: new Date(row.at),
         appliedBy: `${ruleLabel(row.rule_id, row.rule_version)} (held back as control)`,
         undoneAt: null,
+        leftControlAt: row.control_left_at ? new Date(row.control_left_at) : null,
       });
     }
     return subjects;
@@ -449,8 +458,48 @@ export class ImpactMeasurement {
       }
     }
     await this.store(results);
-    this.deps.log.info({ considered: subjects.length, computed: results.length, byState }, 'impact measurement run');
+    const settled = await this.markMeasured(now);
+    this.deps.log.info({ considered: subjects.length, computed: results.length, byState, settled }, 'impact measurement run');
     return { considered: subjects.length, computed: results.length, byState };
+  }
+
+  /**
+   * The lifecycle's last step: an applied item whose measurement settled with an effect moves to `measured` (undo stays
+   * possible from there). Read from the stored results, not this run's, so an item a failed run left behind moves on
+   * the next one; the status guard makes it idempotent and never moves an item that was undone meanwhile.
+   */
+  private async markMeasured(now: Date): Promise<number> {
+    const due = await sql<{ id: string; target_metric: string; verdict: string | null }>`
+      SELECT DISTINCT ON (r.id) r.id, ir.target_metric, ir.verdict
+      FROM impact_results ir JOIN recommendations r ON r.id = ir.recommendation_id
+      WHERE ir.state = 'measured' AND ir.cohort <> 'control' AND r.status = 'applied'
+      ORDER BY r.id, ir.applied_at DESC`.execute(this.deps.db);
+    if (due.rows.length === 0) return 0;
+    const reasons = new Map(
+      due.rows.map((row) => [row.id, `measured: ${row.target_metric} ${(row.verdict ?? 'no verdict').replace('_', ' ')}`]),
+    );
+    return this.deps.db.transaction().execute(async (trx) => {
+      const moved = await trx
+        .updateTable('recommendations')
+        .set((eb) => ({ status: 'measured', version: eb(eb.ref('version'), '+', 1), updated_at: now }))
+        .where('id', 'in', [...reasons.keys()])
+        .where('status', '=', 'applied')
+        .returning('id')
+        .execute();
+      await insertEvents(
+        trx,
+        moved.map((row) => ({
+          recommendation_id: row.id,
+          from_status: 'applied',
+          to_status: 'measured',
+          reason: reasons.get(row.id) ?? 'measured',
+          actor_type: 'system',
+          actor_id: 'impact',
+        })),
+        now,
+      );
+      return moved.length;
+    });
   }
 
   private async store(rows: readonly ImpactRow[]): Promise<void> {
