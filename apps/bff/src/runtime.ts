@@ -442,6 +442,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     config: { windowDays: env.IMPACT_WINDOW_DAYS, settleDays: env.IMPACT_ATTRIBUTION_SETTLE_DAYS },
     factors: priorityFactors,
   });
+  // The embedded default converts its world's three currencies out of the box; a live installation's admin enters rates.
+  if (env.ADS_API_MODE === 'simulated') await impact.rates.seedDefaults();
   sync.afterIngest(async () => {
     try {
       await lifecycle.afterIngest();

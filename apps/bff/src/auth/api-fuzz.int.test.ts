@@ -284,6 +284,7 @@ const FINGERPRINTED = [
   'brand_metrics',
   'conflict_members',
   'conflicts',
+  'exchange_rates',
   'impact_results',
   'ingestion_runs',
   'lifecycle_transitions',

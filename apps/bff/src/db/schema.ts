@@ -347,6 +347,8 @@ export interface ImpactResultsTable {
   note: string | null;
   measured_at: Timestamp | null;
   computed_at: Timestamp;
+  /** Migration 0025: the currency of the campaign's amounts (null for rows measured before it, or without data). */
+  currency: Generated<string | null>;
 }
 
 /** Ads API credentials stored by an admin (migration 0012), sealed by secret-box.ts; never sent anywhere. */
@@ -360,6 +362,7 @@ export interface AdsCredentialsTable {
 
 export interface Database {
   recommendations: RecommendationsTable;
+  exchange_rates: ExchangeRatesTable;
   recommendation_events: RecommendationEventsTable;
   ingestion_runs: IngestionRunsTable;
   quarantine: QuarantineTable;
@@ -380,4 +383,14 @@ export interface Database {
   performance_reports: PerformanceReportsTable;
   impact_results: ImpactResultsTable;
   ads_credentials: AdsCredentialsTable;
+}
+
+/** Exchange rates an admin maintains (migration 0025): 1 `from_currency` = `rate` `to_currency`, as of `as_of`. */
+export interface ExchangeRatesTable {
+  from_currency: string;
+  to_currency: string;
+  rate: number;
+  as_of: ColumnType<string, string, string>;
+  updated_by: string;
+  updated_at: Timestamp;
 }

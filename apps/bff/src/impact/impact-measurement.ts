@@ -82,6 +82,8 @@ export interface ImpactRow {
   note: string | null;
   measured_at: Date | null;
   computed_at: Date;
+  /** The currency of the treated campaign's amounts (its performance rows'), null before any was read. */
+  currency: string | null;
 }
 
 export interface MeasurementSummary {
@@ -160,6 +162,7 @@ export function measureSubject(
     baseline_campaigns: fields.baseline ?? 0,
     note: fields.note ?? null,
     measured_at: state === 'measured' ? context.now : null,
+    currency: fields.currency ?? null,
   });
 
   const unmeasurable = unmeasurableReason({ kind: subject.kind, action: subject.action, campaignId: subject.campaignId });
@@ -187,6 +190,7 @@ type ResultOf = (
     note?: string | null;
     promisedTotal?: number | null;
     realisedTotal?: number | null;
+    currency?: string | null;
   },
 ) => ImpactRow;
 
@@ -284,6 +288,7 @@ function measureAgainstBaseline(
       : null;
   const idle = used.every((day) => (treated?.get(day)?.impressions ?? 0) === 0);
   return result('measured', {
+    currency: currency ?? null,
     effects,
     verdict: verdictOf(target, targetEffect),
     note: idle ? 'the campaign served no impressions in either window: the change moved nothing' : null,
@@ -533,6 +538,7 @@ export class ImpactMeasurement {
             // A recompute of a measured item keeps when it was first measured.
             measured_at: sql`CASE WHEN excluded.state = 'measured' THEN coalesce(impact_results.measured_at, excluded.measured_at) END`,
             computed_at: eb.ref('excluded.computed_at'),
+            currency: eb.ref('excluded.currency'),
           })),
         )
         .execute();

@@ -77,6 +77,51 @@ describe('PortfolioPage', { timeout: 30_000 }, () => {
     await waitFor(() => expect(kinds).toEqual([null, 'bid']));
   });
 
+  it('reports totals in the chosen currency with each rate and its date, names what no rate converts, and remembers the choice', async () => {
+    const currencies: (string | null)[] = [];
+    const reporting = (currency: string) =>
+      currency === 'EUR'
+        ? {
+            currency: 'EUR',
+            rates: [{ from: 'USD', to: 'EUR', rate: 0.95, asOf: '2026-12-01', inverseOf: null }],
+            unconvertible: ['GBP'],
+          }
+        : {
+            currency: 'USD',
+            rates: [{ from: 'EUR', to: 'USD', rate: 1 / 0.95, asOf: '2026-12-01', inverseOf: { from: 'USD', to: 'EUR' } }],
+            unconvertible: [],
+          };
+    server.use(
+      http.get('*/api/impact', ({ request }) => {
+        const currency = new URL(request.url).searchParams.get('currency');
+        currencies.push(currency);
+        return HttpResponse.json({
+          items: [anItemImpact({ currency: 'USD' })],
+          aggregates: [anAggregate({ unconverted: currency === 'EUR' ? 1 : 0 })],
+          reporting: reporting(currency ?? 'USD'),
+        });
+      }),
+      http.get('*/api/advertisers', () => HttpResponse.json({ items: [] })),
+    );
+    window.localStorage.removeItem('recdesk.impact.currency');
+    window.history.replaceState(null, '', '/impact');
+    renderWithProviders(<PortfolioPage />);
+    expect(
+      await screen.findByText(
+        /^Totals in USD, converted from each item's own currency at 1 EUR = 1\.0526 USD \(as of 2026-12-01, the inverse of the USD→EUR rate\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('columnheader', { name: 'Promised, USD' })).toBeInTheDocument();
+
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Totals in' }), 'EUR');
+    expect(
+      await screen.findByText(/^Totals in EUR, converted from each item's own currency at 1 USD = 0\.95 EUR \(as of 2026-12-01\)\.$/),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('note')).toHaveTextContent('Items in GBP are left out of the totals: no exchange rate converts them into EUR.');
+    expect(currencies).toEqual([null, 'EUR']);
+    expect(window.localStorage.getItem('recdesk.impact.currency')).toBe('EUR');
+  });
+
   it('tells the user how measurements come about when there are none', async () => {
     server.use(http.get('*/api/impact', () => HttpResponse.json({ items: [], aggregates: [] })));
     window.history.replaceState(null, '', '/impact');
