@@ -349,6 +349,9 @@ export interface ImpactResultsTable {
   computed_at: Timestamp;
   /** Migration 0025: the currency of the campaign's amounts (null for rows measured before it, or without data). */
   currency: Generated<string | null>;
+  /** Migration 0025: the level the change was measured at, and why (its keyword or target, or its campaign). */
+  measured_level: Generated<'campaign' | 'keyword' | 'target' | null>;
+  level_reason: Generated<string | null>;
 }
 
 /** Ads API credentials stored by an admin (migration 0012), sealed by secret-box.ts; never sent anywhere. */

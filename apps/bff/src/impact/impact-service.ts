@@ -197,5 +197,7 @@ function toItemImpact(row: ImpactRowRead): ItemImpact {
     realisedTotal: row.realised_total,
     promisedTotal: row.promised_total,
     currency: row.currency,
+    level: row.measured_level,
+    levelReason: row.level_reason,
   };
 }

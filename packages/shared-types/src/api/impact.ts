@@ -67,6 +67,12 @@ export const ItemImpactSchema = z.object({
    * promise in the same metric brought to the window; both present or the item does not enter the totals. */
   realisedTotal: z.number().nullable().optional(),
   promisedTotal: z.number().nullable().optional(),
+  /**
+   * Where the change was measured: its own keyword or target (a bid change acts there) or its campaign, and why
+   * there in words (a fallback says what the keyword's report lacked). Null before it is measured.
+   */
+  level: z.enum(['campaign', 'keyword', 'target']).nullable().optional(),
+  levelReason: z.string().nullable().optional(),
   /** The currency of the item's amounts (its campaign's); totals convert from it, never add it to another silently. */
   currency: z.string().length(3).nullable().optional(),
 });

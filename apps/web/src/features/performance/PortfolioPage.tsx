@@ -287,6 +287,13 @@ function ItemsTable({ items }: { items: ItemImpact[] }) {
                     <td>
                       {item.state === 'measuring' ? `Measuring until ${formatDay(item.measuringUntil)}` : STATE_WORDS[item.state]}
                       {item.verdict ? ` · ${VERDICT_WORDS[item.verdict]}` : ''}
+                      {item.level ? (
+                        <span className="muted" title={item.levelReason ?? undefined}>
+                          {' '}
+                          · on the {item.level}
+                          {item.levelReason?.startsWith('measured on the campaign instead') ? ' (fallback)' : ''}
+                        </span>
+                      ) : null}
                     </td>
                     <td>
                       {item.state === 'measured' && effect

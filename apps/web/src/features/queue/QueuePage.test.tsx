@@ -177,6 +177,45 @@ describe('QueuePage', () => {
     expect(new URLSearchParams(window.location.search).get('conflictsOf')).toBeTruthy();
   });
 
+  it('marks a held-back control in its row and approves it only after a confirmation that says what it breaks', async () => {
+    const item = aRecommendation({
+      title: 'Held budget',
+      status: 'validated',
+      version: 3,
+      controlGroup: { ruleId: 'r1', ruleName: 'Easy wins', until: '2026-12-20' },
+    });
+    const bodies: unknown[] = [];
+    let stored = item;
+    server.use(
+      http.get('*/api/recommendations', () => HttpResponse.json({ items: [stored], nextCursor: null, total: 1 })),
+      http.post(`*/api/recommendations/${item.id}/approve`, async ({ request }) => {
+        bodies.push(await request.json());
+        stored = { ...item, status: 'approved', version: 4, controlGroup: null, actions: actionsAllowing(['apply', 'reject']) };
+        return HttpResponse.json({ ...stored, alsoChanged: [] });
+      }),
+    );
+    renderWithProviders(<QueuePage />);
+    const row = await rowOf('Held budget');
+    expect(row).toHaveTextContent('control group of rule “Easy wins” until 2026-12-20');
+
+    await userEvent.click(within(row).getByRole('button', { name: 'Approve' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Approve an item held back as a control?' });
+    expect(dialog).toHaveTextContent('takes it out of the control group');
+    expect(bodies).toEqual([]);
+    // Keeping it as a control sends nothing.
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Keep it as a control' }));
+    expect(bodies).toEqual([]);
+
+    await userEvent.click(within(await rowOf('Held budget')).getByRole('button', { name: 'Approve' }));
+    await userEvent.click(
+      within(await screen.findByRole('dialog', { name: 'Approve an item held back as a control?' })).getByRole('button', {
+        name: 'Approve and leave the control group',
+      }),
+    );
+    await waitFor(() => expect(bodies).toEqual([{ version: 3, leaveControlGroup: true }]));
+    expect(await rowOf('Held budget')).not.toHaveTextContent('control group of rule');
+  });
+
   it('approves a row at once and sends the version the user saw', async () => {
     const item = aRecommendation({ title: 'Raise budget', status: 'validated', version: 7 });
     let body: unknown;
