@@ -8,7 +8,7 @@
  * Each profile (one marketplace, one currency) is one "advertiser" of the measurement. A campaign changes at most once
  * in any 30 days, so no change's after window holds another change of the same campaign.
  */
-import { campaignDay, type DailyMetrics } from '@recdesk/ads-simulator/performance-model';
+import { campaignDay, type DailyMetrics, targetingDays } from '@recdesk/ads-simulator/performance-model';
 import {
   type CampaignSettings,
   createSettingsHistory,
@@ -28,8 +28,12 @@ export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export interface CalibrationChange {
   changeKind: ChangeKind;
   subject: MeasureSubject;
-  /** The true effect on the subject's target metric, per day of the after window (a rate: the change in the rate). */
+  /**
+   * The true effect on the subject's target metric, per day of the after window (a rate: the change in the rate), on
+   * the series it acts on (its keyword or target, else its campaign), and on its campaign (what a fallback measures).
+   */
   truth: number;
+  campaignTruth: number;
 }
 
 export interface CalibrationWorld {
@@ -37,6 +41,8 @@ export interface CalibrationWorld {
   changes: CalibrationChange[];
   /** Campaign rows per profile ("advertiser"), every change in force. */
   rows: Map<string, Row[]>;
+  /** Keyword and target rows per profile (the simulator's split of each campaign day), every change in force. */
+  targetingRows: Map<string, Row[]>;
   changeDays: Map<string, string[]>;
   today: string;
 }
@@ -45,6 +51,7 @@ export type Row = {
   campaign_id: string;
   date: string;
   currency: string | null;
+  entity_key?: string;
 } & DailyMetrics;
 
 export const WINDOW = { windowDays: 14, settleDays: 3 };
@@ -101,6 +108,22 @@ function kindFor(random: () => number, capped: boolean): ChangeKind {
   if (r < 0.55) return 'keyword bid raise';
   if (r < 0.8) return 'keyword bid cut';
   return 'all bids raise';
+}
+
+/** The keyword and target rows of a campaign day, as the simulator's spTargeting report splits it. */
+function targetingRowsOf(world: World, history: SettingsHistory, campaign: Campaign, date: string, currency: string): Row[] {
+  const keywords = new Set(world.keywords.filter((k) => k.campaignId === campaign.campaignId).map((k) => k.keywordId));
+  return targetingDays(world, history, campaignDay(world, history, campaign, date)).map((t) => ({
+    campaign_id: campaign.campaignId,
+    entity_key: `${keywords.has(t.targetingId) ? 'keyword' : 'target'}:${t.targetingId}`,
+    date,
+    currency,
+    impressions: t.impressions,
+    clicks: t.clicks,
+    cost: t.cost,
+    sales: t.sales,
+    orders: t.orders,
+  }));
 }
 
 function dayRow(world: World, history: SettingsHistory, campaign: Campaign, date: string, currency: string): Row {
@@ -174,11 +197,18 @@ export function calibrationWorld(seed: number, options: { advertisers: number; c
   const rows = new Map<string, Row[]>();
   const currencyOf = new Map<number, string>();
   for (const profile of world.profiles) currencyOf.set(profile.profileId, CURRENCY[profile.marketplace.code] ?? 'USD');
+  const targetingRows = new Map<string, Row[]>();
   for (const campaign of world.campaigns) {
     const key = String(campaign.profileId);
     const mine = rows.get(key) ?? [];
     rows.set(key, mine);
-    for (const date of allDays) mine.push(dayRow(world, history, campaign, date, currencyOf.get(campaign.profileId) ?? 'USD'));
+    const mineTargeting = targetingRows.get(key) ?? [];
+    targetingRows.set(key, mineTargeting);
+    const currency = currencyOf.get(campaign.profileId) ?? 'USD';
+    for (const date of allDays) {
+      mine.push(dayRow(world, history, campaign, date, currency));
+      mineTargeting.push(...targetingRowsOf(world, history, campaign, date, currency));
+    }
   }
   const changeDays = new Map<string, string[]>();
   for (const p of planned) changeDays.set(p.campaign.campaignId, [...(changeDays.get(p.campaign.campaignId) ?? []), p.day]);
@@ -191,6 +221,11 @@ export function calibrationWorld(seed: number, options: { advertisers: number; c
     const fromValue = p.kind.startsWith('budget') ? previous.budget : (previous.bids[p.targetingId ?? ''] ?? 1);
     const toValue = p.kind.startsWith('budget') ? p.entry.settings.budget : (p.entry.settings.bids[p.targetingId ?? ''] ?? 1);
     const { kind, action } = actionOf(p.kind, fromValue, toValue, currency);
+    // A keyword or target change is measured on its own series (impact-measurement.ts), so its truth is too.
+    const targetingKey = p.targetingId
+      ? `${world.keywords.some((k) => k.keywordId === p.targetingId) ? 'keyword' : 'target'}:${p.targetingId}`
+      : null;
+    const targeting = targetingKey ? { level: targetingKey.split(':')[0] as 'keyword' | 'target', id: p.targetingId as string } : null;
     const subject: MeasureSubject = {
       id: `apply:${seed}:${i}`,
       recommendationId: `${seed}-${i}`,
@@ -204,6 +239,8 @@ export function calibrationWorld(seed: number, options: { advertisers: number; c
       appliedAt: new Date(`${p.day}T12:00:00Z`),
       appliedBy: 'bench',
       undoneAt: null,
+      targeting,
+      entityLevel: targeting?.level ?? 'campaign',
     };
     // The truth: the after window's days with every change, and with this one taken out.
     const windows = windowsOf(subject.appliedAt, WINDOW.windowDays, WINDOW.settleDays);
@@ -216,10 +253,20 @@ export function calibrationWorld(seed: number, options: { advertisers: number; c
       p.campaign.campaignId,
       entries.filter((e) => e !== p.entry),
     );
-    const withIt = afterDays.map((date) => dayRow(world, history, p.campaign, date, currency));
-    const without = afterDays.map((date) => dayRow(world, counterfactual, p.campaign, date, currency));
+    const seriesOf = (h: SettingsHistory) =>
+      afterDays.map((date) =>
+        targetingKey
+          ? (targetingRowsOf(world, h, p.campaign, date, currency).find((r) => r.entity_key === targetingKey) as Row)
+          : dayRow(world, h, p.campaign, date, currency),
+      );
     const target = targetMetricOf(kind, action);
-    return { changeKind: p.kind, subject, truth: levelOf(target, withIt) - levelOf(target, without) };
+    const campaignSeries = (h: SettingsHistory) => afterDays.map((date) => dayRow(world, h, p.campaign, date, currency));
+    return {
+      changeKind: p.kind,
+      subject,
+      truth: levelOf(target, seriesOf(history)) - levelOf(target, seriesOf(counterfactual)),
+      campaignTruth: levelOf(target, campaignSeries(history)) - levelOf(target, campaignSeries(counterfactual)),
+    };
   });
-  return { seed, changes, rows, changeDays, today: addDays(lastDay, WINDOW.settleDays + 1) } satisfies CalibrationWorld;
+  return { seed, changes, rows, targetingRows, changeDays, today: addDays(lastDay, WINDOW.settleDays + 1) } satisfies CalibrationWorld;
 }
