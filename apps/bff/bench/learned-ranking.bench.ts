@@ -17,6 +17,7 @@ import { createSettingsHistory, type SettingsEntry, type SettingsHistory } from 
 import { type Campaign, createWorld } from '@recdesk/ads-simulator/world';
 import type { MeasuredEffect, ProposedAction, RecommendationKind, RecommendationSource } from '@recdesk/shared-types';
 import { seededRandom } from '../src/impact/did-estimator.ts';
+import { Converter, DEFAULT_RATES } from '../src/impact/exchange-rates.ts';
 import { type MeasuredOutcome, PriorityFactorTable } from '../src/impact/impact-feedback.ts';
 import { type MeasureSubject, measureSubject } from '../src/impact/impact-measurement.ts';
 import { addDays, daysBetween, windowsOf } from '../src/impact/impact-windows.ts';
@@ -30,6 +31,9 @@ const DAYS = 90;
 const PER_DAY = { proposed: 24, approved: 4 };
 const WINDOW = { windowDays: 14, settleDays: 3 };
 const GAP_DAYS = 2 * WINDOW.windowDays + 2;
+const CURRENCY: Record<string, string> = { US: 'USD', UK: 'GBP', DE: 'EUR' };
+/** Effects are added up in one currency: USD at the embedded default's rates (src/impact/exchange-rates.ts). */
+const toUsd = new Converter('USD', DEFAULT_RATES);
 
 interface Proposal {
   id: string;
@@ -38,6 +42,7 @@ interface Proposal {
   kind: RecommendationKind;
   campaign: Campaign;
   profileId: string;
+  currency: string;
   change: 'budget' | 'bids';
   confidence: number;
   impactScore: number;
@@ -45,13 +50,19 @@ interface Proposal {
 }
 
 /** The day's queue, the same for both agencies: a sound budget source, a misguided one, and keyword bid raises. */
-function proposalsOf(seed: number, day: string, campaigns: readonly Campaign[], capped: (c: Campaign) => boolean): Proposal[] {
+function proposalsOf(
+  seed: number,
+  day: string,
+  campaigns: readonly Campaign[],
+  capped: (c: Campaign) => boolean,
+  currencyOf: (c: Campaign) => string,
+): Proposal[] {
   const random = seededRandom(seed * 100_003 + Date.parse(`${day}T00:00:00Z`) / 86_400_000);
   const out: Proposal[] = [];
   for (let i = 0; i < PER_DAY.proposed; i++) {
     const campaign = campaigns[Math.floor(random() * campaigns.length)] as Campaign;
     const r = random();
-    const base = { id: `${seed}:${day}:${i}`, day, campaign, profileId: String(campaign.profileId) };
+    const base = { id: `${seed}:${day}:${i}`, day, campaign, profileId: String(campaign.profileId), currency: currencyOf(campaign) };
     if (r < 0.35 && capped(campaign))
       out.push({
         ...base,
@@ -198,7 +209,7 @@ class Agency {
       const b = campaignDay(this.world, without, campaign, date);
       net += a.sales - b.sales - (a.cost - b.cost);
     }
-    return net / days.length;
+    return toUsd.convert(net / days.length, approval.proposal.currency) ?? Number.NaN;
   }
 
   private measure(approval: Approval, today: string, from: string, to: string): MeasuredOutcome | null {
@@ -210,7 +221,7 @@ class Agency {
         return {
           campaign_id: c.campaignId,
           date,
-          currency: 'USD',
+          currency: p.currency,
           impressions: d.impressions,
           clicks: d.clicks,
           cost: d.cost,
@@ -229,7 +240,7 @@ class Agency {
       from: 1,
       to: 1.5,
       unit: 'currency',
-      currency: 'USD',
+      currency: p.currency,
       direction: 'increase',
     };
     const subject: MeasureSubject = {
@@ -241,7 +252,13 @@ class Agency {
       campaignId: p.campaign.campaignId,
       action,
       estimatedImpact: [
-        { metric: 'missed sales', lower: p.promisedSalesPerWeek * 0.8, upper: p.promisedSalesPerWeek * 1.2, unit: 'USD', periodDays: 7 },
+        {
+          metric: 'missed sales',
+          lower: p.promisedSalesPerWeek * 0.8,
+          upper: p.promisedSalesPerWeek * 1.2,
+          unit: p.currency,
+          periodDays: 7,
+        },
       ],
       cohort: 'person',
       appliedAt: new Date(`${p.day}T12:00:00Z`),
@@ -291,7 +308,13 @@ export function runQuarter(seed: number): SeedResult {
     const day = addDays(QUARTER_FROM, d);
     for (const agency of [plain, learned]) agency.measureDue(day);
     if (d > lastDecision) continue;
-    const queue = proposalsOf(seed, day, campaigns, (c) => cappedIds.has(c.campaignId));
+    const queue = proposalsOf(
+      seed,
+      day,
+      campaigns,
+      (c) => cappedIds.has(c.campaignId),
+      (c) => CURRENCY[world.profiles.find((p) => p.profileId === c.profileId)?.marketplace.code ?? 'US'] ?? 'USD',
+    );
     plain.decide(day, queue);
     learned.decide(day, queue);
   }
@@ -344,7 +367,7 @@ export const benchmark: Benchmark = {
       notes: [
         `Seeds ${SEEDS.join(', ')}; per seed ${WORLD.advertiserCount} advertisers × ${WORLD.campaignsPerProfile} campaigns per profile, ${DAYS} days, ${PER_DAY.proposed} proposals a day of which each agency approves its top ${PER_DAY.approved} (a campaign at most once in ${GAP_DAYS} days); windows ${WINDOW.windowDays} + ${WINDOW.settleDays} days.`,
         `Per seed (gain, USD/day per approval): ${results.map((r, i) => `seed ${r.seed} ${perSeed[i]?.toFixed(2)} (plain ${mean(r.plain).toFixed(2)} over ${r.plain.length}, learned ${mean(r.learned).toFixed(2)} over ${r.learned.length})`).join('; ')}.`,
-        "Realised effect = the simulator's true incremental sales minus incremental spend per day over each approval's after window (its campaign with the change minus without it). The learned agency learns only from its own measured changes (the BFF's estimator, not the truth).",
+        "Realised effect = the simulator's true incremental sales minus incremental spend per day over each approval's after window (its campaign with the change minus without it), converted to USD at the embedded default's rates (the GBP and EUR profiles). The learned agency learns only from its own measured changes (the BFF's estimator, not the truth).",
         `Took ${((performance.now() - started) / 1000).toFixed(1)} s.`,
       ],
     };
