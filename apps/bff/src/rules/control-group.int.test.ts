@@ -46,6 +46,11 @@ describe.each(databaseTargets)('a rule control group on $name', ({ create }) => 
     const page = (await bff.http.get('/api/recommendations?status=validated&limit=100').expect(200)).body;
     expect(page.items.find((i: { id: string }) => i.id === second.recommendationId)?.controlGroup?.ruleName).toBe('Bids with control');
 
+    // No rule takes a held item while it is a control: not another rule, not this one's next version.
+    await bff.http.post('/api/rules').send({ name: 'Everything', expression: 'confidence > 0.5', mode: 'on' }).expect(201);
+    await runtime.rules.runAll('test');
+    for (const h of held) expect((await get(h.recommendationId)).status).toBe('validated');
+
     // Without the confirmation: 409, saying which rule, until when, and what approving breaks.
     const refused = await bff.http
       .post(`/api/recommendations/${first.recommendationId}/approve`)

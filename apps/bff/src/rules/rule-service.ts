@@ -324,7 +324,8 @@ export class RuleService {
       WHERE rule_id = ${rule.id} AND mode = ${rule.mode} AND decision = 'take' AND at >= ${dayStart}`.execute(this.deps.db);
     const usedToday = { items: Number(used.rows[0]?.items ?? 0), spend: Number(used.rows[0]?.spend ?? 0) };
     // A run records what it would take (or hold back), but never the same item twice for one rule version.
-    const candidates = await this.candidates(rule.scope, undefined, onlyIds);
+    // A control held back by a rule stays untouched by every rule (this one's next version too) until it is measured.
+    const candidates = (await this.candidates(rule.scope, undefined, onlyIds)).filter((c) => !c.controlGroup);
     const alreadyDecided = new Set(
       (
         await this.db
