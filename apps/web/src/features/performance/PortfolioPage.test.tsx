@@ -122,6 +122,49 @@ describe('PortfolioPage', { timeout: 30_000 }, () => {
     expect(window.localStorage.getItem('recdesk.impact.currency')).toBe('EUR');
   });
 
+  it('shows the exchange rates on request, and lets an admin change and save them', async () => {
+    const puts: unknown[] = [];
+    let stored = [{ from: 'USD', to: 'EUR', rate: 0.95, asOf: '2026-12-01', updatedBy: 'seed', updatedAt: '2026-12-01T00:00:00.000Z' }];
+    server.use(
+      http.get('*/api/impact', () => HttpResponse.json({ items: [anItemImpact()], aggregates: [anAggregate()] })),
+      http.get('*/api/advertisers', () => HttpResponse.json({ items: [] })),
+      http.get('*/api/exchange-rates', () => HttpResponse.json({ rates: stored })),
+      http.put('*/api/exchange-rates', async ({ request }) => {
+        const body = (await request.json()) as { rates: typeof stored };
+        puts.push(body);
+        stored = body.rates.map((r) => ({ ...r, updatedBy: 'admin@recdesk.test', updatedAt: '2026-12-06T08:00:00.000Z' }));
+        return HttpResponse.json({ rates: stored });
+      }),
+    );
+    window.history.replaceState(null, '', '/impact');
+    renderWithProviders(<PortfolioPage canEditRates />);
+    await userEvent.click(await screen.findByText('Exchange rates the totals use'));
+    const rate = await screen.findByRole('spinbutton', { name: 'Rate' });
+    expect(rate).toHaveValue(0.95);
+    await userEvent.clear(rate);
+    await userEvent.type(rate, '0.9');
+    await userEvent.click(screen.getByRole('button', { name: 'Save the rates' }));
+    await waitFor(() => expect(puts).toEqual([{ rates: [{ from: 'USD', to: 'EUR', rate: 0.9, asOf: '2026-12-01' }] }]));
+    expect(await screen.findByText('Saved: the totals now convert at these rates.')).toBeInTheDocument();
+  });
+
+  it('shows a viewer the rates read-only', async () => {
+    server.use(
+      http.get('*/api/impact', () => HttpResponse.json({ items: [anItemImpact()], aggregates: [anAggregate()] })),
+      http.get('*/api/advertisers', () => HttpResponse.json({ items: [] })),
+      http.get('*/api/exchange-rates', () =>
+        HttpResponse.json({
+          rates: [{ from: 'GBP', to: 'EUR', rate: 1.2, asOf: '2026-12-01', updatedBy: 'seed', updatedAt: '2026-12-01T00:00:00.000Z' }],
+        }),
+      ),
+    );
+    window.history.replaceState(null, '', '/impact');
+    renderWithProviders(<PortfolioPage />);
+    await userEvent.click(await screen.findByText('Exchange rates the totals use'));
+    expect(await screen.findByRole('cell', { name: '1 GBP = 1.2 EUR' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Save the rates' })).not.toBeInTheDocument();
+  });
+
   it('tells the user how measurements come about when there are none', async () => {
     server.use(http.get('*/api/impact', () => HttpResponse.json({ items: [], aggregates: [] })));
     window.history.replaceState(null, '', '/impact');

@@ -21,6 +21,7 @@ import { retryableLazy } from '../../shared/ui/retryable-lazy.ts';
 import { KindSelect, SourceSelect } from '../../shared/ui/SourceAndKindSelects.tsx';
 import { useNavigate } from '../../shared/use-location.ts';
 import { useSearchParams } from '../../shared/use-search-params.ts';
+import { ExchangeRatesPanel } from './ExchangeRatesPanel.tsx';
 import { formatDay, formatMetricByName, formatShare, formatSignedPercent, metricLabel } from './performance-metrics.ts';
 import { measurementQueries, type PortfolioFilters } from './performance-queries.ts';
 import { performanceHref } from './performance-url.ts';
@@ -72,7 +73,8 @@ function rememberCurrency(currency: string): void {
   }
 }
 
-export function PortfolioPage() {
+/** `canEditRates`: an admin, who maintains the exchange rates the totals convert with. */
+export function PortfolioPage({ canEditRates = false }: { canEditRates?: boolean } = {}) {
   const [params, setSearch] = useSearchParams();
   const filters = filtersOf(params);
   const impact = useQuery(measurementQueries.portfolio(filters));
@@ -144,6 +146,7 @@ export function PortfolioPage() {
             <GroupsTable rows={rows} currency={reporting?.currency ?? null} />
           </section>
           <ItemsTable items={impact.data.items} />
+          <ExchangeRatesPanel canEdit={canEditRates} />
         </>
       )}
     </section>
