@@ -429,6 +429,29 @@ describe('QueuePage', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
+  it('says what editing and approving a held-back control breaks, and confirms leaving the group with it', async () => {
+    const item = aRecommendation({
+      title: 'Held budget up',
+      status: 'validated',
+      version: 1,
+      controlGroup: { ruleId: 'r1', ruleName: 'Easy wins', until: '2026-12-20' },
+    });
+    let body: unknown;
+    serveQueue([item]);
+    server.use(
+      http.post(`*/api/recommendations/${item.id}/approve`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ ...item, status: 'approved', version: 2, controlGroup: null, alsoChanged: [] });
+      }),
+    );
+    renderWithProviders(<QueuePage />);
+    await userEvent.click(within(await rowOf('Held budget up')).getByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit and approve' });
+    expect(dialog).toHaveTextContent('Rule “Easy wins” holds this item back on purpose until 2026-12-20');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Approve with this value and leave the control group' }));
+    await waitFor(() => expect(body).toEqual({ version: 1, leaveControlGroup: true }));
+  });
+
   it('selects a range with shift-click and summarises the bulk approval before sending it', async () => {
     const usd = (from: number, to: number) =>
       ({
