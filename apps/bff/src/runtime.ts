@@ -408,6 +408,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   });
   const rules = new RuleService({
     db,
+    measurementWindows: { windowDays: env.IMPACT_WINDOW_DAYS, settleDays: env.IMPACT_ATTRIBUTION_SETTLE_DAYS },
     store,
     lifecycle,
     apply,
@@ -442,6 +443,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     config: { windowDays: env.IMPACT_WINDOW_DAYS, settleDays: env.IMPACT_ATTRIBUTION_SETTLE_DAYS },
     factors: priorityFactors,
   });
+  // The embedded default converts its world's three currencies out of the box; a live installation's admin enters rates.
+  if (env.ADS_API_MODE === 'simulated') await impact.rates.seedDefaults();
   // A source's items are validated (and their conflicts found) as soon as it is in; the rules wait for the whole sync,
   // so that an item is never auto-applied before a later source's contradiction of it has been seen.
   sync.afterSource(() => lifecycle.afterIngest());

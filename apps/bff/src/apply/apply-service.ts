@@ -387,7 +387,8 @@ export class ApplyService {
     for (const item of latest.values()) {
       const plan = item.plan as StoredPlan;
       const rec = await this.deps.store.getRow(item.recommendation_id);
-      if (rec?.status !== 'applied') {
+      // A measured item is still the applied change, its measurement settled: it can be undone like an applied one.
+      if (rec?.status !== 'applied' && rec?.status !== 'measured') {
         cannotUndo.push({ id: item.recommendation_id, code: 'not_applied', message: `It is '${rec?.status ?? 'gone'}' now, not applied.` });
         continue;
       }

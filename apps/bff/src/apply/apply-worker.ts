@@ -676,6 +676,16 @@ export class ApplyWorker {
           FROM (VALUES ${sql.join(values)}) AS v(item_id, outcome, response)
           WHERE a.item_id = v.item_id AND a.outcome IS NULL`.execute(trx);
       }
+      // An undo rolls back an applied item or one whose measurement already settled (`measured`): from where it is.
+      const undone = transitions.filter((t) => t.to === 'rolled_back').map((t) => t.id);
+      if (undone.length > 0) {
+        const measured = new Set(
+          (await raw.selectFrom('recommendations').select('id').where('id', 'in', undone).where('status', '=', 'measured').execute()).map(
+            (r) => r.id,
+          ),
+        );
+        for (const t of transitions) if (t.to === 'rolled_back' && measured.has(t.id)) t.from = 'measured';
+      }
       const moved = await this.deps.lifecycle.transitionMany(raw, transitions, APPLY_ACTOR);
       // The value read back is the item's live value now: the screen's "current" shows it, not the proposal's start.
       const readBack = items.flatMap((item) => {

@@ -86,6 +86,11 @@ const ENDPOINTS: Readonly<Record<string, Entry>> = {
   'POST /api/performance/sync': { access: 'act', longRunning: true },
   'GET /api/impact': { access: 'read', sample: (ids) => ({ query: `advertiserId=${ids.advertiserB}` }) },
   'GET /api/impact/:recommendationId': { access: 'read' },
+  'GET /api/exchange-rates': { access: 'read' },
+  'PUT /api/exchange-rates': {
+    access: 'admin',
+    sample: () => ({ body: { rates: [{ from: 'USD', to: 'GBP', rate: 0.8, asOf: '2026-12-01' }] } }),
+  },
   'GET /api/alerts': { access: 'read' },
   'PUT /api/alerts/conditions/:id': { access: 'admin', sample: () => ({ body: { threshold: 1 } }) },
   'GET /api/simulator/clock': { access: 'admin' },

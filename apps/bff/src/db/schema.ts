@@ -56,6 +56,13 @@ export interface RecommendationsTable {
   /** Migration 0018: the live value read back after RecDesk applied (or undid) the change, and when. */
   live_value: Generated<Json | null>;
   live_value_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Migration 0024: the rule whose control group holds it back (and the day its measurement needs it until). */
+  control_rule_id: Generated<string | null>;
+  control_rule_name: Generated<string | null>;
+  control_until: Generated<string | null>;
+  /** When a person took it out of the control group by approving it anyway, and who. */
+  control_left_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  control_left_by: Generated<string | null>;
 }
 
 export interface RecommendationEventsTable {
@@ -340,6 +347,11 @@ export interface ImpactResultsTable {
   note: string | null;
   measured_at: Timestamp | null;
   computed_at: Timestamp;
+  /** Migration 0025: the currency of the campaign's amounts (null for rows measured before it, or without data). */
+  currency: Generated<string | null>;
+  /** Migration 0025: the level the change was measured at, and why (its keyword or target, or its campaign). */
+  measured_level: Generated<'campaign' | 'keyword' | 'target' | null>;
+  level_reason: Generated<string | null>;
 }
 
 /** Ads API credentials stored by an admin (migration 0012), sealed by secret-box.ts; never sent anywhere. */
@@ -353,6 +365,7 @@ export interface AdsCredentialsTable {
 
 export interface Database {
   recommendations: RecommendationsTable;
+  exchange_rates: ExchangeRatesTable;
   recommendation_events: RecommendationEventsTable;
   ingestion_runs: IngestionRunsTable;
   quarantine: QuarantineTable;
@@ -373,4 +386,14 @@ export interface Database {
   performance_reports: PerformanceReportsTable;
   impact_results: ImpactResultsTable;
   ads_credentials: AdsCredentialsTable;
+}
+
+/** Exchange rates an admin maintains (migration 0025): 1 `from_currency` = `rate` `to_currency`, as of `as_of`. */
+export interface ExchangeRatesTable {
+  from_currency: string;
+  to_currency: string;
+  rate: number;
+  as_of: ColumnType<string, string, string>;
+  updated_by: string;
+  updated_at: Timestamp;
 }

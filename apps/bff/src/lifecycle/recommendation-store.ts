@@ -80,6 +80,11 @@ const LEAN_COLUMN_SET: Record<keyof LeanRecommendationRow, true> = {
   first_approved_value: true,
   live_value: true,
   live_value_at: true,
+  control_rule_id: true,
+  control_rule_name: true,
+  control_until: true,
+  control_left_at: true,
+  control_left_by: true,
 };
 export const LEAN_COLUMNS = Object.keys(LEAN_COLUMN_SET) as (keyof LeanRecommendationRow)[];
 type Executor = Kysely<Database>;
@@ -506,10 +511,24 @@ export class RecommendationStore {
         row.live_value_at && (typeof row.live_value === 'number' || typeof row.live_value === 'string')
           ? { value: row.live_value, at: new Date(row.live_value_at).toISOString() }
           : null,
+      controlGroup: controlGroupOf(row, this.now()),
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };
   }
+}
+
+/**
+ * The control group an item is in now: a rule held it back, no person took it out, and its measurement still needs
+ * it untouched (up to and including the `until` day).
+ */
+export function controlGroupOf(
+  row: Pick<LeanRecommendationRow, 'control_rule_id' | 'control_rule_name' | 'control_until' | 'control_left_at'>,
+  now: Date,
+): Recommendation['controlGroup'] {
+  if (!row.control_rule_id || !row.control_until || row.control_left_at) return null;
+  if (row.control_until < now.toISOString().slice(0, 10)) return null;
+  return { ruleId: row.control_rule_id, ruleName: row.control_rule_name ?? row.control_rule_id, until: row.control_until };
 }
 
 /** An event row as the lifecycle writes it; the actor defaults to the ingestion. */

@@ -114,7 +114,7 @@ export function App() {
               </Suspense>
             ) : pathname === paths.impact ? (
               <Suspense fallback={loading}>
-                <PortfolioPage />
+                <PortfolioPage canEditRates={isAdmin} />
               </Suspense>
             ) : pathname === paths.rules ? (
               <Suspense fallback={loading}>

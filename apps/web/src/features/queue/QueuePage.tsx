@@ -11,6 +11,7 @@ import { noticeActions } from '../../shared/notices-store.ts';
 import { useApproveRecommendation } from '../../shared/recommendations/approval-mutations.tsx';
 import { EditApproveDialog } from '../../shared/recommendations/EditApproveDialog.tsx';
 import { verdictOf } from '../../shared/recommendations/item-actions.tsx';
+import { LeaveControlGroupDialog } from '../../shared/recommendations/LeaveControlGroupDialog.tsx';
 import { RejectDialog } from '../../shared/recommendations/RejectDialog.tsx';
 import { useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
 import { collectMatching, recommendationQueries, runSync } from '../../shared/recommendations/recommendation-queries.ts';
@@ -133,6 +134,7 @@ export function QueuePage() {
         if (!canAct || !active) return;
         const verdict = verdictOf(active, 'approve');
         if (verdict.reason === 'conflict') setSearch({ conflictsOf: active.id });
+        else if (verdict.allowed && active.controlGroup) dialogOpened({ type: 'leave-control', id: active.id });
         else if (verdict.allowed) {
           approve.mutate({ item: active });
           // Focus goes on to the next row: the keyboard keeps its place in the queue.
@@ -152,7 +154,8 @@ export function QueuePage() {
     items,
   );
 
-  const dialogItem = dialog && (dialog.type === 'reject' || dialog.type === 'edit') ? findItem(dialog.id) : undefined;
+  const dialogItem =
+    dialog && (dialog.type === 'reject' || dialog.type === 'edit' || dialog.type === 'leave-control') ? findItem(dialog.id) : undefined;
   const selectedIds = Object.keys(selection);
   const selectedItems = dialog?.type === 'bulk' ? selectedIds.map((id) => known.get(id)).filter((item) => item !== undefined) : NO_ITEMS;
   const filtered = FILTER_KEYS.some((key) => filters[key] !== undefined);
@@ -322,6 +325,7 @@ export function QueuePage() {
       ) : null}
       {dialog?.type === 'help' ? <KeyboardHelpDialog onClose={dialogClosed} /> : null}
       {dialog?.type === 'edit' && dialogItem ? <EditApproveDialog item={dialogItem} onClose={dialogClosed} /> : null}
+      {dialog?.type === 'leave-control' && dialogItem ? <LeaveControlGroupDialog item={dialogItem} onClose={dialogClosed} /> : null}
       {dialog?.type === 'reject' && dialogItem ? (
         <RejectDialog
           title="Reject recommendation"

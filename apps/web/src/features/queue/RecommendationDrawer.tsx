@@ -84,7 +84,12 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
                   Resolve the conflict
                 </button>
               ) : (
-                <ActionButton item={item} action="approve" busy={approve.isPending} onClick={() => approve.mutate({ item })}>
+                <ActionButton
+                  item={item}
+                  action="approve"
+                  busy={approve.isPending}
+                  onClick={() => (item.controlGroup ? dialogOpened({ type: 'leave-control', id: item.id }) : approve.mutate({ item }))}
+                >
                   Approve
                 </ActionButton>
               )}
@@ -113,7 +118,7 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
                   Withdraw approval
                 </ActionButton>
               ) : null}
-              {item.status === 'applied' && isAllowed(item, 'undo') ? (
+              {(item.status === 'applied' || item.status === 'measured') && isAllowed(item, 'undo') ? (
                 <UndoButton body={{ ids: [item.id] }} label="Undo" itemIds={[item.id]} titleOf={() => item.title} />
               ) : null}
             </>

@@ -142,7 +142,7 @@ function ChangeActions({ item }: { item: Recommendation }) {
           action="approve"
           className="button-small"
           busy={approve.isPending}
-          onClick={() => approve.mutate({ item })}
+          onClick={() => (item.controlGroup ? dialogOpened({ type: 'leave-control', id: item.id }) : approve.mutate({ item }))}
         >
           Approve
         </ActionButton>
