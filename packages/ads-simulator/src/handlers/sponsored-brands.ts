@@ -188,12 +188,17 @@ export function sponsoredBrandsHandlers(state: SimulatorState) {
       if (profile instanceof Response) return profile;
       const url = new URL(request.url);
       const campaigns = listParam(url, 'campaignIdFilter');
+      const keywordIds = listParam(url, 'keywordIdFilter');
       const states = listParam(url, 'stateFilter');
       const startIndex = Number(url.searchParams.get('startIndex') ?? 0);
       const count = Number(url.searchParams.get('count') ?? 5000);
       const own = new Set(campaignsOf(state, profile).map((c) => c.campaignId));
       const matching = state.sbsd.sbKeywords.filter(
-        (k) => own.has(k.campaignId) && (!campaigns || campaigns.includes(k.campaignId)) && (!states || states.includes(k.state)),
+        (k) =>
+          own.has(k.campaignId) &&
+          (!campaigns || campaigns.includes(k.campaignId)) &&
+          (!keywordIds || keywordIds.includes(k.keywordId)) &&
+          (!states || states.includes(k.state)),
       );
       const accept = (request.headers.get('accept') ?? '').toLowerCase().includes('v3.2') ? M.keywords[0] : M.keywords[1];
       return json(
