@@ -163,7 +163,7 @@ const QUIET: { name: string; items: EngineItem[] }[] = [
   {
     name: 'SB and SP budgets both raised',
     items: [
-      budget({ ...SP_CUT, id: 'sp-up', source: 'sp-budget', campaignId: 'SP1', from: 60, to: 100 }),
+      budget({ id: 'sp-up', source: 'sp-budget', campaignId: 'SP1', from: 60, to: 100 }),
       budget({ id: 'sb-up', source: 'sb-recommendations', campaignId: 'SB1', from: 40, to: 60 }),
     ],
   },
