@@ -99,3 +99,16 @@ describe('the rule gate', () => {
     expect(held(decide(rule(), items, NOW))).toEqual([]);
   });
 });
+
+describe('the rule gate by ad product', () => {
+  it('matches `adProduct` from the source: SB and SD items by their product, SP sources as SP, others as nothing', () => {
+    const byProduct = (expression: string) => ({ ...rule(), condition: parseRuleExpression(expression) });
+    const sb = item(budgetChange({ id: 'sb', source: 'sb-recommendations', from: 40, to: 50, confidence: 0.9, impactScore: 8 }));
+    const sp = item(bidChange({ id: 'sp', source: 'sp-consolidated', from: 1, to: 1.2, confidence: 0.9, impactScore: 8 }));
+    const po = item(bidChange({ id: 'po', source: 'partner-opportunities', from: 1, to: 1.2, confidence: 0.9, impactScore: 8 }));
+    const takes = (expression: string) => decide(byProduct(expression), [sb, sp, po], NOW).map((d) => d.take);
+    expect(takes('adProduct = "SB"')).toEqual([true, false, false]);
+    expect(takes('adProduct = "SP" AND kind = "bid"')).toEqual([false, true, false]);
+    expect(takes('adProduct != "SB"')).toEqual([false, true, false]);
+  });
+});

@@ -8,7 +8,7 @@
  * (decision `hold`, "held back as control").
  */
 import { createHash } from 'node:crypto';
-import type { Recommendation, RuleDecisionKind } from '@recdesk/shared-types';
+import { adProductOf, type Recommendation, type RuleDecisionKind } from '@recdesk/shared-types';
 import { type ApprovalThresholds, NO_THRESHOLDS, stakeOf, thresholdPassed } from '../auth/approval-policy.ts';
 import { evaluate, type FieldValues, type Node } from './rule-expression.ts';
 
@@ -88,6 +88,7 @@ export function fieldsOf(item: GateItem, now: Date): FieldValues {
     typeof from === 'number' && typeof to === 'number' && from !== 0 ? (Math.abs(to - from) / Math.abs(from)) * 100 : null;
   return {
     source: r.source,
+    adProduct: adProductOf(r.source),
     sourceType: r.sourceType,
     kind: r.kind,
     goal: r.goal,
