@@ -69,6 +69,13 @@ describe.each(databaseTargets)('SB and SD recommendations on $name', ({ create }
       for (const source of ['sb-recommendations', 'sd-recommendations'])
         expect(sources.sources.find((s) => s.source === source)).toMatchObject({ freshness: 'fresh' });
 
+      // The queue filters by ad product: SD's items, and only them.
+      const sdOnly = (await bff.http.get('/api/recommendations').query({ adProduct: 'SD', limit: 500 }).expect(200)).body as {
+        items: ActionableRecommendation[];
+        total: number;
+      };
+      expect([sdOnly.total, new Set(sdOnly.items.map((i) => i.source))]).toEqual([sd.length, new Set(['sd-recommendations'])]);
+
       const sent = state.requestLog.filter((r) => /\/s[bd]\//.test(r.path));
       expect(sent.length).toBeGreaterThan(10);
       expect(sbsdRequestProblems(state.requestLog)).toEqual([]);
