@@ -118,6 +118,13 @@ describe('Sponsored Brands answers as sponsored-brands-v4 / -v3 say', () => {
       },
       status: 200,
     });
+    const suggested = (await conforming('POST', '/sb/recommendations/keyword', {
+      accept: 'application/vnd.sbkeywordrecommendation.v3+json',
+      contentType: 'application/vnd.sbkeywordrecommendation.v3+json',
+      body: { asins, maxNumSuggestions: 3, creativeType: 'PRODUCT_COLLECTION' },
+      status: 200,
+    })) as { type: string }[];
+    expect(suggested.map((s) => s.type)).toEqual(['addKeyword', 'addKeyword', 'addKeyword']);
     await conforming('POST', '/sb/recommendations/creative/headline', {
       accept: 'application/json',
       contentType: 'application/json',

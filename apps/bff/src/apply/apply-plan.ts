@@ -119,6 +119,8 @@ function sbsdCallOf(product: 'sb' | 'sd', action: Recommendation['action'], leve
   if (action.type === 'set-bid' && product === 'sd' && level === 'target') return 'sd.targets.update';
   if (action.type === 'creative')
     return `The ${name} API cannot change the headline of a live ad: in Amazon Ads, edit the campaign's ad and paste “${String(action.to ?? '')}”.`;
+  if (action.type === 'add-keyword')
+    return `RecDesk does not create ${name} keywords: add “${String(action.to ?? '')}” to the campaign's ad group in Amazon Ads.`;
   if (action.type === 'add-target')
     return `RecDesk does not create ${name} targets: add ${action.field === 'audience' ? 'the audience' : 'the target'} in Amazon Ads.`;
   return `RecDesk has no ${name} writer for a ${action.type} change; apply it in Amazon Ads.`;

@@ -22,8 +22,11 @@ export const SB_MEDIA_TYPES = {
   keywords: ['application/vnd.sbkeyword.v3.2+json', 'application/vnd.sbkeyword.v3+json'],
   keywordResponse: 'application/vnd.sbkeywordresponse.v3+json',
   bids: 'application/vnd.sbbidsrecommendation.v3+json',
+  keywordRecommendations: 'application/vnd.sbkeywordrecommendation.v3+json',
   json: 'application/json',
 } as const;
+
+const KEYWORD_MODIFIERS = ['best', 'premium', 'cheap', 'large', 'gift'];
 
 const IdFilter = (max: number) => z.object({ include: z.array(z.string()).max(max) }).optional();
 const ListSchema = z.looseObject({
@@ -63,6 +66,10 @@ const BidsRequestSchema = z.looseObject({
     .max(100)
     .optional(),
   adFormat: z.enum(['productCollection', 'video']).optional(),
+});
+const KeywordRecommendationRequestSchema = z.looseObject({
+  asins: z.array(z.string()).min(1).max(100),
+  maxNumSuggestions: z.number().int().min(1).optional(),
 });
 const HeadlineRequestSchema = z.looseObject({
   asins: z.array(z.string()).min(1).max(3).optional(),
@@ -306,6 +313,40 @@ export function sponsoredBrandsHandlers(state: SimulatorState) {
         });
       });
       return json({ keywordsBidsRecommendationSuccessResults: success, keywordsBidsRecommendationErrorResults: errors }, M.bids);
+    }),
+
+    http.post('*/sb/recommendations/keyword', async ({ request }) => {
+      const M2 = M.keywordRecommendations;
+      const guarded = await guardWithBody(state, request, 'recommendations', { accept: [M2], contentType: [M2] });
+      if (guarded instanceof Response) return guarded;
+      const parsed = KeywordRecommendationRequestSchema.safeParse(guarded.body);
+      if (!parsed.success) return spError('recommendations', 400, '400', z.prettifyError(parsed.error));
+      const asins = parsed.data.asins;
+      const campaign = campaignsOf(state, guarded.profile).find((c) => c.asins.some((a) => asins.includes(a)));
+      const { brand, noun } = brandAndNoun(campaign?.name ?? guarded.profile.advertiser.brand);
+      const targeted = new Set(
+        state.sbsd.sbKeywords.filter((k) => k.campaignId === campaign?.campaignId).map((k) => `${k.keywordText}|${k.matchType}`),
+      );
+      // Ranked by the seed; the campaign's own keywords are left out, as Amazon suggests new ones.
+      const suggestions = KEYWORD_MODIFIERS.map((modifier, n) => ({
+        value: `${modifier} ${noun}`,
+        matchType: (['broad', 'phrase', 'exact'] as const)[n % 3] ?? 'broad',
+        score: unitHash(seed, campaign?.campaignId ?? brand, modifier),
+      }))
+        .filter((s) => !targeted.has(`${s.value}|${s.matchType}`))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, Math.min(parsed.data.maxNumSuggestions ?? 3, 3));
+      return json(
+        suggestions.map((s, rank) => ({
+          recommendationId: `sbkw-${campaign?.campaignId ?? 'new'}-${rank}`,
+          type: 'addKeyword',
+          value: s.value,
+          matchType: s.matchType,
+          searchTermImpressionRank: rank + 1,
+          searchTermImpressionShare: Math.round(s.score * 4000) / 100,
+        })),
+        M2,
+      );
     }),
 
     http.post('*/sb/recommendations/creative/headline', async ({ request }) => {

@@ -11,12 +11,20 @@ import {
   getSbBidRecommendations,
   getSbBudgetRecommendations,
   getSbHeadlines,
+  getSbKeywordRecommendations,
   LIMITS,
   listSbAds,
   listSbCampaigns,
   listSbKeywords,
 } from './sbsd-api.ts';
-import { type AdCampaign, type LiveKeyword, normaliseBudget, normaliseHeadlines, normaliseSbBid } from './sbsd-normalise.ts';
+import {
+  type AdCampaign,
+  type LiveKeyword,
+  normaliseBudget,
+  normaliseHeadlines,
+  normaliseSbBid,
+  normaliseSbKeyword,
+} from './sbsd-normalise.ts';
 
 const ErrorItemSchema = z.looseObject({ campaignId: z.string().optional(), code: z.string().optional(), details: z.string().optional() });
 
@@ -99,6 +107,15 @@ export const sbRecommendationsSource: SourceAdapter = {
             }
           }
           if (campaign.asins.length > 0) {
+            const suggestions = await getSbKeywordRecommendations(client, profile, campaign.asins, signal);
+            for (const [index, raw] of suggestions.entries()) {
+              const item = emit(
+                normaliseSbKeyword(raw, profile, campaign, context.now()),
+                seen,
+                `profile ${profile.profileId} campaign ${campaign.campaignId} keyword ${index}`,
+              );
+              if (item) yield item;
+            }
             const response = await getSbHeadlines(client, profile, campaign.asins, signal);
             const item = emit(
               normaliseHeadlines('SB', response.suggestions ?? [], profile, campaign, context.now()),

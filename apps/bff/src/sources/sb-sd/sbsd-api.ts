@@ -23,6 +23,7 @@ export const SB_MEDIA = {
   keywordResponse: 'application/vnd.sbkeywordresponse.v3+json',
   budget: 'application/vnd.sbbudgetrecommendation.v4+json',
   bids: 'application/vnd.sbbidsrecommendation.v3+json',
+  keywordRecommendations: 'application/vnd.sbkeywordrecommendation.v3+json',
   json: 'application/json',
 } as const;
 
@@ -288,6 +289,24 @@ export async function getSbBidRecommendations(
       signal,
     },
     SbBidsResponseSchema,
+  );
+}
+
+/** New keyword suggestions for a campaign's advertised ASINs (≤100 ASINs). */
+export async function getSbKeywordRecommendations(client: AdsClient, profile: AdsProfile, asins: readonly string[], signal?: AbortSignal) {
+  return client.requestJson(
+    {
+      region: profile.region,
+      method: 'POST',
+      path: '/sb/recommendations/keyword',
+      auth: profileAuth(profile),
+      accept: SB_MEDIA.keywordRecommendations,
+      contentType: SB_MEDIA.keywordRecommendations,
+      body: { asins: asins.slice(0, 100), maxNumSuggestions: LIMITS.headlineSuggestions, creativeType: 'PRODUCT_COLLECTION' },
+      endpoint: 'sbKeywordRecommendations.get',
+      signal,
+    },
+    z.array(z.unknown()),
   );
 }
 

@@ -6,6 +6,7 @@ import {
   normaliseBudget,
   normaliseHeadlines,
   normaliseSbBid,
+  normaliseSbKeyword,
   normaliseSdBid,
   normaliseSdTargeting,
 } from './sbsd-normalise.ts';
@@ -131,6 +132,27 @@ describe('SB / SD normalisers', () => {
       },
       { ok: true, recommendation: { kind: 'targeting', action: { type: 'add-target', to: 'asinSameAs=B0RIVAL001' } } },
     ]);
+  });
+
+  it('turns an SB keyword suggestion into a new keyword of the campaign’s ad group', () => {
+    const raw = {
+      recommendationId: 'k',
+      type: 'addKeyword',
+      value: 'premium kettle',
+      matchType: 'phrase',
+      searchTermImpressionShare: 12.5,
+    };
+    expect(normaliseSbKeyword(raw, PROFILE, SB, NOW)).toMatchObject({
+      ok: true,
+      recommendation: {
+        sourceRecommendationId: 'keyword:500:premium kettle:PHRASE',
+        kind: 'targeting',
+        title: 'Acme | kettle | SB Brand | US: add keyword "premium kettle" (PHRASE)',
+        entity: { level: 'keyword', targetId: null, adGroupId: '501', targetText: 'premium kettle', matchType: 'PHRASE' },
+        action: { type: 'add-keyword', to: 'premium kettle', direction: 'add' },
+      },
+    });
+    expect(normaliseSbKeyword({ ...raw, value: '' }, PROFILE, SB, NOW)).toMatchObject({ ok: false });
   });
 
   it('proposes the first new headline with the text to paste and the other suggestions; a headline over 50 characters is quarantined', () => {

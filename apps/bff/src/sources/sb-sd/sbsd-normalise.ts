@@ -373,6 +373,44 @@ export function normaliseSdTargeting(
   return out;
 }
 
+// ---- SB keyword targeting ----------------------------------------------------------------------------------------
+
+const SbKeywordSuggestionSchema = z.looseObject({
+  recommendationId: z.string().optional(),
+  type: z.string().optional(),
+  value: z.string().min(1),
+  matchType: z.string(),
+  searchTermImpressionShare: z.number().optional(),
+  searchTermImpressionRank: z.number().optional(),
+});
+
+/** One SB keyword suggestion for a campaign → a new keyword in its ad group (kind `targeting`). */
+export function normaliseSbKeyword(raw: unknown, profile: AdsProfile, campaign: AdCampaign, now: Date): NormaliseResult {
+  const parsed = SbKeywordSuggestionSchema.safeParse(raw);
+  if (!parsed.success)
+    return { ok: false, reason: `SB keyword recommendation does not match the published schema: ${issuesOf(parsed.error)}`, raw };
+  const rec = parsed.data;
+  const match = rec.matchType.toUpperCase();
+  return {
+    ok: true,
+    recommendation: {
+      ...base('SB', profile, now),
+      sourceRecommendationId: `keyword:${campaign.campaignId}:${rec.value.toLowerCase()}:${match}`,
+      sourceType: 'SB_KEYWORD_TARGETING',
+      kind: 'targeting',
+      title: `${campaign.name}: add keyword "${rec.value}" (${match})`,
+      description: `Sponsored Brands keyword suggestion${
+        rec.searchTermImpressionShare !== undefined ? `, ${rec.searchTermImpressionShare}% search term impression share` : ''
+      }.`,
+      entity: entity('keyword', campaign, campaign.campaignId, { adGroupId: campaign.adGroupId, targetText: rec.value, matchType: match }),
+      action: { type: 'add-keyword', field: 'keywordText', from: null, to: rec.value, unit: 'none', currency: null, direction: 'add' },
+      applicable: true,
+      estimatedImpact: [],
+      raw: rec,
+    },
+  };
+}
+
 // ---- headlines ----------------------------------------------------------------------------------------------------
 
 const HeadlineSchema = z.looseObject({ headlineId: z.string().optional(), headline: z.string().min(1).max(50) });

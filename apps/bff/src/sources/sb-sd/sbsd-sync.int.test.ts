@@ -37,7 +37,7 @@ describe.each(databaseTargets)('SB and SD recommendations on $name', ({ create }
       await sync();
       const sb = (await itemsOf(bff, 'sb-recommendations')) as ActionableRecommendation[];
       const sd = (await itemsOf(bff, 'sd-recommendations')) as ActionableRecommendation[];
-      expect(new Set(sb.map((i) => i.kind))).toEqual(new Set(['budget', 'bid', 'creative']));
+      expect(new Set(sb.map((i) => i.kind))).toEqual(new Set(['budget', 'bid', 'targeting', 'creative']));
       expect(new Set(sd.map((i) => i.kind))).toEqual(new Set(['budget', 'bid', 'audience', 'targeting', 'creative']));
 
       const budget = sb.find((i) => i.kind === 'budget');
