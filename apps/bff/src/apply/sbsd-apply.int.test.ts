@@ -31,21 +31,23 @@ describe.each(databaseTargets)('SB and SD apply on $name', ({ create }) => {
     }
   }
 
+  /** The first item of a kind its approver may approve, once the source's items are validated. */
+  async function pick(source: string, kind: string, skip: readonly string[] = []): Promise<ActionableRecommendation> {
+    const items = await itemsOf(bff, source);
+    await validateDirectly(
+      bff.runtime,
+      items.map((i) => i.id),
+    );
+    const fresh = (await itemsOf(bff, source)) as ActionableRecommendation[];
+    const item = fresh.find((i) => i.kind === kind && i.actions.approve.allowed && !skip.includes(i.entity.campaignId ?? ''));
+    if (!item) throw new Error(`no approvable ${kind} item of ${source}`);
+    return item;
+  }
+
   it(
     'approving and applying an SB budget and an SD bid writes each once, reads it back, and undo restores both',
     async () => {
       await sync();
-      const pick = async (source: string, kind: string) => {
-        const items = await itemsOf(bff, source);
-        await validateDirectly(
-          bff.runtime,
-          items.map((i) => i.id),
-        );
-        const fresh = (await itemsOf(bff, source)) as ActionableRecommendation[];
-        const item = fresh.find((i) => i.kind === kind && i.actions.approve.allowed);
-        if (!item) throw new Error(`no approvable ${kind} item of ${source}`);
-        return item;
-      };
       const budget = await pick('sb-recommendations', 'budget');
       const bid = await pick('sd-recommendations', 'bid');
       for (const item of [budget, bid])
@@ -93,6 +95,48 @@ describe.each(databaseTargets)('SB and SD apply on $name', ({ create }) => {
       expect(writes()).toHaveLength(4);
       for (const item of [budget, bid])
         expect((await bff.http.get(`/api/recommendations/${item.id}`).expect(200)).body.status).toBe('rolled_back');
+      expect(sbsdRequestProblems(state.requestLog)).toEqual([]);
+    },
+    SP_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'an SB keyword bid and an SD budget are applied and undone the same way; a drifted SB budget is not written',
+    async () => {
+      await sync();
+      const keywordBid = await pick('sb-recommendations', 'bid');
+      const sdBudget = await pick('sd-recommendations', 'budget');
+      const drifting = await pick('sb-recommendations', 'budget', [keywordBid.entity.campaignId ?? '']);
+      for (const item of [keywordBid, sdBudget, drifting])
+        await bff.http.post(`/api/recommendations/${item.id}/approve`).send({ version: item.version }).expect(200);
+      const keyword = state.sbsd.sbKeywords.find((k) => k.keywordId === keywordBid.entity.targetId);
+      const sdCampaign = state.sbsd.sdCampaigns.find((c) => c.campaignId === sdBudget.entity.campaignId);
+      const sbCampaign = state.sbsd.sbCampaigns.find((c) => c.campaignId === drifting.entity.campaignId);
+      if (!keyword || !sdCampaign || !sbCampaign) throw new Error('entities not found');
+      const before = { bid: keyword.bid, budget: sdCampaign.budget };
+      // Someone changes the SB budget in Amazon Ads after the recommendation was made.
+      sbCampaign.budget = Number((sbCampaign.budget + 1.5).toFixed(2));
+      const ledgerBefore = state.ledger.length;
+
+      const accepted = (
+        await bff.http
+          .post('/api/apply')
+          .send({ ids: [keywordBid.id, sdBudget.id, drifting.id] })
+          .expect(202)
+      ).body as { batchId: string };
+      await bff.runtime.apply.createWorker().sweep();
+      expect([keyword.bid, sdCampaign.budget]).toEqual([keywordBid.action.to, sdBudget.action.to]);
+      expect(
+        state.ledger
+          .slice(ledgerBefore)
+          .map((e) => e.api)
+          .sort(),
+      ).toEqual(['sb.keywords.update', 'sd.campaigns.update']);
+      expect((await bff.http.get(`/api/recommendations/${drifting.id}`).expect(200)).body.status).toBe('drifted');
+
+      await bff.http.post('/api/undo').send({ batchId: accepted.batchId }).expect(202);
+      await bff.runtime.apply.createWorker().sweep();
+      expect({ bid: keyword.bid, budget: sdCampaign.budget }).toEqual(before);
       expect(sbsdRequestProblems(state.requestLog)).toEqual([]);
     },
     SP_TEST_TIMEOUT_MS,
