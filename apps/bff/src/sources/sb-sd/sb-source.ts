@@ -5,7 +5,7 @@
  * An error item is logged, a malformed item quarantined, and a failing profile does not stop the others.
  */
 import { z } from 'zod';
-import { issuesOf, type NormaliseResult, SeenIds } from '../shared/sp-recommendation.ts';
+import { issuesOf, SeenIds } from '../shared/sp-recommendation.ts';
 import type { SourceAdapter, SourceContext, SourceItem } from '../source-adapter.ts';
 import {
   getSbBidRecommendations,
@@ -17,6 +17,7 @@ import {
   listSbCampaigns,
   listSbKeywords,
 } from './sbsd-api.ts';
+import { emit } from './sbsd-emit.ts';
 import {
   type AdCampaign,
   type LiveKeyword,
@@ -27,14 +28,6 @@ import {
 } from './sbsd-normalise.ts';
 
 const ErrorItemSchema = z.looseObject({ campaignId: z.string().optional(), code: z.string().optional(), details: z.string().optional() });
-
-export function emit(result: NormaliseResult | null, seen: SeenIds, location: string): SourceItem | null {
-  if (!result) return null;
-  if (!result.ok) return { type: 'quarantined', reason: result.reason, location, raw: result.raw };
-  return seen.first(result.recommendation.sourceRecommendationId)
-    ? { type: 'recommendation', recommendation: result.recommendation }
-    : null;
-}
 
 export const sbRecommendationsSource: SourceAdapter = {
   source: 'sb-recommendations',

@@ -47,7 +47,7 @@ export const LIMITS = {
   sbHeadlineAsins: 3,
   sdBidClauses: 100,
   sdUpdate: 100,
-  sdPage: 100,
+  v3Page: 100,
   headlineSuggestions: 3,
 } as const;
 
@@ -88,6 +88,7 @@ export const SdCampaignSchema = z.looseObject({
   state: z.string(),
   budget: z.number(),
   tactic: z.string().optional(),
+  costType: z.string().optional(),
   portfolioId: Id.nullish(),
 });
 export type SdCampaign = z.infer<typeof SdCampaignSchema>;
@@ -210,13 +211,13 @@ export async function listSbKeywords(
     ? chunks(filter.keywordIds, 100).map((ids) => ({ keywordIdFilter: ids.join(',') }))
     : chunks(filter.campaignIds ?? [], 100).map((ids) => ({ campaignIdFilter: ids.join(',') }));
   for (const query of groups) {
-    for (let startIndex = 0; ; startIndex += LIMITS.sdPage) {
+    for (let startIndex = 0; ; startIndex += LIMITS.v3Page) {
       const page = await client.requestJson(
         {
           region: profile.region,
           method: 'GET',
           path: '/sb/keywords',
-          query: { ...query, startIndex, count: LIMITS.sdPage },
+          query: { ...query, startIndex, count: LIMITS.v3Page },
           auth: profileAuth(profile),
           accept: SB_MEDIA.keywords,
           endpoint: 'sbKeywords.list',
@@ -225,7 +226,7 @@ export async function listSbKeywords(
         z.array(z.unknown()),
       );
       out.push(...partition(page, SbKeywordSchema).ok);
-      if (page.length < LIMITS.sdPage) break;
+      if (page.length < LIMITS.v3Page) break;
     }
   }
   return out;
@@ -341,13 +342,13 @@ async function listSd<T>(
   signal?: AbortSignal,
 ): Promise<T[]> {
   const out: T[] = [];
-  for (let startIndex = 0; ; startIndex += LIMITS.sdPage) {
+  for (let startIndex = 0; ; startIndex += LIMITS.v3Page) {
     const page = await client.requestJson(
       {
         region: profile.region,
         method: 'GET',
         path,
-        query: { ...query, startIndex, count: LIMITS.sdPage },
+        query: { ...query, startIndex, count: LIMITS.v3Page },
         auth: profileAuth(profile),
         accept: SD_MEDIA.json,
         endpoint,
@@ -356,7 +357,7 @@ async function listSd<T>(
       z.array(z.unknown()),
     );
     out.push(...partition(page, schema).ok);
-    if (page.length < LIMITS.sdPage) break;
+    if (page.length < LIMITS.v3Page) break;
   }
   return out;
 }

@@ -35,6 +35,8 @@ export interface AdCampaign {
   headline: string | null;
   adGroupId: string | null;
   tactic: string | null;
+  /** SD: `cpc` or `vcpm`, what its bids are priced in. */
+  costType?: string | null;
 }
 
 export const SOURCE_OF: Readonly<Record<'SB' | 'SD', 'sb-recommendations' | 'sd-recommendations'>> = {

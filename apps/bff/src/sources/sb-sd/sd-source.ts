@@ -8,7 +8,6 @@
 import { z } from 'zod';
 import { issuesOf, SeenIds } from '../shared/sp-recommendation.ts';
 import type { SourceAdapter, SourceContext, SourceItem } from '../source-adapter.ts';
-import { emit } from './sb-source.ts';
 import {
   getSdBidRecommendations,
   getSdBudgetRecommendations,
@@ -19,6 +18,7 @@ import {
   listSdProductAds,
   listSdTargets,
 } from './sbsd-api.ts';
+import { emit } from './sbsd-emit.ts';
 import {
   type AdCampaign,
   type LiveTarget,
@@ -60,6 +60,7 @@ export const sdRecommendationsSource: SourceAdapter = {
                 headline: null,
                 adGroupId: own[0]?.adGroupId ?? targets.find((t) => t.campaignId === c.campaignId)?.adGroupId ?? null,
                 tactic: c.tactic ?? null,
+                costType: c.costType ?? null,
               },
             ];
           }),
@@ -87,7 +88,14 @@ export const sdRecommendationsSource: SourceAdapter = {
           if (campaign.asins.length === 0) continue;
           for (let start = 0; start < own.length; start += LIMITS.sdBidClauses) {
             const batch = own.slice(start, start + LIMITS.sdBidClauses);
-            const response = await getSdBidRecommendations(client, profile, campaign.asins, batch, 'cpc', signal);
+            const response = await getSdBidRecommendations(
+              client,
+              profile,
+              campaign.asins,
+              batch,
+              campaign.costType === 'vcpm' ? 'vcpm' : 'cpc',
+              signal,
+            );
             for (const [index, raw] of response.bidRecommendations.entries()) {
               const target = batch[index];
               if (!target) break;
