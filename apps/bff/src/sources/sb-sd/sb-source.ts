@@ -59,8 +59,10 @@ export const sbRecommendationsSource: SourceAdapter = {
             ];
           }),
         );
-        for (let start = 0; start < ids.length; start += LIMITS.budgetIds) {
-          const response = await getSbBudgetRecommendations(client, profile, ids.slice(start, start + LIMITS.budgetIds), signal);
+        // Budget recommendations are for daily budgets: a lifetime budget is not asked about.
+        const daily = live.filter((c) => c.budgetType.toUpperCase() === 'DAILY').map((c) => c.campaignId);
+        for (let start = 0; start < daily.length; start += LIMITS.budgetIds) {
+          const response = await getSbBudgetRecommendations(client, profile, daily.slice(start, start + LIMITS.budgetIds), signal);
           for (const [index, raw] of response.success.entries()) {
             const item = emit(
               normaliseBudget('SB', raw, profile, campaigns, context.now()),
