@@ -46,6 +46,8 @@ import { RuleService } from './rules/rule-service.ts';
 import { brandMetricsSource } from './sources/brand-metrics/bm-source.ts';
 import { BrandMetricsStore } from './sources/brand-metrics/brand-metrics-store.ts';
 import { partnerOpportunitiesSource } from './sources/partner-opportunities/po-source.ts';
+import { sbRecommendationsSource } from './sources/sb-sd/sb-source.ts';
+import { sdRecommendationsSource } from './sources/sb-sd/sd-source.ts';
 import { spBudgetSource } from './sources/sp-budget/budget-source.ts';
 import { spConsolidatedSource } from './sources/sp-consolidated/consolidated-source.ts';
 import { spTargetingSource } from './sources/sp-targeting/targeting-source.ts';
@@ -340,6 +342,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       spBudgetSource,
       spThemeBidsSource,
       spTargetingSource,
+      sbRecommendationsSource,
+      sdRecommendationsSource,
       // Last: its report takes the longest to be ready, and its items are insights, never approved.
       brandMetricsAdapter,
     ],

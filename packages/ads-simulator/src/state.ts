@@ -8,6 +8,7 @@ import { AdvanceableClock } from './clock.ts';
 import { type BrandMetricsRecord, createBrandMetrics } from './data/brand-metrics.ts';
 import { createOpportunities, type Opportunity } from './data/partner-opportunities.ts';
 import { createUnifiedRecommendations, type UnifiedRecommendation } from './data/recommendations-api.ts';
+import { createSbsdWorld, type SbsdWorld } from './data/sbsd-world.ts';
 import { createSpRecommendations, type SpRecommendations } from './data/sp-recommendations.ts';
 import { createWorld, type World, type WorldOptions } from './data/world.ts';
 import { createFaultState, type FaultState } from './faults.ts';
@@ -72,6 +73,8 @@ export interface SimulatorState {
   brandMetricsPendingPolls: number;
   /** Sponsored Products recommendations derived from the world (data/sp-recommendations.ts). */
   sp: SpRecommendations;
+  /** Sponsored Brands and Sponsored Display campaigns, beside the SP world (data/sbsd-world.ts). */
+  sbsd: SbsdWorld;
   /** Every request received, for tests that check batching, headers and retry timing. */
   requestLog: RequestLogEntry[];
   /** Fault injection, off unless a test switches it on (faults.ts). */
@@ -90,6 +93,8 @@ export interface RequestLogEntry {
   at: number;
   /** Set when fault injection answered this request itself. */
   fault?: { status: number; retryAfterSeconds: number | null };
+  /** The JSON body, kept by the SB and SD endpoints so that tests can check requests against the published specs. */
+  body?: unknown;
 }
 
 export interface BrandMetricsReport {
@@ -137,6 +142,7 @@ export function createSimulatorState(options: SimulatorStateOptions = {}): Simul
     brandMetricsReports: new Map(),
     brandMetricsPendingPolls: 1,
     sp: createSpRecommendations(world, { now: clock.now(), consolidatedActions: options.spConsolidatedActions }),
+    sbsd: createSbsdWorld(world),
     requestLog: [],
     faults: createFaultState(),
     performance: { history: createSettingsHistory(world), reporting: createReportingState() },

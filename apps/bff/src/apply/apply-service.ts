@@ -28,7 +28,7 @@ import { ConflictError, NotFoundError } from '../errors/domain-errors.ts';
 import { type Person, SYSTEM_PERSON } from '../lifecycle/allowed-actions.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
-import { type ApplyPlan, type ApplyValue, chunksOf, planOf, READABLE_CALLS, sameValue, spWriteItem } from './apply-plan.ts';
+import { type ApplyPlan, type ApplyValue, chunksOf, isEntityWrite, planOf, READABLE_CALLS, sameValue, spWriteItem } from './apply-plan.ts';
 import type { ApplyQueue } from './apply-queue.ts';
 import type { ApplyTables } from './apply-tables.ts';
 import { ApplyWorker, type ApplyWorkerHooks, type StoredPlan } from './apply-worker.ts';
@@ -181,7 +181,7 @@ export class ApplyService {
           refused.push({ id, code: 'not_applicable', message: planned1.reason });
           continue;
         }
-        const plan: StoredPlan = planned1.plan.call.startsWith('sp.')
+        const plan: StoredPlan = isEntityWrite(planned1.plan.call)
           ? { ...planned1.plan, spBody: spWriteItem(planned1.plan, recommendation) }
           : planned1.plan;
         planned.push({ id, advertiserId: row.advertiser_id, plan });

@@ -10,13 +10,19 @@
  *    a pause and an enable → opposite_directions;
  * 3. per campaign: a budget cut with bid increases on its keywords / targets / ad groups / placements →
  *    budget_cut_with_bid_increase; a budget cut with expansion on it → budget_cut_with_expansion;
- * 4. a pause or archive of an entity while another item changes it or its children → pause_with_change.
+ * 4. a pause or archive of an entity while another item changes it or its children → pause_with_change;
+ * 5. across ad products of one profile (SP, SB and SD budgets share the advertiser's money and shoppers): an SB or SD
+ *    budget raise while an SP budget on the same product is cut → cross_product_budget; an SD audience expansion
+ *    during that cut → audience_expansion_during_budget_cut; and per campaign, a headline change while its budget is
+ *    cut to zero → creative_on_unfunded_campaign. "The same product": the advertised ASIN when both items name one
+ *    (SB / SD campaigns do), else the profile (SP campaign items carry no ASIN): never across advertisers or
+ *    marketplaces.
  *
  * Items that do not contradict produce nothing: increases on different keywords, a budget increase with bid increases,
  * a budget cut with bid decreases. One pass to group, then work proportional to the groups: linear in the items.
  */
 import { createHash } from 'node:crypto';
-import { type ConflictKind, type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
+import { adProductOf, type ConflictKind, type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
 import { campaignLabelOf, entityKeyOf, entityLabelOf } from '../lifecycle/entity-keys.ts';
 
 export type EngineItem = Pick<
@@ -25,6 +31,8 @@ export type EngineItem = Pick<
 > & {
   /** Hash of the upstream content: a conflict found again over unchanged members is the same conflict. */
   contentHash: string;
+  /** The Ads profile (advertiser × marketplace); cross-product conflicts stay within one. Unknown: null or absent. */
+  profileId?: string | null;
 };
 
 export interface DetectedConflict {
@@ -105,6 +113,8 @@ function classify(item: EngineItem): Effect | null {
     case 'create-ad-group':
       return { type: 'expansion', label: 'a new ad group' };
     case 'creative':
+      // A headline replaces the ad's text: a change of a setting, not new reach.
+      if (action.field === 'headline') return { type: 'text', field: 'headline', to: String(action.to ?? '') };
       return { type: 'expansion', label: 'creative expansion' };
     case 'create-campaign':
       return item.entity.campaignId ? { type: 'expansion', label: 'a new campaign' } : null;
@@ -330,6 +340,7 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
       (c) => c.item.entity.level !== 'campaign' && c.effect.type === 'value' && c.effect.field !== 'budget' && c.effect.direction === 'up',
     );
     const expansions = items.filter((c) => c.effect.type === 'expansion');
+    const headlines = items.filter((c) => c.effect.type === 'text' && c.effect.field === 'headline');
     for (const cut of cuts) {
       const effect = cut.effect as Extract<Effect, { type: 'value' }>;
       const currency = cut.item.action.currency;
@@ -353,6 +364,17 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
             [cut, ...expansions],
             `${cutText} while ${plural(expansions.length, 'expansion')} of it ${expansions.length === 1 ? 'is' : 'are'} pending (${listSome(expansions, (c) => describeChange(c))}). New reach needs budget.`,
             'Expansion needs budget: reject the budget cut, or reject (postpone) the expansion.',
+          ),
+        );
+      }
+      if (headlines.length > 0 && effect.to <= EPSILON) {
+        conflicts.push(
+          conflictOf(
+            'creative_on_unfunded_campaign',
+            `campaign:${campaignId}`,
+            [cut, ...headlines],
+            `${cutText}, to zero, while a new headline for it is proposed (${listSome(headlines, (c) => describeChange(c))}). A campaign without budget shows no ad: nobody would read the headline.`,
+            'If the campaign stops spending, reject the headline; if the new headline is to run, reject the cut to zero.',
           ),
         );
       }
@@ -398,7 +420,67 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
       );
     }
   }
+  conflicts.push(...crossProduct(primaries));
   return { conflicts, supersede };
+}
+
+function sameProfile(a: Classified, b: Classified): boolean {
+  const pa = a.item.profileId ?? null;
+  const pb = b.item.profileId ?? null;
+  return pa === null || pb === null || pa === pb;
+}
+
+/** The same product: the ASIN when both name one, else (an SP campaign names none) the profile decides. */
+function shareProduct(a: Classified, b: Classified): boolean {
+  const xa = a.item.entity.asin;
+  const xb = b.item.entity.asin;
+  return sameProfile(a, b) && (!xa || !xb || xa === xb);
+}
+
+const isCampaignBudget = (c: Classified, direction: 'up' | 'down') =>
+  c.item.entity.level === 'campaign' && c.effect.type === 'value' && c.effect.field === 'budget' && c.effect.direction === direction;
+
+/** 5. Across ad products of one profile: SB / SD budget raises and SD audience expansion against SP budget cuts. */
+function crossProduct(primaries: readonly Classified[]): DetectedConflict[] {
+  const conflicts: DetectedConflict[] = [];
+  const productOf = (c: Classified) => adProductOf(c.item.source);
+  const spCuts = primaries.filter((c) => productOf(c) === 'SP' && isCampaignBudget(c, 'down'));
+  if (spCuts.length === 0) return conflicts;
+  const raises = primaries.filter((c) => (productOf(c) === 'SB' || productOf(c) === 'SD') && isCampaignBudget(c, 'up'));
+  const audiences = primaries.filter(
+    (c) =>
+      productOf(c) === 'SD' && c.effect.type === 'expansion' && c.item.action.type === 'add-target' && c.item.action.field === 'audience',
+  );
+  for (const cut of spCuts) {
+    const effect = cut.effect as Extract<Effect, { type: 'value' }>;
+    const cutText = `Sponsored Products budget cut ${money(effect.from, null)} → ${money(effect.to, cut.item.action.currency)} on ${campaignLabelOf(cut.item.entity)}`;
+    const key = `campaign:${cut.item.entity.campaignId ?? '?'}`;
+    const raised = raises.filter((r) => shareProduct(cut, r));
+    if (raised.length > 0) {
+      conflicts.push(
+        conflictOf(
+          'cross_product_budget',
+          key,
+          [cut, ...raised],
+          `${cutText} while ${plural(raised.length, 'budget raise')} on the same advertiser's ${listSome(raised, (r) => `${adProductOf(r.item.source) === 'SB' ? 'Sponsored Brands' : 'Sponsored Display'} ${campaignLabelOf(r.item.entity)} ${describeChange(r)}`)} ${raised.length === 1 ? 'is' : 'are'} pending. SP, SB and SD campaigns of one advertiser spend the same money on the same shoppers: together they move spend between ad products instead of cutting it.`,
+          'Decide the advertiser’s spend on this product: keep the SP cut and reject the raise, or reject the cut and keep the raise.',
+        ),
+      );
+    }
+    const expanding = audiences.filter((a) => shareProduct(cut, a));
+    if (expanding.length > 0) {
+      conflicts.push(
+        conflictOf(
+          'audience_expansion_during_budget_cut',
+          key,
+          [cut, ...expanding],
+          `${cutText} while Sponsored Display would reach ${plural(expanding.length, 'new audience')} for the same advertiser (${listSome(expanding, (a) => `${campaignLabelOf(a.item.entity)}: ${a.item.entity.targetText ?? 'an audience'}`)}). New shoppers cost budget the cut takes away.`,
+          'Either hold the expansion until the budget is back, or keep the SP budget and reach the new audience.',
+        ),
+      );
+    }
+  }
+  return conflicts;
 }
 
 /** The first few members in words, then how many more: an explanation stays readable (the members list has all). */

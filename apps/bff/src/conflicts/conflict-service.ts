@@ -86,13 +86,26 @@ export class ConflictService implements ConflictGate {
   async loadEngineItems(advertiserId: string): Promise<EngineItem[]> {
     const rows = await this.deps.db
       .selectFrom('recommendations')
-      .select(['id', 'advertiser_id', 'status', 'source', 'title', 'entity', 'action', 'priority', 'refreshed_at', 'content_hash'])
+      .select([
+        'id',
+        'advertiser_id',
+        'profile_id',
+        'status',
+        'source',
+        'title',
+        'entity',
+        'action',
+        'priority',
+        'refreshed_at',
+        'content_hash',
+      ])
       .where('advertiser_id', '=', advertiserId)
       .where('status', 'in', ENGINE_STATUSES)
       .execute();
     return rows.map((row) => ({
       id: row.id,
       advertiserId: row.advertiser_id,
+      profileId: row.profile_id,
       status: row.status as LifecycleStatus,
       source: row.source as EngineItem['source'],
       title: row.title,

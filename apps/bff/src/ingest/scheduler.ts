@@ -28,6 +28,8 @@ export const SCHEDULE_VARIABLES: Readonly<Record<ScheduledSource, keyof Env>> = 
   'sp-budget': 'INGEST_SCHEDULE_SP_BUDGET',
   'sp-theme-bids': 'INGEST_SCHEDULE_SP_THEME_BIDS',
   'sp-targeting': 'INGEST_SCHEDULE_SP_TARGETING',
+  'sb-recommendations': 'INGEST_SCHEDULE_SB_RECOMMENDATIONS',
+  'sd-recommendations': 'INGEST_SCHEDULE_SD_RECOMMENDATIONS',
   'brand-metrics': 'INGEST_SCHEDULE_BRAND_METRICS',
 };
 

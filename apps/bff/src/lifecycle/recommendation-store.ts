@@ -27,6 +27,7 @@ import {
   type RecommendationSort,
   type RecommendationSource,
   RecommendationSourceSchema,
+  sourcesOfAdProduct,
 } from '@recdesk/shared-types';
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
@@ -369,6 +370,7 @@ export class RecommendationStore {
     const sort = SORTS[query.sort];
     let base = this.db.selectFrom('recommendations');
     if (query.source) base = base.where('source', '=', query.source);
+    if (query.adProduct) base = base.where('source', 'in', sourcesOfAdProduct(query.adProduct));
     if (query.advertiserId) base = base.where('advertiser_id', '=', query.advertiserId);
     if (query.status) base = base.where('status', '=', query.status);
     if (query.kind) base = base.where('kind', '=', query.kind);

@@ -8,6 +8,8 @@ import { profileHandlers } from './profiles.ts';
 import { recommendationsApiHandlers } from './recommendations-api.ts';
 import { reportingHandlers } from './reporting.ts';
 import { simulatorControlHandlers } from './simulator-control.ts';
+import { sponsoredBrandsHandlers } from './sponsored-brands.ts';
+import { sponsoredDisplayHandlers } from './sponsored-display.ts';
 import { sponsoredProductsEntityHandlers } from './sponsored-products-entities.ts';
 import { sponsoredProductsRecommendationHandlers } from './sponsored-products-recommendations.ts';
 
@@ -23,6 +25,8 @@ export function createHandlers(state: SimulatorState) {
     ...brandMetricsHandlers(state),
     ...sponsoredProductsEntityHandlers(state),
     ...sponsoredProductsRecommendationHandlers(state),
+    ...sponsoredBrandsHandlers(state),
+    ...sponsoredDisplayHandlers(state),
     ...reportingHandlers(state),
   ];
 }

@@ -111,6 +111,17 @@ describe('QueuePage', () => {
     await waitFor(() => expect(requested.at(-1)?.get('source')).toBe('partner-opportunities'));
   });
 
+  it("filters by ad product through the URL, and shows each row's ad product beside its marketplace", async () => {
+    const requested: URLSearchParams[] = [];
+    serveQueue([aRecommendation({ source: 'sb-recommendations' })], (search) => requested.push(search));
+    renderWithProviders(<QueuePage />);
+    const table = await screen.findByRole('table');
+    expect(within(table).getByTitle('Sponsored Brands')).toHaveTextContent('SB');
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Ad product' }), 'SD');
+    expect(window.location.search).toBe('?adProduct=SD');
+    await waitFor(() => expect(requested.at(-1)?.get('adProduct')).toBe('SD'));
+  });
+
   it('opens the "Expiring soon" lane as a URL with the expiry window and sort, keeping the advertiser', async () => {
     window.history.replaceState(null, '', '/?advertiserId=A1');
     const requested: URLSearchParams[] = [];
