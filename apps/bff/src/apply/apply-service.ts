@@ -112,7 +112,9 @@ export class ApplyService {
       async (chunkId) => {
         await worker.runChunk(chunkId);
       },
-      { concurrency: options.concurrency ?? 4 },
+      // One message at a time by default: a worker runs one chunk at a time (ApplyWorker.runChunk), and a message it
+      // took but cannot run yet is a chunk another worker could have run.
+      { concurrency: options.concurrency ?? 1 },
     );
     const sweep = () =>
       worker

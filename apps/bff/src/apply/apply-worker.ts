@@ -87,6 +87,8 @@ export class ApplyWorker {
   private readonly writers: UpstreamWriters;
   private readonly profiles: ProfileDirectory;
   private readonly running = new Set<string>();
+  /** One chunk at a time per worker: the turn of the chunk before (see runChunk). */
+  private slot: Promise<unknown> = Promise.resolve();
   private readonly leaseMs: number;
   private readonly poPoll: { firstMs: number; maxMs: number; giveUpMs: number };
 
@@ -151,8 +153,16 @@ export class ApplyWorker {
     // both run one chunk in this worker at once: the second would reconcile items the first has in flight.
     if (this.running.has(chunkId)) return false;
     this.running.add(chunkId);
+    // Fair claiming: a worker leases a chunk only when it is free to run it. Messages delivered while it is busy wait
+    // here unleased, so another worker (its queue message or its sweep) takes those chunks meanwhile, instead of the
+    // first process to reach a batch leasing all its chunks and running them one after the other.
+    const turn = this.slot.then(() => this.runLeased(chunkId));
+    this.slot = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     try {
-      return await this.runLeased(chunkId);
+      return await turn;
     } finally {
       this.running.delete(chunkId);
     }
