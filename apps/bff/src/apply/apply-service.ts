@@ -20,10 +20,12 @@ import type {
   UndoBody,
   UndoChangedSince,
 } from '@recdesk/shared-types';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AdsClient } from '../ads-client/ads-client.ts';
 import { type AdsProfile, listProfiles } from '../ads-client/profiles.ts';
 import type { Db } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors/domain-errors.ts';
 import { type Person, SYSTEM_PERSON } from '../lifecycle/allowed-actions.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
@@ -192,7 +194,7 @@ export class ApplyService {
     if (planned.length === 0) {
       throw new ConflictError('None of the items can be applied now.', { refused }, 'Nothing to apply');
     }
-    const { batchId, chunkIds, queued, lost } = await this.writeBatch('apply', planned, actor, async (trx, items) => {
+    const { batchId, queued, lost } = await this.writeBatch('apply', planned, actor, async (trx, items) => {
       const moved = await this.deps.lifecycle.transitionMany(
         trx,
         items.map((item) => ({
@@ -207,67 +209,123 @@ export class ApplyService {
       return moved;
     });
     for (const id of lost) refused.push({ id, code: 'already_queued', message: 'It changed or was queued by someone else meanwhile.' });
-    await this.deps.queue.enqueue(chunkIds);
     return { batchId, queued, refused };
   }
 
   /**
-   * Writes a batch, its chunks and items in one transaction; `admit` returns the ids that may join (the lifecycle
-   * transition won), the others are left out.
+   * Writes a batch and queues its chunks, without a head start (issue 18, item 3): the batch, all its chunks and the
+   * first (smallest) chunk's items are one transaction, queued as soon as it commits, so the first upstream call is on
+   * its way while the rest of the items are written in a second transaction. Until then the other chunks are held by
+   * the writer's lease: no worker takes one while empty, and the batch cannot look finished. A writer that dies
+   * between the two lets its lease run out; the empty chunks are then closed by the next sweep and the batch finishes
+   * (its unwritten items were never moved to `applying`: they stay approved). `admit` returns the ids that may join
+   * (the lifecycle transition won, one set statement per chunk's items); the others are left out.
    */
   private async writeBatch(
     kind: 'apply' | 'undo',
     planned: { id: string; advertiserId: string; plan: StoredPlan; undoOf?: string }[],
     actor: Actor,
     admit: (trx: ReturnType<Db['withTables']>, items: typeof planned) => Promise<Set<string>>,
-  ): Promise<{ batchId: string; chunkIds: string[]; queued: number; lost: string[] }> {
+  ): Promise<{ batchId: string; queued: number; lost: string[] }> {
     const batchId = randomUUID();
     const now = this.deps.now();
-    return this.deps.db.transaction().execute(async (raw) => {
+    const writer = `batch-writer:${batchId}`;
+    const chunks = chunksOf(planned)
+      .map((chunk) => ({ ...chunk, id: randomUUID() }))
+      .sort((a, b) => a.items.length - b.items.length);
+    const [first, ...rest] = chunks as [(typeof chunks)[number], ...typeof chunks];
+    const admitted = new Set<string>();
+    await this.deps.db.transaction().execute(async (raw) => {
       const trx = raw.withTables<ApplyTables>();
-      const admitted = await admit(raw as never, planned);
-      const items = planned.filter((p) => admitted.has(p.id));
-      const lost = planned.filter((p) => !admitted.has(p.id)).map((p) => p.id);
-      if (items.length === 0)
-        throw new ConflictError('Every item changed or was queued by someone else meanwhile.', {}, 'Nothing to apply');
+      for (const id of await admit(raw as never, first.items)) admitted.add(id);
       await trx
         .insertInto('apply_batches')
         .values({ id: batchId, kind, actor_type: actor.type, actor_id: actor.id, actor_version: actor.version, created_at: now })
         .execute();
-      const chunks = chunksOf(items);
-      const chunkIds: string[] = [];
-      const rows = [];
-      for (const chunk of chunks) {
-        const chunkId = randomUUID();
-        chunkIds.push(chunkId);
-        await trx
-          .insertInto('apply_chunks')
-          .values({ id: chunkId, batch_id: batchId, call: chunk.call, group_key: chunk.groupKey, created_at: now })
-          .execute();
-        for (const item of chunk.items)
-          rows.push({
-            id: randomUUID(),
+      await trx
+        .insertInto('apply_chunks')
+        .values(
+          chunks.map((chunk) => ({
+            id: chunk.id,
             batch_id: batchId,
-            chunk_id: chunkId,
-            recommendation_id: item.id,
-            advertiser_id: item.advertiserId,
-            state: 'queued',
-            call: item.plan.call,
-            plan: JSON.stringify(item.plan),
-            expected_value: JSON.stringify(item.plan.expectedValue),
-            target_value: JSON.stringify(item.plan.targetValue),
-            undo_of: item.undoOf ?? null,
+            call: chunk.call,
+            group_key: chunk.groupKey,
             created_at: now,
-            updated_at: now,
-          });
-      }
-      for (let start = 0; start < rows.length; start += 500)
-        await trx
-          .insertInto('apply_items')
-          .values(rows.slice(start, start + 500))
-          .execute();
-      return { batchId, chunkIds, queued: items.length, lost };
+            ...(chunk === first ? {} : { lease_owner: writer, lease_until: new Date(now.getTime() + (this.deps.leaseMs ?? 60_000)) }),
+          })),
+        )
+        .execute();
+      await this.insertItems(trx, batchId, [first], admitted, now);
     });
+    await this.deps.queue.enqueue([first.id]);
+    if (rest.length > 0) {
+      await this.deps.db.transaction().execute(async (raw) => {
+        const trx = raw.withTables<ApplyTables>();
+        const released = await trx
+          .updateTable('apply_chunks')
+          .set({ lease_owner: null, lease_until: null })
+          .where(
+            'id',
+            'in',
+            rest.map((chunk) => chunk.id),
+          )
+          .where('lease_owner', '=', writer)
+          .where('done', '=', false)
+          .returning('id')
+          .execute();
+        if (released.length !== rest.length)
+          throw new Error(`apply batch ${batchId}: its chunks were closed before their items were written`);
+        for (const id of await admit(
+          raw as never,
+          rest.flatMap((chunk) => chunk.items),
+        ))
+          admitted.add(id);
+        await this.insertItems(trx, batchId, rest, admitted, now);
+      });
+      await this.deps.queue.enqueue(rest.map((chunk) => chunk.id));
+    }
+    const lost = planned.filter((p) => !admitted.has(p.id)).map((p) => p.id);
+    if (admitted.size === 0) {
+      // Nothing joined: the empty batch is taken back (no worker touched it: its chunks have no items).
+      await this.db.deleteFrom('apply_chunks').where('batch_id', '=', batchId).execute();
+      await this.db.deleteFrom('apply_batches').where('id', '=', batchId).execute();
+      throw new ConflictError('Every item changed or was queued by someone else meanwhile.', {}, 'Nothing to apply');
+    }
+    return { batchId, queued: admitted.size, lost };
+  }
+
+  /** The admitted items of these chunks, in one multi-row insert per 500. */
+  private async insertItems(
+    trx: Kysely<Database & ApplyTables>,
+    batchId: string,
+    chunks: readonly { id: string; items: { id: string; advertiserId: string; plan: StoredPlan; undoOf?: string }[] }[],
+    admitted: ReadonlySet<string>,
+    now: Date,
+  ): Promise<void> {
+    const rows = chunks.flatMap((chunk) =>
+      chunk.items
+        .filter((item) => admitted.has(item.id))
+        .map((item) => ({
+          id: randomUUID(),
+          batch_id: batchId,
+          chunk_id: chunk.id,
+          recommendation_id: item.id,
+          advertiser_id: item.advertiserId,
+          state: 'queued',
+          call: item.plan.call,
+          plan: JSON.stringify(item.plan),
+          expected_value: JSON.stringify(item.plan.expectedValue),
+          target_value: JSON.stringify(item.plan.targetValue),
+          undo_of: item.undoOf ?? null,
+          created_at: now,
+          updated_at: now,
+        })),
+    );
+    for (let start = 0; start < rows.length; start += 500)
+      await trx
+        .insertInto('apply_items')
+        .values(rows.slice(start, start + 500))
+        .execute();
   }
 
   async batch(batchId: string): Promise<ApplyBatch> {
@@ -453,14 +511,8 @@ export class ApplyService {
       };
       return { id: item.recommendation_id, advertiserId: item.advertiser_id, plan: stored, undoOf: item.id };
     });
-    const { batchId, chunkIds, queued, lost } = await this.writeBatch(
-      'undo',
-      planned,
-      actor,
-      async () => new Set(planned.map((p) => p.id)),
-    );
+    const { batchId, queued, lost } = await this.writeBatch('undo', planned, actor, async () => new Set(planned.map((p) => p.id)));
     for (const id of lost) cannotUndo.push({ id, code: 'already_queued', message: 'It is already being applied or undone.' });
-    await this.deps.queue.enqueue(chunkIds);
     return { batchId, queued, cannotUndo };
   }
 }
