@@ -30,7 +30,8 @@ describe.each(databaseTargets)('apply without a head start on $name', ({ create 
 
   /** 1 item of one profile and 3 of another: two chunks, the smaller first. */
   async function seedTwoChunks(): Promise<{ small: SeededKeyword[]; large: SeededKeyword[] }> {
-    const profiles = (bff.runtime.simulator?.state as SimulatorState).world.profiles.length;
+    const state = bff.runtime.simulator?.state as SimulatorState;
+    const profiles = state.world.profiles.length;
     const groups: SeededKeyword[][] = [];
     for (let profileIndex = 0; groups.length < 2 && profileIndex < profiles; profileIndex++) {
       const some = await seedKeywordBids(bff.runtime, groups.length === 0 ? 3 : 1, { profileIndex }).catch(() => null);
