@@ -33,7 +33,7 @@ import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
 import { type ApplyPlan, type ApplyValue, chunksOf, planOf, READABLE_CALLS, sameValue, spWriteItem } from './apply-plan.ts';
 import type { ApplyQueue } from './apply-queue.ts';
 import type { ApplyTables } from './apply-tables.ts';
-import { ApplyWorker, type ApplyWorkerHooks, type StoredPlan } from './apply-worker.ts';
+import { ApplyWorker, type ApplyWorkerHooks, type StoredPlan, whenSending } from './apply-worker.ts';
 import { ProfileDirectory } from './profile-directory.ts';
 import { endpointOf, UpstreamWriters } from './upstream-writers.ts';
 
@@ -258,6 +258,10 @@ export class ApplyService {
       await this.insertItems(trx, batchId, [first], admitted, now);
     });
     await this.deps.queue.enqueue([first.id]);
+    // On the embedded database (one connection, on this thread) the worker's reads before its first call, and the
+    // call, would wait for the next transaction: the rest is written once that call was made (or after a second,
+    // should the worker be busy with another batch).
+    if (rest.length > 0 && this.deps.queue.runsHere) await whenSending(first.id, 1_000);
     if (rest.length > 0) {
       await this.deps.db.transaction().execute(async (raw) => {
         const trx = raw.withTables<ApplyTables>();

@@ -81,6 +81,33 @@ export class LostLeaseError extends Error {
 
 const APPLY_ACTOR: Actor = { type: 'system', id: 'apply-worker', version: null };
 
+/** Who waits, in this process, for a chunk's first upstream call to be on its way. */
+const sendingWaiters = new Map<string, (() => void)[]>();
+
+/**
+ * Resolves when a worker of this process has made the chunk's first upstream call (it was answered), has finished
+ * with the chunk, or after `timeoutMs`, whichever comes first. The batch writer waits for it on the embedded
+ * database: PGlite is one connection, run on this process's own thread, so the writer's next transaction would
+ * otherwise hold back the worker's few reads before that call, and the call itself.
+ */
+export function whenSending(chunkId: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      const waiting = sendingWaiters.get(chunkId)?.filter((w) => w !== done) ?? [];
+      if (waiting.length > 0) sendingWaiters.set(chunkId, waiting);
+      else sendingWaiters.delete(chunkId);
+      resolve();
+    }
+    sendingWaiters.set(chunkId, [...(sendingWaiters.get(chunkId) ?? []), done]);
+  });
+}
+
+function signalSending(chunkId: string): void {
+  for (const done of sendingWaiters.get(chunkId) ?? []) done();
+}
+
 export class ApplyWorker {
   readonly id: string;
   private readonly db;
@@ -165,6 +192,7 @@ export class ApplyWorker {
       return await turn;
     } finally {
       this.running.delete(chunkId);
+      signalSending(chunkId);
     }
   }
 
@@ -362,6 +390,7 @@ export class ApplyWorker {
         items.map((i) => i.plan.entityId ?? ''),
         plan.field,
       );
+      signalSending(chunkId);
       for (const item of items) {
         const value = live.get(item.plan.entityId ?? '');
         if (value === undefined) continue; // upstream answers ENTITY_NOT_FOUND per item
@@ -443,6 +472,7 @@ export class ApplyWorker {
       );
       throw error;
     }
+    signalSending(chunkId);
     await this.deps.hooks?.afterCall?.(chunkId);
     await this.renew(chunkId);
 
