@@ -56,8 +56,10 @@ if (embeddedIngestEnabled(env)) runtime.scheduler.start();
 // Alert conditions are evaluated on ALERTS_EVALUATE_SCHEDULE (and after every ingestion); runtime.close() stops it.
 runtime.observability.start();
 
-// The apply worker runs in the server too; `worker:apply` processes share its batches through the queue and leases.
-await runtime.apply.startWorker();
+// The apply worker runs in the server too unless APPLY_EMBEDDED=false; `worker:apply` processes share its batches
+// through the queue and leases (and are the only ones that apply when the server runs without one).
+if (env.APPLY_EMBEDDED) await runtime.apply.startWorker();
+else runtime.log.info('no apply worker in this server (APPLY_EMBEDDED=false): worker:apply processes apply the batches');
 
 // Moves recommendations past their expiry to `expired`, on EXPIRY_JOB_SCHEDULE.
 const expiryJob = startExpiryJob(runtime.lifecycle, runtime.lifecycleConfig.expiryJobSchedule, runtime.log);

@@ -68,6 +68,12 @@ const EnvSchema = z
     // How long an apply worker holds a chunk without renewing (it renews at a third of this while working): the
     // delay before a killed worker's chunk is reconciled and taken up by another.
     APPLY_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    // Whether the server runs an apply worker (issue 18, item 5). `false`: the server only queues batches, and
+    // `worker:apply` processes apply them, so that in a fleet the API servers and the apply workers scale apart.
+    APPLY_EMBEDDED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
     /** How long a SIGTERM'd process waits for work under way before it exits anyway (a second signal: at once). */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     RECDESK_DATA_DIR: z.string().min(1).default('./.recdesk'),
@@ -233,6 +239,13 @@ const EnvSchema = z
       for (const name of oidc)
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any OIDC_ variable is set' });
     }
+    // On PGlite nothing else may open the directory while the server runs: without its own worker nothing would apply.
+    if (!env.APPLY_EMBEDDED && !env.DATABASE_URL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APPLY_EMBEDDED'],
+        message: 'may be false only with DATABASE_URL (a worker:apply process needs the database too)',
+      });
     if (env.ADS_API_MODE !== 'live') return;
     if (env.ADS_SIMULATOR_URL)
       ctx.addIssue({ code: 'custom', path: ['ADS_SIMULATOR_URL'], message: 'is only read with ADS_API_MODE=simulated' });

@@ -27,6 +27,7 @@ import * as insightActions0018 from './migrations/0018-insight-actions.ts';
 import * as approvalWithdrawn0019 from './migrations/0019-approval-withdrawn.ts';
 import * as measuredAndControls0024 from './migrations/0024-measured-and-controls.ts';
 import * as exchangeRates0025 from './migrations/0025-exchange-rates.ts';
+import * as listIndexes0026 from './migrations/0026-list-indexes.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-approval-withdrawn': approvalWithdrawn0019,
   '0024-measured-and-controls': measuredAndControls0024,
   '0025-exchange-rates': exchangeRates0025,
+  '0026-list-indexes': listIndexes0026,
 };
 
 export type DatabaseTarget =

@@ -288,6 +288,27 @@ export class LifecycleService {
     });
   }
 
+  /**
+   * Rows a list or detail read already holds, answered with the actions the person may take: no second read of the
+   * rows, only of their open conflicts (as refs for the decision, as ids for the answer, concurrently).
+   */
+  async rowsWithActions(
+    rows: readonly LeanRecommendationRow[],
+    person: Person,
+    db: Executor = this.deps.db,
+  ): Promise<ActionableRecommendation[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const [conflicts, conflictIds] = await Promise.all([
+      this.conflicts ? this.conflicts.openConflictsOf(db, ids) : Promise.resolve(new Map<string, OpenConflictRef[]>()),
+      this.deps.store.openConflictIdsOf(ids, db),
+    ]);
+    return rows.map((row) => ({
+      ...this.deps.store.toRecommendation(row, conflictIds.get(row.id)),
+      actions: allowedActions(this.factsOf(row, conflicts.get(row.id) ?? [], person)),
+    }));
+  }
+
   /** An item that vanished between the read and the decoration: nothing may be done with it. */
   private missingFacts(item: Recommendation): Omit<ActionFacts, 'person'> {
     return {

@@ -67,7 +67,10 @@ export type ListRecommendationsQuery = z.infer<typeof ListRecommendationsQuerySc
 export const RecommendationPageSchema = z.object({
   items: z.array(ActionableRecommendationSchema),
   nextCursor: z.string().nullable(),
+  /** Exact up to 10,000 matching items; beyond, the database's estimate (then `totalIsEstimate` is true). */
   total: z.number().int().nonnegative(),
+  /** True when `total` is an estimate (more than 10,000 items match); absent or false: it is exact. */
+  totalIsEstimate: z.boolean().optional(),
 });
 export type RecommendationPage = z.infer<typeof RecommendationPageSchema>;
 
