@@ -10,7 +10,7 @@ import { takeLostAnswer } from './faults.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createSimulatorState, type SimulatorState, type SimulatorStateOptions } from './state.ts';
 import { handleSqsRequest, isSqsRequest } from './stream/sqs-protocol.ts';
-import { STREAM_QUEUE_NAME, type SimulatedQueue } from './stream/sqs-queue.ts';
+import { type SimulatedQueue, STREAM_QUEUE_NAME } from './stream/sqs-queue.ts';
 import { produceStream } from './stream/stream-producer.ts';
 
 export interface RunningSimulator {

@@ -25,6 +25,7 @@ import * as performanceQuarantine0016 from './migrations/0016-performance-quaran
 import * as sessionSecretsPercentThreshold0017 from './migrations/0017-session-secrets-percent-threshold.ts';
 import * as insightActions0018 from './migrations/0018-insight-actions.ts';
 import * as approvalWithdrawn0019 from './migrations/0019-approval-withdrawn.ts';
+import * as streamMessageClaims0020 from './migrations/0020-stream-message-claims.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017-session-secrets-percent-threshold': sessionSecretsPercentThreshold0017,
   '0018-insight-actions': insightActions0018,
   '0019-approval-withdrawn': approvalWithdrawn0019,
+  '0020-stream-message-claims': streamMessageClaims0020,
 };
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };

@@ -143,7 +143,10 @@ export interface StreamMessagesTable {
   event_at: Timestamp;
   payload: Json<Record<string, unknown>>;
   recommendation_id: string | null;
+  /** When the message was claimed for processing (a claim older than the lease may be taken over). */
   received_at: Timestamp;
+  /** Null while a consumer is processing it (0020). */
+  processed_at: Timestamp | null;
 }
 
 export interface AdvertiserGuardrailsTable {

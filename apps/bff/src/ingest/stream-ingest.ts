@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
 import { normaliseBudgetUsage, normaliseSpBudgetRecommendation } from '../sources/marketing-stream/stream-normalise.ts';
-import { type ParsedDelivery, parseDeliveries } from '../sources/marketing-stream/stream-parse.ts';
+import { type ParsedDelivery, parseDeliveries, parseRawDelivery } from '../sources/marketing-stream/stream-parse.ts';
 import type { QuarantineEntry, QuarantineStore } from './quarantine-store.ts';
 
 export interface StreamIngestOptions {
@@ -23,6 +23,11 @@ export interface StreamIngestOptions {
   budgetUsageAlertPercent: number;
   /** How long a sp-budget-recommendation stays valid after it was pushed. */
   budgetRecommendationValidForMs: number;
+  /**
+   * How long a claim on a message holds (ms): a redelivery finding it unprocessed and younger is left for later
+   * (`deferred`), an older one was abandoned by a consumer that died and is taken over. Default 60 s.
+   */
+  claimLeaseMs?: number;
 }
 
 export interface StreamIngestDeps {
@@ -60,6 +65,18 @@ export class StreamIngest {
   }
 
   async receive(body: unknown, trigger = 'stream'): Promise<StreamMessagesResponse> {
+    return this.ingest(parseDeliveries(body), trigger);
+  }
+
+  /** SQS message bodies as they came off the queue: one that is not JSON is quarantined like any malformed one. */
+  async receiveRaw(bodies: readonly string[], trigger = 'sqs'): Promise<StreamMessagesResponse> {
+    return this.ingest(
+      bodies.map((body, index) => parseRawDelivery(body, index)),
+      trigger,
+    );
+  }
+
+  private async ingest(deliveries: ParsedDelivery[], trigger: string): Promise<StreamMessagesResponse> {
     const { db, now, quarantine, log } = this.deps;
     const runId = randomUUID();
     await db
@@ -77,7 +94,6 @@ export class StreamIngest {
         errors: '[]',
       })
       .execute();
-    const deliveries = parseDeliveries(body);
     const outcomes: StreamMessageOutcome[] = [];
     const quarantined: QuarantineEntry[] = [];
     const counts = { stored: 0, unchanged: 0 };
@@ -126,6 +142,7 @@ export class StreamIngest {
       duplicates: outcomes.filter((o) => o.status === 'duplicate').length,
       ignored: outcomes.filter((o) => o.status === 'ignored').length,
       quarantined: quarantined.length,
+      deferred: outcomes.filter((o) => o.status === 'deferred').length,
     };
     await db
       .updateTable('ingestion_runs')
@@ -152,7 +169,6 @@ export class StreamIngest {
   }
 
   private async accept(delivery: Valid, counts: { stored: number; unchanged: number }): Promise<StreamMessageOutcome> {
-    const { db, store, now, options } = this.deps;
     const base = {
       index: delivery.index,
       datasetId: delivery.datasetId,
@@ -160,6 +176,26 @@ export class StreamIngest {
       recommendationId: null,
       reason: null,
     };
+    const claim = await this.claim(delivery);
+    if (claim === 'processed') return { ...base, status: 'duplicate', reason: 'already received (Stream delivers at least once)' };
+    if (claim === 'busy') return { ...base, status: 'deferred', reason: 'another consumer is processing the same message' };
+    const outcome = await this.process(delivery, counts);
+    // Processed only once its item is stored: a consumer dying before this line leaves a claim to be taken over.
+    await this.deps.db
+      .updateTable('stream_messages')
+      .set({ processed_at: this.deps.now(), recommendation_id: outcome.recommendationId })
+      .where('dedup_key', '=', delivery.dedupKey)
+      .execute();
+    return outcome;
+  }
+
+  /**
+   * Records the message under its deduplication key as claimed. `processed`: a duplicate of one already handled;
+   * `busy`: claimed by another consumer within the lease; `claimed`: ours to process (new, or abandoned).
+   */
+  private async claim(delivery: Valid): Promise<'claimed' | 'processed' | 'busy'> {
+    const { db, now, options } = this.deps;
+    const at = now();
     const inserted = await db
       .insertInto('stream_messages')
       .values({
@@ -171,13 +207,42 @@ export class StreamIngest {
         event_at: delivery.eventAt,
         payload: JSON.stringify(delivery.record),
         recommendation_id: null,
-        received_at: now(),
+        received_at: at,
+        processed_at: null,
       })
       .onConflict((oc) => oc.column('dedup_key').doNothing())
       .returning('dedup_key')
       .executeTakeFirst();
-    if (!inserted) return { ...base, status: 'duplicate', reason: 'already received (Stream delivers at least once)' };
+    if (inserted) return 'claimed';
+    const row = await db
+      .selectFrom('stream_messages')
+      .select(['received_at', 'processed_at'])
+      .where('dedup_key', '=', delivery.dedupKey)
+      .executeTakeFirst();
+    if (!row) return 'busy';
+    if (row.processed_at) return 'processed';
+    const claimedAt = new Date(row.received_at);
+    if (at.getTime() - claimedAt.getTime() < (options.claimLeaseMs ?? 60_000)) return 'busy';
+    const taken = await db
+      .updateTable('stream_messages')
+      .set({ received_at: at })
+      .where('dedup_key', '=', delivery.dedupKey)
+      .where('processed_at', 'is', null)
+      .where('received_at', '=', claimedAt)
+      .returning('dedup_key')
+      .executeTakeFirst();
+    return taken ? 'claimed' : 'busy';
+  }
 
+  private async process(delivery: Valid, counts: { stored: number; unchanged: number }): Promise<StreamMessageOutcome> {
+    const { db, store, options } = this.deps;
+    const base = {
+      index: delivery.index,
+      datasetId: delivery.datasetId,
+      dedupKey: delivery.dedupKey,
+      recommendationId: null,
+      reason: null,
+    };
     const campaignName = await this.campaignNameOf(delivery.scopeId);
     let item: Parameters<RecommendationStore['upsertMany']>[0][number] | null;
     if (delivery.datasetId === 'budget-usage') {
@@ -213,8 +278,6 @@ export class StreamIngest {
       .where('source', '=', 'marketing-stream')
       .where('source_recommendation_id', '=', item.sourceRecommendationId)
       .execute();
-    if (stored)
-      await db.updateTable('stream_messages').set({ recommendation_id: stored.id }).where('dedup_key', '=', delivery.dedupKey).execute();
     return { ...base, status: 'accepted', recommendationId: stored?.id ?? null };
   }
 

@@ -22,7 +22,10 @@ const Schemas = {
   SendMessage: z.object({ QueueUrl, MessageBody: z.string().min(1), DelaySeconds: z.number().int().min(0).max(900).optional() }),
   SendMessageBatch: z.object({
     QueueUrl,
-    Entries: z.array(z.object({ Id: BatchId, MessageBody: z.string().min(1), DelaySeconds: z.number().int().min(0).max(900).optional() })).min(1).max(10),
+    Entries: z
+      .array(z.object({ Id: BatchId, MessageBody: z.string().min(1), DelaySeconds: z.number().int().min(0).max(900).optional() }))
+      .min(1)
+      .max(10),
   }),
   ReceiveMessage: z.object({
     QueueUrl,
@@ -31,7 +34,13 @@ const Schemas = {
     WaitTimeSeconds: z.number().int().min(0).max(20).optional(),
   }),
   DeleteMessage: z.object({ QueueUrl, ReceiptHandle: z.string().min(1) }),
-  DeleteMessageBatch: z.object({ QueueUrl, Entries: z.array(z.object({ Id: BatchId, ReceiptHandle: z.string().min(1) })).min(1).max(10) }),
+  DeleteMessageBatch: z.object({
+    QueueUrl,
+    Entries: z
+      .array(z.object({ Id: BatchId, ReceiptHandle: z.string().min(1) }))
+      .min(1)
+      .max(10),
+  }),
   ChangeMessageVisibility: z.object({ QueueUrl, ReceiptHandle: z.string().min(1), VisibilityTimeout: z.number().int().min(0).max(43_200) }),
   ChangeMessageVisibilityBatch: z.object({
     QueueUrl,

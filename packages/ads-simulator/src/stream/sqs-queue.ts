@@ -74,7 +74,12 @@ export class SimulatedQueue {
   }
 
   /** Up to `max` visible messages, each hidden for `visibilitySeconds`; waits up to `waitSeconds` for the first. */
-  async receive(options: { max: number; visibilitySeconds?: number; waitSeconds: number; signal?: AbortSignal }): Promise<ReceivedMessage[]> {
+  async receive(options: {
+    max: number;
+    visibilitySeconds?: number;
+    waitSeconds: number;
+    signal?: AbortSignal;
+  }): Promise<ReceivedMessage[]> {
     const deadline = this.wallClock() + options.waitSeconds * 1000;
     for (;;) {
       const taken = this.take(options.max, options.visibilitySeconds ?? this.defaultVisibilitySeconds);

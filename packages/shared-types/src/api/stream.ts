@@ -84,9 +84,10 @@ export const StreamMessageOutcomeSchema = z.object({
   /**
    * `accepted`: new and processed; `duplicate`: already received (at-least-once delivery); `ignored`: valid but
    * nothing to do (a dataset RecDesk does not use, usage under the threshold, an older update); `quarantined`: it
-   * failed validation and was kept aside with its reason.
+   * failed validation and was kept aside with its reason; `deferred`: another consumer is processing the same message
+   * right now, so this delivery is not acknowledged (an SQS consumer leaves it on the queue and sees it again).
    */
-  status: z.enum(['accepted', 'duplicate', 'ignored', 'quarantined']),
+  status: z.enum(['accepted', 'duplicate', 'ignored', 'quarantined', 'deferred']),
   datasetId: z.string().nullable(),
   dedupKey: z.string().nullable(),
   /** The recommendation it created or updated, when it did. */
@@ -102,6 +103,7 @@ export const StreamMessagesResponseSchema = z.object({
   duplicates: z.number().int().nonnegative(),
   ignored: z.number().int().nonnegative(),
   quarantined: z.number().int().nonnegative(),
+  deferred: z.number().int().nonnegative(),
   outcomes: z.array(StreamMessageOutcomeSchema),
 });
 export type StreamMessagesResponse = z.infer<typeof StreamMessagesResponseSchema>;

@@ -116,6 +116,25 @@ export function parseDelivery(delivery: unknown, index: number): ParsedDelivery 
   return { index, status: 'other-dataset', datasetId, raw: delivery };
 }
 
+/** An SQS message body as it came off the queue: JSON (the record, or an SNS notification holding it), or poison. */
+export function parseRawDelivery(body: string, index: number): ParsedDelivery {
+  let value: unknown;
+  try {
+    value = JSON.parse(body) as unknown;
+  } catch (error) {
+    return {
+      index,
+      status: 'invalid',
+      datasetId: null,
+      reason: `body: not JSON (${(error as Error).message})`,
+      raw: { body: body.slice(0, 2_000) },
+    };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return { index, status: 'invalid', datasetId: null, reason: 'body: not a JSON object', raw: { body: body.slice(0, 2_000) } };
+  return parseDelivery(value, index);
+}
+
 /** One delivery or a batch; the body's outer shape was already checked against the shared contract. */
 export function parseDeliveries(body: unknown): ParsedDelivery[] {
   const deliveries = Array.isArray(body) ? body : [body];
