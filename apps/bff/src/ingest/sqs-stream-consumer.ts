@@ -74,6 +74,9 @@ export class SqsStreamConsumer {
   constructor(private readonly deps: SqsConsumerDeps) {
     const { config } = deps;
     this.wallClock = deps.wallClock ?? Date.now;
+    // The pinned SDK runs on Node 20; its warning is about versions published after January 2027 (README, Stream).
+    // Printed on every start it would only be noise in the console summary.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client =
       deps.client ??
       new SQSClient({

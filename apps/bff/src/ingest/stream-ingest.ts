@@ -14,7 +14,11 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
-import { normaliseBudgetUsage, normaliseSpBudgetRecommendation } from '../sources/marketing-stream/stream-normalise.ts';
+import {
+  normaliseBudgetUsage,
+  normaliseCampaignDiagnostics,
+  normaliseSpBudgetRecommendation,
+} from '../sources/marketing-stream/stream-normalise.ts';
 import { type ParsedDelivery, parseDeliveries, parseRawDelivery } from '../sources/marketing-stream/stream-parse.ts';
 import type { QuarantineEntry, QuarantineStore } from './quarantine-store.ts';
 
@@ -201,8 +205,8 @@ export class StreamIngest {
       .values({
         dedup_key: delivery.dedupKey,
         dataset_id: delivery.datasetId,
-        advertiser_id: delivery.record.advertiser_id,
-        marketplace_id: delivery.record.marketplace_id,
+        advertiser_id: delivery.advertiserId,
+        marketplace_id: delivery.marketplaceId,
         scope_id: delivery.scopeId,
         event_at: delivery.eventAt,
         payload: JSON.stringify(delivery.record),
@@ -261,6 +265,8 @@ export class StreamIngest {
           reason: `usage ${delivery.record.budget_usage_percentage}% is under the ${options.budgetUsageAlertPercent}% alert threshold`,
         };
       }
+    } else if (delivery.datasetId === 'sponsored-ads-campaign-diagnostics-recommendations') {
+      item = normaliseCampaignDiagnostics(delivery.record, { eventAt: delivery.eventAt });
     } else {
       item = normaliseSpBudgetRecommendation(delivery.record, {
         eventAt: delivery.eventAt,
@@ -288,7 +294,7 @@ export class StreamIngest {
       .select('dedup_key')
       .where('dataset_id', '=', 'budget-usage')
       .where('scope_id', '=', delivery.scopeId)
-      .where('marketplace_id', '=', delivery.record.marketplace_id)
+      .where('marketplace_id', '=', delivery.marketplaceId)
       .where('event_at', '>', delivery.eventAt)
       .where('recommendation_id', 'is not', null)
       .limit(1)

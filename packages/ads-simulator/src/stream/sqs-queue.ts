@@ -121,6 +121,11 @@ export class SimulatedQueue {
     };
   }
 
+  /** The bodies on the queue, received or not (tests and the control page; receiving is what consumers do). */
+  *peekBodies(): Iterable<string> {
+    for (const message of this.messages.values()) yield message.body;
+  }
+
   get size(): number {
     return this.messages.size;
   }

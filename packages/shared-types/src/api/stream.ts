@@ -62,6 +62,48 @@ export const SpBudgetRecommendationRecordSchema = z.looseObject({
 });
 export type SpBudgetRecommendationRecord = z.infer<typeof SpBudgetRecommendationRecordSchema>;
 
+/** Campaign settings as diagnostics recommendations state them (current and recommended). */
+const DiagnosticsCampaignSettingsSchema = z.looseObject({
+  budget: StreamNumberSchema.optional(),
+  bidding_strategy: z.string().optional(),
+});
+
+/**
+ * `sponsored-ads-campaign-diagnostics-recommendations` (beta): account-team recommendations, applied upstream through
+ * PO `/apply` or `/recommendations/apply`. Unlike the other datasets its envelope is camelCase and the recommendation
+ * sits in `messageBody`; dates read "2024-09-18T17:11:14 UTC".
+ */
+export const CampaignDiagnosticsRecordSchema = z.looseObject({
+  datasetId: z.literal('sponsored-ads-campaign-diagnostics-recommendations'),
+  advertiserId: IdSchema,
+  entityId: IdSchema.optional(),
+  marketplaceId: z.string().min(1),
+  messageBody: z.looseObject({
+    recommendation_id: IdSchema,
+    group_id: IdSchema.optional(),
+    apply_endpoint: z.string().optional(),
+    /** CAMPAIGN_BUDGET, KEYWORD_BID, NEW_CAMPAIGN, ... (kept as a string: the enum is not closed). */
+    type: z.string().min(1),
+    published_date: z.string().min(1),
+    expiry_date: z.string().min(1).optional(),
+    explanation: z
+      .looseObject({
+        description: z.string().optional(),
+        missed_opportunities: z.string().optional(),
+        recommendation_context: z.string().optional(),
+      })
+      .optional(),
+    campaign_id: IdSchema.optional(),
+    campaign_name: z.string().optional(),
+    ad_product: z.string().optional(),
+    current_campaign_settings: DiagnosticsCampaignSettingsSchema.optional(),
+    recommended_campaign_settings: DiagnosticsCampaignSettingsSchema.optional(),
+    /** ACTIVE, REMOVED, ... (full enum not published). */
+    recommendation_status: z.string().optional(),
+  }),
+});
+export type CampaignDiagnosticsRecord = z.infer<typeof CampaignDiagnosticsRecordSchema>;
+
 /** The SNS notification envelope, when Stream reaches RecDesk through SNS rather than straight from SQS. */
 export const SnsNotificationSchema = z.looseObject({
   Type: z.literal('Notification'),
