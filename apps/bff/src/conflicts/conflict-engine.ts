@@ -9,7 +9,8 @@
  * 2. on one entity and field: up and down → opposite_directions; several different values → disagreeing_values;
  *    a pause and an enable → opposite_directions;
  * 3. per campaign: a budget cut with bid increases on its keywords / targets / ad groups / placements →
- *    budget_cut_with_bid_increase; a budget cut with expansion on it → budget_cut_with_expansion;
+ *    budget_cut_with_bid_increase; a budget cut with expansion on it → budget_cut_with_expansion; a budget cut on a
+ *    campaign Marketing Stream reports at 100 % of its budget today → budget_cut_while_exhausted;
  * 4. a pause or archive of an entity while another item changes it or its children → pause_with_change.
  *
  * Items that do not contradict produce nothing: increases on different keywords, a budget increase with bid increases,
@@ -25,6 +26,8 @@ export type EngineItem = Pick<
 > & {
   /** Hash of the upstream content: a conflict found again over unchanged members is the same conflict. */
   contentHash: string;
+  /** A Marketing Stream budget-usage insight: the share of today's budget spent (100: out of budget). */
+  budgetUsagePercent?: number | null;
 };
 
 export interface DetectedConflict {
@@ -50,6 +53,8 @@ type Effect =
   | { type: 'pause'; to: string }
   | { type: 'enable' }
   | { type: 'expansion'; label: string }
+  /** Not a change: the campaign has spent its whole budget today (Stream budget-usage at 100 %). */
+  | { type: 'exhausted'; usage: number }
   | { type: 'other'; field: string; to: string };
 
 interface Classified {
@@ -73,7 +78,9 @@ function classify(item: EngineItem): Effect | null {
   const { action } = item;
   switch (action.type) {
     case 'insight':
-      return null;
+      return item.budgetUsagePercent != null && item.budgetUsagePercent >= 100 && item.entity.level === 'campaign'
+        ? { type: 'exhausted', usage: item.budgetUsagePercent }
+        : null;
     case 'set-bid':
     case 'set-budget':
     case 'set-bid-adjustment': {
@@ -128,6 +135,8 @@ function changeKeyOf(entityKey: string, effect: Effect): string {
       return `${entityKey}|state`;
     case 'expansion':
       return `${entityKey}|add:${effect.label}`;
+    case 'exhausted':
+      return `${entityKey}|usage`;
   }
 }
 
@@ -169,6 +178,8 @@ function describeChange(c: Classified, withSource = true): string {
       return `enable${by}`;
     case 'expansion':
       return `${effect.label}${by}`;
+    case 'exhausted':
+      return `${Math.round(effect.usage)}% of today's budget spent${by}`;
     default:
       return `${effect.field} to ${effect.to}${by}`;
   }
@@ -282,7 +293,7 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
   for (const reps of primariesByChange.values()) {
     if (reps.length < 2) continue;
     const first = reps[0];
-    if (!first) continue;
+    if (!first || first.effect.type === 'exhausted') continue;
     const label = entityLabelOf(first.item.entity);
     const ups = reps.filter((r) => r.effect.type === 'value' && r.effect.direction === 'up');
     const downs = reps.filter((r) => r.effect.type === 'value' && r.effect.direction === 'down');
@@ -330,6 +341,7 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
       (c) => c.item.entity.level !== 'campaign' && c.effect.type === 'value' && c.effect.field !== 'budget' && c.effect.direction === 'up',
     );
     const expansions = items.filter((c) => c.effect.type === 'expansion');
+    const exhausted = items.find((c) => c.effect.type === 'exhausted' && c.item.entity.level === 'campaign');
     for (const cut of cuts) {
       const effect = cut.effect as Extract<Effect, { type: 'value' }>;
       const currency = cut.item.action.currency;
@@ -356,6 +368,17 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
           ),
         );
       }
+      if (exhausted) {
+        conflicts.push(
+          conflictOf(
+            'budget_cut_while_exhausted',
+            `campaign:${campaignId}`,
+            [cut, exhausted],
+            `${cutText} while Marketing Stream reports it has spent ${Math.round((exhausted.effect as Extract<Effect, { type: 'exhausted' }>).usage)}% of today's budget (${exhausted.item.title}). The cut assumes it under-spends; today it ran out.`,
+            'Check the spend before cutting: reject the budget cut if the campaign keeps running out, or approve it knowing it will stop serving earlier.',
+          ),
+        );
+      }
     }
   }
 
@@ -365,7 +388,7 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
     for (const pause of pauses) {
       const e = pause.item.entity;
       const covers = (c: Classified): boolean => {
-        if (c === pause || c.effect.type === 'pause') return false;
+        if (c === pause || c.effect.type === 'pause' || c.effect.type === 'exhausted') return false;
         // An enable of the very same entity is an opposite direction, reported above.
         if (c.effect.type === 'enable' && c.entityKey === pause.entityKey) return false;
         const x = c.item.entity;

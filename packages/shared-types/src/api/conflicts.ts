@@ -16,6 +16,8 @@ export const CONFLICT_KINDS = [
   'duplicate',
   /** The same entity set to different values by two items (budget to 60 vs budget to 80). */
   'disagreeing_values',
+  /** A budget cut on a campaign that Marketing Stream reports at 100 % of its budget today (issue 17). */
+  'budget_cut_while_exhausted',
 ] as const;
 export const ConflictKindSchema = z.enum(CONFLICT_KINDS);
 export type ConflictKind = z.infer<typeof ConflictKindSchema>;

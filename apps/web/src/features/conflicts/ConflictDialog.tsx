@@ -25,6 +25,7 @@ const KIND_LABELS: Record<ConflictWithMembers['kind'], string> = {
   pause_with_change: 'Pause with a change',
   duplicate: 'Duplicate',
   disagreeing_values: 'Disagreeing values',
+  budget_cut_while_exhausted: 'Budget cut on a campaign out of budget today',
 };
 
 export function ConflictDialog({ recommendationId, onClose }: { recommendationId: string; onClose: () => void }) {
