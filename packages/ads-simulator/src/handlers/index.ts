@@ -10,6 +10,7 @@ import { reportingHandlers } from './reporting.ts';
 import { simulatorControlHandlers } from './simulator-control.ts';
 import { sponsoredProductsEntityHandlers } from './sponsored-products-entities.ts';
 import { sponsoredProductsRecommendationHandlers } from './sponsored-products-recommendations.ts';
+import { streamSubscriptionHandlers } from './stream-subscriptions.ts';
 
 export function createHandlers(state: SimulatorState) {
   // Faults first: they answer before (or delay) the real handler; control endpoints are never faulted.
@@ -24,5 +25,6 @@ export function createHandlers(state: SimulatorState) {
     ...sponsoredProductsEntityHandlers(state),
     ...sponsoredProductsRecommendationHandlers(state),
     ...reportingHandlers(state),
+    ...streamSubscriptionHandlers(state),
   ];
 }

@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { campaignsOf } from '../data/world.ts';
+import type { StreamSubscription } from '../handlers/stream-subscriptions.ts';
 import { budgetStanding, dayFactor, demandRatio } from '../performance/budget-standing.ts';
 import { addDays } from '../performance/days.ts';
 import { initialSettings } from '../performance/settings-history.ts';
@@ -30,10 +31,12 @@ export interface StreamProducerState {
   diagnosedDay: Map<string, string>;
   /** Messages sent by dataset (the control endpoint reports them). */
   sent: Record<string, number>;
+  /** `/streams/subscriptions` (handlers/stream-subscriptions.ts), by subscription id. */
+  subscriptions: Map<string, StreamSubscription>;
 }
 
 export function createStreamProducerState(): StreamProducerState {
-  return { usageSteps: new Map(), recommendedHour: new Map(), diagnosedDay: new Map(), sent: {} };
+  return { usageSteps: new Map(), recommendedHour: new Map(), diagnosedDay: new Map(), sent: {}, subscriptions: new Map() };
 }
 
 /** The local calendar day and the share of it elapsed, in a marketplace's time zone. */
