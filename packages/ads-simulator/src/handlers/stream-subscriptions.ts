@@ -10,7 +10,7 @@ import { HttpResponse, http } from 'msw';
 import { z } from 'zod';
 import { profileOf } from '../data/world.ts';
 import type { SimulatorState } from '../state.ts';
-import { amazonError, checkBearer, checkMediaType, logRequest } from './amazon-http.ts';
+import { checkBearer, checkMediaType, logRequest } from './amazon-http.ts';
 
 export const STREAM_SUBSCRIPTIONS_MEDIA_TYPE = 'application/vnd.amazonmarketingstreamsubscriptions.v1+json';
 const MEDIA = /^application\/vnd\.amazonmarketingstreamsubscriptions\.v1\+json\b/;
