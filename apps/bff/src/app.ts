@@ -31,6 +31,8 @@ import type { QuarantineStore } from './ingest/quarantine-store.ts';
 import { sourceRoutes } from './ingest/source-routes.ts';
 import type { SourceStatusService } from './ingest/source-status.ts';
 import type { StreamIngest } from './ingest/stream-ingest.ts';
+import { streamSubscriptionRoutes } from './stream-subscriptions/subscription-routes.ts';
+import type { StreamSubscriptionService } from './stream-subscriptions/subscription-service.ts';
 import { streamRoutes } from './ingest/stream-routes.ts';
 import { syncRoutes } from './ingest/sync-routes.ts';
 import type { SyncService } from './ingest/sync-service.ts';
@@ -56,6 +58,7 @@ export interface AppDeps {
   quarantine: QuarantineStore;
   sourceStatus: SourceStatusService;
   stream: StreamIngest;
+  streamSubscriptions?: StreamSubscriptionService;
   lifecycle: LifecycleService;
   guardrails: GuardrailStore;
   conflicts: ConflictService;
@@ -88,6 +91,7 @@ export function createAppFor(runtime: Runtime, options: { version: string; webDi
     quarantine: runtime.quarantine,
     sourceStatus: runtime.sourceStatus,
     stream: runtime.stream,
+    streamSubscriptions: runtime.streamSubscriptions,
     lifecycle: runtime.lifecycle,
     guardrails: runtime.guardrails,
     conflicts: runtime.conflicts,
@@ -110,6 +114,7 @@ export function apiRoutesOf(deps: AppDeps): AnyApiRoute[] {
     ...syncRoutes(deps.sync),
     ...sourceRoutes(deps.sourceStatus, deps.quarantine),
     ...streamRoutes(deps.stream),
+    ...(deps.streamSubscriptions ? streamSubscriptionRoutes(deps.streamSubscriptions) : []),
     // Lifecycle actions first: `/recommendations/bulk` must not be taken for a recommendation id.
     ...lifecycleRoutes(deps.lifecycle, deps.guardrails),
     ...recommendationRoutes(deps.store, deps.lifecycle),

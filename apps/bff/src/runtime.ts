@@ -29,6 +29,8 @@ import { SourceStatusService } from './ingest/source-status.ts';
 import { SqsStreamConsumer } from './ingest/sqs-stream-consumer.ts';
 import { StreamIngest } from './ingest/stream-ingest.ts';
 import { streamQueueConfigOf } from './ingest/stream-queue-config.ts';
+import { StreamSubscriptionService } from './stream-subscriptions/subscription-service.ts';
+import { ProfileDirectory } from './apply/profile-directory.ts';
 import { SyncService } from './ingest/sync-service.ts';
 import { GuardrailStore } from './lifecycle/guardrail-store.ts';
 import { type LifecycleConfig, lifecycleConfigOf } from './lifecycle/lifecycle-config.ts';
@@ -72,6 +74,7 @@ export interface Runtime {
   stream: StreamIngest;
   /** The Marketing Stream SQS consumer when a queue is configured (started where ingestion runs), else null. */
   streamQueue: SqsStreamConsumer | null;
+  streamSubscriptions: StreamSubscriptionService;
   /** Brand Metrics per advertiser and brand: `latestFor(advertiserId, brandName?)` for rules. */
   brandMetrics: BrandMetricsStore;
   lifecycleConfig: LifecycleConfig;
@@ -406,6 +409,14 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       })
     : null;
 
+  const streamSubscriptions = new StreamSubscriptionService({
+    db,
+    client,
+    profiles: new ProfileDirectory(client),
+    now,
+    log: log.child({ component: 'stream-subscriptions' }),
+  });
+
   const guardrails = new GuardrailStore(db, lifecycleConfig.guardrails, now);
   const lifecycle = new LifecycleService({
     db,
@@ -513,6 +524,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     sourceStatus,
     stream,
     streamQueue,
+    streamSubscriptions,
     brandMetrics,
     lifecycleConfig,
     guardrails,

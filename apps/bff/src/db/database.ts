@@ -26,6 +26,7 @@ import * as sessionSecretsPercentThreshold0017 from './migrations/0017-session-s
 import * as insightActions0018 from './migrations/0018-insight-actions.ts';
 import * as approvalWithdrawn0019 from './migrations/0019-approval-withdrawn.ts';
 import * as streamMessageClaims0020 from './migrations/0020-stream-message-claims.ts';
+import * as streamSubscriptions0021 from './migrations/0021-stream-subscriptions.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018-insight-actions': insightActions0018,
   '0019-approval-withdrawn': approvalWithdrawn0019,
   '0020-stream-message-claims': streamMessageClaims0020,
+  '0021-stream-subscriptions': streamSubscriptions0021,
 };
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };

@@ -149,6 +149,24 @@ export interface StreamMessagesTable {
   processed_at: Timestamp | null;
 }
 
+export interface StreamSubscriptionsTable {
+  id: string;
+  advertiser_id: string;
+  profile_id: string;
+  region: string;
+  data_set_id: string;
+  destination_arn: string;
+  notes: string | null;
+  /** Amazon's status, or REQUESTED (sent, no answer yet) / FAILED (refused). */
+  status: string;
+  upstream_subscription_id: string | null;
+  client_request_token: string;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_error: string | null;
+}
+
 export interface AdvertiserGuardrailsTable {
   advertiser_id: string;
   max_bid_change_pct: number | null;
@@ -364,6 +382,7 @@ export interface Database {
   conflict_members: ConflictMembersTable;
   brand_metrics: BrandMetricsTable;
   stream_messages: StreamMessagesTable;
+  stream_subscriptions: StreamSubscriptionsTable;
   users: UsersTable;
   user_advertisers: UserAdvertisersTable;
   sessions: SessionsTable;
