@@ -31,8 +31,6 @@ import type { QuarantineStore } from './ingest/quarantine-store.ts';
 import { sourceRoutes } from './ingest/source-routes.ts';
 import type { SourceStatusService } from './ingest/source-status.ts';
 import type { StreamIngest } from './ingest/stream-ingest.ts';
-import { streamSubscriptionRoutes } from './stream-subscriptions/subscription-routes.ts';
-import type { StreamSubscriptionService } from './stream-subscriptions/subscription-service.ts';
 import { streamRoutes } from './ingest/stream-routes.ts';
 import { syncRoutes } from './ingest/sync-routes.ts';
 import type { SyncService } from './ingest/sync-service.ts';
@@ -48,6 +46,8 @@ import { type PerformanceFeature, performanceRoutes } from './performance/perfor
 import { ruleRoutes } from './rules/rule-routes.ts';
 import type { RuleService } from './rules/rule-service.ts';
 import type { Runtime } from './runtime.ts';
+import { streamSubscriptionRoutes } from './stream-subscriptions/subscription-routes.ts';
+import type { StreamSubscriptionService } from './stream-subscriptions/subscription-service.ts';
 
 export interface AppDeps {
   db: Db;

@@ -14,6 +14,7 @@ import type { RateLimitConfig } from './ads-client/rate-limiter.ts';
 import { writerOf } from './apply/apply-plan.ts';
 import { LocalApplyQueue, PgBossApplyQueue } from './apply/apply-queue.ts';
 import { ApplyService } from './apply/apply-service.ts';
+import { ProfileDirectory } from './apply/profile-directory.ts';
 import { type Auth, bootstrapUsers, createAuth, type DEMO_USERS, ScopePlugin, TEST_COST } from './auth/auth.ts';
 import { openCounterStore } from './auth/login-throttle.ts';
 import { loadSessionSecrets } from './auth/session-secrets.ts';
@@ -29,8 +30,6 @@ import { SourceStatusService } from './ingest/source-status.ts';
 import { SqsStreamConsumer } from './ingest/sqs-stream-consumer.ts';
 import { StreamIngest } from './ingest/stream-ingest.ts';
 import { streamQueueConfigOf } from './ingest/stream-queue-config.ts';
-import { StreamSubscriptionService } from './stream-subscriptions/subscription-service.ts';
-import { ProfileDirectory } from './apply/profile-directory.ts';
 import { SyncService } from './ingest/sync-service.ts';
 import { GuardrailStore } from './lifecycle/guardrail-store.ts';
 import { type LifecycleConfig, lifecycleConfigOf } from './lifecycle/lifecycle-config.ts';
@@ -56,6 +55,7 @@ import { spTargetingSource } from './sources/sp-targeting/targeting-source.ts';
 import { spThemeBidsSource } from './sources/sp-theme-bids/theme-bids-source.ts';
 import { firstSeenIn } from './sources/unified-recommendations/recs-first-seen.ts';
 import { createUnifiedRecommendationsSource } from './sources/unified-recommendations/recs-source.ts';
+import { StreamSubscriptionService } from './stream-subscriptions/subscription-service.ts';
 
 export const VERSION = '0.1.0';
 

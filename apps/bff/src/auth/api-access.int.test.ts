@@ -52,6 +52,19 @@ const ENDPOINTS: Readonly<Record<string, Entry>> = {
   'GET /api/auth/me': { access: 'self' },
   'POST /api/auth/logout': { access: 'self' },
   'POST /api/stream/messages': { access: 'stream' },
+  'GET /api/stream/subscriptions': { access: 'admin', sample: (ids) => ({ query: `advertiserId=${ids.advertiserB}` }) },
+  'POST /api/stream/subscriptions': {
+    access: 'admin',
+    sample: (ids) => ({
+      body: {
+        advertiserId: ids.advertiserB,
+        profileId: '1',
+        dataSetId: 'budget-usage',
+        destinationArn: 'arn:aws:sqs:us-east-1:123456789012:q',
+      },
+    }),
+  },
+  'PUT /api/stream/subscriptions/:id': { access: 'admin', sample: () => ({ body: { notes: 'walked' } }) },
   'GET /api/recommendations': { access: 'read', sample: (ids) => ({ query: `advertiserId=${ids.advertiserB}` }) },
   'GET /api/recommendations/:id': { access: 'read' },
   'GET /api/recommendations/:id/history': { access: 'read' },

@@ -34,7 +34,8 @@ export function streamSubscriptionRoutes(service: StreamSubscriptionService): An
       path: '/stream/subscriptions',
       access: 'admin',
       advertiser: { from: 'body', field: 'advertiserId' },
-      summary: 'Subscribe a profile to a Stream dataset into an SQS queue (idempotent on clientRequestToken; 409 and 429 from Amazon answered as such)',
+      summary:
+        'Subscribe a profile to a Stream dataset into an SQS queue (idempotent on clientRequestToken; 409 and 429 from Amazon answered as such)',
       request: { body: CreateStreamSubscriptionBodySchema },
       responses: { 201: json('The subscription as Amazon accepted it', StreamSubscriptionAnswerSchema) },
       handler: async ({ body }, req, res) => {

@@ -6,11 +6,7 @@
  * token on another request, or that dataset already delivered to that queue) is the upstream's refusal, shown as is.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type CreateStreamSubscriptionBody,
-  type StreamSubscription,
-  type UpdateStreamSubscriptionBody,
-} from '@recdesk/shared-types';
+import type { CreateStreamSubscriptionBody, StreamSubscription, UpdateStreamSubscriptionBody } from '@recdesk/shared-types';
 import type { Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import { AdsApiError, type AdsClient } from '../ads-client/ads-client.ts';
@@ -65,9 +61,14 @@ export class StreamSubscriptionService {
   async create(body: CreateStreamSubscriptionBody, createdBy: string): Promise<StreamSubscription> {
     const { db, client, now } = this.deps;
     const profile = await this.deps.profiles.get(body.profileId).catch(() => null);
-    if (!profile) throw new InvalidInputError('unknown-profile', 'Unknown profile', `Profile ${body.profileId} is not among the accessible profiles.`);
+    if (!profile)
+      throw new InvalidInputError('unknown-profile', 'Unknown profile', `Profile ${body.profileId} is not among the accessible profiles.`);
     if (profile.accountId !== body.advertiserId)
-      throw new InvalidInputError('profile-of-another-advertiser', 'Profile of another advertiser', `Profile ${body.profileId} is not advertiser ${body.advertiserId}'s.`);
+      throw new InvalidInputError(
+        'profile-of-another-advertiser',
+        'Profile of another advertiser',
+        `Profile ${body.profileId} is not advertiser ${body.advertiserId}'s.`,
+      );
     const token = body.clientRequestToken ?? randomUUID();
     let row = await db.selectFrom('stream_subscriptions').selectAll().where('client_request_token', '=', token).executeTakeFirst();
     if (row?.upstream_subscription_id) return toSubscription(row);
@@ -125,7 +126,8 @@ export class StreamSubscriptionService {
   async update(id: string, body: UpdateStreamSubscriptionBody): Promise<StreamSubscription> {
     const row = await this.deps.db.selectFrom('stream_subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('Stream subscription', id);
-    if (!row.upstream_subscription_id) throw new ConflictError('Amazon never accepted this subscription: there is nothing to change upstream.');
+    if (!row.upstream_subscription_id)
+      throw new ConflictError('Amazon never accepted this subscription: there is nothing to change upstream.');
     try {
       await this.deps.client.request({
         region: row.region as never,
@@ -177,7 +179,12 @@ export class StreamSubscriptionService {
     this.deps.log.warn({ err: error, subscription: id }, 'Amazon refused a Stream subscription request');
     if (error.status === 429) {
       await this.save(id, { last_error: `throttled by Amazon: ${message}` });
-      return new AppError(503, 'upstream-throttled', 'Amazon is throttling Stream subscription requests', `${message}. Try again in a minute: the same request token is sent, so nothing is created twice.`);
+      return new AppError(
+        503,
+        'upstream-throttled',
+        'Amazon is throttling Stream subscription requests',
+        `${message}. Try again in a minute: the same request token is sent, so nothing is created twice.`,
+      );
     }
     await this.save(id, { ...(creating ? { status: 'FAILED' } : {}), last_error: message });
     if (error.status === 409) return new ConflictError(`Amazon refused: ${message}`);

@@ -84,7 +84,12 @@ describe.each(databaseTargets)('Stream subscriptions on $name', ({ create }) => 
     if (!first || !other) throw new Error('two advertisers needed');
     const answer = await bff.http
       .post('/api/stream/subscriptions')
-      .send({ advertiserId: first.advertiser.entityId, profileId: String(other.profileId), dataSetId: 'budget-usage', destinationArn: QUEUE_ARN })
+      .send({
+        advertiserId: first.advertiser.entityId,
+        profileId: String(other.profileId),
+        dataSetId: 'budget-usage',
+        destinationArn: QUEUE_ARN,
+      })
       .expect(400);
     expect(answer.body.type).toMatch(/profile-of-another-advertiser/);
   });

@@ -23,7 +23,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
     .addColumn('last_error', 'text')
     .execute();
-  await db.schema.createIndex('stream_subscriptions_advertiser_idx').on('stream_subscriptions').columns(['advertiser_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('stream_subscriptions_advertiser_idx')
+    .on('stream_subscriptions')
+    .columns(['advertiser_id', 'created_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

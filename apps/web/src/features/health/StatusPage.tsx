@@ -10,11 +10,13 @@ import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
 import { useNow } from '../../shared/use-now.ts';
 import { AlertsPanel } from './AlertsPanel.tsx';
 import { healthQueries } from './health-queries.ts';
+import { StreamSubscriptionsPanel } from './StreamSubscriptionsPanel.tsx';
 import './health.css';
 
 const STATUS_WORDS = { ok: 'OK', degraded: 'Degraded', down: 'Down' } as const;
 
-export function StatusPage() {
+/** `isAdmin`: admins also manage the Marketing Stream subscriptions here. */
+export function StatusPage({ isAdmin = false }: { isAdmin?: boolean }) {
   const health = useQuery(healthQueries.health());
   return (
     <section aria-labelledby="status-heading" className="page">
@@ -50,6 +52,7 @@ export function StatusPage() {
       </section>
       <AlertsPanel />
       <SourcesPanel />
+      {isAdmin ? <StreamSubscriptionsPanel /> : null}
     </section>
   );
 }
