@@ -32,6 +32,8 @@ export interface StreamIngestOptions {
    * (`deferred`), an older one was abandoned by a consumer that died and is taken over. Default 60 s.
    */
   claimLeaseMs?: number;
+  /** Messages about different campaigns stored at once within a delivery (default 4). */
+  concurrency?: number;
 }
 
 export interface StreamIngestDeps {
@@ -51,6 +53,8 @@ export class StreamIngest {
   /** The urgent lane (set by the runtime): validation and the rules over just the items a delivery created. */
   private afterIngestHook: ((recommendationIds: string[]) => Promise<void>) | null = null;
   private urgent: Promise<void> = Promise.resolve();
+  private readonly pendingUrgent = new Set<string>();
+  private draining = false;
 
   constructor(private readonly deps: StreamIngestDeps) {}
 
@@ -98,10 +102,13 @@ export class StreamIngest {
         errors: '[]',
       })
       .execute();
-    const outcomes: StreamMessageOutcome[] = [];
+    // Outcomes stay in delivery order; valid messages about different campaigns are stored concurrently (a batch of
+    // ten from SQS would otherwise wait on ten round trips each), those about the same one in order.
+    const outcomes: StreamMessageOutcome[] = new Array(deliveries.length);
     const quarantined: QuarantineEntry[] = [];
     const counts = { stored: 0, unchanged: 0 };
-    for (const delivery of deliveries) {
+    const byScope = new Map<string, Valid[]>();
+    deliveries.forEach((delivery, position) => {
       const base = { index: delivery.index, datasetId: delivery.datasetId, dedupKey: null, recommendationId: null, reason: null };
       if (delivery.status === 'invalid') {
         quarantined.push({
@@ -111,33 +118,52 @@ export class StreamIngest {
           location: `delivery ${delivery.index}`,
           raw: delivery.raw,
         });
-        outcomes.push({ ...base, status: 'quarantined', reason: delivery.reason });
-        continue;
+        outcomes[position] = { ...base, status: 'quarantined', reason: delivery.reason };
+      } else if (delivery.status === 'other-dataset') {
+        outcomes[position] = {
+          ...base,
+          status: 'ignored',
+          reason: delivery.reason ?? `dataset ${delivery.datasetId} is not one RecDesk uses`,
+        };
+      } else {
+        const scope = `${delivery.marketplaceId}|${delivery.scopeId}`;
+        byScope.set(scope, [...(byScope.get(scope) ?? []), delivery]);
       }
-      if (delivery.status === 'other-dataset') {
-        outcomes.push({ ...base, status: 'ignored', reason: delivery.reason ?? `dataset ${delivery.datasetId} is not one RecDesk uses` });
-        continue;
+    });
+    const positionOf = new Map(deliveries.map((delivery, position) => [delivery, position]));
+    const lanes = [...byScope.values()];
+    const worker = async () => {
+      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+        for (const delivery of lane) {
+          try {
+            outcomes[positionOf.get(delivery) ?? 0] = await this.accept(delivery, counts);
+          } catch (error) {
+            lanes.length = 0;
+            throw Object.assign(error as Error, { deliveryIndex: delivery.index });
+          }
+        }
       }
-      try {
-        outcomes.push(await this.accept(delivery, counts));
-      } catch (error) {
-        // A storage failure must not be acknowledged as processed: the run is recorded as failed and the request
-        // fails, so the forwarder redelivers; messages already stored are then recognised as duplicates.
-        log.error({ err: error, index: delivery.index }, 'stream message could not be stored');
-        await db
-          .updateTable('ingestion_runs')
-          .set({
-            status: 'failed',
-            finished_at: now(),
-            fetched: deliveries.length,
-            ...counts,
-            errors: JSON.stringify([`delivery ${delivery.index}: ${(error as Error).message}`]),
-          })
-          .where('id', '=', runId)
-          .execute()
-          .catch(() => undefined);
-        throw error;
-      }
+    };
+    const settled = await Promise.allSettled(Array.from({ length: Math.max(1, this.deps.options.concurrency ?? 4) }, worker));
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      // A storage failure must not be acknowledged as processed: the run is recorded as failed and the request
+      // fails, so the forwarder redelivers; messages already stored are then recognised as duplicates.
+      const error = failure.reason as Error & { deliveryIndex?: number };
+      log.error({ err: error, index: error.deliveryIndex }, 'stream message could not be stored');
+      await db
+        .updateTable('ingestion_runs')
+        .set({
+          status: 'failed',
+          finished_at: now(),
+          fetched: deliveries.length,
+          ...counts,
+          errors: JSON.stringify([`delivery ${error.deliveryIndex}: ${error.message}`]),
+        })
+        .where('id', '=', runId)
+        .execute()
+        .catch(() => undefined);
+      throw error;
     }
     await quarantine.add(quarantined);
     const summary = {
@@ -163,13 +189,30 @@ export class StreamIngest {
       .execute();
     const created = outcomes.flatMap((o) => (o.status === 'accepted' && o.recommendationId ? [o.recommendationId] : []));
     const hook = this.afterIngestHook;
-    if (hook && created.length > 0)
-      this.urgent = this.urgent
-        .then(() => hook(created))
-        .catch((error: unknown) =>
-          log.error({ err: error, runId }, 'the urgent lane after a Stream delivery failed; the next sync runs the rules'),
-        );
+    if (hook && created.length > 0) {
+      for (const id of created) this.pendingUrgent.add(id);
+      // Deliveries arriving while the lane runs join its next round instead of queueing a round each: validation and
+      // conflict detection cover a whole advertiser, so one round per SQS batch would fall behind a busy queue.
+      if (!this.draining) {
+        this.draining = true;
+        this.urgent = this.urgent.then(() => this.drainUrgent(hook));
+      }
+    }
     return { runId, ...summary, outcomes };
+  }
+
+  private async drainUrgent(hook: (recommendationIds: string[]) => Promise<void>): Promise<void> {
+    try {
+      while (this.pendingUrgent.size > 0) {
+        const ids = [...this.pendingUrgent];
+        this.pendingUrgent.clear();
+        await hook(ids).catch((error: unknown) =>
+          this.deps.log.error({ err: error }, 'the urgent lane after a Stream delivery failed; the next sync runs the rules'),
+        );
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   private async accept(delivery: Valid, counts: { stored: number; unchanged: number }): Promise<StreamMessageOutcome> {
