@@ -154,6 +154,23 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: "Amazon's budget recommendation pushed by Stream and pulled hourly: one item, the fresher kept",
+    items: [
+      {
+        ...v(budgetChange({ id: 'pulled', source: 'sp-budget', from: 40, to: 60, refreshedAt: '2026-11-23T09:05:00.000Z' })),
+        sourceType: 'BUDGET_RECOMMENDATION',
+      },
+      {
+        ...v(budgetChange({ id: 'pushed', source: 'marketing-stream', from: 40, to: 64, refreshedAt: '2026-11-23T10:00:00.000Z' })),
+        sourceType: 'SP_BUDGET_RECOMMENDATION',
+      },
+    ],
+    expected: [
+      { kind: 'duplicate', members: ['pulled', 'pushed'], names: [/arrived by Marketing Stream and by the hourly pull; the fresher/] },
+    ],
+    superseded: ['pulled'],
+  },
+  {
     name: 'a budget cut on a campaign Marketing Stream reports at 100 % of its budget today',
     items: [
       v(budgetChange({ id: 'cut', from: 100, to: 60 })),

@@ -28,7 +28,16 @@ export type EngineItem = Pick<
   contentHash: string;
   /** A Marketing Stream budget-usage insight: the share of today's budget spent (100: out of budget). */
   budgetUsagePercent?: number | null;
+  /** The upstream's own type (BUDGET_RECOMMENDATION, SP_BUDGET_RECOMMENDATION...): tells one recommendation's channels apart. */
+  sourceType?: string;
 };
+
+/**
+ * Amazon's budget recommendation for a campaign reaches RecDesk twice: pushed by Stream (`sp-budget-recommendations`)
+ * and pulled hourly (`/sp/campaigns/budgetRecommendations`). They are one recommendation: the fresher is kept and the
+ * other superseded (its history stays), whether or not the suggested budgets still agree.
+ */
+const SAME_BUDGET_RECOMMENDATION = new Set(['sp-budget:BUDGET_RECOMMENDATION', 'marketing-stream:SP_BUDGET_RECOMMENDATION']);
 
 export interface DetectedConflict {
   kind: ConflictKind;
@@ -254,7 +263,8 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
   }
   const primaries: Classified[] = [];
   const primariesByChange = new Map<string, Classified[]>();
-  for (const [changeKey, group] of byChange) {
+  for (const [changeKey, all] of byChange) {
+    const group = foldBudgetRecommendation(all, conflicts, supersede);
     const clusters: Classified[][] = [];
     for (const c of group) {
       const cluster = clusters.find((candidate) => candidate[0] && sameChange(candidate[0].effect, c.effect));
@@ -422,6 +432,35 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
     }
   }
   return { conflicts, supersede };
+}
+
+/** Stream's and the pull's copies of one budget recommendation: the fresher stays, the other is superseded. */
+function foldBudgetRecommendation(group: Classified[], conflicts: DetectedConflict[], supersede: EngineResult['supersede']): Classified[] {
+  const copies = group.filter(
+    (c) =>
+      c.effect.type === 'value' &&
+      c.effect.field === 'budget' &&
+      SAME_BUDGET_RECOMMENDATION.has(`${c.item.source}:${c.item.sourceType ?? ''}`),
+  );
+  if (new Set(copies.map((c) => c.item.source)).size < 2) return group;
+  const live = copies.filter((c) => c.item.status !== 'superseded');
+  const [fresher] = [...(live.length > 0 ? live : copies)].sort((a, b) =>
+    a.item.refreshedAt === b.item.refreshedAt ? (a.item.id < b.item.id ? -1 : 1) : a.item.refreshedAt < b.item.refreshedAt ? 1 : -1,
+  );
+  if (!fresher) return group;
+  const older = copies.filter((c) => c !== fresher);
+  for (const other of older) if (other.item.status !== 'superseded') supersede.push({ id: other.item.id, primaryId: fresher.item.id });
+  conflicts.push(
+    conflictOf(
+      'duplicate',
+      fresher.entityKey,
+      [fresher, ...older],
+      `Amazon's budget recommendation for ${campaignLabelOf(fresher.item.entity)} arrived by Marketing Stream and by the hourly pull; the fresher (${describeChange(fresher)}, ${fresher.item.refreshedAt}) is kept, the other is superseded and keeps its history.`,
+      'Nothing to decide: act on the fresher one.',
+      fresher.item.id,
+    ),
+  );
+  return group.filter((c) => !older.includes(c));
 }
 
 /** The first few members in words, then how many more: an explanation stays readable (the members list has all). */
