@@ -273,4 +273,36 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
     expect(entry?.reason).toMatch(/received 3 times from the Stream queue without being stored .*database unavailable/);
     expect(consumer.status().lastError?.message).toMatch(/database unavailable/);
   });
+
+  it('stores the rest of a batch when one message in it cannot be stored, and leaves that one on the queue', async () => {
+    bff = await startTestBff(create(), {}, movingClock());
+    const runtime = bff.runtime;
+    const simulator = runtime.simulator;
+    if (!simulator) throw new Error('no simulator');
+    const breaking = JSON.stringify(usage(50));
+    const consumer = new SqsStreamConsumer({
+      stream: {
+        receiveRaw: (raw: readonly string[], trigger?: string) =>
+          raw.includes(breaking) ? Promise.reject(new Error('value too long for the column')) : runtime.stream.receiveRaw(raw, trigger),
+      } as unknown as StreamIngest,
+      quarantine: runtime.quarantine,
+      metrics: runtime.observability.metrics,
+      log: runtime.log,
+      config: consumerConfig(bff, { maxReceives: 1, consumers: 1 }),
+    });
+    consumers.push(consumer);
+    for (const i of [51, 50, 52]) simulator.streamQueue.send(i === 50 ? breaking : JSON.stringify(usage(i)));
+    consumer.start();
+    await until(() => simulator.streamQueue.size === 0);
+    // The two good ones are items at their first receive; the breaking one is poison at its second.
+    expect(simulator.streamQueue.deleted.filter((m) => m.body !== breaking).map((m) => m.receiveCount)).toEqual([1, 1]);
+    const items = await runtime.db
+      .selectFrom('recommendations')
+      .select('source_recommendation_id')
+      .where('source', '=', 'marketing-stream')
+      .execute();
+    expect(items).toHaveLength(2);
+    const [entry] = await runtime.quarantine.list('marketing-stream');
+    expect(entry?.reason).toMatch(/received 2 times .*value too long/);
+  });
 });

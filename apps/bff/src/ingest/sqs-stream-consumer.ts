@@ -212,25 +212,53 @@ export class SqsStreamConsumer {
         metrics.streamQueueMessages('poison', poison.length);
         done.push(...poison);
       }
+      const record = (message: Message, status: string, storedAt: number) => {
+        metrics.streamQueueMessages(status);
+        if (status === 'deferred') {
+          later.push(message);
+          return;
+        }
+        done.push(message);
+        const lag = storedAt - sentAt(message);
+        metrics.streamQueueLag(lag / 1000);
+        this.last.lagMs = lag;
+        this.stored.push(storedAt);
+      };
       if (fresh.length > 0) {
-        const result = await stream.receiveRaw(
-          fresh.map((m) => m.Body ?? ''),
-          'sqs',
-        );
-        const storedAt = this.wallClock();
-        for (const outcome of result.outcomes) {
-          const message = fresh[outcome.index];
-          if (!message) continue;
-          metrics.streamQueueMessages(outcome.status);
-          if (outcome.status === 'deferred') {
-            later.push(message);
-            continue;
+        let result: Awaited<ReturnType<StreamIngest['receiveRaw']>> | null = null;
+        try {
+          result = await stream.receiveRaw(
+            fresh.map((m) => m.Body ?? ''),
+            'sqs',
+          );
+        } catch (error) {
+          if (fresh.length === 1) throw error;
+          // One message that cannot be stored must not hold back (and at last poison) the nine beside it: each is
+          // stored on its own; those that fail again stay on the queue.
+          this.failed(error, 'store');
+          const failing: Message[] = [];
+          for (const message of fresh) {
+            try {
+              const alone = await stream.receiveRaw([message.Body ?? ''], 'sqs');
+              for (const outcome of alone.outcomes) record(message, outcome.status, this.wallClock());
+            } catch {
+              failing.push(message);
+            }
           }
-          done.push(message);
-          const lag = storedAt - sentAt(message);
-          metrics.streamQueueLag(lag / 1000);
-          this.last.lagMs = lag;
-          this.stored.push(storedAt);
+          if (failing.length === fresh.length) throw error;
+          if (failing.length > 0) {
+            metrics.streamQueueMessages('failed', failing.length);
+            await this.changeVisibility(failing, (m) =>
+              Math.min(config.visibilitySeconds, 2 ** Number(m.Attributes?.ApproximateReceiveCount ?? 1)),
+            );
+          }
+        }
+        if (result) {
+          const storedAt = this.wallClock();
+          for (const outcome of result.outcomes) {
+            const message = fresh[outcome.index];
+            if (message) record(message, outcome.status, storedAt);
+          }
         }
       }
       stopHeartbeat();
