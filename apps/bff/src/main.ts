@@ -40,7 +40,7 @@ const server = app.listen(env.PORT, env.HOST, () => {
         adsApiMode: env.ADS_API_MODE,
         demoUsers: runtime.createdDemoUsers.length > 0 ? runtime.createdDemoUsers : DEMO_USERS,
         demoUsersCreatedNow: runtime.createdDemoUsers.length > 0,
-        streamConfigured: Boolean(env.STREAM_SHARED_SECRET),
+        streamConfigured: Boolean(env.STREAM_SHARED_SECRET) || runtime.streamQueue !== null,
         color: Boolean(process.stdout.hasColors?.()),
       })}\n`,
     );
@@ -52,6 +52,8 @@ const server = app.listen(env.PORT, env.HOST, () => {
 // Each source on its own cadence, here unless a worker process runs them (INGEST_EMBEDDED; on in simulated mode).
 // runtime.close() stops it and waits for the runs under way.
 if (embeddedIngestEnabled(env)) runtime.scheduler.start();
+// Marketing Stream from its SQS queue (the simulator's on the embedded default), where ingestion runs.
+if (embeddedIngestEnabled(env)) runtime.streamQueue?.start();
 
 // Alert conditions are evaluated on ALERTS_EVALUATE_SCHEDULE (and after every ingestion); runtime.close() stops it.
 runtime.observability.start();

@@ -14,6 +14,8 @@ import { createWorld, type World, type WorldOptions } from './data/world.ts';
 import { createFaultState, type FaultState } from './faults.ts';
 import { createReportingState, type ReportingState } from './handlers/reporting.ts';
 import { createSettingsHistory, observeChanges, type SettingsHistory } from './performance/settings-history.ts';
+import { QueueRegistry } from './stream/sqs-queue.ts';
+import { createStreamProducerState, type StreamProducerState } from './stream/stream-producer.ts';
 
 export interface SimulatorClock {
   now(): Date;
@@ -81,6 +83,10 @@ export interface SimulatorState {
   faults: FaultState;
   /** Performance (performance/): what each campaign ran with day by day, and the Reporting v3 reports asked for. */
   performance: { history: SettingsHistory; reporting: ReportingState };
+  /** SQS queues served over the SQS JSON protocol (stream/sqs-protocol.ts). */
+  queues: QueueRegistry;
+  /** What the simulated Marketing Stream already sent (stream/stream-producer.ts). */
+  stream: StreamProducerState;
 }
 
 export interface RequestLogEntry {
@@ -146,6 +152,8 @@ export function createSimulatorState(options: SimulatorStateOptions = {}): Simul
     requestLog: [],
     faults: createFaultState(),
     performance: { history: createSettingsHistory(world), reporting: createReportingState() },
+    queues: new QueueRegistry(),
+    stream: createStreamProducerState(),
   };
   // Changes made before a jump of the clock are dated before it.
   if (clock instanceof AdvanceableClock) clock.onBeforeAdvance(() => observeChanges(state));

@@ -92,6 +92,7 @@ export class ConflictService implements ConflictGate {
         'profile_id',
         'status',
         'source',
+        'source_type',
         'title',
         'entity',
         'action',
@@ -99,6 +100,12 @@ export class ConflictService implements ConflictGate {
         'refreshed_at',
         'content_hash',
       ])
+      // Marketing Stream's budget-usage insights carry how much of the budget is spent today (conflict-engine.ts, 3).
+      .select(
+        sql<number | null>`case when source_type = 'BUDGET_USAGE' then (raw->'message'->>'budget_usage_percentage')::float end`.as(
+          'budget_usage_percent',
+        ),
+      )
       .where('advertiser_id', '=', advertiserId)
       .where('status', 'in', ENGINE_STATUSES)
       .execute();
@@ -114,6 +121,8 @@ export class ConflictService implements ConflictGate {
       priority: row.priority,
       refreshedAt: new Date(row.refreshed_at).toISOString(),
       contentHash: row.content_hash,
+      budgetUsagePercent: row.budget_usage_percent === null ? null : Number(row.budget_usage_percent),
+      sourceType: row.source_type,
     }));
   }
 

@@ -150,7 +150,28 @@ export interface StreamMessagesTable {
   event_at: Timestamp;
   payload: Json<Record<string, unknown>>;
   recommendation_id: string | null;
+  /** When the message was claimed for processing (a claim older than the lease may be taken over). */
   received_at: Timestamp;
+  /** Null while a consumer is processing it (0020). */
+  processed_at: Timestamp | null;
+}
+
+export interface StreamSubscriptionsTable {
+  id: string;
+  advertiser_id: string;
+  profile_id: string;
+  region: string;
+  data_set_id: string;
+  destination_arn: string;
+  notes: string | null;
+  /** Amazon's status, or REQUESTED (sent, no answer yet) / FAILED (refused). */
+  status: string;
+  upstream_subscription_id: string | null;
+  client_request_token: string;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_error: string | null;
 }
 
 export interface AdvertiserGuardrailsTable {
@@ -374,6 +395,7 @@ export interface Database {
   conflict_members: ConflictMembersTable;
   brand_metrics: BrandMetricsTable;
   stream_messages: StreamMessagesTable;
+  stream_subscriptions: StreamSubscriptionsTable;
   users: UsersTable;
   user_advertisers: UserAdvertisersTable;
   sessions: SessionsTable;

@@ -38,7 +38,7 @@ export interface SourceSchedule {
   delivery: 'scheduled' | 'push';
   /** Cron pattern in UTC; null for push sources and disabled ones. */
   pattern: string | null;
-  /** An adapter is registered and the schedule is not `off` (push sources: STREAM_SHARED_SECRET is set). */
+  /** An adapter is registered and the schedule is not `off` (push sources: STREAM_SHARED_SECRET or a Stream queue). */
   enabled: boolean;
 }
 
@@ -47,11 +47,13 @@ export function isScheduledSource(source: RecommendationSource): source is Sched
 }
 
 /** Every source's schedule, given the sources this BFF has adapters for. */
-export function schedulesOf(env: Env, registered: readonly RecommendationSource[]): SourceSchedule[] {
+export function schedulesOf(env: Env, registered: readonly RecommendationSource[], streamQueue = false): SourceSchedule[] {
   return RECOMMENDATION_SOURCES.map((source) => {
     // A pushed source is set up when deliveries can be accepted: without STREAM_SHARED_SECRET every one is refused, so
-    // it is "not configured" (not stale, and no freshness alert), however long nothing arrives.
-    if (!isScheduledSource(source)) return { source, delivery: 'push', pattern: null, enabled: Boolean(env.STREAM_SHARED_SECRET) };
+    // it is "not configured" (not stale, and no freshness alert), however long nothing arrives. Read from an SQS queue
+    // (`streamQueue`: STREAM_SQS_QUEUE_URL, or the simulator's), it is set up too.
+    if (!isScheduledSource(source))
+      return { source, delivery: 'push', pattern: null, enabled: Boolean(env.STREAM_SHARED_SECRET) || streamQueue };
     const pattern = String(env[SCHEDULE_VARIABLES[source]]);
     const enabled = registered.includes(source) && pattern !== 'off';
     return { source, delivery: 'scheduled', pattern: enabled ? pattern : null, enabled };

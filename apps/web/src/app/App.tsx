@@ -106,7 +106,7 @@ export function App() {
           <PageErrorBoundary resetKeys={[pathname]}>
             {pathname === paths.status ? (
               <Suspense fallback={loading}>
-                <StatusPage />
+                <StatusPage isAdmin={isAdmin} />
               </Suspense>
             ) : pathname === paths.performance ? (
               <Suspense fallback={loading}>

@@ -12,6 +12,7 @@ import { sponsoredBrandsHandlers } from './sponsored-brands.ts';
 import { sponsoredDisplayHandlers } from './sponsored-display.ts';
 import { sponsoredProductsEntityHandlers } from './sponsored-products-entities.ts';
 import { sponsoredProductsRecommendationHandlers } from './sponsored-products-recommendations.ts';
+import { streamSubscriptionHandlers } from './stream-subscriptions.ts';
 
 export function createHandlers(state: SimulatorState) {
   // Faults first: they answer before (or delay) the real handler; control endpoints are never faulted.
@@ -28,5 +29,6 @@ export function createHandlers(state: SimulatorState) {
     ...sponsoredBrandsHandlers(state),
     ...sponsoredDisplayHandlers(state),
     ...reportingHandlers(state),
+    ...streamSubscriptionHandlers(state),
   ];
 }

@@ -25,6 +25,8 @@ export const CONFLICT_KINDS = [
   'audience_expansion_during_budget_cut',
   /** A new headline for a campaign whose budget is being cut to zero: nobody would see it. */
   'creative_on_unfunded_campaign',
+  /** A budget cut on a campaign that Marketing Stream reports at 100 % of its budget today (issue 17). */
+  'budget_cut_while_exhausted',
 ] as const;
 export const ConflictKindSchema = z.enum(CONFLICT_KINDS);
 export type ConflictKind = z.infer<typeof ConflictKindSchema>;
