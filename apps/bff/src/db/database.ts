@@ -128,11 +128,23 @@ export async function migrate(db: Db, schema?: string): Promise<void> {
     allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Before it runs anything the migrator lists every table of the database by name (Kysely's introspection calls
+  // pg_get_serial_sequence per column): a schema another tenant (or a parallel test) drops meanwhile fails that listing
+  // with "schema … does not exist". Nothing was migrated then, so listing again is safe.
+  for (let attempt = 1; attempt < 4 && !results?.length && isDroppedSchemaRace(error); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** PostgreSQL's invalid_schema_name: a schema named in the query (or resolved by name in it) does not exist. */
+function isDroppedSchemaRace(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '3F000';
 }
 
 export async function pingDatabase(db: Db): Promise<boolean> {

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fitToWidth } from './QueueTable.tsx';
+import { DEFAULT_HIDDEN } from './queue-preferences-store.ts';
 
-const DEFAULT_VISIBLE = {
-  goal: false,
-  entity: false,
-  title: false,
-  change: false,
-  source: false,
-  kind: false,
-  confidence: false,
-  impactScore: false,
-  estimatedImpact: false,
-  freshness: false,
-  expiry: false,
-  status: false,
-};
+/** The columns a new person sees: the store's own defaults, so a column added hidden is hidden here too. */
+const DEFAULT_VISIBLE = DEFAULT_HIDDEN;
 const total = (sizes: Record<string, number>) =>
   40 + (sizes.advertiser ?? 170) + (sizes.what ?? 380) + (sizes.state ?? 250) + (sizes.priority ?? 95) + (sizes.actions ?? 270);
 

@@ -24,7 +24,7 @@ interface QueuePreferencesState {
  * column, priority and the actions. The rest (the single facts the combined columns already show, and the details)
  * are a click away in the columns menu.
  */
-const DEFAULT_HIDDEN: ColumnVisibilityState = {
+export const DEFAULT_HIDDEN: ColumnVisibilityState = {
   goal: false,
   entity: false,
   title: false,
