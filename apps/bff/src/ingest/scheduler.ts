@@ -29,6 +29,7 @@ export const SCHEDULE_VARIABLES: Readonly<Record<ScheduledSource, keyof Env>> = 
   'sp-theme-bids': 'INGEST_SCHEDULE_SP_THEME_BIDS',
   'sp-targeting': 'INGEST_SCHEDULE_SP_TARGETING',
   'brand-metrics': 'INGEST_SCHEDULE_BRAND_METRICS',
+  'audience-insights': 'INGEST_SCHEDULE_AUDIENCE_INSIGHTS',
 };
 
 export interface SourceSchedule {

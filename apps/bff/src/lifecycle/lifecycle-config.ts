@@ -38,6 +38,7 @@ const DEFAULT_EXPIRE_AFTER_MS: Readonly<Record<RecommendationSource, number>> = 
   'sp-theme-bids': 3 * 24 * HOUR,
   'sp-targeting': 30 * 24 * HOUR,
   'brand-metrics': 30 * 24 * HOUR,
+  'audience-insights': 14 * 24 * HOUR,
   'marketing-stream': 2 * HOUR,
 };
 

@@ -1,6 +1,7 @@
 /** All simulated Ads API endpoints over one state: the happy path that unit tests, dev and the HTTP server share. */
 import { faultHandlers } from '../faults.ts';
 import type { SimulatorState } from '../state.ts';
+import { audienceInsightsHandlers } from './audience-insights.ts';
 import { authHandlers } from './auth.ts';
 import { brandMetricsHandlers } from './brand-metrics.ts';
 import { partnerOpportunityHandlers } from './partner-opportunities.ts';
@@ -21,6 +22,7 @@ export function createHandlers(state: SimulatorState) {
     ...partnerOpportunityHandlers(state),
     ...recommendationsApiHandlers(state),
     ...brandMetricsHandlers(state),
+    ...audienceInsightsHandlers(state),
     ...sponsoredProductsEntityHandlers(state),
     ...sponsoredProductsRecommendationHandlers(state),
     ...reportingHandlers(state),

@@ -12,6 +12,7 @@ export const RECOMMENDATION_SOURCES = [
   'sp-theme-bids',
   'sp-targeting',
   'brand-metrics',
+  'audience-insights',
   'marketing-stream',
 ] as const;
 
@@ -26,6 +27,7 @@ export const SOURCE_LABELS: Readonly<Record<RecommendationSource, string>> = {
   'sp-theme-bids': 'SP theme-based bids',
   'sp-targeting': 'SP targeting',
   'brand-metrics': 'Brand Metrics',
+  'audience-insights': 'Audience Insights',
   'marketing-stream': 'Marketing Stream',
 };
 
@@ -52,6 +54,8 @@ export const DEFAULT_FRESHNESS_POLICIES: Readonly<Record<RecommendationSource, F
   'sp-theme-bids': { freshForMs: 24 * HOUR, staleAfterMs: 72 * HOUR },
   'sp-targeting': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
   'brand-metrics': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
+  // Overlapping audiences are recomputed weekly upstream; a week-old overlap is still what shoppers do.
+  'audience-insights': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
   'marketing-stream': { freshForMs: 15 * MINUTE, staleAfterMs: 60 * MINUTE },
 };
 
