@@ -43,6 +43,7 @@ import { createPerformance, simulatedClockFor } from './performance/performance-
 import type { PerformanceFeature } from './performance/performance-routes.ts';
 import { surviveLostConnections } from './process/lost-connection-guard.ts';
 import { RuleService } from './rules/rule-service.ts';
+import { audienceInsightsSource } from './sources/audience-insights/ai-source.ts';
 import { brandMetricsSource } from './sources/brand-metrics/bm-source.ts';
 import { BrandMetricsStore } from './sources/brand-metrics/brand-metrics-store.ts';
 import { partnerOpportunitiesSource } from './sources/partner-opportunities/po-source.ts';
@@ -340,6 +341,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       spBudgetSource,
       spThemeBidsSource,
       spTargetingSource,
+      // Insights after the SP sources: their items are never approved, so nothing in the queue waits for them.
+      audienceInsightsSource,
       // Last: its report takes the longest to be ready, and its items are insights, never approved.
       brandMetricsAdapter,
     ],

@@ -63,12 +63,16 @@ describe('audiences discovery and overlapping audiences', () => {
       if (nextToken) url.searchParams.set('nextToken', nextToken);
       const answer = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ adType: 'DSP' }) });
       expect(answer.status).toBe(200);
-      const body = (await answer.json()) as { audiences: { audienceId: string }[]; nextToken?: string };
+      const body = (await answer.json()) as {
+        audiences: { audienceId: string; forecasts: { inventoryForecasts: { all: unknown } } }[];
+        matchCount: unknown;
+        nextToken?: string;
+      };
       // AudienceV1 and InventoryForecastV1 are oneOfs that cannot hold in JSON Schema (their SD and ST branches are
       // the same schema, so everything matches two): an audience is checked against the common fields every audience
       // has, and its forecast against the DSP branch asked for.
-      expectValid('disc#/components/schemas/ListAudiencesResponseV1/properties/matchCount', (body as { matchCount: unknown }).matchCount);
-      for (const audience of body.audiences as { forecasts: { inventoryForecasts: { all: unknown } } }[]) {
+      expectValid('disc#/components/schemas/ListAudiencesResponseV1/properties/matchCount', body.matchCount);
+      for (const audience of body.audiences) {
         expectValid('disc#/components/schemas/DSPInventoryForecastV1', audience.forecasts.inventoryForecasts.all);
         expectValid('disc#/components/schemas/AudienceCommonFieldsV1', { ...audience, forecasts: { inventoryForecasts: {} } });
       }
