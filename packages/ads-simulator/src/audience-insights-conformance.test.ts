@@ -81,11 +81,9 @@ describe('audiences discovery and overlapping audiences', () => {
       pages++;
     } while (nextToken);
     expect(pages).toBeGreaterThan(1);
-    // Amazon's audiences and this advertiser's own, never another advertiser's customers.
+    // Amazon's audiences and this profile's own customers, never another profile's.
     const own = seen.filter((id) => id.includes('.advertiser.'));
-    const expected = simulator.state.audiences.filter((a) =>
-      simulator.state.world.profiles.some((p) => p.profileId === a.profileId && p.advertiser === profile.advertiser),
-    );
+    const expected = simulator.state.audiences.filter((a) => a.profileId === profile.profileId);
     expect(own.sort()).toEqual(expected.map((a) => a.audienceId).sort());
 
     const filtered = await fetch(`${base}/audiences/list`, {
@@ -156,12 +154,9 @@ describe('audiences discovery and overlapping audiences', () => {
     }
   });
 
-  it("refuses another advertiser's audience as not found", async () => {
+  it("refuses another profile's audience as not found", async () => {
     const { profile, base } = profileAt(0);
-    const other = simulator.state.audiences.find(
-      (a) =>
-        a.profileId !== null && simulator.state.world.profiles.find((p) => p.profileId === a.profileId)?.advertiser !== profile.advertiser,
-    );
+    const other = simulator.state.audiences.find((a) => a.profileId !== null && a.profileId !== profile.profileId);
     if (!other) throw new Error('no other advertiser');
     const answer = await fetch(`${base}/insights/audiences/${encodeURIComponent(other.audienceId)}/overlappingAudiences?adType=DSP`, {
       headers: { ...auth, 'amazon-advertising-api-scope': String(profile.profileId), accept: OVERLAP_MEDIA_TYPE },

@@ -115,10 +115,8 @@ export function audienceInsightsHandlers(state: SimulatorState) {
       if (offset === null) return discoveryError(400, 'INVALID_ARGUMENT', 'nextToken is invalid');
       const parsed = ListBodySchema.safeParse((await request.json().catch(() => ({}))) ?? {});
       if (!parsed.success) return discoveryError(400, 'INVALID_ARGUMENT', z.prettifyError(parsed.error));
-      // An advertiser sees Amazon's audiences and its own, never another advertiser's customers.
-      const visible = state.audiences.filter(
-        (a) => a.profileId === null || state.world.profiles.some((p) => p.profileId === a.profileId && p.advertiser === profile.advertiser),
-      );
+      // A profile sees Amazon's audiences and its own customers in its marketplace, never another profile's.
+      const visible = state.audiences.filter((a) => a.profileId === null || a.profileId === profile.profileId);
       const matching = visible.filter((a) => (parsed.data.filters ?? []).every((f) => matches(a, f)));
       const createDate = state.audiencesCreatedAt.toISOString();
       return HttpResponse.json({
@@ -149,8 +147,7 @@ export function audienceInsightsHandlers(state: SimulatorState) {
       const offset = offsetOf(url.searchParams.get('nextToken'));
       if (offset === null) return insightsError(400, 'nextToken is invalid');
       const seed = state.audiences.find((a) => a.audienceId === String(params.audienceId));
-      const owner = seed?.profileId === null || seed === undefined ? undefined : profileOf(state.world, seed.profileId);
-      if (!seed || (owner && owner.advertiser !== profile.advertiser))
+      if (!seed || (seed.profileId !== null && seed.profileId !== profile.profileId))
         return insightsError(404, `Audience ${String(params.audienceId)} not found`);
       const categories = url.searchParams.getAll('audienceCategory');
       const overlaps = overlapsOf(seed, state.audiences, state.brandMetrics).filter(

@@ -12,7 +12,7 @@ import type { AdsProfile } from '../../ads-client/profiles.ts';
 
 export const OVERLAP_MEDIA_TYPE = 'application/vnd.insightsaudiencesoverlap.v2+json';
 /** Only overlaps at least this strong are read: weaker ones are not worth a person's attention. */
-export const MINIMUM_AFFINITY = 1.5;
+export const MINIMUM_AFFINITY = 2;
 
 const BoundsSchema = z.looseObject({ lowerBound: z.number().int().min(1), upperBound: z.number().int().min(1) });
 export const AudienceMetadataSchema = z.looseObject({

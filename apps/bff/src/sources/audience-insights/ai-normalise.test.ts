@@ -14,7 +14,7 @@ const profile: AdsProfile = {
 };
 const requested = { audienceId: 'aud-own', name: 'Nordlicht purchasers', category: 'Advertiser' };
 const entry = {
-  affinity: 3.14159,
+  affinity: 3.13726,
   audienceMetadata: {
     audienceId: 'aud-cookware',
     name: 'In-market: Cookware',
