@@ -6,6 +6,7 @@ import { authHandlers } from './auth.ts';
 import { brandMetricsHandlers } from './brand-metrics.ts';
 import { partnerOpportunityHandlers } from './partner-opportunities.ts';
 import { profileHandlers } from './profiles.ts';
+import { reachForecastingHandlers } from './reach-forecasting.ts';
 import { recommendationsApiHandlers } from './recommendations-api.ts';
 import { reportingHandlers } from './reporting.ts';
 import { simulatorControlHandlers } from './simulator-control.ts';
@@ -23,6 +24,7 @@ export function createHandlers(state: SimulatorState) {
     ...recommendationsApiHandlers(state),
     ...brandMetricsHandlers(state),
     ...audienceInsightsHandlers(state),
+    ...reachForecastingHandlers(state),
     ...sponsoredProductsEntityHandlers(state),
     ...sponsoredProductsRecommendationHandlers(state),
     ...reportingHandlers(state),
