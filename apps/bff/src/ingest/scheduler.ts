@@ -30,6 +30,7 @@ export const SCHEDULE_VARIABLES: Readonly<Record<ScheduledSource, keyof Env>> = 
   'sp-targeting': 'INGEST_SCHEDULE_SP_TARGETING',
   'brand-metrics': 'INGEST_SCHEDULE_BRAND_METRICS',
   'audience-insights': 'INGEST_SCHEDULE_AUDIENCE_INSIGHTS',
+  'reach-forecasting': 'INGEST_SCHEDULE_REACH_FORECASTING',
 };
 
 export interface SourceSchedule {

@@ -39,6 +39,7 @@ const DEFAULT_EXPIRE_AFTER_MS: Readonly<Record<RecommendationSource, number>> = 
   'sp-targeting': 30 * 24 * HOUR,
   'brand-metrics': 30 * 24 * HOUR,
   'audience-insights': 14 * 24 * HOUR,
+  'reach-forecasting': 7 * 24 * HOUR,
   'marketing-stream': 2 * HOUR,
 };
 

@@ -13,6 +13,7 @@ export const RECOMMENDATION_SOURCES = [
   'sp-targeting',
   'brand-metrics',
   'audience-insights',
+  'reach-forecasting',
   'marketing-stream',
 ] as const;
 
@@ -28,6 +29,7 @@ export const SOURCE_LABELS: Readonly<Record<RecommendationSource, string>> = {
   'sp-targeting': 'SP targeting',
   'brand-metrics': 'Brand Metrics',
   'audience-insights': 'Audience Insights',
+  'reach-forecasting': 'Reach Forecasting',
   'marketing-stream': 'Marketing Stream',
 };
 
@@ -56,6 +58,8 @@ export const DEFAULT_FRESHNESS_POLICIES: Readonly<Record<RecommendationSource, F
   'brand-metrics': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
   // Overlapping audiences are recomputed weekly upstream; a week-old overlap is still what shoppers do.
   'audience-insights': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
+  // A forecast prices today's inventory and contention: a day old is aging, three days old is stale.
+  'reach-forecasting': { freshForMs: 24 * HOUR, staleAfterMs: 72 * HOUR },
   'marketing-stream': { freshForMs: 15 * MINUTE, staleAfterMs: 60 * MINUTE },
 };
 
