@@ -60,7 +60,10 @@ export function reachForecastingHandlers(state: SimulatorState) {
       if (!parsed.success) return badRequest(z.prettifyError(parsed.error));
       const success: unknown[] = [];
       const error: unknown[] = [];
-      const created = state.clock.now();
+      // The simulated planner recomputes its curves once a day (like the daily files of the other services): the same
+      // request the same day gets the same forecast, whoever asks and however often.
+      const now = state.clock.now();
+      const created = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
       for (const [index, raw] of parsed.data.reachForecasts.entries()) {
         const element = ElementSchema.safeParse(raw);
         if (!element.success) {
@@ -85,7 +88,9 @@ export function reachForecastingHandlers(state: SimulatorState) {
         success.push({
           index,
           reachForecast: {
-            reachForecastId: forecastId(`${profile.profileId}|${startDate}|${endDate}|${created.toISOString()}|${index}`),
+            reachForecastId: forecastId(
+              `${profile.profileId}|${startDate}|${endDate}|${created.toISOString()}|${JSON.stringify(element.data)}`,
+            ),
             status: 'SUCCESS',
             countryCode,
             currencyCode: profile.marketplace.currency,

@@ -42,11 +42,11 @@ describe('normaliseOverlap', () => {
     });
     expect(item.description).toContain('3.1 times as likely as the average Amazon shopper to be among Nordlicht purchasers');
     expect(item.description).toContain('20,000–45,000 devices a day');
-    expect(item.estimatedImpact[0]).toMatchObject({ metric: 'daily reach', lower: 20000, upper: 45000 });
+    expect(item.estimatedImpact).toEqual([{ metric: 'affinity', lower: 3.14, upper: 3.14, unit: 'ratio', periodDays: null }]);
     expect(affinityOf(item)).toBe(3.14);
   });
 
-  it('keeps one key per overlap whatever the day, so a later sync updates it; no forecast, no reach', () => {
+  it('keeps one key per overlap whatever the day, so a later sync updates it; no forecast, no reach told', () => {
     const first = normaliseOverlap(entry, requested, profile, new Date('2026-12-06T08:30:00Z'));
     const later = normaliseOverlap({ ...entry, affinity: 2.5 }, requested, profile, new Date('2026-12-13T08:30:00Z'));
     expect(later.sourceRecommendationId).toBe(first.sourceRecommendationId);
@@ -56,7 +56,7 @@ describe('normaliseOverlap', () => {
       profile,
       new Date(),
     );
-    expect(bare.estimatedImpact.map((e) => e.metric)).toEqual(['affinity']);
+    expect(bare.description).not.toContain('devices a day');
     expect(affinityOf({ estimatedImpact: [] })).toBeNull();
   });
 });

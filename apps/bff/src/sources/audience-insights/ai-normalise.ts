@@ -2,8 +2,10 @@
  * One overlapping audience → one insight a person reads (kind `audience`, goal `growth`): "the customers of this
  * advertiser are N× as likely as the average shopper to be in that audience", with the audience's daily reach. The
  * key is profile + the advertiser's audience + the overlapping audience, so the same overlap seen at the next sync
- * updates the item instead of piling up. The affinity travels as an impact estimate (`affinity`, unit `ratio`), which
- * is where rules read `audience.affinity` from. Insights are never applicable: there is nothing to apply.
+ * updates the item instead of piling up. The affinity travels as an estimate of unit `ratio` (metric `affinity`), which
+ * is where rules read `audience.affinity` from and which priority ignores (it is no effect of acting); the audience's
+ * reach is told in the explanation and kept in `raw`, not counted as impact, so that an insight never outranks a
+ * change a person can make. Insights are never applicable: there is nothing to apply.
  */
 import type { ImpactEstimate, NormalisedRecommendation } from '@recdesk/shared-types';
 import type { AdsProfile } from '../../ads-client/profiles.ts';
@@ -31,8 +33,6 @@ export function normaliseOverlap(
   // Amazon recomputes overlaps regularly without dating them: the item is as old as the day it was read.
   const generatedAt = new Date(Date.UTC(fetchedAt.getUTCFullYear(), fetchedAt.getUTCMonth(), fetchedAt.getUTCDate())).toISOString();
   const estimatedImpact: ImpactEstimate[] = [];
-  if (reach)
-    estimatedImpact.push({ metric: 'daily reach', lower: reach.lowerBound, upper: reach.upperBound, unit: 'devices', periodDays: 1 });
   estimatedImpact.push({ metric: AFFINITY_METRIC, lower: affinity, upper: affinity, unit: 'ratio', periodDays: null });
   const customers = requested.name;
   const reachText = reach ? ` It reaches about ${count(reach.lowerBound)}–${count(reach.upperBound)} devices a day.` : '';

@@ -58,7 +58,7 @@ describe('reach forecasts', () => {
       applicable: false,
       action: { type: 'insight' },
       title: 'Harbour Ltd (UK): 2,000 GBP over 30 days reaches 42,000 households, 40% more than 1,000 GBP',
-      estimatedImpact: [{ metric: 'reach', lower: 30_000, upper: 42_000, unit: 'households', periodDays: 30 }],
+      estimatedImpact: [],
       generatedAt: '2026-12-06T05:50:00.000Z',
       raw: { request, forecast },
     });

@@ -78,7 +78,9 @@ export function normaliseForecast(
     applicable: false,
     confidence: null,
     impactScore: null,
-    estimatedImpact: [{ metric: 'reach', lower: from.reach, upper: to.reach, unit: 'households', periodDays: FORECAST_DAYS }],
+    // The reach is told, not counted as impact: households reached are no effect a person's change would make here,
+    // and counted as one they would rank every forecast above the changes waiting for a decision.
+    estimatedImpact: [],
     generatedAt: new Date(forecast.creationDateTime).toISOString(),
     expiresAt: null,
     raw: { request, forecast },
