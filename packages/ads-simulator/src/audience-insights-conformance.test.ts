@@ -164,3 +164,51 @@ describe('audiences discovery and overlapping audiences', () => {
     expect(answer.status).toBe(404);
   });
 });
+
+describe('Persona Builder: top categories purchased', () => {
+  it('answers a TopCategoriesPurchasedResponseContent in its versioned media type, led by the categories the profile sells in', async () => {
+    ajv.addSchema(loadPublishedSpec('persona-builder.json') as AnySchema, 'pb');
+    for (const [index, profile] of simulator.state.world.profiles.entries()) {
+      const { base } = profileAt(index);
+      const seed = simulator.state.audiences.find((a) => a.profileId === profile.profileId);
+      if (!seed) throw new Error('no advertiser audience');
+      const url = new URL(`${base}/insights/topCategoriesPurchased`);
+      url.searchParams.set('advertiserId', profile.advertiser.entityId);
+      url.searchParams.set('maxResults', '3');
+      const body = { audienceTargetingExpression: { audiences: [{ audienceId: seed.audienceId, groupId: 'customers', negative: false }] } };
+      expectValid('pb#/components/schemas/InputExpression', body);
+      const answer = await fetch(url, {
+        method: 'POST',
+        headers: {
+          ...auth,
+          'amazon-advertising-api-scope': String(profile.profileId),
+          'content-type': 'application/vnd.topcategoriespurchasedinputexpression.v1+json',
+          accept: 'application/vnd.topcategoriespurchasedinsights.v1+json',
+        },
+        body: JSON.stringify(body),
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toBe('application/vnd.topcategoriespurchasedinsights.v1+json');
+      const page = (await answer.json()) as { retailCategories: { path: { browseNodeName: string }[] }[]; nextToken?: string };
+      expectValid('pb#/components/schemas/TopCategoriesPurchasedResponseContent', page);
+      expect(page.nextToken).toBeTruthy();
+      const sold = new Set(
+        simulator.state.brandMetrics.filter((r) => r.profileId === profile.profileId).map((r) => r.metadata.categoryNodeName),
+      );
+      expect(page.retailCategories.every((c) => sold.has(c.path[0]?.browseNodeName ?? ''))).toBe(true);
+      if (index > 0) continue;
+      const wrongType = await fetch(url, {
+        method: 'POST',
+        headers: {
+          ...auth,
+          'amazon-advertising-api-scope': String(profile.profileId),
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      expect(wrongType.status).toBe(415);
+      expectValid('pb#/components/schemas/DspUnsupportedMediaTypeExceptionV1ResponseContent', await wrongType.json());
+    }
+  });
+});

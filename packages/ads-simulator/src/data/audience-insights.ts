@@ -120,3 +120,32 @@ export function overlapsOf(
     })
     .sort((x, y) => y.affinity - x.affinity || x.audience.audienceId.localeCompare(y.audience.audienceId));
 }
+
+export interface RetailCategoryInsight {
+  id: string;
+  name: string;
+  path: { browseNodeName: string }[];
+  affinity: number;
+  overlapPercentage: number;
+}
+
+/**
+ * The retail categories an advertiser audience's customers buy from (Persona Builder's top categories purchased),
+ * best affinity first: the segments of the categories the profile sells in lead, as its overlaps do.
+ */
+export function topCategoriesOf(seed: SimulatedAudience, brandMetrics: readonly BrandMetricsRecord[]): RetailCategoryInsight[] {
+  const categories = new Set(brandMetrics.filter((r) => r.profileId === seed.profileId).map((r) => r.metadata.categoryNodeName));
+  return CATALOGUE.flatMap(([category, segments]) =>
+    segments.map((segment) => {
+      const key = `${seed.audienceId}|retail|${segment}`;
+      const related = categories.has(category);
+      return {
+        id: `rc-${slug(segment)}`,
+        name: segment,
+        path: [{ browseNodeName: category }],
+        affinity: Math.round((related ? hashed(key, 1.8, 5) : hashed(key, 0.2, 1.2)) * 100) / 100,
+        overlapPercentage: Math.round((related ? hashed(`${key}|o`, 8, 40) : hashed(`${key}|o`, 0.5, 6)) * 10) / 10,
+      };
+    }),
+  ).sort((a, b) => b.affinity - a.affinity || a.id.localeCompare(b.id));
+}

@@ -5,6 +5,7 @@ import { audienceInsightsHandlers } from './audience-insights.ts';
 import { authHandlers } from './auth.ts';
 import { brandMetricsHandlers } from './brand-metrics.ts';
 import { partnerOpportunityHandlers } from './partner-opportunities.ts';
+import { personaBuilderHandlers } from './persona-builder.ts';
 import { profileHandlers } from './profiles.ts';
 import { reachForecastingHandlers } from './reach-forecasting.ts';
 import { recommendationsApiHandlers } from './recommendations-api.ts';
@@ -25,6 +26,7 @@ export function createHandlers(state: SimulatorState) {
     ...brandMetricsHandlers(state),
     ...audienceInsightsHandlers(state),
     ...reachForecastingHandlers(state),
+    ...personaBuilderHandlers(state),
     ...sponsoredProductsEntityHandlers(state),
     ...sponsoredProductsRecommendationHandlers(state),
     ...reportingHandlers(state),
