@@ -47,6 +47,7 @@ import { audienceInsightsSource } from './sources/audience-insights/ai-source.ts
 import { brandMetricsSource } from './sources/brand-metrics/bm-source.ts';
 import { BrandMetricsStore } from './sources/brand-metrics/brand-metrics-store.ts';
 import { partnerOpportunitiesSource } from './sources/partner-opportunities/po-source.ts';
+import { personaBuilderSource } from './sources/persona-builder/pb-source.ts';
 import { reachForecastingSource } from './sources/reach-forecasting/rf-source.ts';
 import { spBudgetSource } from './sources/sp-budget/budget-source.ts';
 import { spConsolidatedSource } from './sources/sp-consolidated/consolidated-source.ts';
@@ -345,6 +346,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       // Insights after the SP sources: their items are never approved, so nothing in the queue waits for them.
       audienceInsightsSource,
       reachForecastingSource,
+      personaBuilderSource,
       // Last: its report takes the longest to be ready, and its items are insights, never approved.
       brandMetricsAdapter,
     ],

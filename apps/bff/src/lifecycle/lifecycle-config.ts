@@ -40,6 +40,7 @@ const DEFAULT_EXPIRE_AFTER_MS: Readonly<Record<RecommendationSource, number>> = 
   'brand-metrics': 30 * 24 * HOUR,
   'audience-insights': 14 * 24 * HOUR,
   'reach-forecasting': 7 * 24 * HOUR,
+  'persona-builder': 14 * 24 * HOUR,
   'marketing-stream': 2 * HOUR,
 };
 

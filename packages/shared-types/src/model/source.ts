@@ -14,6 +14,7 @@ export const RECOMMENDATION_SOURCES = [
   'brand-metrics',
   'audience-insights',
   'reach-forecasting',
+  'persona-builder',
   'marketing-stream',
 ] as const;
 
@@ -30,6 +31,7 @@ export const SOURCE_LABELS: Readonly<Record<RecommendationSource, string>> = {
   'brand-metrics': 'Brand Metrics',
   'audience-insights': 'Audience Insights',
   'reach-forecasting': 'Reach Forecasting',
+  'persona-builder': 'Persona Builder',
   'marketing-stream': 'Marketing Stream',
 };
 
@@ -60,6 +62,8 @@ export const DEFAULT_FRESHNESS_POLICIES: Readonly<Record<RecommendationSource, F
   'audience-insights': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
   // A forecast prices today's inventory and contention: a day old is aging, three days old is stale.
   'reach-forecasting': { freshForMs: 24 * HOUR, staleAfterMs: 72 * HOUR },
+  // Personas describe who buys, which moves slowly: weekly like the overlaps.
+  'persona-builder': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
   'marketing-stream': { freshForMs: 15 * MINUTE, staleAfterMs: 60 * MINUTE },
 };
 
