@@ -6,6 +6,7 @@
  * 0: the simulator's ledger records every change it receives). Goal: within 1.15× of the floor.
  */
 import type { SimulatorState } from '@recdesk/ads-simulator/state';
+import { sql } from 'kysely';
 import { HttpResponse, http } from 'msw';
 import { ledgerCounts, seedKeywordBids } from '../src/apply/apply-test-helpers.ts';
 import { startTestBff } from '../src/testing/test-runtime.ts';
@@ -27,10 +28,12 @@ export const benchmark: Benchmark = {
       await bff.runtime.apply.createWorker().profileOf(String(state.world.profiles.find((p) => p.marketplace.code === 'US')?.profileId));
       const recent: number[] = [];
       let throttled = 0;
+      let firstCallAt: number | null = null;
       simulator.use(
         http.all('*', ({ request }) => {
           const path = new URL(request.url).pathname;
           if (path.startsWith('/_simulator') || path.startsWith('/auth')) return undefined;
+          firstCallAt ??= performance.now();
           const now = Date.now();
           while (recent.length > 0 && (recent[0] as number) <= now - 1_000) recent.shift();
           if (recent.length >= RATE) {
@@ -42,6 +45,9 @@ export const benchmark: Benchmark = {
         }),
       );
       const logBefore = state.requestLog.length;
+      // A worker runs as in the server (the embedded queue hands it each chunk as it is queued), so the time from the
+      // request to the first upstream call is the head start the apply takes.
+      await bff.runtime.apply.startWorker({ sweepMs: 60_000 });
 
       const started = performance.now();
       const accepted = (
@@ -51,8 +57,16 @@ export const benchmark: Benchmark = {
           .expect(202)
       ).body;
       const queuedSeconds = (performance.now() - started) / 1000;
-      await bff.runtime.apply.createWorker().sweep(accepted.batchId);
+      for (;;) {
+        const open = await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM apply_items WHERE batch_id = ${accepted.batchId} AND state IN ('queued', 'applying')`.execute(
+          bff.runtime.db,
+        );
+        if (open.rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       const wallSeconds = (performance.now() - started) / 1000;
+      const firstCallSeconds = firstCallAt === null ? Number.NaN : (firstCallAt - started) / 1000;
 
       const batch = (await bff.http.get(`/api/apply/${accepted.batchId}`).expect(200)).body;
       const calls = state.requestLog
@@ -75,7 +89,14 @@ export const benchmark: Benchmark = {
             goal: '≤ 1.15× floor',
             met: ratio <= 1.15,
           },
-          { label: 'of which POST /api/apply until its 202 (plan, queue, approved → applying)', value: queuedSeconds, unit: 's' },
+          {
+            label: 'POST /api/apply until the first upstream call',
+            value: firstCallSeconds * 1000,
+            unit: 'ms',
+            goal: '≤ 100 ms',
+            met: firstCallSeconds * 1000 <= 100,
+          },
+          { label: 'POST /api/apply until its 202 (plan, queue, approved → applying)', value: queuedSeconds, unit: 's' },
           { label: 'upstream 429s', value: throttled, unit: 'responses' },
           { label: 'items applied twice', value: twice, unit: 'items', goal: '0', met: twice === 0 },
           { label: 'items lost', value: lost, unit: 'items', goal: '0', met: lost === 0 },

@@ -161,16 +161,25 @@ export const benchmark: Benchmark = {
 
       const http: number[] = [];
       const floor: number[] = [];
+      const storeSql: number[] = [];
+      const perQuery = new Map<number, number[]>();
       for (let i = 0; i < REQUESTS + 20; i++) {
         const index = i % QUERIES.length;
         const cursor = Math.floor(i / QUERIES.length) % 2 === 1 ? cursors.get(index) : undefined;
         const query = { ...QUERIES[index], ...(cursor ? { cursor } : {}) };
         const { page, count } = store.listQueries(ListRecommendationsQuerySchema.parse(query));
         const [pageSql, countSql] = [page.compile(), count.compile()];
+        // The floor: the cheapest query that returns the same page, its ids alone (same filter, order and limit, no
+        // total, no columns beyond the index's).
+        const idsSql = page.clearSelect().select('id').compile();
 
         let t = performance.now();
-        await Promise.all([raw.query(pageSql.sql, [...pageSql.parameters]), raw.query(countSql.sql, [...countSql.parameters])]);
+        await raw.query(idsSql.sql, [...idsSql.parameters]);
         const floorMs = performance.now() - t;
+
+        t = performance.now();
+        await Promise.all([raw.query(pageSql.sql, [...pageSql.parameters]), raw.query(countSql.sql, [...countSql.parameters])]);
+        const storeMs = performance.now() - t;
 
         t = performance.now();
         const response = await fetch(`${base}?${new URLSearchParams(query)}`);
@@ -180,7 +189,9 @@ export const benchmark: Benchmark = {
         // The first rounds warm caches and JIT; they are not counted.
         if (i >= 20) {
           floor.push(floorMs);
+          storeSql.push(storeMs);
           http.push(httpMs);
+          perQuery.set(index, [...(perQuery.get(index) ?? []), httpMs]);
         }
       }
 
@@ -195,11 +206,22 @@ export const benchmark: Benchmark = {
           unit: 'ms',
           floor: bare,
           ratio,
-          ...(p === 95 ? { goal: '≤ 2× floor', met: ratio <= 2 } : {}),
+          ...(p === 95 ? { goal: '≤ 50 ms and ≤ 2× floor', met: value <= 50 && ratio <= 2 } : {}),
         });
       }
+      const storeP95 = percentile(storeSql, 95);
+      measurements.push({
+        label: "of which the store's own SQL p95 (page and total, concurrently)",
+        value: storeP95,
+        unit: 'ms',
+        floor: percentile(floor, 95),
+        ratio: ratioOf(storeP95, percentile(floor, 95)),
+      });
       notes.push(
-        `Floor: the same page and total SQL the store builds for each request, run bare on one pg connection (no HTTP, validation, mapping or conflict ids). Requests cycle through ${QUERIES.length} lane queries, first and second pages. PostgreSQL at ${new URL(SERVER_URL).host}, schema dropped after.`,
+        `Floor: the cheapest query that returns the same page: the ids alone, with the same filter, order and limit (no total, no other columns), run bare on one pg connection (no HTTP, validation, mapping, actions or conflict ids). Totals are exact up to 10,000 and an estimate beyond (issue 18, item 4). Requests cycle through ${QUERIES.length} lane queries, first and second pages. PostgreSQL at ${new URL(SERVER_URL).host}, schema dropped after.`,
+        `HTTP p95 per query (ms): ${[...perQuery.entries()]
+          .map(([index, times]) => `${new URLSearchParams(QUERIES[index]).toString()} ${percentile(times, 95).toFixed(1)}`)
+          .join('; ')}.`,
       );
       return { name: this.name, measurements, notes };
     } finally {

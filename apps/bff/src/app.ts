@@ -48,6 +48,8 @@ import { PlanService } from './plan/plan-service.ts';
 import { ruleRoutes } from './rules/rule-routes.ts';
 import type { RuleService } from './rules/rule-service.ts';
 import type { Runtime } from './runtime.ts';
+import { streamSubscriptionRoutes } from './stream-subscriptions/subscription-routes.ts';
+import type { StreamSubscriptionService } from './stream-subscriptions/subscription-service.ts';
 
 export interface AppDeps {
   db: Db;
@@ -58,6 +60,7 @@ export interface AppDeps {
   quarantine: QuarantineStore;
   sourceStatus: SourceStatusService;
   stream: StreamIngest;
+  streamSubscriptions?: StreamSubscriptionService;
   lifecycle: LifecycleService;
   guardrails: GuardrailStore;
   conflicts: ConflictService;
@@ -90,6 +93,7 @@ export function createAppFor(runtime: Runtime, options: { version: string; webDi
     quarantine: runtime.quarantine,
     sourceStatus: runtime.sourceStatus,
     stream: runtime.stream,
+    streamSubscriptions: runtime.streamSubscriptions,
     lifecycle: runtime.lifecycle,
     guardrails: runtime.guardrails,
     conflicts: runtime.conflicts,
@@ -112,6 +116,7 @@ export function apiRoutesOf(deps: AppDeps): AnyApiRoute[] {
     ...syncRoutes(deps.sync),
     ...sourceRoutes(deps.sourceStatus, deps.quarantine),
     ...streamRoutes(deps.stream),
+    ...(deps.streamSubscriptions ? streamSubscriptionRoutes(deps.streamSubscriptions) : []),
     // Lifecycle actions first: `/recommendations/bulk` must not be taken for a recommendation id.
     ...lifecycleRoutes(deps.lifecycle, deps.guardrails),
     ...recommendationRoutes(deps.store, deps.lifecycle),

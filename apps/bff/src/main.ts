@@ -40,7 +40,7 @@ const server = app.listen(env.PORT, env.HOST, () => {
         adsApiMode: env.ADS_API_MODE,
         demoUsers: runtime.createdDemoUsers.length > 0 ? runtime.createdDemoUsers : DEMO_USERS,
         demoUsersCreatedNow: runtime.createdDemoUsers.length > 0,
-        streamConfigured: Boolean(env.STREAM_SHARED_SECRET),
+        streamConfigured: Boolean(env.STREAM_SHARED_SECRET) || runtime.streamQueue !== null,
         color: Boolean(process.stdout.hasColors?.()),
       })}\n`,
     );
@@ -52,12 +52,16 @@ const server = app.listen(env.PORT, env.HOST, () => {
 // Each source on its own cadence, here unless a worker process runs them (INGEST_EMBEDDED; on in simulated mode).
 // runtime.close() stops it and waits for the runs under way.
 if (embeddedIngestEnabled(env)) runtime.scheduler.start();
+// Marketing Stream from its SQS queue (the simulator's on the embedded default), where ingestion runs.
+if (embeddedIngestEnabled(env)) runtime.streamQueue?.start();
 
 // Alert conditions are evaluated on ALERTS_EVALUATE_SCHEDULE (and after every ingestion); runtime.close() stops it.
 runtime.observability.start();
 
-// The apply worker runs in the server too; `worker:apply` processes share its batches through the queue and leases.
-await runtime.apply.startWorker();
+// The apply worker runs in the server too unless APPLY_EMBEDDED=false; `worker:apply` processes share its batches
+// through the queue and leases (and are the only ones that apply when the server runs without one).
+if (env.APPLY_EMBEDDED) await runtime.apply.startWorker();
+else runtime.log.info('no apply worker in this server (APPLY_EMBEDDED=false): worker:apply processes apply the batches');
 
 // Moves recommendations past their expiry to `expired`, on EXPIRY_JOB_SCHEDULE.
 const expiryJob = startExpiryJob(runtime.lifecycle, runtime.lifecycleConfig.expiryJobSchedule, runtime.log);

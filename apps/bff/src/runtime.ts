@@ -14,6 +14,7 @@ import type { RateLimitConfig } from './ads-client/rate-limiter.ts';
 import { writerOf } from './apply/apply-plan.ts';
 import { LocalApplyQueue, PgBossApplyQueue } from './apply/apply-queue.ts';
 import { ApplyService } from './apply/apply-service.ts';
+import { ProfileDirectory } from './apply/profile-directory.ts';
 import { type Auth, bootstrapUsers, createAuth, type DEMO_USERS, ScopePlugin, TEST_COST } from './auth/auth.ts';
 import { openCounterStore } from './auth/login-throttle.ts';
 import { loadSessionSecrets } from './auth/session-secrets.ts';
@@ -26,7 +27,9 @@ import { PriorityFactors } from './impact/priority-factors.ts';
 import { QuarantineStore } from './ingest/quarantine-store.ts';
 import { embeddedIngestEnabled, IngestScheduler, schedulesOf } from './ingest/scheduler.ts';
 import { SourceStatusService } from './ingest/source-status.ts';
+import { SqsStreamConsumer } from './ingest/sqs-stream-consumer.ts';
 import { StreamIngest } from './ingest/stream-ingest.ts';
+import { streamQueueConfigOf } from './ingest/stream-queue-config.ts';
 import { SyncService } from './ingest/sync-service.ts';
 import { GuardrailStore } from './lifecycle/guardrail-store.ts';
 import { type LifecycleConfig, lifecycleConfigOf } from './lifecycle/lifecycle-config.ts';
@@ -49,12 +52,15 @@ import { BrandMetricsStore } from './sources/brand-metrics/brand-metrics-store.t
 import { partnerOpportunitiesSource } from './sources/partner-opportunities/po-source.ts';
 import { personaBuilderSource } from './sources/persona-builder/pb-source.ts';
 import { reachForecastingSource } from './sources/reach-forecasting/rf-source.ts';
+import { sbRecommendationsSource } from './sources/sb-sd/sb-source.ts';
+import { sdRecommendationsSource } from './sources/sb-sd/sd-source.ts';
 import { spBudgetSource } from './sources/sp-budget/budget-source.ts';
 import { spConsolidatedSource } from './sources/sp-consolidated/consolidated-source.ts';
 import { spTargetingSource } from './sources/sp-targeting/targeting-source.ts';
 import { spThemeBidsSource } from './sources/sp-theme-bids/theme-bids-source.ts';
 import { firstSeenIn } from './sources/unified-recommendations/recs-first-seen.ts';
 import { createUnifiedRecommendationsSource } from './sources/unified-recommendations/recs-source.ts';
+import { StreamSubscriptionService } from './stream-subscriptions/subscription-service.ts';
 
 export const VERSION = '0.1.0';
 
@@ -71,6 +77,9 @@ export interface Runtime {
   scheduler: IngestScheduler;
   sourceStatus: SourceStatusService;
   stream: StreamIngest;
+  /** The Marketing Stream SQS consumer when a queue is configured (started where ingestion runs), else null. */
+  streamQueue: SqsStreamConsumer | null;
+  streamSubscriptions: StreamSubscriptionService;
   /** Brand Metrics per advertiser and brand: `latestFor(advertiserId, brandName?)` for rules. */
   brandMetrics: BrandMetricsStore;
   lifecycleConfig: LifecycleConfig;
@@ -214,16 +223,24 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   const now = simulatedClock ? () => simulatedClock.control.now() : baseNow;
 
   let simulator: RunningSimulator | null = null;
+  let simulatorOrigin: string | null = null;
   let baseUrls: Record<AdsRegion, string>;
   let credentials: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string; partnerAccountId: string | undefined };
   if (env.ADS_API_MODE === 'simulated' && env.ADS_SIMULATOR_URL) {
     // A fleet's processes share one simulator (its ledger is the one truth of what was applied): none starts here.
     const origin = env.ADS_SIMULATOR_URL.replace(/\/$/, '');
+    simulatorOrigin = origin;
     baseUrls = regionUrls(env.ADS_REGIONS, (region) => env.ADS_API_BASE_URL ?? `${origin}/${region.toLowerCase()}`);
     credentials = { tokenUrl: env.ADS_LWA_TOKEN_URL ?? `${origin}/auth/o2/token`, ...DEFAULT_CREDENTIALS };
     log.info({ url: origin }, 'using the simulated Amazon Ads API at ADS_SIMULATOR_URL');
   } else if (env.ADS_API_MODE === 'simulated') {
-    simulator = await startSimulator({ port: env.ADS_SIMULATOR_PORT, clock: simulatedClock?.clock });
+    simulator = await startSimulator({
+      port: env.ADS_SIMULATOR_PORT,
+      clock: simulatedClock?.clock,
+      // The simulated Marketing Stream fills the simulator's SQS queue where this process reads it.
+      stream: env.STREAM_SIMULATED && embeddedIngestEnabled(env) ? { intervalMs: env.STREAM_SIMULATED_INTERVAL_MS } : undefined,
+    });
+    simulatorOrigin = simulator.url;
     const simulatorUrl = env.ADS_API_BASE_URL ?? simulator.url;
     baseUrls = regionUrls(env.ADS_REGIONS, (region) => (env.ADS_API_BASE_URL ? simulatorUrl : `${simulatorUrl}/${region.toLowerCase()}`));
     credentials = { tokenUrl: env.ADS_LWA_TOKEN_URL ?? `${simulator.url}/auth/o2/token`, ...DEFAULT_CREDENTIALS };
@@ -343,7 +360,9 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       spBudgetSource,
       spThemeBidsSource,
       spTargetingSource,
-      // Insights after the SP sources: their items are never approved, so nothing in the queue waits for them.
+      sbRecommendationsSource,
+      sdRecommendationsSource,
+      // Insights after the SP (and SB/SD) sources: their items are never approved, so nothing in the queue waits for them.
       audienceInsightsSource,
       reachForecastingSource,
       personaBuilderSource,
@@ -360,7 +379,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     },
   });
 
-  const schedules = schedulesOf(env, sync.sources);
+  const streamQueueConfig = streamQueueConfigOf(env, simulatorOrigin);
+  const schedules = schedulesOf(env, sync.sources, streamQueueConfig !== null);
   // Each scheduler tick is a job of its own in the logs.
   const tickSync = { sync: (options: Parameters<SyncService['sync']>[0]) => inJob('ingest-tick', () => sync.sync(options)) };
   const scheduler = new IngestScheduler({
@@ -371,7 +391,14 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     retry: { firstMs: env.INGEST_RETRY_FIRST_MS, maxMs: env.INGEST_RETRY_MAX_MS },
   });
   // Freshness is judged by the same per-source policies (FRESHNESS_POLICIES) the store uses.
-  const sourceStatus = new SourceStatusService({ db, quarantine, schedules, now, policies: lifecycleConfig.policies });
+  const sourceStatus = new SourceStatusService({
+    db,
+    quarantine,
+    schedules,
+    now,
+    policies: lifecycleConfig.policies,
+    streamQueue: () => streamQueue?.status() ?? null,
+  });
   const stream = new StreamIngest({
     db,
     store,
@@ -382,6 +409,24 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       budgetUsageAlertPercent: env.STREAM_BUDGET_USAGE_ALERT_PERCENT,
       budgetRecommendationValidForMs: env.STREAM_BUDGET_RECOMMENDATION_VALID_HOURS * 3_600_000,
     },
+  });
+
+  const streamQueue = streamQueueConfig
+    ? new SqsStreamConsumer({
+        stream,
+        quarantine,
+        metrics,
+        log: log.child({ component: 'marketing-stream-sqs' }),
+        config: streamQueueConfig,
+      })
+    : null;
+
+  const streamSubscriptions = new StreamSubscriptionService({
+    db,
+    client,
+    profiles: new ProfileDirectory(client),
+    now,
+    log: log.child({ component: 'stream-subscriptions' }),
   });
 
   const guardrails = new GuardrailStore(db, lifecycleConfig.guardrails, now);
@@ -415,6 +460,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   });
   const rules = new RuleService({
     db,
+    measurementWindows: { windowDays: env.IMPACT_WINDOW_DAYS, settleDays: env.IMPACT_ATTRIBUTION_SETTLE_DAYS },
     store,
     lifecycle,
     apply,
@@ -449,6 +495,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     config: { windowDays: env.IMPACT_WINDOW_DAYS, settleDays: env.IMPACT_ATTRIBUTION_SETTLE_DAYS },
     factors: priorityFactors,
   });
+  // The embedded default converts its world's three currencies out of the box; a live installation's admin enters rates.
+  if (env.ADS_API_MODE === 'simulated') await impact.rates.seedDefaults();
   // A source's items are validated (and their conflicts found) as soon as it is in; the rules wait for the whole sync,
   // so that an item is never auto-applied before a later source's contradiction of it has been seen.
   sync.afterSource(() => lifecycle.afterIngest());
@@ -493,6 +541,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     scheduler,
     sourceStatus,
     stream,
+    streamQueue,
+    streamSubscriptions,
     brandMetrics,
     lifecycleConfig,
     guardrails,
@@ -511,6 +561,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     async close() {
       priorityFactors.stop();
       performance.clock?.stop();
+      // Its batch under way is stored and deleted before the database closes.
+      await streamQueue?.stop();
       await performance.ingest.stop();
       await scheduler.stop();
       await observability.stop();

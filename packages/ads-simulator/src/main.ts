@@ -9,6 +9,7 @@
  * - SIMULATOR_BULK_PO_ROWS: rows of one extra Partner Opportunity of budget changes (default 0: none), e.g. 2000 for
  *   a morning of thousands of applicable items
  * - SIMULATOR_SP_CONSOLIDATED_ACTIONS: a dense set of SP consolidated actions (default: the seeded few)
+ * - SIMULATOR_STREAM_INTERVAL_MS: the simulated Marketing Stream's tick into its SQS queue (default 5000; 0: off)
  */
 import { z } from 'zod';
 import { startSimulator } from './server.ts';
@@ -22,6 +23,8 @@ const EnvSchema = z.object({
   SIMULATOR_CAMPAIGNS_PER_PROFILE: count(1_000).min(1).optional(),
   SIMULATOR_BULK_PO_ROWS: count(1_000_000).default(0),
   SIMULATOR_SP_CONSOLIDATED_ACTIONS: count(1_000_000).optional(),
+  /** How often (ms, wall clock) the simulated Marketing Stream sends what became due into its SQS queue; 0: off. */
+  SIMULATOR_STREAM_INTERVAL_MS: count(3_600_000).default(5_000),
 });
 
 const parsed = EnvSchema.safeParse(process.env);
@@ -39,6 +42,7 @@ const simulator = await startSimulator({
   campaignsPerProfile: env.SIMULATOR_CAMPAIGNS_PER_PROFILE,
   bulkOpportunityRows: env.SIMULATOR_BULK_PO_ROWS,
   spConsolidatedActions: env.SIMULATOR_SP_CONSOLIDATED_ACTIONS,
+  stream: env.SIMULATOR_STREAM_INTERVAL_MS > 0 ? { intervalMs: env.SIMULATOR_STREAM_INTERVAL_MS } : undefined,
 });
 console.info(`Simulated Amazon Ads API listening on ${simulator.url}`);
 let closing = false;

@@ -9,10 +9,16 @@ import type { RequestHandler } from 'msw';
 import { takeLostAnswer } from './faults.ts';
 import { createHandlers } from './handlers/index.ts';
 import { createSimulatorState, type SimulatorState, type SimulatorStateOptions } from './state.ts';
+import { handleSqsRequest, isSqsRequest } from './stream/sqs-protocol.ts';
+import { type SimulatedQueue, STREAM_QUEUE_NAME } from './stream/sqs-queue.ts';
+import { produceStream } from './stream/stream-producer.ts';
 
 export interface RunningSimulator {
   url: string;
   state: SimulatorState;
+  /** The SQS queue URL the simulated Marketing Stream delivers into (served over the SQS JSON protocol at `url`). */
+  streamQueueUrl: string;
+  streamQueue: SimulatedQueue;
   /** Adds handlers in front of the happy path (fault injection per test). */
   use(...handlers: RequestHandler[]): void;
   resetHandlers(): void;
@@ -23,6 +29,11 @@ export interface SimulatorServerOptions extends SimulatorStateOptions {
   port?: number;
   host?: string;
   state?: SimulatorState;
+  /**
+   * Runs the simulated Marketing Stream into its queue every `intervalMs` (wall clock) off the simulated clock; off
+   * unless asked, so tests that do not read the stream see none.
+   */
+  stream?: { intervalMs: number };
 }
 
 export async function startSimulator(options: SimulatorServerOptions = {}): Promise<RunningSimulator> {
@@ -32,6 +43,14 @@ export async function startSimulator(options: SimulatorServerOptions = {}): Prom
   // http-middleware copies its handler list, so a per-test override rebuilds the app in front of the happy path.
   let app = createServer(...happyPath);
   const server = createHttpServer((req, res) => {
+    // SQS speaks its own protocol (POST / with X-Amz-Target): answered here, never through faults or msw.
+    if (isSqsRequest(req)) {
+      handleSqsRequest(req, res, state.queues).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.sqs#InternalError', message: (error as Error).message }));
+      });
+      return;
+    }
     const lost = takeLostAnswer(state, req.method ?? 'GET', new URL(req.url ?? '/', 'http://simulator.invalid').pathname);
     if (lost) loseAnswer(req, res, lost);
     app(req, res);
@@ -42,9 +61,25 @@ export async function startSimulator(options: SimulatorServerOptions = {}): Prom
     server.listen(options.port ?? 0, host, resolve);
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+  state.queues.origin = url;
+  const streamQueue = state.queues.create(STREAM_QUEUE_NAME);
+  const producer = options.stream
+    ? setInterval(() => {
+        try {
+          produceStream(state, streamQueue);
+        } catch (error) {
+          console.error('the simulated Marketing Stream failed a tick', error);
+        }
+      }, options.stream.intervalMs)
+    : null;
+  producer?.unref();
+  if (options.stream) produceStream(state, streamQueue);
   return {
-    url: `http://${host}:${port}`,
+    url,
     state,
+    streamQueueUrl: streamQueue.url,
+    streamQueue,
     use: (...handlers) => {
       overrides.unshift(...handlers);
       app = createServer(...overrides, ...happyPath);
@@ -55,6 +90,7 @@ export async function startSimulator(options: SimulatorServerOptions = {}): Prom
     },
     close: () =>
       new Promise((resolve, reject) => {
+        if (producer) clearInterval(producer);
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

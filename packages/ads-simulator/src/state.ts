@@ -9,11 +9,14 @@ import { createAudiences, type SimulatedAudience } from './data/audience-insight
 import { type BrandMetricsRecord, createBrandMetrics } from './data/brand-metrics.ts';
 import { createOpportunities, type Opportunity } from './data/partner-opportunities.ts';
 import { createUnifiedRecommendations, type UnifiedRecommendation } from './data/recommendations-api.ts';
+import { createSbsdWorld, type SbsdWorld } from './data/sbsd-world.ts';
 import { createSpRecommendations, type SpRecommendations } from './data/sp-recommendations.ts';
 import { createWorld, type World, type WorldOptions } from './data/world.ts';
 import { createFaultState, type FaultState } from './faults.ts';
 import { createReportingState, type ReportingState } from './handlers/reporting.ts';
 import { createSettingsHistory, observeChanges, type SettingsHistory } from './performance/settings-history.ts';
+import { QueueRegistry } from './stream/sqs-queue.ts';
+import { createStreamProducerState, type StreamProducerState } from './stream/stream-producer.ts';
 
 export interface SimulatorClock {
   now(): Date;
@@ -76,12 +79,18 @@ export interface SimulatorState {
   audiencesCreatedAt: Date;
   /** Sponsored Products recommendations derived from the world (data/sp-recommendations.ts). */
   sp: SpRecommendations;
+  /** Sponsored Brands and Sponsored Display campaigns, beside the SP world (data/sbsd-world.ts). */
+  sbsd: SbsdWorld;
   /** Every request received, for tests that check batching, headers and retry timing. */
   requestLog: RequestLogEntry[];
   /** Fault injection, off unless a test switches it on (faults.ts). */
   faults: FaultState;
   /** Performance (performance/): what each campaign ran with day by day, and the Reporting v3 reports asked for. */
   performance: { history: SettingsHistory; reporting: ReportingState };
+  /** SQS queues served over the SQS JSON protocol (stream/sqs-protocol.ts). */
+  queues: QueueRegistry;
+  /** What the simulated Marketing Stream already sent (stream/stream-producer.ts). */
+  stream: StreamProducerState;
 }
 
 export interface RequestLogEntry {
@@ -94,6 +103,8 @@ export interface RequestLogEntry {
   at: number;
   /** Set when fault injection answered this request itself. */
   fault?: { status: number; retryAfterSeconds: number | null };
+  /** The JSON body, kept by the SB and SD endpoints so that tests can check requests against the published specs. */
+  body?: unknown;
 }
 
 export interface BrandMetricsReport {
@@ -143,9 +154,12 @@ export function createSimulatorState(options: SimulatorStateOptions = {}): Simul
     audiences: createAudiences(world),
     audiencesCreatedAt: startOfUtcDay(new Date(Date.UTC(2026, 0, 5))),
     sp: createSpRecommendations(world, { now: clock.now(), consolidatedActions: options.spConsolidatedActions }),
+    sbsd: createSbsdWorld(world),
     requestLog: [],
     faults: createFaultState(),
     performance: { history: createSettingsHistory(world), reporting: createReportingState() },
+    queues: new QueueRegistry(),
+    stream: createStreamProducerState(),
   };
   // Changes made before a jump of the clock are dated before it.
   if (clock instanceof AdvanceableClock) clock.onBeforeAdvance(() => observeChanges(state));

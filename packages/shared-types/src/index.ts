@@ -17,6 +17,7 @@ export * from './api/safe-input.ts';
 export * from './api/simulator-clock.ts';
 export * from './api/sources.ts';
 export * from './api/stream.ts';
+export * from './api/stream-subscriptions.ts';
 export * from './api/sync.ts';
 export * from './model/item-actions.ts';
 export * from './model/lifecycle.ts';

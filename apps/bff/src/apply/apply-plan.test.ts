@@ -1,7 +1,7 @@
 import type { Recommendation } from '@recdesk/shared-types';
 import { describe, expect, it } from 'vitest';
 import { bidChange, budgetChange, insight, newKeyword } from '../lifecycle/recommendation-fixtures.ts';
-import { type ApplyPlan, chunksOf, planOf, sameValue } from './apply-plan.ts';
+import { type ApplyPlan, chunksOf, planOf, sameValue, spWriteItem, writerOf } from './apply-plan.ts';
 
 function rec(fixture: ReturnType<typeof bidChange>, more: Partial<Recommendation> = {}): Recommendation {
   const { raw: _raw, refreshedAt, ...rest } = fixture;
@@ -60,6 +60,96 @@ describe('planOf', () => {
       ok: false,
       reason: expect.stringMatching(/edited/),
     });
+  });
+});
+
+describe('SB and SD writes', () => {
+  it('routes SB budgets and keyword bids, SD budgets and target bids to their writes, with int64 ids in the bodies', () => {
+    const sbBudget = planOf(rec(budgetChange({ id: 'a', source: 'sb-recommendations', campaignId: '500', from: 40, to: 60 })), null, null);
+    expect(sbBudget).toMatchObject({
+      ok: true,
+      plan: { call: 'sb.campaigns.update', entityId: '500', groupKey: 'sb.campaigns.update|1001' },
+    });
+    if (sbBudget.ok)
+      expect(spWriteItem(sbBudget.plan, { entity: rec(budgetChange({ id: 'a', from: 1, to: 2 })).entity })).toEqual({
+        campaignId: '500',
+        budget: 60,
+      });
+
+    const sbBid = planOf(
+      rec(bidChange({ id: 'b', source: 'sb-recommendations', campaignId: '500', adGroupId: '501', keywordId: '510', from: 1, to: 1.3 })),
+      null,
+      null,
+    );
+    expect(sbBid).toMatchObject({
+      ok: true,
+      plan: { call: 'sb.keywords.update', entityId: '510', upstream: { campaignId: '500', adGroupId: '501' } },
+    });
+    // Undo builds the body from the stored plan alone: the keyword's parents travel in it.
+    if (sbBid.ok)
+      expect(spWriteItem({ ...sbBid.plan, targetValue: 1 }, { entity: null as never })).toEqual({
+        keywordId: 510,
+        adGroupId: 501,
+        campaignId: 500,
+        bid: 1,
+      });
+
+    const sd = planOf(rec(budgetChange({ id: 'c', source: 'sd-recommendations', campaignId: '600', from: 30, to: 45 })), null, null);
+    if (!sd.ok) throw new Error(sd.reason);
+    expect(spWriteItem(sd.plan, { entity: null as never })).toEqual({ campaignId: 600, budget: 45 });
+    const sdBid = planOf(
+      rec(bidChange({ id: 'd', source: 'sd-recommendations', level: 'target', keywordId: '610', from: 0.9, to: 0.7 })),
+      null,
+      null,
+    );
+    if (!sdBid.ok) throw new Error(sdBid.reason);
+    expect(spWriteItem(sdBid.plan, { entity: null as never })).toEqual({ targetId: 610, bid: 0.7 });
+    expect(writerOf(rec(budgetChange({ id: 'e', source: 'sd-recommendations', from: 1, to: 2 })))).toEqual({ ok: true, undoable: true });
+  });
+
+  it('never writes a headline or an SD audience: it says what to do in Amazon Ads instead', () => {
+    const headline = rec({
+      ...budgetChange({ id: 'h', source: 'sb-recommendations', from: 1, to: 2 }),
+      kind: 'creative',
+      action: {
+        type: 'creative',
+        field: 'headline',
+        from: 'Old',
+        to: 'Discover Acme kettles',
+        unit: 'none',
+        currency: null,
+        direction: 'change',
+      },
+    });
+    expect(writerOf(headline)).toMatchObject({
+      ok: false,
+      code: 'no_writer',
+      message: expect.stringContaining('paste “Discover Acme kettles”'),
+      link: expect.stringContaining('advertising.amazon.com'),
+    });
+    expect(planOf(headline, null, null)).toMatchObject({ ok: false, reason: expect.stringContaining('headline') });
+    const audience = rec({
+      ...budgetChange({ id: 'u', source: 'sd-recommendations', from: 1, to: 2 }),
+      action: { type: 'add-target', field: 'audience', from: null, to: '3712', unit: 'none', currency: null, direction: 'add' },
+    });
+    expect(writerOf(audience)).toMatchObject({
+      ok: false,
+      code: 'no_writer',
+      message: expect.stringContaining('add the audience in Amazon Ads'),
+    });
+  });
+
+  it('cuts SB campaign updates at 10 per call, the published maxItems', () => {
+    const plans = Array.from({ length: 23 }, (_, n) => {
+      const planned = planOf(
+        rec(budgetChange({ id: `s${n}`, source: 'sb-recommendations', campaignId: String(500 + n), from: 40, to: 60 })),
+        null,
+        null,
+      );
+      if (!planned.ok) throw new Error(planned.reason);
+      return { plan: planned.plan };
+    });
+    expect(chunksOf(plans).map((c) => c.items.length)).toEqual([10, 10, 3]);
   });
 });
 

@@ -5,6 +5,9 @@
  * - Unified Recommendations API: `POST /recommendations/apply`, ≤100 ids per profile (§2.6).
  * - Sponsored Products v3 writes: `PUT /sp/campaigns|keywords|targets`, `POST /sp/keywords|targets`, ≤1000 items per
  *   profile and call, 207 per item (§6).
+ * - Sponsored Brands: `PUT /sb/v4/campaigns` (≤10 per call) and `PUT /sb/keywords` (≤100); Sponsored Display:
+ *   `PUT /sd/campaigns|targets` (≤100): budgets and bids, read back through their list endpoints like SP ones.
+ *   Headlines have no write in either API (creatives are immutable on a live ad): they are applied by hand.
  * An item no call can apply (an insight, a creative idea) gets a reason instead of a plan.
  */
 import type { Recommendation } from '@recdesk/shared-types';
@@ -17,7 +20,11 @@ export type ApplyCall =
   | 'sp.keywords.update'
   | 'sp.targets.update'
   | 'sp.keywords.create'
-  | 'sp.targets.create';
+  | 'sp.targets.create'
+  | 'sb.campaigns.update'
+  | 'sb.keywords.update'
+  | 'sd.campaigns.update'
+  | 'sd.targets.update';
 
 export const CALL_LIMITS: Readonly<Record<ApplyCall, number>> = {
   'po.apply': 100,
@@ -27,10 +34,28 @@ export const CALL_LIMITS: Readonly<Record<ApplyCall, number>> = {
   'sp.targets.update': 1000,
   'sp.keywords.create': 1000,
   'sp.targets.create': 1000,
+  // Published limits: `campaigns` maxItems 10 (SB v4), `maximum: 100` keywords (SB v3); SD declares none, 100 as SB.
+  'sb.campaigns.update': 10,
+  'sb.keywords.update': 100,
+  'sd.campaigns.update': 100,
+  'sd.targets.update': 100,
 };
 
-/** Calls whose effect can be read back from an SP list endpoint and so be checked, reconciled and undone. */
-export const READABLE_CALLS: ReadonlySet<ApplyCall> = new Set(['sp.campaigns.update', 'sp.keywords.update', 'sp.targets.update']);
+/** Calls whose effect can be read back from a list endpoint (SP, SB, SD) and so be checked, reconciled and undone. */
+export const READABLE_CALLS: ReadonlySet<ApplyCall> = new Set([
+  'sp.campaigns.update',
+  'sp.keywords.update',
+  'sp.targets.update',
+  'sb.campaigns.update',
+  'sb.keywords.update',
+  'sd.campaigns.update',
+  'sd.targets.update',
+]);
+
+/** Calls that write entities with a body built per item (`spWriteItem`), as opposed to applying a recommendation id. */
+export function isEntityWrite(call: ApplyCall): boolean {
+  return call !== 'po.apply' && call !== 'recs.apply';
+}
 
 export type ApplyValue = number | string | null;
 
@@ -84,6 +109,23 @@ function spCallOf(action: Recommendation['action'], level: Recommendation['entit
   }
 }
 
+const SBSD_PRODUCT = { 'sb-recommendations': 'sb', 'sd-recommendations': 'sd' } as const;
+
+/** The SB / SD write call of an action on an entity level, or why there is none. */
+function sbsdCallOf(product: 'sb' | 'sd', action: Recommendation['action'], level: Recommendation['entity']['level']): ApplyCall | string {
+  const name = product === 'sb' ? 'Sponsored Brands' : 'Sponsored Display';
+  if (action.type === 'set-budget' && level === 'campaign') return `${product}.campaigns.update`;
+  if (action.type === 'set-bid' && product === 'sb' && level === 'keyword') return 'sb.keywords.update';
+  if (action.type === 'set-bid' && product === 'sd' && level === 'target') return 'sd.targets.update';
+  if (action.type === 'creative')
+    return `The ${name} API cannot change the headline of a live ad: in Amazon Ads, edit the campaign's ad and paste “${String(action.to ?? '')}”.`;
+  if (action.type === 'add-keyword')
+    return `RecDesk does not create ${name} keywords: add “${String(action.to ?? '')}” to the campaign's ad group in Amazon Ads.`;
+  if (action.type === 'add-target')
+    return `RecDesk does not create ${name} targets: add ${action.field === 'audience' ? 'the audience' : 'the target'} in Amazon Ads.`;
+  return `RecDesk has no ${name} writer for a ${action.type} change; apply it in Amazon Ads.`;
+}
+
 /**
  * Whether RecDesk has a writer for the item's change, from its source and action type alone: what the lifecycle's
  * allowed-actions decision is handed, so an item no writer can apply is never offered for approval. `planOf` asks the
@@ -94,6 +136,11 @@ export function writerOf(recommendation: Pick<Recommendation, 'applicable' | 'so
     return { ok: false, code: 'insight', message: 'This recommendation is an insight: nothing can be applied upstream.', link: null };
   if (recommendation.source === 'partner-opportunities' || recommendation.source === 'unified-recommendations')
     return { ok: true, undoable: false };
+  if (recommendation.source === 'sb-recommendations' || recommendation.source === 'sd-recommendations') {
+    const call = sbsdCallOf(SBSD_PRODUCT[recommendation.source], recommendation.action, recommendation.entity.level);
+    if (!(call in CALL_LIMITS)) return { ok: false, code: 'no_writer', message: call, link: AMAZON_ADS_CONSOLE };
+    return { ok: true, undoable: READABLE_CALLS.has(call as ApplyCall) };
+  }
   if (!SP_SOURCES.has(recommendation.source))
     return {
       ok: false,
@@ -155,6 +202,17 @@ export function planOf(recommendation: Recommendation, raw: unknown, approvedVal
   }
 
   if (!recommendation.profileId) return { ok: false, reason: 'The recommendation names no profile to apply it in.' };
+  if (recommendation.source === 'sb-recommendations' || recommendation.source === 'sd-recommendations') {
+    const call = sbsdCallOf(SBSD_PRODUCT[recommendation.source], action, entity.level) as ApplyCall;
+    const entityId = call.endsWith('.campaigns.update') ? entity.campaignId : entity.targetId;
+    if (!entityId) return { ok: false, reason: 'The recommendation does not name the entity it changes.' };
+    // SB v3 keyword updates name the keyword's ad group and campaign too (required fields), undo included.
+    const upstream: Record<string, string> =
+      call === 'sb.keywords.update' ? { campaignId: entity.campaignId ?? '', adGroupId: entity.adGroupId ?? '' } : {};
+    if (call === 'sb.keywords.update' && (!upstream.campaignId || !upstream.adGroupId))
+      return { ok: false, reason: 'An SB keyword update needs its campaign and ad group.' };
+    return { ok: true, plan: { ...base, call, groupKey: `${call}|${recommendation.profileId}`, entityId, upstream } };
+  }
   const call = spCallOf(action, entity.level) as ApplyCall;
   if (call === 'sp.keywords.create') {
     return entity.campaignId && entity.adGroupId && entity.targetText
@@ -218,7 +276,25 @@ export function spWriteItem(plan: ApplyPlan, recommendation: Pick<Recommendation
         state: 'ENABLED',
         ...(typeof value === 'number' ? { bid: value } : {}),
       };
+    case 'sb.campaigns.update':
+      return { campaignId: plan.entityId, ...(plan.field === 'state' ? { state: value } : { budget: value }) };
+    case 'sb.keywords.update':
+      return {
+        keywordId: int64(plan.entityId),
+        adGroupId: int64(plan.upstream.adGroupId ?? null),
+        campaignId: int64(plan.upstream.campaignId ?? null),
+        bid: value,
+      };
+    case 'sd.campaigns.update':
+      return { campaignId: int64(plan.entityId), budget: value };
+    case 'sd.targets.update':
+      return { targetId: int64(plan.entityId), bid: value };
     default:
-      throw new Error(`${plan.call} is not an SP write`);
+      throw new Error(`${plan.call} is not an entity write`);
   }
+}
+
+/** SB v3 and SD v3 declare int64 ids: a numeric id is sent as a JSON number. */
+function int64(id: string | null): number | string | null {
+  return id !== null && /^\d{1,15}$/.test(id) ? Number(id) : id;
 }

@@ -13,6 +13,8 @@ import type { Logger } from 'pino';
 
 export interface ApplyQueue {
   enqueue(chunkIds: readonly string[]): Promise<void>;
+  /** True when a chunk queued here runs in this process, on its one database connection (the embedded default). */
+  readonly runsHere?: boolean;
   /** Starts taking chunk messages (a worker); the handler runs one chunk. */
   work(handler: (chunkId: string) => Promise<void>, options: { concurrency: number }): Promise<void>;
   stop(): Promise<void>;
@@ -88,6 +90,10 @@ export class LocalApplyQueue implements ApplyQueue {
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly log: Logger) {}
+
+  get runsHere(): boolean {
+    return this.handler !== null;
+  }
 
   async enqueue(chunkIds: readonly string[]): Promise<void> {
     const handler = this.handler;

@@ -20,18 +20,20 @@ import type {
   UndoBody,
   UndoChangedSince,
 } from '@recdesk/shared-types';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AdsClient } from '../ads-client/ads-client.ts';
 import { type AdsProfile, listProfiles } from '../ads-client/profiles.ts';
 import type { Db } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors/domain-errors.ts';
 import { type Person, SYSTEM_PERSON } from '../lifecycle/allowed-actions.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
-import { type ApplyPlan, type ApplyValue, chunksOf, planOf, READABLE_CALLS, sameValue, spWriteItem } from './apply-plan.ts';
+import { type ApplyPlan, type ApplyValue, chunksOf, isEntityWrite, planOf, READABLE_CALLS, sameValue, spWriteItem } from './apply-plan.ts';
 import type { ApplyQueue } from './apply-queue.ts';
 import type { ApplyTables } from './apply-tables.ts';
-import { ApplyWorker, type ApplyWorkerHooks, type StoredPlan } from './apply-worker.ts';
+import { ApplyWorker, type ApplyWorkerHooks, type StoredPlan, whenSending } from './apply-worker.ts';
 import { ProfileDirectory } from './profile-directory.ts';
 import { endpointOf, UpstreamWriters } from './upstream-writers.ts';
 
@@ -112,7 +114,9 @@ export class ApplyService {
       async (chunkId) => {
         await worker.runChunk(chunkId);
       },
-      { concurrency: options.concurrency ?? 4 },
+      // One message at a time by default: a worker runs one chunk at a time (ApplyWorker.runChunk), and a message it
+      // took but cannot run yet is a chunk another worker could have run.
+      { concurrency: options.concurrency ?? 1 },
     );
     const sweep = () =>
       worker
@@ -181,7 +185,7 @@ export class ApplyService {
           refused.push({ id, code: 'not_applicable', message: planned1.reason });
           continue;
         }
-        const plan: StoredPlan = planned1.plan.call.startsWith('sp.')
+        const plan: StoredPlan = isEntityWrite(planned1.plan.call)
           ? { ...planned1.plan, spBody: spWriteItem(planned1.plan, recommendation) }
           : planned1.plan;
         planned.push({ id, advertiserId: row.advertiser_id, plan });
@@ -190,7 +194,7 @@ export class ApplyService {
     if (planned.length === 0) {
       throw new ConflictError('None of the items can be applied now.', { refused }, 'Nothing to apply');
     }
-    const { batchId, chunkIds, queued, lost } = await this.writeBatch('apply', planned, actor, async (trx, items) => {
+    const { batchId, queued, lost } = await this.writeBatch('apply', planned, actor, async (trx, items) => {
       const moved = await this.deps.lifecycle.transitionMany(
         trx,
         items.map((item) => ({
@@ -205,67 +209,127 @@ export class ApplyService {
       return moved;
     });
     for (const id of lost) refused.push({ id, code: 'already_queued', message: 'It changed or was queued by someone else meanwhile.' });
-    await this.deps.queue.enqueue(chunkIds);
     return { batchId, queued, refused };
   }
 
   /**
-   * Writes a batch, its chunks and items in one transaction; `admit` returns the ids that may join (the lifecycle
-   * transition won), the others are left out.
+   * Writes a batch and queues its chunks, without a head start (issue 18, item 3): the batch, all its chunks and the
+   * first (smallest) chunk's items are one transaction, queued as soon as it commits, so the first upstream call is on
+   * its way while the rest of the items are written in a second transaction. Until then the other chunks are held by
+   * the writer's lease: no worker takes one while empty, and the batch cannot look finished. A writer that dies
+   * between the two lets its lease run out; the empty chunks are then closed by the next sweep and the batch finishes
+   * (its unwritten items were never moved to `applying`: they stay approved). `admit` returns the ids that may join
+   * (the lifecycle transition won, one set statement per chunk's items); the others are left out.
    */
   private async writeBatch(
     kind: 'apply' | 'undo',
     planned: { id: string; advertiserId: string; plan: StoredPlan; undoOf?: string }[],
     actor: Actor,
     admit: (trx: ReturnType<Db['withTables']>, items: typeof planned) => Promise<Set<string>>,
-  ): Promise<{ batchId: string; chunkIds: string[]; queued: number; lost: string[] }> {
+  ): Promise<{ batchId: string; queued: number; lost: string[] }> {
     const batchId = randomUUID();
     const now = this.deps.now();
-    return this.deps.db.transaction().execute(async (raw) => {
+    const writer = `batch-writer:${batchId}`;
+    const chunks = chunksOf(planned)
+      .map((chunk) => ({ ...chunk, id: randomUUID() }))
+      .sort((a, b) => a.items.length - b.items.length);
+    const [first, ...rest] = chunks as [(typeof chunks)[number], ...typeof chunks];
+    const admitted = new Set<string>();
+    await this.deps.db.transaction().execute(async (raw) => {
       const trx = raw.withTables<ApplyTables>();
-      const admitted = await admit(raw as never, planned);
-      const items = planned.filter((p) => admitted.has(p.id));
-      const lost = planned.filter((p) => !admitted.has(p.id)).map((p) => p.id);
-      if (items.length === 0)
-        throw new ConflictError('Every item changed or was queued by someone else meanwhile.', {}, 'Nothing to apply');
+      for (const id of await admit(raw as never, first.items)) admitted.add(id);
       await trx
         .insertInto('apply_batches')
         .values({ id: batchId, kind, actor_type: actor.type, actor_id: actor.id, actor_version: actor.version, created_at: now })
         .execute();
-      const chunks = chunksOf(items);
-      const chunkIds: string[] = [];
-      const rows = [];
-      for (const chunk of chunks) {
-        const chunkId = randomUUID();
-        chunkIds.push(chunkId);
-        await trx
-          .insertInto('apply_chunks')
-          .values({ id: chunkId, batch_id: batchId, call: chunk.call, group_key: chunk.groupKey, created_at: now })
-          .execute();
-        for (const item of chunk.items)
-          rows.push({
-            id: randomUUID(),
+      await trx
+        .insertInto('apply_chunks')
+        .values(
+          chunks.map((chunk) => ({
+            id: chunk.id,
             batch_id: batchId,
-            chunk_id: chunkId,
-            recommendation_id: item.id,
-            advertiser_id: item.advertiserId,
-            state: 'queued',
-            call: item.plan.call,
-            plan: JSON.stringify(item.plan),
-            expected_value: JSON.stringify(item.plan.expectedValue),
-            target_value: JSON.stringify(item.plan.targetValue),
-            undo_of: item.undoOf ?? null,
+            call: chunk.call,
+            group_key: chunk.groupKey,
             created_at: now,
-            updated_at: now,
-          });
-      }
-      for (let start = 0; start < rows.length; start += 500)
-        await trx
-          .insertInto('apply_items')
-          .values(rows.slice(start, start + 500))
-          .execute();
-      return { batchId, chunkIds, queued: items.length, lost };
+            ...(chunk === first ? {} : { lease_owner: writer, lease_until: new Date(now.getTime() + (this.deps.leaseMs ?? 60_000)) }),
+          })),
+        )
+        .execute();
+      await this.insertItems(trx, batchId, [first], admitted, now);
     });
+    await this.deps.queue.enqueue([first.id]);
+    // On the embedded database (one connection, on this thread) the worker's reads before its first call, and the
+    // call, would wait for the next transaction: the rest is written once that call was made (or after a second,
+    // should the worker be busy with another batch).
+    if (rest.length > 0 && this.deps.queue.runsHere) await whenSending(first.id, 1_000);
+    if (rest.length > 0) {
+      await this.deps.db.transaction().execute(async (raw) => {
+        const trx = raw.withTables<ApplyTables>();
+        const released = await trx
+          .updateTable('apply_chunks')
+          .set({ lease_owner: null, lease_until: null })
+          .where(
+            'id',
+            'in',
+            rest.map((chunk) => chunk.id),
+          )
+          .where('lease_owner', '=', writer)
+          .where('done', '=', false)
+          .returning('id')
+          .execute();
+        if (released.length !== rest.length)
+          throw new Error(`apply batch ${batchId}: its chunks were closed before their items were written`);
+        for (const id of await admit(
+          raw as never,
+          rest.flatMap((chunk) => chunk.items),
+        ))
+          admitted.add(id);
+        await this.insertItems(trx, batchId, rest, admitted, now);
+      });
+      await this.deps.queue.enqueue(rest.map((chunk) => chunk.id));
+    }
+    const lost = planned.filter((p) => !admitted.has(p.id)).map((p) => p.id);
+    if (admitted.size === 0) {
+      // Nothing joined: the empty batch is taken back (no worker touched it: its chunks have no items).
+      await this.db.deleteFrom('apply_chunks').where('batch_id', '=', batchId).execute();
+      await this.db.deleteFrom('apply_batches').where('id', '=', batchId).execute();
+      throw new ConflictError('Every item changed or was queued by someone else meanwhile.', {}, 'Nothing to apply');
+    }
+    return { batchId, queued: admitted.size, lost };
+  }
+
+  /** The admitted items of these chunks, in one multi-row insert per 500. */
+  private async insertItems(
+    trx: Kysely<Database & ApplyTables>,
+    batchId: string,
+    chunks: readonly { id: string; items: { id: string; advertiserId: string; plan: StoredPlan; undoOf?: string }[] }[],
+    admitted: ReadonlySet<string>,
+    now: Date,
+  ): Promise<void> {
+    const rows = chunks.flatMap((chunk) =>
+      chunk.items
+        .filter((item) => admitted.has(item.id))
+        .map((item) => ({
+          id: randomUUID(),
+          batch_id: batchId,
+          chunk_id: chunk.id,
+          recommendation_id: item.id,
+          advertiser_id: item.advertiserId,
+          state: 'queued',
+          call: item.plan.call,
+          plan: JSON.stringify(item.plan),
+          expected_value: JSON.stringify(item.plan.expectedValue),
+          target_value: JSON.stringify(item.plan.targetValue),
+          undo_of: item.undoOf ?? null,
+          created_at: now,
+          updated_at: now,
+        })),
+    );
+    for (let start = 0; start < rows.length; start += 500)
+      await trx
+        .insertInto('apply_items')
+        .values(rows.slice(start, start + 500))
+        .execute();
   }
 
   async batch(batchId: string): Promise<ApplyBatch> {
@@ -387,7 +451,8 @@ export class ApplyService {
     for (const item of latest.values()) {
       const plan = item.plan as StoredPlan;
       const rec = await this.deps.store.getRow(item.recommendation_id);
-      if (rec?.status !== 'applied') {
+      // A measured item is still the applied change, its measurement settled: it can be undone like an applied one.
+      if (rec?.status !== 'applied' && rec?.status !== 'measured') {
         cannotUndo.push({ id: item.recommendation_id, code: 'not_applied', message: `It is '${rec?.status ?? 'gone'}' now, not applied.` });
         continue;
       }
@@ -451,14 +516,8 @@ export class ApplyService {
       };
       return { id: item.recommendation_id, advertiserId: item.advertiser_id, plan: stored, undoOf: item.id };
     });
-    const { batchId, chunkIds, queued, lost } = await this.writeBatch(
-      'undo',
-      planned,
-      actor,
-      async () => new Set(planned.map((p) => p.id)),
-    );
+    const { batchId, queued, lost } = await this.writeBatch('undo', planned, actor, async () => new Set(planned.map((p) => p.id)));
     for (const id of lost) cannotUndo.push({ id, code: 'already_queued', message: 'It is already being applied or undone.' });
-    await this.deps.queue.enqueue(chunkIds);
     return { batchId, queued, cannotUndo };
   }
 }

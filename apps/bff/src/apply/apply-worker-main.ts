@@ -26,7 +26,7 @@ const runtime = await createRuntime(env);
 if (!env.DATABASE_URL) {
   runtime.log.warn('the apply worker is using the embedded PGlite database: stop the server first, or set DATABASE_URL');
 }
-const worker = await runtime.apply.startWorker({ concurrency: 4 });
+const worker = await runtime.apply.startWorker();
 runtime.log.info({ worker: worker.id }, 'apply worker started');
 const metricsServer = await serveWorkerMetrics(runtime.observability.metrics, env, runtime.log);
 

@@ -81,12 +81,41 @@ export class LostLeaseError extends Error {
 
 const APPLY_ACTOR: Actor = { type: 'system', id: 'apply-worker', version: null };
 
+/** Who waits, in this process, for a chunk's first upstream call to be on its way. */
+const sendingWaiters = new Map<string, (() => void)[]>();
+
+/**
+ * Resolves when a worker of this process has made the chunk's first upstream call (it was answered), has finished
+ * with the chunk, or after `timeoutMs`, whichever comes first. The batch writer waits for it on the embedded
+ * database: PGlite is one connection, run on this process's own thread, so the writer's next transaction would
+ * otherwise hold back the worker's few reads before that call, and the call itself.
+ */
+export function whenSending(chunkId: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      const waiting = sendingWaiters.get(chunkId)?.filter((w) => w !== done) ?? [];
+      if (waiting.length > 0) sendingWaiters.set(chunkId, waiting);
+      else sendingWaiters.delete(chunkId);
+      resolve();
+    }
+    sendingWaiters.set(chunkId, [...(sendingWaiters.get(chunkId) ?? []), done]);
+  });
+}
+
+function signalSending(chunkId: string): void {
+  for (const done of sendingWaiters.get(chunkId) ?? []) done();
+}
+
 export class ApplyWorker {
   readonly id: string;
   private readonly db;
   private readonly writers: UpstreamWriters;
   private readonly profiles: ProfileDirectory;
   private readonly running = new Set<string>();
+  /** One chunk at a time per worker: the turn of the chunk before (see runChunk). */
+  private slot: Promise<unknown> = Promise.resolve();
   private readonly leaseMs: number;
   private readonly poPoll: { firstMs: number; maxMs: number; giveUpMs: number };
 
@@ -151,10 +180,19 @@ export class ApplyWorker {
     // both run one chunk in this worker at once: the second would reconcile items the first has in flight.
     if (this.running.has(chunkId)) return false;
     this.running.add(chunkId);
+    // Fair claiming: a worker leases a chunk only when it is free to run it. Messages delivered while it is busy wait
+    // here unleased, so another worker (its queue message or its sweep) takes those chunks meanwhile, instead of the
+    // first process to reach a batch leasing all its chunks and running them one after the other.
+    const turn = this.slot.then(() => this.runLeased(chunkId));
+    this.slot = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     try {
-      return await this.runLeased(chunkId);
+      return await turn;
     } finally {
       this.running.delete(chunkId);
+      signalSending(chunkId);
     }
   }
 
@@ -352,6 +390,7 @@ export class ApplyWorker {
         items.map((i) => i.plan.entityId ?? ''),
         plan.field,
       );
+      signalSending(chunkId);
       for (const item of items) {
         const value = live.get(item.plan.entityId ?? '');
         if (value === undefined) continue; // upstream answers ENTITY_NOT_FOUND per item
@@ -433,6 +472,7 @@ export class ApplyWorker {
       );
       throw error;
     }
+    signalSending(chunkId);
     await this.deps.hooks?.afterCall?.(chunkId);
     await this.renew(chunkId);
 
@@ -675,6 +715,16 @@ export class ApplyWorker {
           UPDATE apply_attempts a SET outcome = v.outcome, outcome_at = ${now}, response = v.response
           FROM (VALUES ${sql.join(values)}) AS v(item_id, outcome, response)
           WHERE a.item_id = v.item_id AND a.outcome IS NULL`.execute(trx);
+      }
+      // An undo rolls back an applied item or one whose measurement already settled (`measured`): from where it is.
+      const undone = transitions.filter((t) => t.to === 'rolled_back').map((t) => t.id);
+      if (undone.length > 0) {
+        const measured = new Set(
+          (await raw.selectFrom('recommendations').select('id').where('id', 'in', undone).where('status', '=', 'measured').execute()).map(
+            (r) => r.id,
+          ),
+        );
+        for (const t of transitions) if (t.to === 'rolled_back' && measured.has(t.id)) t.from = 'measured';
       }
       const moved = await this.deps.lifecycle.transitionMany(raw, transitions, APPLY_ACTOR);
       // The value read back is the item's live value now: the screen's "current" shows it, not the proposal's start.

@@ -4,6 +4,7 @@
  * original exactly once, and still writes nothing if the value moves again before the write.
  */
 import type { SimulatorState } from '@recdesk/ads-simulator/state';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_CLIENT } from '../sources/shared/sp-test-helpers.ts';
 import { databaseTargets } from '../testing/database-targets.ts';
@@ -80,6 +81,35 @@ describe.each(databaseTargets)('undo with overwrite on $name', ({ create }) => {
     expect((await bff.http.get(`/api/apply/${undone.batchId}`).expect(200)).body.counts).toMatchObject({ drifted: 1, applied: 0 });
     expect(keywordOf(seeded.keywordId).bid).toBe(1.7);
     expect(ledgerCounts(state).get(`keyword:${seeded.keywordId}`)).toBe(writes);
+  });
+
+  it('undoes a change whose measurement settled (measured), with the undo action offered and the history saying so', async () => {
+    const [seeded] = await seedKeywordBids(bff.runtime, 1);
+    if (!seeded) throw new Error('no keyword seeded');
+    const id = seeded.recommendationId;
+    await bff.http
+      .post('/api/apply')
+      .send({ ids: [id] })
+      .expect(202);
+    await bff.runtime.apply.createWorker().sweep();
+    // The measurement's step of the lifecycle, as the impact run takes it (the database allows applied → measured).
+    await sql`UPDATE recommendations SET status = 'measured', version = version + 1 WHERE id = ${id}`.execute(bff.runtime.db);
+    const measured = (await bff.http.get(`/api/recommendations/${id}`).expect(200)).body;
+    expect(measured.status).toBe('measured');
+    expect(measured.actions.undo).toMatchObject({ allowed: true });
+
+    const undone = (
+      await bff.http
+        .post('/api/undo')
+        .send({ ids: [id] })
+        .expect(202)
+    ).body;
+    expect(undone).toMatchObject({ queued: 1, cannotUndo: [] });
+    await bff.runtime.apply.createWorker().sweep();
+    expect(keywordOf(seeded.keywordId).bid).toBe(1);
+    expect((await bff.http.get(`/api/recommendations/${id}`).expect(200)).body.status).toBe('rolled_back');
+    const history = (await bff.http.get(`/api/recommendations/${id}/history`).expect(200)).body.events;
+    expect(history.at(-1)).toMatchObject({ from: 'measured', to: 'rolled_back' });
   });
 
   it('refuses an overwrite flag that is not true, like any unknown field', async () => {

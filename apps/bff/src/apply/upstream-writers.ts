@@ -14,6 +14,7 @@ import type { AdsClient } from '../ads-client/ads-client.ts';
 import { parseMultiStatus } from '../ads-client/multi-status.ts';
 import type { AdsProfile } from '../ads-client/profiles.ts';
 import type { AdsRegion } from '../config/env.ts';
+import { listSbCampaigns, listSbKeywords, listSdCampaigns, listSdTargets, SB_MEDIA, SD_MEDIA } from '../sources/sb-sd/sbsd-api.ts';
 import { EntityCatalog, SP_ENTITY_MEDIA_TYPES } from '../sources/shared/entity-catalog.ts';
 import type { ApplyCall, ApplyValue } from './apply-plan.ts';
 
@@ -56,11 +57,70 @@ const SP_WRITES: Record<string, { method: 'PUT' | 'POST'; path: string; key: str
   },
 };
 
+/**
+ * SB and SD writes: SB v4 campaigns answer `{campaigns: {success, error}}` with indexes; SB v3 keywords and SD v3
+ * answer a 207 array in request order, each element with its own `code` (SUCCESS or an error).
+ */
+const SBSD_WRITES: Record<
+  string,
+  { path: string; key: string | null; accept: string; contentType: string; endpoint: string; idField: string }
+> = {
+  'sb.campaigns.update': {
+    path: '/sb/v4/campaigns',
+    key: 'campaigns',
+    accept: SB_MEDIA.campaigns,
+    contentType: SB_MEDIA.campaigns,
+    endpoint: 'sbCampaigns.update',
+    idField: 'campaignId',
+  },
+  'sb.keywords.update': {
+    path: '/sb/keywords',
+    key: null,
+    accept: SB_MEDIA.keywordResponse,
+    contentType: SB_MEDIA.json,
+    endpoint: 'sbKeywords.update',
+    idField: 'keywordId',
+  },
+  'sd.campaigns.update': {
+    path: '/sd/campaigns',
+    key: null,
+    accept: SD_MEDIA.json,
+    contentType: SD_MEDIA.json,
+    endpoint: 'sdCampaigns.update',
+    idField: 'campaignId',
+  },
+  'sd.targets.update': {
+    path: '/sd/targets',
+    key: null,
+    accept: SD_MEDIA.json,
+    contentType: SD_MEDIA.json,
+    endpoint: 'sdTargets.update',
+    idField: 'targetId',
+  },
+};
+
+/** A 207 array in request order: each element's `code` says whether its item was applied. */
+function outcomesOfArray(body: unknown, items: readonly Record<string, unknown>[], idField: string): ItemResult[] {
+  const answers = Array.isArray(body) ? (body as Record<string, unknown>[]) : [];
+  return items.map((item, index) => {
+    const id = String(item[idField]);
+    // Matched by id where the answer names it, else by position (the spec keeps the request's order).
+    const answer = answers.find((a) => a && String(a[idField]) === id) ?? answers[index];
+    if (!answer) return { ok: false, code: 'MISSING_IN_ANSWER', message: 'The upstream answer did not mention this item.' };
+    if (answer.code === 'SUCCESS') return { ok: true };
+    return {
+      ok: false,
+      code: String(answer.code ?? 'UNKNOWN_ERROR'),
+      message: String(answer.description ?? answer.details ?? 'the upstream gave no message'),
+    };
+  });
+}
+
 /** The endpoint name (and so the rate-limit group) of a call, for the ETA. */
 export function endpointOf(call: ApplyCall): string {
   if (call === 'po.apply') return 'partnerOpportunities.apply';
   if (call === 'recs.apply') return 'recommendations.apply';
-  return SP_WRITES[call]?.endpoint ?? call;
+  return SP_WRITES[call]?.endpoint ?? SBSD_WRITES[call]?.endpoint ?? call;
 }
 
 /** Partner Opportunities are served by the region of their marketplace. */
@@ -85,8 +145,12 @@ export class UpstreamWriters {
     entityIds: readonly string[],
     field: string | null,
   ): Promise<Map<string, ApplyValue>> {
-    const catalog = new EntityCatalog(this.client, { log: this.log });
     const values = new Map<string, ApplyValue>();
+    if (call.startsWith('sb.') || call.startsWith('sd.')) {
+      for (const [id, value] of await this.readLiveSbsd(profile, call, entityIds, field)) values.set(id, value);
+      return values;
+    }
+    const catalog = new EntityCatalog(this.client, { log: this.log });
     if (call === 'sp.campaigns.update') {
       const found = await catalog.get(profile, 'campaigns', entityIds);
       if (catalog.isUnavailable(profile, 'campaigns')) throw new Error('the campaign list failed; live values are unknown');
@@ -103,6 +167,31 @@ export class UpstreamWriters {
     return values;
   }
 
+  /** SB / SD live values through their list endpoints; a failing list throws (never a blind write). */
+  private async readLiveSbsd(
+    profile: AdsProfile,
+    call: ApplyCall,
+    entityIds: readonly string[],
+    field: string | null,
+  ): Promise<Map<string, ApplyValue>> {
+    const values = new Map<string, ApplyValue>();
+    const ids = [...new Set(entityIds.filter(Boolean))];
+    if (ids.length === 0) return values;
+    if (call === 'sb.campaigns.update')
+      for (const c of await listSbCampaigns(this.client, profile, { ids }))
+        values.set(c.campaignId, field === 'state' ? c.state : c.budget);
+    else if (call === 'sb.keywords.update')
+      for (const k of await listSbKeywords(this.client, profile, { keywordIds: ids }))
+        values.set(k.keywordId, field === 'state' ? k.state : (k.bid ?? null));
+    else if (call === 'sd.campaigns.update')
+      for (const c of await listSdCampaigns(this.client, profile, { ids }))
+        values.set(c.campaignId, field === 'state' ? c.state : c.budget);
+    else if (call === 'sd.targets.update')
+      for (const t of await listSdTargets(this.client, profile, { targetIds: ids }))
+        values.set(t.targetId, field === 'state' ? t.state : (t.bid ?? null));
+    return values;
+  }
+
   /** Whether a keyword with this text and match type exists in the ad group (read back of a keyword creation). */
   async keywordExists(profile: AdsProfile, adGroupId: string, text: string, matchType: string): Promise<boolean> {
     const catalog = new EntityCatalog(this.client, { log: this.log });
@@ -113,6 +202,28 @@ export class UpstreamWriters {
 
   /** One SP v3 write of ≤1000 items; an outcome per item, in request order. */
   async writeSp(profile: AdsProfile, call: ApplyCall, items: readonly Record<string, unknown>[]): Promise<ItemResult[]> {
+    const sbsd = SBSD_WRITES[call];
+    if (sbsd) {
+      const response = await this.client.request({
+        region: profile.region,
+        method: 'PUT',
+        path: sbsd.path,
+        auth: { kind: 'profile', profileId: profile.profileId },
+        accept: sbsd.accept,
+        contentType: sbsd.contentType,
+        body: sbsd.key ? { [sbsd.key]: items } : items,
+        endpoint: sbsd.endpoint,
+        idempotent: false,
+      });
+      if (!sbsd.key) return outcomesOfArray(response.body, items, sbsd.idField);
+      return parseMultiStatus(response.body, { requestCount: items.length, entityKey: sbsd.key }).map((outcome) =>
+        outcome.status === 'success'
+          ? { ok: true }
+          : outcome.status === 'error'
+            ? { ok: false, code: outcome.code, message: outcome.message }
+            : { ok: false, code: 'MISSING_IN_ANSWER', message: 'The upstream answer did not mention this item.' },
+      );
+    }
     const spec = SP_WRITES[call];
     if (!spec) throw new Error(`${call} is not an SP write`);
     const response = await this.client.request({

@@ -52,6 +52,19 @@ const ENDPOINTS: Readonly<Record<string, Entry>> = {
   'GET /api/auth/me': { access: 'self' },
   'POST /api/auth/logout': { access: 'self' },
   'POST /api/stream/messages': { access: 'stream' },
+  'GET /api/stream/subscriptions': { access: 'admin', sample: (ids) => ({ query: `advertiserId=${ids.advertiserB}` }) },
+  'POST /api/stream/subscriptions': {
+    access: 'admin',
+    sample: (ids) => ({
+      body: {
+        advertiserId: ids.advertiserB,
+        profileId: '1',
+        dataSetId: 'budget-usage',
+        destinationArn: 'arn:aws:sqs:us-east-1:123456789012:q',
+      },
+    }),
+  },
+  'PUT /api/stream/subscriptions/:id': { access: 'admin', sample: () => ({ body: { notes: 'walked' } }) },
   'GET /api/recommendations': { access: 'read', sample: (ids) => ({ query: `advertiserId=${ids.advertiserB}` }) },
   'GET /api/recommendations/:id': { access: 'read' },
   'GET /api/recommendations/:id/history': { access: 'read' },
@@ -87,6 +100,11 @@ const ENDPOINTS: Readonly<Record<string, Entry>> = {
   'POST /api/performance/sync': { access: 'act', longRunning: true },
   'GET /api/impact': { access: 'read', sample: (ids) => ({ query: `advertiserId=${ids.advertiserB}` }) },
   'GET /api/impact/:recommendationId': { access: 'read' },
+  'GET /api/exchange-rates': { access: 'read' },
+  'PUT /api/exchange-rates': {
+    access: 'admin',
+    sample: () => ({ body: { rates: [{ from: 'USD', to: 'GBP', rate: 0.8, asOf: '2026-12-01' }] } }),
+  },
   'GET /api/alerts': { access: 'read' },
   'PUT /api/alerts/conditions/:id': { access: 'admin', sample: () => ({ body: { threshold: 1 } }) },
   'GET /api/simulator/clock': { access: 'admin' },
@@ -280,7 +298,9 @@ describe.each(databaseTargets)('every endpoint × role on $name', ({ create }) =
       const label = `${t.method} ${t.url}`;
       expect(response.status, label).toBeLessThan(500);
       if (t.entry.access === 'admin') expect([403, 404], label).toContain(response.status);
-      const named = /:(id|advertiserId|batchId|recommendationId)\b/.test(t.route) && !/^\/api\/(rules|users|alerts)\//.test(t.route);
+      const named =
+        /:(id|advertiserId|batchId|recommendationId)\b/.test(t.route) &&
+        !/^\/api\/(rules|users|alerts|stream\/subscriptions)\//.test(t.route);
       if (named) expect(response.status, label).toBe(404);
       // What was asked is repeated in a 404 or a bulk answer's `not_found`; nothing else of B may appear.
       let answer = `${response.text ?? ''}`;

@@ -285,6 +285,7 @@ const FINGERPRINTED = [
   'brand_metrics',
   'conflict_members',
   'conflicts',
+  'exchange_rates',
   'impact_results',
   'ingestion_runs',
   'lifecycle_transitions',

@@ -89,6 +89,7 @@ export const SCOPED_TABLES: Readonly<Record<string, Filter>> = {
   approval_policies: { by: 'advertiser' },
   brand_metrics: { by: 'advertiser' },
   stream_messages: { by: 'advertiser' },
+  stream_subscriptions: { by: 'advertiser' },
   apply_items: { by: 'advertiser' },
   rule_decisions: { by: 'advertiser' },
   performance_daily: { by: 'advertiser' },

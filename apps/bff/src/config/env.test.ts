@@ -10,6 +10,13 @@ describe('parseEnv', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it('runs an apply worker in the server unless APPLY_EMBEDDED=false, which needs a PostgreSQL server', () => {
+    expect(parseEnv({}).APPLY_EMBEDDED).toBe(true);
+    expect(parseEnv({ APPLY_EMBEDDED: 'false', DATABASE_URL: 'postgres://db/recdesk' }).APPLY_EMBEDDED).toBe(false);
+    expect(() => parseEnv({ APPLY_EMBEDDED: 'false' })).toThrow(/APPLY_EMBEDDED/);
+    expect(() => parseEnv({ APPLY_EMBEDDED: 'no' })).toThrow(/APPLY_EMBEDDED/);
+  });
+
   it('reads SESSION_SECRET as a list, the signing secret first, and refuses a short one without echoing it', () => {
     const [next, previous] = ['n'.repeat(32), 'p'.repeat(40)];
     expect(parseEnv({ SESSION_SECRET: `${next}, ${previous}` }).SESSION_SECRET).toEqual([next, previous]);

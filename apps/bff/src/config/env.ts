@@ -68,6 +68,12 @@ const EnvSchema = z
     // How long an apply worker holds a chunk without renewing (it renews at a third of this while working): the
     // delay before a killed worker's chunk is reconciled and taken up by another.
     APPLY_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    // Whether the server runs an apply worker (issue 18, item 5). `false`: the server only queues batches, and
+    // `worker:apply` processes apply them, so that in a fleet the API servers and the apply workers scale apart.
+    APPLY_EMBEDDED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
     /** How long a SIGTERM'd process waits for work under way before it exits anyway (a second signal: at once). */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     RECDESK_DATA_DIR: z.string().min(1).default('./.recdesk'),
@@ -180,6 +186,8 @@ const EnvSchema = z
     INGEST_SCHEDULE_SP_BUDGET: schedule('5 * * * *'),
     INGEST_SCHEDULE_SP_THEME_BIDS: schedule('45 5 * * *'),
     INGEST_SCHEDULE_SP_TARGETING: schedule('0 6 * * 1'),
+    INGEST_SCHEDULE_SB_RECOMMENDATIONS: schedule('50 5 * * *'),
+    INGEST_SCHEDULE_SD_RECOMMENDATIONS: schedule('55 5 * * *'),
     INGEST_SCHEDULE_BRAND_METRICS: schedule('0 7 * * 1'),
     INGEST_SCHEDULE_AUDIENCE_INSIGHTS: schedule('30 7 * * 1'),
     INGEST_SCHEDULE_REACH_FORECASTING: schedule('50 5 * * *'),
@@ -192,6 +200,34 @@ const EnvSchema = z
     // Unset: 5 s against Amazon, 250 ms against the simulator (its reports are ready on the third poll).
     PERFORMANCE_REPORT_POLL_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).optional(),
     PERFORMANCE_REPORT_MAX_WAIT_MS: z.coerce.number().int().min(1).max(3_600_000).default(900_000),
+    // Marketing Stream from SQS (issue 17): see src/ingest/sqs-stream-consumer.ts and stream-queue-config.ts.
+    /** The queue Stream delivers into (https://sqs.<region>.amazonaws.com/<account>/<name>); unset: no consumer (live). */
+    STREAM_SQS_QUEUE_URL: z.preprocess(emptyToUndefined, optionalUrl),
+    /** Unset: read from the queue URL's host (sqs.<region>.amazonaws.com), else us-east-1. */
+    STREAM_SQS_REGION: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')
+        .optional(),
+    ),
+    /** An SQS-compatible endpoint instead of AWS's (a local emulator). */
+    STREAM_SQS_ENDPOINT: z.preprocess(emptyToUndefined, optionalUrl),
+    /** Static keys (both or neither); unset: the AWS SDK's default chain (environment, profile, instance role). */
+    STREAM_SQS_ACCESS_KEY_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    STREAM_SQS_SECRET_ACCESS_KEY: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    STREAM_SQS_CONSUMERS: z.coerce.number().int().min(1).max(16).default(1),
+    STREAM_SQS_WAIT_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
+    STREAM_SQS_VISIBILITY_SECONDS: z.coerce.number().int().min(5).max(43_200).default(60),
+    /** A message received more often than this without being stored is quarantined as poison and deleted. */
+    STREAM_SQS_MAX_RECEIVES: z.coerce.number().int().min(1).max(1_000).default(5),
+    /** Simulated mode: the simulator runs Marketing Stream into its SQS queue and this BFF reads it (default on). */
+    STREAM_SIMULATED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+    /** How often (ms) the simulated Stream sends what became due on its clock. */
+    STREAM_SIMULATED_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
     STREAM_BUDGET_USAGE_ALERT_PERCENT: z.coerce.number().positive().max(1_000).default(90),
     STREAM_BUDGET_RECOMMENDATION_VALID_HOURS: z.coerce
       .number()
@@ -233,6 +269,17 @@ const EnvSchema = z
     if (oidc.some((name) => env[name]) && !oidc.every((name) => env[name])) {
       for (const name of oidc)
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any OIDC_ variable is set' });
+    }
+    // On PGlite nothing else may open the directory while the server runs: without its own worker nothing would apply.
+    if (!env.APPLY_EMBEDDED && !env.DATABASE_URL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APPLY_EMBEDDED'],
+        message: 'may be false only with DATABASE_URL (a worker:apply process needs the database too)',
+      });
+    if (Boolean(env.STREAM_SQS_ACCESS_KEY_ID) !== Boolean(env.STREAM_SQS_SECRET_ACCESS_KEY)) {
+      for (const name of ['STREAM_SQS_ACCESS_KEY_ID', 'STREAM_SQS_SECRET_ACCESS_KEY'] as const)
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when the other STREAM_SQS_ key is set' });
     }
     if (env.ADS_API_MODE !== 'live') return;
     if (env.ADS_SIMULATOR_URL)

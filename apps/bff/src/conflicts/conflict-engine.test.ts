@@ -153,9 +153,51 @@ const SCENARIOS: Scenario[] = [
       { kind: 'budget_cut_with_bid_increase', members: ['cut', 'po'], names: [/1 keyword bid increase on it is pending/] },
     ],
   },
+  {
+    name: "Amazon's budget recommendation pushed by Stream and pulled hourly: one item, the fresher kept",
+    items: [
+      {
+        ...v(budgetChange({ id: 'pulled', source: 'sp-budget', from: 40, to: 60, refreshedAt: '2026-11-23T09:05:00.000Z' })),
+        sourceType: 'BUDGET_RECOMMENDATION',
+      },
+      {
+        ...v(budgetChange({ id: 'pushed', source: 'marketing-stream', from: 40, to: 64, refreshedAt: '2026-11-23T10:00:00.000Z' })),
+        sourceType: 'SP_BUDGET_RECOMMENDATION',
+      },
+    ],
+    expected: [
+      { kind: 'duplicate', members: ['pulled', 'pushed'], names: [/arrived by Marketing Stream and by the hourly pull; the fresher/] },
+    ],
+    superseded: ['pulled'],
+  },
+  {
+    name: 'a budget cut on a campaign Marketing Stream reports at 100 % of its budget today',
+    items: [
+      v(budgetChange({ id: 'cut', from: 100, to: 60 })),
+      { ...v(insight({ id: 'usage', source: 'marketing-stream' })), budgetUsagePercent: 100 },
+    ],
+    expected: [
+      {
+        kind: 'budget_cut_while_exhausted',
+        members: ['cut', 'usage'],
+        names: [
+          /Budget cut 100\.00 → 60\.00 USD on Campaign Summer Sale while Marketing Stream reports it has spent 100% of today's budget/,
+        ],
+      },
+    ],
+  },
 ];
 
 const QUIET: { name: string; items: EngineItem[] }[] = [
+  {
+    name: 'a budget cut on a campaign at 95 % of its budget, and one at 100 % with a raise',
+    items: [
+      v(budgetChange({ id: 'cut', from: 100, to: 60 })),
+      { ...v(insight({ id: 'usage', source: 'marketing-stream' })), budgetUsagePercent: 95 },
+      v(budgetChange({ id: 'raise', campaignId: 'C2', from: 50, to: 80 })),
+      { ...v(insight({ id: 'usage2', campaignId: 'C2', source: 'marketing-stream' })), budgetUsagePercent: 100 },
+    ],
+  },
   {
     name: 'two bid increases on different keywords',
     items: [v(bidChange({ id: 'k1', keywordId: 'K1', from: 1, to: 1.2 })), v(bidChange({ id: 'k2', keywordId: 'K2', from: 1, to: 1.3 }))],

@@ -9,14 +9,21 @@
  * 2. on one entity and field: up and down → opposite_directions; several different values → disagreeing_values;
  *    a pause and an enable → opposite_directions;
  * 3. per campaign: a budget cut with bid increases on its keywords / targets / ad groups / placements →
- *    budget_cut_with_bid_increase; a budget cut with expansion on it → budget_cut_with_expansion;
- * 4. a pause or archive of an entity while another item changes it or its children → pause_with_change.
+ *    budget_cut_with_bid_increase; a budget cut with expansion on it → budget_cut_with_expansion; a budget cut on a
+ *    campaign Marketing Stream reports at 100 % of its budget today → budget_cut_while_exhausted;
+ * 4. a pause or archive of an entity while another item changes it or its children → pause_with_change;
+ * 5. across ad products of one profile (SP, SB and SD budgets share the advertiser's money and shoppers): an SB or SD
+ *    budget raise while an SP budget on the same product is cut → cross_product_budget; an SD audience expansion
+ *    during that cut → audience_expansion_during_budget_cut; and per campaign, a headline change while its budget is
+ *    cut to zero → creative_on_unfunded_campaign. "The same product": the advertised ASIN when both items name one
+ *    (SB / SD campaigns do), else the profile (SP campaign items carry no ASIN): never across advertisers or
+ *    marketplaces.
  *
  * Items that do not contradict produce nothing: increases on different keywords, a budget increase with bid increases,
  * a budget cut with bid decreases. One pass to group, then work proportional to the groups: linear in the items.
  */
 import { createHash } from 'node:crypto';
-import { type ConflictKind, type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
+import { adProductOf, type ConflictKind, type Recommendation, SOURCE_LABELS } from '@recdesk/shared-types';
 import { campaignLabelOf, entityKeyOf, entityLabelOf } from '../lifecycle/entity-keys.ts';
 
 export type EngineItem = Pick<
@@ -25,7 +32,20 @@ export type EngineItem = Pick<
 > & {
   /** Hash of the upstream content: a conflict found again over unchanged members is the same conflict. */
   contentHash: string;
+  /** The Ads profile (advertiser × marketplace); cross-product conflicts stay within one. Unknown: null or absent. */
+  profileId?: string | null;
+  /** A Marketing Stream budget-usage insight: the share of today's budget spent (100: out of budget). */
+  budgetUsagePercent?: number | null;
+  /** The upstream's own type (BUDGET_RECOMMENDATION, SP_BUDGET_RECOMMENDATION...): tells one recommendation's channels apart. */
+  sourceType?: string;
 };
+
+/**
+ * Amazon's budget recommendation for a campaign reaches RecDesk twice: pushed by Stream (`sp-budget-recommendations`)
+ * and pulled hourly (`/sp/campaigns/budgetRecommendations`). They are one recommendation: the fresher is kept and the
+ * other superseded (its history stays), whether or not the suggested budgets still agree.
+ */
+const SAME_BUDGET_RECOMMENDATION = new Set(['sp-budget:BUDGET_RECOMMENDATION', 'marketing-stream:SP_BUDGET_RECOMMENDATION']);
 
 export interface DetectedConflict {
   kind: ConflictKind;
@@ -50,6 +70,8 @@ type Effect =
   | { type: 'pause'; to: string }
   | { type: 'enable' }
   | { type: 'expansion'; label: string }
+  /** Not a change: the campaign has spent its whole budget today (Stream budget-usage at 100 %). */
+  | { type: 'exhausted'; usage: number }
   | { type: 'other'; field: string; to: string };
 
 interface Classified {
@@ -73,7 +95,9 @@ function classify(item: EngineItem): Effect | null {
   const { action } = item;
   switch (action.type) {
     case 'insight':
-      return null;
+      return item.budgetUsagePercent != null && item.budgetUsagePercent >= 100 && item.entity.level === 'campaign'
+        ? { type: 'exhausted', usage: item.budgetUsagePercent }
+        : null;
     case 'set-bid':
     case 'set-budget':
     case 'set-bid-adjustment': {
@@ -105,6 +129,8 @@ function classify(item: EngineItem): Effect | null {
     case 'create-ad-group':
       return { type: 'expansion', label: 'a new ad group' };
     case 'creative':
+      // A headline replaces the ad's text: a change of a setting, not new reach.
+      if (action.field === 'headline') return { type: 'text', field: 'headline', to: String(action.to ?? '') };
       return { type: 'expansion', label: 'creative expansion' };
     case 'create-campaign':
       return item.entity.campaignId ? { type: 'expansion', label: 'a new campaign' } : null;
@@ -128,6 +154,8 @@ function changeKeyOf(entityKey: string, effect: Effect): string {
       return `${entityKey}|state`;
     case 'expansion':
       return `${entityKey}|add:${effect.label}`;
+    case 'exhausted':
+      return `${entityKey}|usage`;
   }
 }
 
@@ -169,6 +197,8 @@ function describeChange(c: Classified, withSource = true): string {
       return `enable${by}`;
     case 'expansion':
       return `${effect.label}${by}`;
+    case 'exhausted':
+      return `${Math.round(effect.usage)}% of today's budget spent${by}`;
     default:
       return `${effect.field} to ${effect.to}${by}`;
   }
@@ -243,7 +273,8 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
   }
   const primaries: Classified[] = [];
   const primariesByChange = new Map<string, Classified[]>();
-  for (const [changeKey, group] of byChange) {
+  for (const [changeKey, all] of byChange) {
+    const group = foldBudgetRecommendation(all, conflicts, supersede);
     const clusters: Classified[][] = [];
     for (const c of group) {
       const cluster = clusters.find((candidate) => candidate[0] && sameChange(candidate[0].effect, c.effect));
@@ -282,7 +313,7 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
   for (const reps of primariesByChange.values()) {
     if (reps.length < 2) continue;
     const first = reps[0];
-    if (!first) continue;
+    if (!first || first.effect.type === 'exhausted') continue;
     const label = entityLabelOf(first.item.entity);
     const ups = reps.filter((r) => r.effect.type === 'value' && r.effect.direction === 'up');
     const downs = reps.filter((r) => r.effect.type === 'value' && r.effect.direction === 'down');
@@ -330,6 +361,8 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
       (c) => c.item.entity.level !== 'campaign' && c.effect.type === 'value' && c.effect.field !== 'budget' && c.effect.direction === 'up',
     );
     const expansions = items.filter((c) => c.effect.type === 'expansion');
+    const headlines = items.filter((c) => c.effect.type === 'text' && c.effect.field === 'headline');
+    const exhausted = items.find((c) => c.effect.type === 'exhausted' && c.item.entity.level === 'campaign');
     for (const cut of cuts) {
       const effect = cut.effect as Extract<Effect, { type: 'value' }>;
       const currency = cut.item.action.currency;
@@ -356,6 +389,28 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
           ),
         );
       }
+      if (headlines.length > 0 && effect.to <= EPSILON) {
+        conflicts.push(
+          conflictOf(
+            'creative_on_unfunded_campaign',
+            `campaign:${campaignId}`,
+            [cut, ...headlines],
+            `${cutText}, to zero, while a new headline for it is proposed (${listSome(headlines, (c) => describeChange(c))}). A campaign without budget shows no ad: nobody would read the headline.`,
+            'If the campaign stops spending, reject the headline; if the new headline is to run, reject the cut to zero.',
+          ),
+        );
+      }
+      if (exhausted) {
+        conflicts.push(
+          conflictOf(
+            'budget_cut_while_exhausted',
+            `campaign:${campaignId}`,
+            [cut, exhausted],
+            `${cutText} while Marketing Stream reports it has spent ${Math.round((exhausted.effect as Extract<Effect, { type: 'exhausted' }>).usage)}% of today's budget (${exhausted.item.title}). The cut assumes it under-spends; today it ran out.`,
+            'Check the spend before cutting: reject the budget cut if the campaign keeps running out, or approve it knowing it will stop serving earlier.',
+          ),
+        );
+      }
     }
   }
 
@@ -365,7 +420,7 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
     for (const pause of pauses) {
       const e = pause.item.entity;
       const covers = (c: Classified): boolean => {
-        if (c === pause || c.effect.type === 'pause') return false;
+        if (c === pause || c.effect.type === 'pause' || c.effect.type === 'exhausted') return false;
         // An enable of the very same entity is an opposite direction, reported above.
         if (c.effect.type === 'enable' && c.entityKey === pause.entityKey) return false;
         const x = c.item.entity;
@@ -398,7 +453,96 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
       );
     }
   }
+  conflicts.push(...crossProduct(primaries));
   return { conflicts, supersede };
+}
+
+function sameProfile(a: Classified, b: Classified): boolean {
+  const pa = a.item.profileId ?? null;
+  const pb = b.item.profileId ?? null;
+  return pa === null || pb === null || pa === pb;
+}
+
+/** The same product: the ASIN when both name one, else (an SP campaign names none) the profile decides. */
+function shareProduct(a: Classified, b: Classified): boolean {
+  const xa = a.item.entity.asin;
+  const xb = b.item.entity.asin;
+  return sameProfile(a, b) && (!xa || !xb || xa === xb);
+}
+
+const isCampaignBudget = (c: Classified, direction: 'up' | 'down') =>
+  c.item.entity.level === 'campaign' && c.effect.type === 'value' && c.effect.field === 'budget' && c.effect.direction === direction;
+
+/** 5. Across ad products of one profile: SB / SD budget raises and SD audience expansion against SP budget cuts. */
+function crossProduct(primaries: readonly Classified[]): DetectedConflict[] {
+  const conflicts: DetectedConflict[] = [];
+  const productOf = (c: Classified) => adProductOf(c.item.source);
+  const spCuts = primaries.filter((c) => productOf(c) === 'SP' && isCampaignBudget(c, 'down'));
+  if (spCuts.length === 0) return conflicts;
+  const raises = primaries.filter((c) => (productOf(c) === 'SB' || productOf(c) === 'SD') && isCampaignBudget(c, 'up'));
+  const audiences = primaries.filter(
+    (c) =>
+      productOf(c) === 'SD' && c.effect.type === 'expansion' && c.item.action.type === 'add-target' && c.item.action.field === 'audience',
+  );
+  for (const cut of spCuts) {
+    const effect = cut.effect as Extract<Effect, { type: 'value' }>;
+    const cutText = `Sponsored Products budget cut ${money(effect.from, null)} → ${money(effect.to, cut.item.action.currency)} on ${campaignLabelOf(cut.item.entity)}`;
+    const key = `campaign:${cut.item.entity.campaignId ?? '?'}`;
+    const raised = raises.filter((r) => shareProduct(cut, r));
+    if (raised.length > 0) {
+      conflicts.push(
+        conflictOf(
+          'cross_product_budget',
+          key,
+          [cut, ...raised],
+          `${cutText} while ${plural(raised.length, 'budget raise')} on the same advertiser's ${listSome(raised, (r) => `${adProductOf(r.item.source) === 'SB' ? 'Sponsored Brands' : 'Sponsored Display'} ${campaignLabelOf(r.item.entity)} ${describeChange(r)}`)} ${raised.length === 1 ? 'is' : 'are'} pending. SP, SB and SD campaigns of one advertiser spend the same money on the same shoppers: together they move spend between ad products instead of cutting it.`,
+          'Decide the advertiser’s spend on this product: keep the SP cut and reject the raise, or reject the cut and keep the raise.',
+        ),
+      );
+    }
+    const expanding = audiences.filter((a) => shareProduct(cut, a));
+    if (expanding.length > 0) {
+      conflicts.push(
+        conflictOf(
+          'audience_expansion_during_budget_cut',
+          key,
+          [cut, ...expanding],
+          `${cutText} while Sponsored Display would reach ${plural(expanding.length, 'new audience')} for the same advertiser (${listSome(expanding, (a) => `${campaignLabelOf(a.item.entity)}: ${a.item.entity.targetText ?? 'an audience'}`)}). New shoppers cost budget the cut takes away.`,
+          'Either hold the expansion until the budget is back, or keep the SP budget and reach the new audience.',
+        ),
+      );
+    }
+  }
+  return conflicts;
+}
+
+/** Stream's and the pull's copies of one budget recommendation: the fresher stays, the other is superseded. */
+function foldBudgetRecommendation(group: Classified[], conflicts: DetectedConflict[], supersede: EngineResult['supersede']): Classified[] {
+  const copies = group.filter(
+    (c) =>
+      c.effect.type === 'value' &&
+      c.effect.field === 'budget' &&
+      SAME_BUDGET_RECOMMENDATION.has(`${c.item.source}:${c.item.sourceType ?? ''}`),
+  );
+  if (new Set(copies.map((c) => c.item.source)).size < 2) return group;
+  const live = copies.filter((c) => c.item.status !== 'superseded');
+  const [fresher] = [...(live.length > 0 ? live : copies)].sort((a, b) =>
+    a.item.refreshedAt === b.item.refreshedAt ? (a.item.id < b.item.id ? -1 : 1) : a.item.refreshedAt < b.item.refreshedAt ? 1 : -1,
+  );
+  if (!fresher) return group;
+  const older = copies.filter((c) => c !== fresher);
+  for (const other of older) if (other.item.status !== 'superseded') supersede.push({ id: other.item.id, primaryId: fresher.item.id });
+  conflicts.push(
+    conflictOf(
+      'duplicate',
+      fresher.entityKey,
+      [fresher, ...older],
+      `Amazon's budget recommendation for ${campaignLabelOf(fresher.item.entity)} arrived by Marketing Stream and by the hourly pull; the fresher (${describeChange(fresher)}, ${fresher.item.refreshedAt}) is kept, the other is superseded and keeps its history.`,
+      'Nothing to decide: act on the fresher one.',
+      fresher.item.id,
+    ),
+  );
+  return group.filter((c) => !older.includes(c));
 }
 
 /** The first few members in words, then how many more: an explanation stays readable (the members list has all). */

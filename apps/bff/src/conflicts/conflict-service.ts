@@ -86,13 +86,33 @@ export class ConflictService implements ConflictGate {
   async loadEngineItems(advertiserId: string): Promise<EngineItem[]> {
     const rows = await this.deps.db
       .selectFrom('recommendations')
-      .select(['id', 'advertiser_id', 'status', 'source', 'title', 'entity', 'action', 'priority', 'refreshed_at', 'content_hash'])
+      .select([
+        'id',
+        'advertiser_id',
+        'profile_id',
+        'status',
+        'source',
+        'source_type',
+        'title',
+        'entity',
+        'action',
+        'priority',
+        'refreshed_at',
+        'content_hash',
+      ])
+      // Marketing Stream's budget-usage insights carry how much of the budget is spent today (conflict-engine.ts, 3).
+      .select(
+        sql<number | null>`case when source_type = 'BUDGET_USAGE' then (raw->'message'->>'budget_usage_percentage')::float end`.as(
+          'budget_usage_percent',
+        ),
+      )
       .where('advertiser_id', '=', advertiserId)
       .where('status', 'in', ENGINE_STATUSES)
       .execute();
     return rows.map((row) => ({
       id: row.id,
       advertiserId: row.advertiser_id,
+      profileId: row.profile_id,
       status: row.status as LifecycleStatus,
       source: row.source as EngineItem['source'],
       title: row.title,
@@ -101,6 +121,8 @@ export class ConflictService implements ConflictGate {
       priority: row.priority,
       refreshedAt: new Date(row.refreshed_at).toISOString(),
       contentHash: row.content_hash,
+      budgetUsagePercent: row.budget_usage_percent === null ? null : Number(row.budget_usage_percent),
+      sourceType: row.source_type,
     }));
   }
 

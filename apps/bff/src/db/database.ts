@@ -25,6 +25,11 @@ import * as performanceQuarantine0016 from './migrations/0016-performance-quaran
 import * as sessionSecretsPercentThreshold0017 from './migrations/0017-session-secrets-percent-threshold.ts';
 import * as insightActions0018 from './migrations/0018-insight-actions.ts';
 import * as approvalWithdrawn0019 from './migrations/0019-approval-withdrawn.ts';
+import * as streamMessageClaims0020 from './migrations/0020-stream-message-claims.ts';
+import * as streamSubscriptions0021 from './migrations/0021-stream-subscriptions.ts';
+import * as measuredAndControls0024 from './migrations/0024-measured-and-controls.ts';
+import * as exchangeRates0025 from './migrations/0025-exchange-rates.ts';
+import * as listIndexes0026 from './migrations/0026-list-indexes.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -52,6 +57,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017-session-secrets-percent-threshold': sessionSecretsPercentThreshold0017,
   '0018-insight-actions': insightActions0018,
   '0019-approval-withdrawn': approvalWithdrawn0019,
+  '0020-stream-message-claims': streamMessageClaims0020,
+  '0021-stream-subscriptions': streamSubscriptions0021,
+  '0024-measured-and-controls': measuredAndControls0024,
+  '0025-exchange-rates': exchangeRates0025,
+  '0026-list-indexes': listIndexes0026,
 };
 
 export type DatabaseTarget =

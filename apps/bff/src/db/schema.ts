@@ -56,6 +56,13 @@ export interface RecommendationsTable {
   /** Migration 0018: the live value read back after RecDesk applied (or undid) the change, and when. */
   live_value: Generated<Json | null>;
   live_value_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Migration 0024: the rule whose control group holds it back (and the day its measurement needs it until). */
+  control_rule_id: Generated<string | null>;
+  control_rule_name: Generated<string | null>;
+  control_until: Generated<string | null>;
+  /** When a person took it out of the control group by approving it anyway, and who. */
+  control_left_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  control_left_by: Generated<string | null>;
 }
 
 export interface RecommendationEventsTable {
@@ -143,7 +150,28 @@ export interface StreamMessagesTable {
   event_at: Timestamp;
   payload: Json<Record<string, unknown>>;
   recommendation_id: string | null;
+  /** When the message was claimed for processing (a claim older than the lease may be taken over). */
   received_at: Timestamp;
+  /** Null while a consumer is processing it (0020). */
+  processed_at: Timestamp | null;
+}
+
+export interface StreamSubscriptionsTable {
+  id: string;
+  advertiser_id: string;
+  profile_id: string;
+  region: string;
+  data_set_id: string;
+  destination_arn: string;
+  notes: string | null;
+  /** Amazon's status, or REQUESTED (sent, no answer yet) / FAILED (refused). */
+  status: string;
+  upstream_subscription_id: string | null;
+  client_request_token: string;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_error: string | null;
 }
 
 export interface AdvertiserGuardrailsTable {
@@ -340,6 +368,11 @@ export interface ImpactResultsTable {
   note: string | null;
   measured_at: Timestamp | null;
   computed_at: Timestamp;
+  /** Migration 0025: the currency of the campaign's amounts (null for rows measured before it, or without data). */
+  currency: Generated<string | null>;
+  /** Migration 0025: the level the change was measured at, and why (its keyword or target, or its campaign). */
+  measured_level: Generated<'campaign' | 'keyword' | 'target' | null>;
+  level_reason: Generated<string | null>;
 }
 
 /** Ads API credentials stored by an admin (migration 0012), sealed by secret-box.ts; never sent anywhere. */
@@ -353,6 +386,7 @@ export interface AdsCredentialsTable {
 
 export interface Database {
   recommendations: RecommendationsTable;
+  exchange_rates: ExchangeRatesTable;
   recommendation_events: RecommendationEventsTable;
   ingestion_runs: IngestionRunsTable;
   quarantine: QuarantineTable;
@@ -361,6 +395,7 @@ export interface Database {
   conflict_members: ConflictMembersTable;
   brand_metrics: BrandMetricsTable;
   stream_messages: StreamMessagesTable;
+  stream_subscriptions: StreamSubscriptionsTable;
   users: UsersTable;
   user_advertisers: UserAdvertisersTable;
   sessions: SessionsTable;
@@ -373,4 +408,14 @@ export interface Database {
   performance_reports: PerformanceReportsTable;
   impact_results: ImpactResultsTable;
   ads_credentials: AdsCredentialsTable;
+}
+
+/** Exchange rates an admin maintains (migration 0025): 1 `from_currency` = `rate` `to_currency`, as of `as_of`. */
+export interface ExchangeRatesTable {
+  from_currency: string;
+  to_currency: string;
+  rate: number;
+  as_of: ColumnType<string, string, string>;
+  updated_by: string;
+  updated_at: Timestamp;
 }

@@ -27,7 +27,12 @@ export interface MeasuredOutcome {
   verdict: ImpactVerdict | null;
   realisedTotal: number | null;
   promisedTotal: number | null;
+  /** The currency of the totals (the campaign's); null when unknown. */
+  currency?: string | null;
 }
+
+/** Brings an item's amount into the reporting currency, or null when no rate does (the item then leaves the totals). */
+export type ConvertAmount = (amount: number, currency: string | null) => number | null;
 
 export interface DecisionCount {
   source: RecommendationSource;
@@ -114,6 +119,7 @@ export function aggregatesOf(
   decisions: readonly DecisionCount[],
   factors: PriorityFactorTable,
   advertiserId: string | null,
+  convert: ConvertAmount = (amount) => amount,
 ): ImpactAggregate[] {
   const rows = new Map<string, { source: RecommendationSource; kind: RecommendationKind; totals: Totals }>();
   const rowOf = (source: RecommendationSource, kind: RecommendationKind) => {
@@ -133,6 +139,7 @@ export function aggregatesOf(
           promisedTotal: null,
           controlMeasured: 0,
           controlImproved: 0,
+          unconverted: 0,
         },
       };
       rows.set(key, row);
@@ -158,8 +165,15 @@ export function aggregatesOf(
     if (o.verdict === 'improved') totals.improved += 1;
     if (o.verdict === 'worsened') totals.worsened = (totals.worsened ?? 0) + 1;
     if (o.realisedTotal !== null && o.promisedTotal !== null) {
-      totals.realisedTotal = (totals.realisedTotal ?? 0) + o.realisedTotal;
-      totals.promisedTotal = (totals.promisedTotal ?? 0) + o.promisedTotal;
+      // Both in the item's currency; converted together or not at all, so realised and promised stay comparable.
+      const realised = convert(o.realisedTotal, o.currency ?? null);
+      const promised = convert(o.promisedTotal, o.currency ?? null);
+      if (realised === null || promised === null) {
+        totals.unconverted = (totals.unconverted ?? 0) + 1;
+        continue;
+      }
+      totals.realisedTotal = (totals.realisedTotal ?? 0) + realised;
+      totals.promisedTotal = (totals.promisedTotal ?? 0) + promised;
     }
   }
   return [...rows.values()]

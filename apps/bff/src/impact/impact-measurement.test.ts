@@ -158,3 +158,73 @@ describe('measureSubject', () => {
     expect(row).toMatchObject({ target_metric: 'acos', verdict: 'improved', promised_total: null, realised_total: null });
   });
 });
+
+describe('measureSubject where the change acts', () => {
+  const bidRaise: ProposedAction = { ...raise, type: 'set-bid', field: 'bid', from: 1, to: 1.3 };
+  /**
+   * Keyword rows from 05-01 to 05-20: K1 (in T) gains `lift` sales a day after the change, taken from its sibling K2
+   * (the campaign's sales shift between its keywords); K3 and K4 sit in the untouched campaign B1.
+   */
+  function keywordRows(lift: number) {
+    const out = [];
+    for (let d = 0; d < 20; d++) {
+      const date = addDays('2026-05-01', d);
+      const wave = 1 + 0.1 * Math.sin(d);
+      const jitter = 1 + 0.02 * Math.cos(3 * d);
+      const after = date > '2026-05-10';
+      for (const [campaign, key, level] of [
+        ['T', 'keyword:K1', 100],
+        ['T', 'keyword:K2', 200],
+        ['B1', 'keyword:K3', 150],
+        ['B1', 'target:X4', 250],
+      ] as const) {
+        const base = level * wave * (key === 'keyword:K1' ? jitter : 1);
+        const sales = base + (after && key === 'keyword:K1' ? lift : 0) - (after && key === 'keyword:K2' ? lift / 2 : 0);
+        out.push({
+          campaign_id: campaign,
+          entity_key: key,
+          date,
+          currency: 'USD',
+          impressions: base * 40,
+          clicks: base / 2,
+          cost: base * 0.3,
+          sales,
+          orders: sales / 25,
+        });
+      }
+    }
+    return out;
+  }
+  const keywordSubject = (over: Partial<MeasureSubject> = {}) =>
+    subject({ kind: 'bid', action: bidRaise, targeting: { level: 'keyword', id: 'K1' }, entityLevel: 'keyword', ...over });
+
+  it('measures a keyword bid change on that keyword, against keywords and targets of untouched campaigns, and says so', () => {
+    const row = measureSubject(keywordSubject(), { ...settled, targetingRows: keywordRows(30) });
+    expect(row).toMatchObject({ state: 'measured', entity: 'keyword:K1', measured_level: 'keyword', baseline_campaigns: 1 });
+    expect(row.level_reason).toMatch(/acts on one keyword: measured on that keyword's own targeting report/);
+    const [sales] = JSON.parse(row.effects) as { metric: string; estimate: number; lower: number; upper: number }[];
+    expect(sales?.metric).toBe('sales');
+    expect(sales?.lower).toBeLessThanOrEqual(30);
+    expect(sales?.upper).toBeGreaterThanOrEqual(30);
+    expect(sales?.lower).toBeGreaterThan(0);
+  });
+
+  it('falls back to the campaign, saying why, when the keyword has no report to compare', () => {
+    const row = measureSubject(keywordSubject({ targeting: { level: 'keyword', id: 'K9' } }), {
+      ...settled,
+      targetingRows: keywordRows(30),
+    });
+    expect(row).toMatchObject({ state: 'measured', entity: 'campaign:T', measured_level: 'campaign' });
+    expect(row.level_reason).toBe(
+      'measured on the campaign instead of the keyword: the keyword has 0 day(s) of data before and 0 after; 4 of each are needed',
+    );
+  });
+
+  it('measures a budget change on its campaign, and an ad group change on its campaign with the reason', () => {
+    expect(measureSubject(subject(), settled)).toMatchObject({
+      measured_level: 'campaign',
+      level_reason: expect.stringMatching(/acts on the whole campaign/),
+    });
+    expect(measureSubject(subject({ entityLevel: 'ad-group' }), settled).level_reason).toMatch(/ad group, which has no report of its own/);
+  });
+});

@@ -9,11 +9,20 @@
  * applied by RecDesk anywhere in the two windows, and a row for every day of both windows. A control item (never
  * applied) is measured as if applied at the rule's decision time, and only while its campaign stayed untouched.
  */
-import type { ImpactEstimate, ImpactState, ImpactVerdict, MeasuredEffect, ProposedAction, RecommendationKind } from '@recdesk/shared-types';
+import type {
+  EntityRef,
+  ImpactEstimate,
+  ImpactState,
+  ImpactVerdict,
+  MeasuredEffect,
+  ProposedAction,
+  RecommendationKind,
+} from '@recdesk/shared-types';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { ApplyTables } from '../apply/apply-tables.ts';
 import type { Db } from '../db/database.ts';
+import { insertEvents } from '../lifecycle/recommendation-store.ts';
 import { type DayPair, differenceInDifferences } from './did-estimator.ts';
 import {
   type DailyField,
@@ -48,9 +57,27 @@ export interface MeasureSubject {
   appliedBy: string;
   /** When the change was undone, if it was. */
   undoneAt: Date | null;
+  /** A control a person took out of its control group (by approving it), and when. */
+  leftControlAt?: Date | null;
+  /** The keyword or target the change acts on, when it acts on one (read from the recommendation's entity). */
+  targeting?: { level: 'keyword' | 'target'; id: string } | null;
+  /** The level of the recommendation's entity (an ad group's change is measured on its campaign, and says so). */
+  entityLevel?: string | null;
 }
 
-type DailyRow = { campaign_id: string; date: string; currency: string | null } & Record<DailyField, number>;
+type DailyRow = { campaign_id: string; date: string; currency: string | null; entity_key?: string } & Record<DailyField, number>;
+
+/** The level a change is measured at: its own keyword or target when it acts on one, else its campaign. */
+export type MeasuredLevel = 'campaign' | 'keyword' | 'target';
+
+/** Why a change is measured where it is, in the words the screen shows. */
+const LEVEL_REASONS = {
+  campaign: 'the change acts on the whole campaign (its budget, or every bid in it): measured on the campaign',
+  targeting: (level: 'keyword' | 'target') =>
+    `the change acts on one ${level}: measured on that ${level}'s own targeting report, against the keywords and targets of the advertiser's untouched campaigns`,
+  adGroup: 'the change acts on an ad group, which has no report of its own: measured on its campaign',
+  fallback: (level: 'keyword' | 'target', why: string) => `measured on the campaign instead of the ${level}: ${why}`,
+};
 
 export interface ImpactRow {
   id: string;
@@ -79,6 +106,11 @@ export interface ImpactRow {
   note: string | null;
   measured_at: Date | null;
   computed_at: Date;
+  /** The currency of the treated campaign's amounts (its performance rows'), null before any was read. */
+  currency: string | null;
+  /** Where the change was measured, and why there (null until it is measured or found unmeasurable). */
+  measured_level: MeasuredLevel | null;
+  level_reason: string | null;
 }
 
 export interface MeasurementSummary {
@@ -120,6 +152,8 @@ export function measureSubject(
     today: string;
     config: MeasurementConfig;
     rows: readonly DailyRow[];
+    /** Keyword and target rows of the advertiser (with `entity_key`), for changes that act on one. */
+    targetingRows?: readonly DailyRow[];
     changeDays: ReadonlyMap<string, readonly string[]>;
     now: Date;
   },
@@ -157,10 +191,18 @@ export function measureSubject(
     baseline_campaigns: fields.baseline ?? 0,
     note: fields.note ?? null,
     measured_at: state === 'measured' ? context.now : null,
+    currency: fields.currency ?? null,
+    entity: fields.entity ?? base.entity,
+    measured_level: fields.level ?? null,
+    level_reason: fields.levelReason ?? null,
   });
 
   const unmeasurable = unmeasurableReason({ kind: subject.kind, action: subject.action, campaignId: subject.campaignId });
   if (unmeasurable || !subject.campaignId) return result('not_measurable', { note: unmeasurable });
+  if (subject.cohort === 'control' && subject.leftControlAt && dayOf(subject.leftControlAt) <= windows.after.to)
+    return result('insufficient_data', {
+      note: `a person took it out of the control group on ${dayOf(subject.leftControlAt)} (approved it): it is no control`,
+    });
   if (!isSettled(windows, today)) return result('measuring');
   if (subject.undoneAt && dayOf(subject.undoneAt) <= windows.after.to)
     return result('insufficient_data', { note: `the change was undone on ${dayOf(subject.undoneAt)}, inside the after window` });
@@ -168,7 +210,30 @@ export function measureSubject(
   if (subject.cohort === 'control' && treatedChanges.some((day) => day >= windows.before.from && day <= windows.after.to))
     return result('insufficient_data', { note: 'the held-back campaign was changed inside the windows: it is no control' });
 
-  return measureAgainstBaseline(subject.campaignId, windows, target, subject, context, result);
+  const campaignLevel = (levelReason: string) =>
+    measureAgainstBaseline(
+      { kind: 'campaign', key: subject.campaignId as string },
+      windows,
+      target,
+      subject,
+      context,
+      (state, fields = {}) => result(state, { ...fields, level: 'campaign', levelReason }),
+    );
+  const targeting = subject.targeting;
+  if (!targeting) return campaignLevel(subject.entityLevel === 'ad-group' ? LEVEL_REASONS.adGroup : LEVEL_REASONS.campaign);
+  // Where the change acts: its own keyword or target, against the targeting rows of untouched campaigns.
+  const key = `${targeting.level}:${targeting.id}`;
+  const own = measureAgainstBaseline(
+    { kind: targeting.level, key },
+    windows,
+    target,
+    subject,
+    { ...context, rows: context.targetingRows ?? [] },
+    (state, fields = {}) =>
+      result(state, { ...fields, entity: key, level: targeting.level, levelReason: LEVEL_REASONS.targeting(targeting.level) }),
+  );
+  if (own.state === 'measured') return own;
+  return campaignLevel(LEVEL_REASONS.fallback(targeting.level, own.note ?? 'its own report could not be compared'));
 }
 
 type ResultOf = (
@@ -180,11 +245,20 @@ type ResultOf = (
     note?: string | null;
     promisedTotal?: number | null;
     realisedTotal?: number | null;
+    currency?: string | null;
+    entity?: string | null;
+    level?: MeasuredLevel | null;
+    levelReason?: string | null;
   },
 ) => ImpactRow;
 
+/**
+ * Measures one series (a campaign, or a keyword or target) against the same kind of series of the advertiser's
+ * campaigns left untouched in both windows; a keyword is never compared with another of its own campaign, which
+ * its change moves too (the campaign's spend shifts between its keywords).
+ */
 function measureAgainstBaseline(
-  campaignId: string,
+  series: { kind: MeasuredLevel; key: string },
   windows: ImpactWindows,
   target: ImpactMetric,
   subject: MeasureSubject,
@@ -195,33 +269,43 @@ function measureAgainstBaseline(
   const afterDays = daysBetween(windows.after.from, windows.after.to);
   const allDays = new Set([...beforeDays, ...afterDays]);
   const byCampaign = new Map<string, Map<string, DailyRow>>();
+  const campaignOf = new Map<string, string>();
+  const keyOf = (row: DailyRow) => (series.kind === 'campaign' ? row.campaign_id : (row.entity_key ?? ''));
   for (const row of context.rows) {
     if (!allDays.has(row.date)) continue;
-    const days = byCampaign.get(row.campaign_id) ?? new Map<string, DailyRow>();
-    byCampaign.set(row.campaign_id, days);
+    const key = keyOf(row);
+    const days = byCampaign.get(key) ?? new Map<string, DailyRow>();
+    byCampaign.set(key, days);
+    campaignOf.set(key, row.campaign_id);
     days.set(row.date, row);
   }
-  const treated = byCampaign.get(campaignId);
+  const campaignId = subject.campaignId as string;
+  const what = series.kind === 'campaign' ? 'the campaign' : `the ${series.kind}`;
+  const treated = byCampaign.get(series.key);
   const minimumDays = Math.max(2, Math.ceil(context.config.windowDays / 2));
   const before = beforeDays.filter((day) => treated?.has(day));
   const after = afterDays.filter((day) => treated?.has(day));
   if (before.length < minimumDays || after.length < minimumDays)
     return result('insufficient_data', {
-      note: `the campaign has ${before.length} day(s) of data before and ${after.length} after; ${minimumDays} of each are needed`,
+      note: `${what} has ${before.length} day(s) of data before and ${after.length} after; ${minimumDays} of each are needed`,
     });
   const used = [...before, ...after];
   const currency = treated ? [...treated.values()].find((row) => row.currency)?.currency : undefined;
-  const baseline = [...byCampaign.entries()]
-    .filter(([id, days]) => {
-      // A comparable campaign has a row on every day the treated one is compared on (reports may leave out idle days).
-      if (id === campaignId || used.some((day) => !days.has(day))) return false;
-      const sample = [...days.values()].find((row) => row.currency)?.currency;
-      if (currency && sample && sample !== currency) return false;
-      return !(context.changeDays.get(id) ?? []).some((day) => day >= windows.before.from && day <= windows.after.to);
-    })
-    .map(([, days]) => days);
+  const comparable = [...byCampaign.entries()].filter(([id, days]) => {
+    // A comparable campaign has a row on every day the treated one is compared on (reports may leave out idle days).
+    const ownCampaign = campaignOf.get(id) ?? id;
+    if (id === series.key || ownCampaign === campaignId || used.some((day) => !days.has(day))) return false;
+    const sample = [...days.values()].find((row) => row.currency)?.currency;
+    if (currency && sample && sample !== currency) return false;
+    return !(context.changeDays.get(ownCampaign) ?? []).some((day) => day >= windows.before.from && day <= windows.after.to);
+  });
+  const baseline = comparable.map(([, days]) => days);
+  // The baseline is counted in campaigns whatever the level: at keyword level, the campaigns its keywords come from.
+  const baselineCampaigns = new Set(comparable.map(([id]) => campaignOf.get(id) ?? id)).size;
   if (baseline.length === 0)
-    return result('insufficient_data', { note: 'the advertiser has no comparable campaign left untouched in both windows' });
+    return result('insufficient_data', {
+      note: `the advertiser has no comparable ${series.kind === 'campaign' ? 'campaign' : 'keyword or target in a campaign'} left untouched in both windows`,
+    });
 
   const effects: MeasuredEffect[] = [];
   let targetEffect: MeasuredEffect | null = null;
@@ -267,8 +351,8 @@ function measureAgainstBaseline(
   if (!targetEffect)
     return result('insufficient_data', {
       effects,
-      baseline: baseline.length,
-      note: `no ${target} to compare: the campaign or its baseline had none in a window`,
+      baseline: baselineCampaigns,
+      note: `no ${target} to compare: ${what} or its baseline had none in a window`,
     });
   // Totals compare amounts over the after window; a rate (ACOS) has no total.
   const promised =
@@ -277,13 +361,24 @@ function measureAgainstBaseline(
       : null;
   const idle = used.every((day) => (treated?.get(day)?.impressions ?? 0) === 0);
   return result('measured', {
+    currency: currency ?? null,
     effects,
     verdict: verdictOf(target, targetEffect),
-    note: idle ? 'the campaign served no impressions in either window: the change moved nothing' : null,
-    baseline: baseline.length,
+    note: idle ? `${what} served no impressions in either window: the change moved nothing` : null,
+    baseline: baselineCampaigns,
     promisedTotal: promised === null ? null : round(promised),
     realisedTotal: promised === null ? null : round(targetEffect.estimate * context.config.windowDays),
   });
+}
+
+/** The keyword or target a recommendation acts on, from its entity; nothing for campaign- or ad-group-level ones. */
+export function targetingOf(entity: EntityRef | null): Pick<MeasureSubject, 'targeting' | 'entityLevel'> {
+  if (!entity) return { targeting: null, entityLevel: null };
+  const level = entity.level;
+  return {
+    targeting: (level === 'keyword' || level === 'target') && entity.targetId ? { level, id: entity.targetId } : null,
+    entityLevel: level,
+  };
 }
 
 export class ImpactMeasurement {
@@ -312,6 +407,7 @@ export class ImpactMeasurement {
         'r.campaign_id',
         'r.action',
         'r.estimated_impact',
+        'r.entity',
       ])
       .where('i.state', '=', 'applied')
       .where('i.undo_of', 'is', null)
@@ -341,6 +437,8 @@ export class ImpactMeasurement {
         'r.campaign_id',
         'r.action',
         'r.estimated_impact',
+        'r.entity',
+        'r.control_left_at',
       ])
       .where('d.decision', '=', 'hold')
       // A shadow rule applies nothing: what it holds back is no control for anything applied.
@@ -362,6 +460,7 @@ export class ImpactMeasurement {
       campaignId: row.campaign_id,
       action: row.action as ProposedAction,
       estimatedImpact: row.estimated_impact as ImpactEstimate[],
+      ...targetingOf(row.entity as EntityRef | null),
     });
     const subjects: MeasureSubject[] = applied.map((row) => ({
       id: `apply:${row.id}`,
@@ -383,6 +482,7 @@ export class ImpactMeasurement {
         appliedAt: new Date(row.at),
         appliedBy: `${ruleLabel(row.rule_id, row.rule_version)} (held back as control)`,
         undoneAt: null,
+        leftControlAt: row.control_left_at ? new Date(row.control_left_at) : null,
       });
     }
     return subjects;
@@ -441,16 +541,67 @@ export class ImpactMeasurement {
             .where('date', '<=', to)
             .execute()
         : [];
+      const targetingRows: DailyRow[] =
+        needsData && items.some((s) => s.targeting)
+          ? await this.deps.db
+              .selectFrom('performance_daily')
+              .select(['campaign_id', 'entity_key', 'date', 'currency', 'impressions', 'clicks', 'cost', 'sales', 'orders'])
+              .where('advertiser_id', '=', advertiserId)
+              .where('entity_level', 'in', ['keyword', 'target'])
+              .where('date', '>=', from)
+              .where('date', '<=', to)
+              .execute()
+          : [];
       const changeDays = needsData ? await this.changeDaysOf(advertiserId) : new Map<string, string[]>();
       for (const subject of items) {
-        const row = measureSubject(subject, { today, config: this.deps.config, rows, changeDays, now });
+        const row = measureSubject(subject, { today, config: this.deps.config, rows, targetingRows, changeDays, now });
         byState[row.state]++;
         results.push(row);
       }
     }
     await this.store(results);
-    this.deps.log.info({ considered: subjects.length, computed: results.length, byState }, 'impact measurement run');
+    const settled = await this.markMeasured(now);
+    this.deps.log.info({ considered: subjects.length, computed: results.length, byState, settled }, 'impact measurement run');
     return { considered: subjects.length, computed: results.length, byState };
+  }
+
+  /**
+   * The lifecycle's last step: an applied item whose measurement settled with an effect moves to `measured` (undo stays
+   * possible from there). Read from the stored results, not this run's, so an item a failed run left behind moves on
+   * the next one; the status guard makes it idempotent and never moves an item that was undone meanwhile.
+   */
+  private async markMeasured(now: Date): Promise<number> {
+    const due = await sql<{ id: string; target_metric: string; verdict: string | null }>`
+      SELECT DISTINCT ON (r.id) r.id, ir.target_metric, ir.verdict
+      FROM impact_results ir JOIN recommendations r ON r.id = ir.recommendation_id
+      WHERE ir.state = 'measured' AND ir.cohort <> 'control' AND r.status = 'applied'
+      ORDER BY r.id, ir.applied_at DESC`.execute(this.deps.db);
+    if (due.rows.length === 0) return 0;
+    const reasons = new Map(
+      due.rows.map((row) => [row.id, `measured: ${row.target_metric} ${(row.verdict ?? 'no verdict').replace('_', ' ')}`]),
+    );
+    return this.deps.db.transaction().execute(async (trx) => {
+      const moved = await trx
+        .updateTable('recommendations')
+        .set((eb) => ({ status: 'measured', version: eb(eb.ref('version'), '+', 1), updated_at: now }))
+        .where('id', 'in', [...reasons.keys()])
+        .where('status', '=', 'applied')
+        .returning('id')
+        .execute();
+      await insertEvents(
+        trx,
+        moved.map((row) => ({
+          recommendation_id: row.id,
+          from_status: 'applied',
+          to_status: 'measured',
+          reason: reasons.get(row.id) ?? 'measured',
+          actor_type: 'system',
+          actor_id: 'impact',
+        })),
+        now,
+      );
+      return moved.length;
+    });
   }
 
   private async store(rows: readonly ImpactRow[]): Promise<void> {
@@ -484,6 +635,9 @@ export class ImpactMeasurement {
             // A recompute of a measured item keeps when it was first measured.
             measured_at: sql`CASE WHEN excluded.state = 'measured' THEN coalesce(impact_results.measured_at, excluded.measured_at) END`,
             computed_at: eb.ref('excluded.computed_at'),
+            currency: eb.ref('excluded.currency'),
+            measured_level: eb.ref('excluded.measured_level'),
+            level_reason: eb.ref('excluded.level_reason'),
           })),
         )
         .execute();

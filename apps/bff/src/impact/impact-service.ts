@@ -22,9 +22,13 @@ import { asSystem } from '../auth/scope.ts';
 import type { Db } from '../db/database.ts';
 import type { ImpactResultsTable } from '../db/schema.ts';
 import { NotFoundError } from '../errors/domain-errors.ts';
+import { Converter, ExchangeRateStore } from './exchange-rates.ts';
 import { aggregatesOf, type DecisionCount, type MeasuredOutcome } from './impact-feedback.ts';
 import { ImpactMeasurement, type MeasurementConfig, type MeasurementSummary } from './impact-measurement.ts';
 import type { PriorityFactors } from './priority-factors.ts';
+
+/** The reporting currency of totals when the person chose none. */
+export const DEFAULT_REPORTING_CURRENCY = 'USD';
 
 /** Statuses in which a person or a rule has decided on an item (approved or rejected it, and what followed). */
 const DECIDED_STATUSES = ['approved', 'rejected', 'applying', 'applied', 'failed', 'measured', 'rolled_back'] as const;
@@ -35,8 +39,11 @@ export class ImpactService {
   readonly measurement: ImpactMeasurement;
   private running: Promise<unknown> = Promise.resolve();
 
+  readonly rates: ExchangeRateStore;
+
   constructor(private readonly deps: { db: Db; now: () => Date; log: Logger; config: MeasurementConfig; factors: PriorityFactors }) {
     this.measurement = new ImpactMeasurement(deps);
+    this.rates = new ExchangeRateStore(deps.db, deps.now);
   }
 
   get config(): MeasurementConfig {
@@ -87,7 +94,9 @@ export class ImpactService {
     if (query.state) items = items.where('state', '=', query.state);
     if (query.cohort) items = items.where('cohort', '=', query.cohort);
     const rows = await items.orderBy('applied_at', 'desc').orderBy('id').limit(query.limit).execute();
-    return { items: rows.map(toItemImpact), aggregates: await this.aggregates(query) };
+    const converter = new Converter(query.currency ?? DEFAULT_REPORTING_CURRENCY, await this.rates.rates());
+    const aggregates = await this.aggregates(query, converter);
+    return { items: rows.map(toItemImpact), aggregates, reporting: converter.report() };
   }
 
   /** The item's applied measurement (the latest change), or its control measurement when it was only held back. */
@@ -108,10 +117,10 @@ export class ImpactService {
    * Per source and kind over the query's advertiser (or every advertiser the user sees, advertiserId null). The
    * state and cohort filters narrow the item list only: the aggregates always count every item of their group.
    */
-  private async aggregates(query: ImpactQuery) {
+  private async aggregates(query: ImpactQuery, converter: Converter) {
     let outcomesQuery = this.deps.db
       .selectFrom('impact_results')
-      .select(['source', 'kind', 'advertiser_id', 'cohort', 'state', 'verdict', 'realised_total', 'promised_total']);
+      .select(['source', 'kind', 'advertiser_id', 'cohort', 'state', 'verdict', 'realised_total', 'promised_total', 'currency']);
     if (query.advertiserId) outcomesQuery = outcomesQuery.where('advertiser_id', '=', query.advertiserId);
     if (query.source) outcomesQuery = outcomesQuery.where('source', '=', query.source);
     if (query.kind) outcomesQuery = outcomesQuery.where('kind', '=', query.kind);
@@ -124,6 +133,7 @@ export class ImpactService {
       verdict: row.verdict,
       realisedTotal: row.realised_total,
       promisedTotal: row.promised_total,
+      currency: row.currency,
     }));
 
     const db = this.deps.db.withTables<ApplyTables>();
@@ -156,7 +166,9 @@ export class ImpactService {
       decided: Number(row.decided),
       applied: Number(row.applied),
     }));
-    return aggregatesOf(outcomes, decisions, this.deps.factors.current, query.advertiserId ?? null);
+    return aggregatesOf(outcomes, decisions, this.deps.factors.current, query.advertiserId ?? null, (amount, currency) =>
+      converter.convert(amount, currency),
+    );
   }
 }
 
@@ -184,5 +196,8 @@ function toItemImpact(row: ImpactRowRead): ItemImpact {
     note: row.note,
     realisedTotal: row.realised_total,
     promisedTotal: row.promised_total,
+    currency: row.currency,
+    level: row.measured_level,
+    levelReason: row.level_reason,
   };
 }

@@ -20,6 +20,8 @@ export interface SyntheticCampaign {
   /** Day-to-day noise as a share of the level. */
   noise?: number;
   currency?: string;
+  /** A keyword's series instead of a campaign's (`keyword:<id>` rows of that campaign, as an spTargeting report gives). */
+  keywordId?: string;
 }
 
 /**
@@ -44,9 +46,9 @@ export async function seedPerformance(
       const sales = Math.max(0, base + (c.effectFrom && date >= c.effectFrom ? (c.effect ?? 0) : 0));
       const cost = 0.3 * base;
       rows.push({
-        entity_key: `campaign:${c.campaignId}`,
+        entity_key: c.keywordId ? `keyword:${c.keywordId}` : `campaign:${c.campaignId}`,
         date,
-        entity_level: 'campaign' as const,
+        entity_level: c.keywordId ? ('keyword' as const) : ('campaign' as const),
         advertiser_id: c.advertiserId,
         profile_id: '1001',
         campaign_id: c.campaignId,

@@ -184,6 +184,18 @@ describe.each(databaseTargets)('impact measurement on $name', ({ create }) => {
         expect(bad.effects[0]?.upper).toBeLessThan(0);
       }
       expect(await item(ids.lonely)).toMatchObject({ state: 'insufficient_data', baselineCampaigns: 0 });
+      // The lifecycle's last step: measured items are `measured` (undo still offered), the rest stay `applied`.
+      for (const id of [ids.good, ids.bad1, ids.bad2]) expect((await store.getRow(id))?.status).toBe('measured');
+      expect((await store.getRow(ids.lonely))?.status).toBe('applied');
+      const events = (await bff.http.get(`/api/recommendations/${ids.good}/history`).expect(200)).body.events;
+      expect(events.at(-1)).toMatchObject({
+        from: 'applied',
+        to: 'measured',
+        reason: 'measured: sales improved',
+        actor: { type: 'system', id: 'impact' },
+      });
+      const audit = (await bff.http.get('/api/audit?action=recommendation.measured').expect(200)).body.items;
+      expect(audit.map((e: { targetId: string }) => e.targetId).sort()).toEqual([ids.good, ids.bad1, ids.bad2].sort());
       const control = await item(ids.held);
       expect(control).toMatchObject({ state: 'measured', cohort: 'control', verdict: 'no_change' });
       expect(control.appliedBy).toMatch(/held back as control/);

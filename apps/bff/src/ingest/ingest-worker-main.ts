@@ -28,6 +28,8 @@ if (!env.DATABASE_URL) {
   runtime.log.warn('the ingest worker is using the embedded PGlite database: stop the server first, or set DATABASE_URL');
 }
 runtime.scheduler.start();
+// Marketing Stream from its SQS queue (STREAM_SQS_QUEUE_URL): several workers share one queue without double items.
+runtime.streamQueue?.start();
 // Performance reports too, on PERFORMANCE_SYNC_SCHEDULE: they are ingestion.
 const performanceJob = startPerformanceJob(runtime.performance.ingest, env.PERFORMANCE_SYNC_SCHEDULE, runtime.log);
 // Alerts are evaluated here too (and after each of this worker's ingestions); evaluations in several processes agree.

@@ -28,6 +28,8 @@ export const SCHEDULE_VARIABLES: Readonly<Record<ScheduledSource, keyof Env>> = 
   'sp-budget': 'INGEST_SCHEDULE_SP_BUDGET',
   'sp-theme-bids': 'INGEST_SCHEDULE_SP_THEME_BIDS',
   'sp-targeting': 'INGEST_SCHEDULE_SP_TARGETING',
+  'sb-recommendations': 'INGEST_SCHEDULE_SB_RECOMMENDATIONS',
+  'sd-recommendations': 'INGEST_SCHEDULE_SD_RECOMMENDATIONS',
   'brand-metrics': 'INGEST_SCHEDULE_BRAND_METRICS',
   'audience-insights': 'INGEST_SCHEDULE_AUDIENCE_INSIGHTS',
   'reach-forecasting': 'INGEST_SCHEDULE_REACH_FORECASTING',
@@ -39,7 +41,7 @@ export interface SourceSchedule {
   delivery: 'scheduled' | 'push';
   /** Cron pattern in UTC; null for push sources and disabled ones. */
   pattern: string | null;
-  /** An adapter is registered and the schedule is not `off` (push sources: STREAM_SHARED_SECRET is set). */
+  /** An adapter is registered and the schedule is not `off` (push sources: STREAM_SHARED_SECRET or a Stream queue). */
   enabled: boolean;
 }
 
@@ -48,11 +50,13 @@ export function isScheduledSource(source: RecommendationSource): source is Sched
 }
 
 /** Every source's schedule, given the sources this BFF has adapters for. */
-export function schedulesOf(env: Env, registered: readonly RecommendationSource[]): SourceSchedule[] {
+export function schedulesOf(env: Env, registered: readonly RecommendationSource[], streamQueue = false): SourceSchedule[] {
   return RECOMMENDATION_SOURCES.map((source) => {
     // A pushed source is set up when deliveries can be accepted: without STREAM_SHARED_SECRET every one is refused, so
-    // it is "not configured" (not stale, and no freshness alert), however long nothing arrives.
-    if (!isScheduledSource(source)) return { source, delivery: 'push', pattern: null, enabled: Boolean(env.STREAM_SHARED_SECRET) };
+    // it is "not configured" (not stale, and no freshness alert), however long nothing arrives. Read from an SQS queue
+    // (`streamQueue`: STREAM_SQS_QUEUE_URL, or the simulator's), it is set up too.
+    if (!isScheduledSource(source))
+      return { source, delivery: 'push', pattern: null, enabled: Boolean(env.STREAM_SHARED_SECRET) || streamQueue };
     const pattern = String(env[SCHEDULE_VARIABLES[source]]);
     const enabled = registered.includes(source) && pattern !== 'off';
     return { source, delivery: 'scheduled', pattern: enabled ? pattern : null, enabled };

@@ -14,6 +14,7 @@ import {
   SOURCE_LABELS,
   type SourceStatus,
   type SourcesResponse,
+  type StreamQueueStatus,
 } from '@recdesk/shared-types';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
@@ -27,6 +28,8 @@ export interface SourceStatusDeps {
   schedules: readonly SourceSchedule[];
   now: () => Date;
   policies?: Partial<Record<RecommendationSource, FreshnessPolicy>>;
+  /** This process's Marketing Stream SQS consumer, when it runs one (its lag, backlog and throughput). */
+  streamQueue?: () => StreamQueueStatus | null;
 }
 
 function iso(value: Date | string | null): string | null {
@@ -91,6 +94,7 @@ export class SourceStatusService {
       quarantine.count(schedule.source),
     ]);
     const policy = this.policyOf(schedule.source);
+    const queue = this.deps.streamQueue?.() ?? null;
     const lastSuccessAt = lastSuccess?.finished_at ? new Date(lastSuccess.finished_at) : null;
     const failure = lastFailure ? toRun(lastFailure) : null;
     return {
@@ -107,6 +111,7 @@ export class SourceStatusService {
       counts: { recommendations, runs },
       lastError: failure ? { at: failure.finishedAt ?? failure.startedAt, message: failure.errors[0] ?? `run ${failure.status}` } : null,
       quarantined,
+      ...(schedule.source === 'marketing-stream' && queue ? { queue } : {}),
     };
   }
 }

@@ -1,5 +1,6 @@
-import type { RecommendationPage, StreamMessagesResponse } from '@recdesk/shared-types';
+import type { ConflictList, RecommendationPage, StreamMessagesResponse } from '@recdesk/shared-types';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { budgetChange } from '../lifecycle/recommendation-fixtures.ts';
 import { databaseTargets } from '../testing/database-targets.ts';
 import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
 
@@ -143,6 +144,24 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
       freshness: 'fresh',
       quarantined: 1,
       lastRun: { trigger: 'stream', status: 'succeeded', fetched: 3, stored: 1, quarantined: 1 },
+    });
+  });
+
+  it('raises a conflict when budget usage reaches 100 % on a campaign with a pending budget cut', async () => {
+    bff = await startTestBff(create(), {}, clock);
+    await bff.runtime.store.upsertMany([
+      budgetChange({ id: 'cut-555000111', advertiserId: 'ENTITYSTREAM1', campaignId: '555000111', from: 40, to: 25 }),
+    ]);
+    await bff.runtime.lifecycle.afterIngest();
+    await bff.http.post('/api/stream/messages').send(usage(100, '2026-11-23T11:00:00.000Z')).expect(200);
+    await bff.runtime.stream.settled();
+    const list: ConflictList = (await bff.http.get('/api/conflicts').query({ advertiserId: 'ENTITYSTREAM1', status: 'open' }).expect(200))
+      .body;
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0]).toMatchObject({
+      kind: 'budget_cut_while_exhausted',
+      entityKey: 'campaign:555000111',
+      explanation: expect.stringMatching(/spent 100% of today's budget/),
     });
   });
 

@@ -14,8 +14,12 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
-import { normaliseBudgetUsage, normaliseSpBudgetRecommendation } from '../sources/marketing-stream/stream-normalise.ts';
-import { type ParsedDelivery, parseDeliveries } from '../sources/marketing-stream/stream-parse.ts';
+import {
+  normaliseBudgetUsage,
+  normaliseCampaignDiagnostics,
+  normaliseSpBudgetRecommendation,
+} from '../sources/marketing-stream/stream-normalise.ts';
+import { type ParsedDelivery, parseDeliveries, parseRawDelivery } from '../sources/marketing-stream/stream-parse.ts';
 import type { QuarantineEntry, QuarantineStore } from './quarantine-store.ts';
 
 export interface StreamIngestOptions {
@@ -23,6 +27,13 @@ export interface StreamIngestOptions {
   budgetUsageAlertPercent: number;
   /** How long a sp-budget-recommendation stays valid after it was pushed. */
   budgetRecommendationValidForMs: number;
+  /**
+   * How long a claim on a message holds (ms): a redelivery finding it unprocessed and younger is left for later
+   * (`deferred`), an older one was abandoned by a consumer that died and is taken over. Default 60 s.
+   */
+  claimLeaseMs?: number;
+  /** Messages about different campaigns stored at once within a delivery (default 4). */
+  concurrency?: number;
 }
 
 export interface StreamIngestDeps {
@@ -42,6 +53,8 @@ export class StreamIngest {
   /** The urgent lane (set by the runtime): validation and the rules over just the items a delivery created. */
   private afterIngestHook: ((recommendationIds: string[]) => Promise<void>) | null = null;
   private urgent: Promise<void> = Promise.resolve();
+  private readonly pendingUrgent = new Set<string>();
+  private draining = false;
 
   constructor(private readonly deps: StreamIngestDeps) {}
 
@@ -60,6 +73,18 @@ export class StreamIngest {
   }
 
   async receive(body: unknown, trigger = 'stream'): Promise<StreamMessagesResponse> {
+    return this.ingest(parseDeliveries(body), trigger);
+  }
+
+  /** SQS message bodies as they came off the queue: one that is not JSON is quarantined like any malformed one. */
+  async receiveRaw(bodies: readonly string[], trigger = 'sqs'): Promise<StreamMessagesResponse> {
+    return this.ingest(
+      bodies.map((body, index) => parseRawDelivery(body, index)),
+      trigger,
+    );
+  }
+
+  private async ingest(deliveries: ParsedDelivery[], trigger: string): Promise<StreamMessagesResponse> {
     const { db, now, quarantine, log } = this.deps;
     const runId = randomUUID();
     await db
@@ -77,11 +102,13 @@ export class StreamIngest {
         errors: '[]',
       })
       .execute();
-    const deliveries = parseDeliveries(body);
-    const outcomes: StreamMessageOutcome[] = [];
+    // Outcomes stay in delivery order; valid messages about different campaigns are stored concurrently (a batch of
+    // ten from SQS would otherwise wait on ten round trips each), those about the same one in order.
+    const outcomes: StreamMessageOutcome[] = new Array(deliveries.length);
     const quarantined: QuarantineEntry[] = [];
     const counts = { stored: 0, unchanged: 0 };
-    for (const delivery of deliveries) {
+    const byScope = new Map<string, Valid[]>();
+    deliveries.forEach((delivery, position) => {
       const base = { index: delivery.index, datasetId: delivery.datasetId, dedupKey: null, recommendationId: null, reason: null };
       if (delivery.status === 'invalid') {
         quarantined.push({
@@ -91,33 +118,52 @@ export class StreamIngest {
           location: `delivery ${delivery.index}`,
           raw: delivery.raw,
         });
-        outcomes.push({ ...base, status: 'quarantined', reason: delivery.reason });
-        continue;
+        outcomes[position] = { ...base, status: 'quarantined', reason: delivery.reason };
+      } else if (delivery.status === 'other-dataset') {
+        outcomes[position] = {
+          ...base,
+          status: 'ignored',
+          reason: delivery.reason ?? `dataset ${delivery.datasetId} is not one RecDesk uses`,
+        };
+      } else {
+        const scope = `${delivery.marketplaceId}|${delivery.scopeId}`;
+        byScope.set(scope, [...(byScope.get(scope) ?? []), delivery]);
       }
-      if (delivery.status === 'other-dataset') {
-        outcomes.push({ ...base, status: 'ignored', reason: delivery.reason ?? `dataset ${delivery.datasetId} is not one RecDesk uses` });
-        continue;
+    });
+    const positionOf = new Map(deliveries.map((delivery, position) => [delivery, position]));
+    const lanes = [...byScope.values()];
+    const worker = async () => {
+      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+        for (const delivery of lane) {
+          try {
+            outcomes[positionOf.get(delivery) ?? 0] = await this.accept(delivery, counts);
+          } catch (error) {
+            lanes.length = 0;
+            throw Object.assign(error as Error, { deliveryIndex: delivery.index });
+          }
+        }
       }
-      try {
-        outcomes.push(await this.accept(delivery, counts));
-      } catch (error) {
-        // A storage failure must not be acknowledged as processed: the run is recorded as failed and the request
-        // fails, so the forwarder redelivers; messages already stored are then recognised as duplicates.
-        log.error({ err: error, index: delivery.index }, 'stream message could not be stored');
-        await db
-          .updateTable('ingestion_runs')
-          .set({
-            status: 'failed',
-            finished_at: now(),
-            fetched: deliveries.length,
-            ...counts,
-            errors: JSON.stringify([`delivery ${delivery.index}: ${(error as Error).message}`]),
-          })
-          .where('id', '=', runId)
-          .execute()
-          .catch(() => undefined);
-        throw error;
-      }
+    };
+    const settled = await Promise.allSettled(Array.from({ length: Math.max(1, this.deps.options.concurrency ?? 4) }, worker));
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      // A storage failure must not be acknowledged as processed: the run is recorded as failed and the request
+      // fails, so the forwarder redelivers; messages already stored are then recognised as duplicates.
+      const error = failure.reason as Error & { deliveryIndex?: number };
+      log.error({ err: error, index: error.deliveryIndex }, 'stream message could not be stored');
+      await db
+        .updateTable('ingestion_runs')
+        .set({
+          status: 'failed',
+          finished_at: now(),
+          fetched: deliveries.length,
+          ...counts,
+          errors: JSON.stringify([`delivery ${error.deliveryIndex}: ${error.message}`]),
+        })
+        .where('id', '=', runId)
+        .execute()
+        .catch(() => undefined);
+      throw error;
     }
     await quarantine.add(quarantined);
     const summary = {
@@ -126,6 +172,7 @@ export class StreamIngest {
       duplicates: outcomes.filter((o) => o.status === 'duplicate').length,
       ignored: outcomes.filter((o) => o.status === 'ignored').length,
       quarantined: quarantined.length,
+      deferred: outcomes.filter((o) => o.status === 'deferred').length,
     };
     await db
       .updateTable('ingestion_runs')
@@ -142,17 +189,33 @@ export class StreamIngest {
       .execute();
     const created = outcomes.flatMap((o) => (o.status === 'accepted' && o.recommendationId ? [o.recommendationId] : []));
     const hook = this.afterIngestHook;
-    if (hook && created.length > 0)
-      this.urgent = this.urgent
-        .then(() => hook(created))
-        .catch((error: unknown) =>
-          log.error({ err: error, runId }, 'the urgent lane after a Stream delivery failed; the next sync runs the rules'),
-        );
+    if (hook && created.length > 0) {
+      for (const id of created) this.pendingUrgent.add(id);
+      // Deliveries arriving while the lane runs join its next round instead of queueing a round each: validation and
+      // conflict detection cover a whole advertiser, so one round per SQS batch would fall behind a busy queue.
+      if (!this.draining) {
+        this.draining = true;
+        this.urgent = this.urgent.then(() => this.drainUrgent(hook));
+      }
+    }
     return { runId, ...summary, outcomes };
   }
 
+  private async drainUrgent(hook: (recommendationIds: string[]) => Promise<void>): Promise<void> {
+    try {
+      while (this.pendingUrgent.size > 0) {
+        const ids = [...this.pendingUrgent];
+        this.pendingUrgent.clear();
+        await hook(ids).catch((error: unknown) =>
+          this.deps.log.error({ err: error }, 'the urgent lane after a Stream delivery failed; the next sync runs the rules'),
+        );
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
   private async accept(delivery: Valid, counts: { stored: number; unchanged: number }): Promise<StreamMessageOutcome> {
-    const { db, store, now, options } = this.deps;
     const base = {
       index: delivery.index,
       datasetId: delivery.datasetId,
@@ -160,24 +223,73 @@ export class StreamIngest {
       recommendationId: null,
       reason: null,
     };
+    const claim = await this.claim(delivery);
+    if (claim === 'processed') return { ...base, status: 'duplicate', reason: 'already received (Stream delivers at least once)' };
+    if (claim === 'busy') return { ...base, status: 'deferred', reason: 'another consumer is processing the same message' };
+    const outcome = await this.process(delivery, counts);
+    // Processed only once its item is stored: a consumer dying before this line leaves a claim to be taken over.
+    await this.deps.db
+      .updateTable('stream_messages')
+      .set({ processed_at: this.deps.now(), recommendation_id: outcome.recommendationId })
+      .where('dedup_key', '=', delivery.dedupKey)
+      .execute();
+    return outcome;
+  }
+
+  /**
+   * Records the message under its deduplication key as claimed. `processed`: a duplicate of one already handled;
+   * `busy`: claimed by another consumer within the lease; `claimed`: ours to process (new, or abandoned).
+   */
+  private async claim(delivery: Valid): Promise<'claimed' | 'processed' | 'busy'> {
+    const { db, now, options } = this.deps;
+    const at = now();
     const inserted = await db
       .insertInto('stream_messages')
       .values({
         dedup_key: delivery.dedupKey,
         dataset_id: delivery.datasetId,
-        advertiser_id: delivery.record.advertiser_id,
-        marketplace_id: delivery.record.marketplace_id,
+        advertiser_id: delivery.advertiserId,
+        marketplace_id: delivery.marketplaceId,
         scope_id: delivery.scopeId,
         event_at: delivery.eventAt,
         payload: JSON.stringify(delivery.record),
         recommendation_id: null,
-        received_at: now(),
+        received_at: at,
+        processed_at: null,
       })
       .onConflict((oc) => oc.column('dedup_key').doNothing())
       .returning('dedup_key')
       .executeTakeFirst();
-    if (!inserted) return { ...base, status: 'duplicate', reason: 'already received (Stream delivers at least once)' };
+    if (inserted) return 'claimed';
+    const row = await db
+      .selectFrom('stream_messages')
+      .select(['received_at', 'processed_at'])
+      .where('dedup_key', '=', delivery.dedupKey)
+      .executeTakeFirst();
+    if (!row) return 'busy';
+    if (row.processed_at) return 'processed';
+    const claimedAt = new Date(row.received_at);
+    if (at.getTime() - claimedAt.getTime() < (options.claimLeaseMs ?? 60_000)) return 'busy';
+    const taken = await db
+      .updateTable('stream_messages')
+      .set({ received_at: at })
+      .where('dedup_key', '=', delivery.dedupKey)
+      .where('processed_at', 'is', null)
+      .where('received_at', '=', claimedAt)
+      .returning('dedup_key')
+      .executeTakeFirst();
+    return taken ? 'claimed' : 'busy';
+  }
 
+  private async process(delivery: Valid, counts: { stored: number; unchanged: number }): Promise<StreamMessageOutcome> {
+    const { db, store, options } = this.deps;
+    const base = {
+      index: delivery.index,
+      datasetId: delivery.datasetId,
+      dedupKey: delivery.dedupKey,
+      recommendationId: null,
+      reason: null,
+    };
     const campaignName = await this.campaignNameOf(delivery.scopeId);
     let item: Parameters<RecommendationStore['upsertMany']>[0][number] | null;
     if (delivery.datasetId === 'budget-usage') {
@@ -196,6 +308,8 @@ export class StreamIngest {
           reason: `usage ${delivery.record.budget_usage_percentage}% is under the ${options.budgetUsageAlertPercent}% alert threshold`,
         };
       }
+    } else if (delivery.datasetId === 'sponsored-ads-campaign-diagnostics-recommendations') {
+      item = normaliseCampaignDiagnostics(delivery.record, { eventAt: delivery.eventAt });
     } else {
       item = normaliseSpBudgetRecommendation(delivery.record, {
         eventAt: delivery.eventAt,
@@ -213,8 +327,6 @@ export class StreamIngest {
       .where('source', '=', 'marketing-stream')
       .where('source_recommendation_id', '=', item.sourceRecommendationId)
       .execute();
-    if (stored)
-      await db.updateTable('stream_messages').set({ recommendation_id: stored.id }).where('dedup_key', '=', delivery.dedupKey).execute();
     return { ...base, status: 'accepted', recommendationId: stored?.id ?? null };
   }
 
@@ -225,7 +337,7 @@ export class StreamIngest {
       .select('dedup_key')
       .where('dataset_id', '=', 'budget-usage')
       .where('scope_id', '=', delivery.scopeId)
-      .where('marketplace_id', '=', delivery.record.marketplace_id)
+      .where('marketplace_id', '=', delivery.marketplaceId)
       .where('event_at', '>', delivery.eventAt)
       .where('recommendation_id', 'is not', null)
       .limit(1)

@@ -125,6 +125,12 @@ describe('allowedActions', () => {
     expect([...seen].sort()).toEqual([...ACTION_BLOCKS].sort());
   });
 
+  it('offers undo on an applied change and on one whose measurement settled (measured), and nowhere else', () => {
+    expect(decideAction('undo', facts({ subject: { status: 'applied' } }))).toMatchObject({ allowed: true });
+    expect(decideAction('undo', facts({ subject: { status: 'measured' } }))).toMatchObject({ allowed: true });
+    expect(decideAction('undo', facts({ subject: { status: 'rolled_back' } }))).toMatchObject({ allowed: false, reason: 'state' });
+  });
+
   it('lets an approver withdraw an approval until an apply batch claims it, and says why not after', () => {
     const approved = facts({ subject: { status: 'approved' } });
     expect(decideAction('unapprove', approved)).toEqual({ allowed: true, reason: null, message: null, link: null });

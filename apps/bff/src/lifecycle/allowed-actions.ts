@@ -201,8 +201,8 @@ function decideApplyAction(facts: ActionFacts): ActionVerdict {
 function decideUndo(facts: ActionFacts): ActionVerdict {
   const early = personBlock(facts) ?? insightBlock(facts);
   if (early) return early;
-  if (facts.subject.status !== 'applied')
-    return block('state', `Only an applied change can be undone; this one is '${facts.subject.status}'.`);
+  if (facts.subject.status !== 'applied' && facts.subject.status !== 'measured')
+    return block('state', `Only an applied (or measured) change can be undone; this one is '${facts.subject.status}'.`);
   if (facts.writer.ok && !facts.writer.undoable)
     return block('not_undoable', 'RecDesk cannot read this change back, so it cannot undo it safely; change it in Amazon Ads.');
   return fromDecision(decideTransition(facts.subject.status, 'rolled_back'), facts.subject, []);

@@ -37,6 +37,8 @@ const DEFAULT_EXPIRE_AFTER_MS: Readonly<Record<RecommendationSource, number>> = 
   'sp-budget': 3 * 24 * HOUR,
   'sp-theme-bids': 3 * 24 * HOUR,
   'sp-targeting': 30 * 24 * HOUR,
+  'sb-recommendations': 3 * 24 * HOUR,
+  'sd-recommendations': 3 * 24 * HOUR,
   'brand-metrics': 30 * 24 * HOUR,
   'audience-insights': 14 * 24 * HOUR,
   'reach-forecasting': 7 * 24 * HOUR,

@@ -34,6 +34,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { type ApprovalThresholds, secondApproverNeeded, stakeOf } from '../auth/approval-policy.ts';
 import type { Db } from '../db/database.ts';
+import { CONTROL_GROUP_LEFT_REASON } from '../db/migrations/0024-measured-and-controls.ts';
 import type { Database } from '../db/schema.ts';
 import { ConflictError, DomainError, NotAllowedError, NotFoundError } from '../errors/domain-errors.ts';
 import {
@@ -56,6 +57,7 @@ import {
   type RefusalCode,
 } from './lifecycle-machine.ts';
 import {
+  controlGroupOf,
   insertEvents,
   LEAN_COLUMNS,
   type LeanRecommendationRow,
@@ -286,6 +288,27 @@ export class LifecycleService {
     });
   }
 
+  /**
+   * Rows a list or detail read already holds, answered with the actions the person may take: no second read of the
+   * rows, only of their open conflicts (as refs for the decision, as ids for the answer, concurrently).
+   */
+  async rowsWithActions(
+    rows: readonly LeanRecommendationRow[],
+    person: Person,
+    db: Executor = this.deps.db,
+  ): Promise<ActionableRecommendation[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const [conflicts, conflictIds] = await Promise.all([
+      this.conflicts ? this.conflicts.openConflictsOf(db, ids) : Promise.resolve(new Map<string, OpenConflictRef[]>()),
+      this.deps.store.openConflictIdsOf(ids, db),
+    ]);
+    return rows.map((row) => ({
+      ...this.deps.store.toRecommendation(row, conflictIds.get(row.id)),
+      actions: allowedActions(this.factsOf(row, conflicts.get(row.id) ?? [], person)),
+    }));
+  }
+
   /** An item that vanished between the read and the decoration: nothing may be done with it. */
   private missingFacts(item: Recommendation): Omit<ActionFacts, 'person'> {
     return {
@@ -498,6 +521,8 @@ export class LifecycleService {
         },
         trx,
       );
+      const control = controlGroupOf(row, now());
+      if (control) this.refuseControlApproval(recommendation, control, body, options.bulk ?? false);
       const field = recommendation.action.field ?? 'value';
       const edited = body.editedValue !== undefined;
       const secondApproval = await this.secondApprovalNeeded(trx, row, recommendation, body, actor);
@@ -521,6 +546,7 @@ export class LifecycleService {
         { approved_value: body.editedValue ?? null },
       );
       if (!written) return;
+      if (control) await this.leaveControlGroup(trx, row, control, actor);
       const blocking = conflicts.filter((c) => c.blocking);
       if (blocking.length === 0 || !body.conflictResolution) return;
       if (body.conflictResolution === 'reject_others') {
@@ -559,6 +585,56 @@ export class LifecycleService {
     if (firstApprovalOnly) return { item: await this.currentOf(id), alsoChanged };
     if (redetect.size > 0) await this.conflicts?.redetect([...redetect]);
     return { item: await this.currentOf(id), alsoChanged };
+  }
+
+  /**
+   * A rule's held-back control is approved only when the person says they mean to take it out of the control group
+   * (never in bulk): approving it spoils the rule's comparison for as long as its measurement runs.
+   */
+  private refuseControlApproval(
+    recommendation: Recommendation,
+    control: NonNullable<Recommendation['controlGroup']>,
+    body: ApproveBody,
+    bulk: boolean,
+  ): void {
+    if (body.leaveControlGroup === true && !bulk) return;
+    const breaks = `Rule "${control.ruleName}" holds it back as a control group until ${control.until}: its impact is measured against items like this one left untouched, so approving it takes it out of the control group and weakens that comparison.`;
+    throw new ConflictError(
+      bulk
+        ? `${breaks} Approve it on its own, confirming that it leaves the control group.`
+        : `${breaks} Approve it again with leaveControlGroup: true to confirm.`,
+      { refusal: 'control_group', controlGroup: control, current: recommendation },
+      'Held back as a control',
+    );
+  }
+
+  /** Takes an approved item out of its rule's control group, with an event the history and audit log show. */
+  private async leaveControlGroup(
+    trx: Executor,
+    row: RecommendationRow,
+    control: NonNullable<Recommendation['controlGroup']>,
+    actor: Actor,
+  ): Promise<void> {
+    const now = this.deps.now();
+    await trx.updateTable('recommendations').set({ control_left_at: now, control_left_by: actor.id }).where('id', '=', row.id).execute();
+    await insertEvents(
+      trx,
+      [
+        {
+          recommendation_id: row.id,
+          from_status: 'approved',
+          to_status: 'approved',
+          reason: CONTROL_GROUP_LEFT_REASON,
+          note: `Taken out of the control group of rule "${control.ruleName}" (held back until ${control.until}) by approving it; the rule's comparison loses it.`,
+          before: JSON.stringify({ controlGroup: control }),
+          after: JSON.stringify({ controlGroup: null }),
+          actor_type: actor.type,
+          actor_id: actor.id,
+          actor_version: actor.version,
+        },
+      ],
+      now,
+    );
   }
 
   /**

@@ -28,8 +28,9 @@ export function recommendationRoutes(store: RecommendationStore, lifecycle: Life
       responses: { 200: json('A page of recommendations', RecommendationPageSchema) },
       handler: async ({ query }, req, res) => {
         try {
-          const page = await store.list(query);
-          res.json({ ...page, items: await lifecycle.withActions(page.items, personOf(req)) });
+          // The page's rows are read once: the actions are decided on the same rows the answer shows.
+          const { rows, ...page } = await store.listPage(query);
+          res.json({ ...page, items: await lifecycle.rowsWithActions(rows, personOf(req)) });
         } catch (error) {
           if (error instanceof InvalidCursorError) throw new AppError(400, 'invalid-request', 'The request is not valid', error.message);
           throw error;
@@ -45,10 +46,11 @@ export function recommendationRoutes(store: RecommendationStore, lifecycle: Life
       request: { params: RecommendationIdParamsSchema },
       responses: { 200: json('The recommendation', RecommendationDetailResponseSchema), 404: problem('No such recommendation') },
       handler: async ({ params }, req, res) => {
-        const recommendation = await store.get(params.id);
-        if (!recommendation) throw new NotFoundError('Recommendation', params.id);
-        const [decorated] = await lifecycle.withActions([recommendation], personOf(req));
-        res.json({ ...recommendation, actions: decorated?.actions });
+        const row = await store.getRow(params.id);
+        if (!row) throw new NotFoundError('Recommendation', params.id);
+        const { raw, ...lean } = row;
+        const [decorated] = await lifecycle.rowsWithActions([lean], personOf(req));
+        res.json({ ...decorated, raw });
       },
     }),
   ];

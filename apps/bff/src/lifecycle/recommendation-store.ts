@@ -23,12 +23,12 @@ import {
   type RecommendationCursor,
   RecommendationCursorSchema,
   type RecommendationDetail,
-  type RecommendationPage,
   type RecommendationSort,
   type RecommendationSource,
   RecommendationSourceSchema,
+  sourcesOfAdProduct,
 } from '@recdesk/shared-types';
-import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+import { CompiledQuery, type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, RecommendationsTable } from '../db/schema.ts';
 import type { LifecyclePolicy } from './lifecycle-config.ts';
@@ -80,6 +80,11 @@ const LEAN_COLUMN_SET: Record<keyof LeanRecommendationRow, true> = {
   first_approved_value: true,
   live_value: true,
   live_value_at: true,
+  control_rule_id: true,
+  control_rule_name: true,
+  control_until: true,
+  control_left_at: true,
+  control_left_by: true,
 };
 export const LEAN_COLUMNS = Object.keys(LEAN_COLUMN_SET) as (keyof LeanRecommendationRow)[];
 type Executor = Kysely<Database>;
@@ -108,6 +113,17 @@ const SORTS: Record<RecommendationSort, { expression: string; descending: boolea
 };
 
 export class InvalidCursorError extends Error {}
+
+/** Totals are exact up to this many items; beyond it a page answers the planner's estimate, marked as one. */
+export const EXACT_TOTAL_LIMIT = 10_000;
+
+/** A page of rows with its cursor and total, before the person's actions are added. */
+export interface ListedPage {
+  rows: LeanRecommendationRow[];
+  nextCursor: string | null;
+  total: number;
+  totalIsEstimate: boolean;
+}
 
 /** The query schema checked the cursor already (RecommendationCursorSchema); a store called otherwise still refuses. */
 function decodeRecommendationCursor(cursor: string, sort: RecommendationSort): RecommendationCursor {
@@ -364,6 +380,7 @@ export class RecommendationStore {
     const sort = SORTS[query.sort];
     let base = this.db.selectFrom('recommendations');
     if (query.source) base = base.where('source', '=', query.source);
+    if (query.adProduct) base = base.where('source', 'in', sourcesOfAdProduct(query.adProduct));
     if (query.advertiserId) base = base.where('advertiser_id', '=', query.advertiserId);
     if (query.status) base = base.where('status', '=', query.status);
     if (query.kind) base = base.where('kind', '=', query.kind);
@@ -383,9 +400,12 @@ export class RecommendationStore {
     }
     if (query.expiringWithin !== undefined) {
       // "Expiring soon" holds what still waits for a decision: a rejected or applied item's expiry no longer matters.
+      // The window is a range of the expiry sort's own expression (an item that never expires sorts as 'infinity',
+      // outside every window), so the open items' expiry index (migration 0026) answers it in order.
+      const expiry = sql.raw(SORTS.expiresAt.expression);
       base = base
-        .where('expires_at', '>', now)
-        .where('expires_at', '<=', new Date(now.getTime() + query.expiringWithin * 3_600_000))
+        .where(sql<boolean>`${expiry} > ${now}::timestamptz`)
+        .where(sql<boolean>`${expiry} <= ${new Date(now.getTime() + query.expiringWithin * 3_600_000)}::timestamptz`)
         .where('status', 'in', OPEN_STATUSES);
     }
     if (query.q) base = base.where('search_text', 'like', `%${escapeLike(query.q.toLowerCase())}%`);
@@ -406,22 +426,48 @@ export class RecommendationStore {
           : sql<boolean>`(${sql.raw(sort.expression)}, id) > (${value}, ${cursor.id}::uuid)`,
       );
     }
-    return { page, count: base.select((eb) => eb.fn.countAll<string>().as('total')) };
+    // The total is counted exactly up to EXACT_TOTAL_LIMIT (a bounded walk of the same index as the page); beyond it
+    // the planner's estimate of `matching` is answered, marked as one (listPage).
+    const count = this.db
+      .selectFrom(
+        base
+          .select(sql`1`.as('one'))
+          .limit(EXACT_TOTAL_LIMIT + 1)
+          .as('capped'),
+      )
+      .select((eb) => eb.fn.countAll<string>().as('total'));
+    return { page, count, matching: base.select('id') };
   }
 
-  /** One page of the queue, without the person's actions (the routes add them through the lifecycle). */
-  async list(query: ListRecommendationsQuery): Promise<Omit<RecommendationPage, 'items'> & { items: Recommendation[] }> {
-    const { page, count: countQuery } = this.listQueries(query);
+  /**
+   * One page of the queue as rows (the routes decorate them with the person's actions in one more read, of the page's
+   * conflicts): the page and its total read concurrently, each from an index.
+   */
+  async listPage(query: ListRecommendationsQuery): Promise<ListedPage> {
+    const { page, count: countQuery, matching } = this.listQueries(query);
     const [rows, count] = await Promise.all([page.execute(), countQuery.executeTakeFirstOrThrow()]);
     const hasMore = rows.length > query.limit;
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
-    const conflictIds = await this.openConflictIdsOf(items.map((row) => row.id));
+    const exact = Number(count.total);
+    const total = exact <= EXACT_TOTAL_LIMIT ? exact : Math.max(EXACT_TOTAL_LIMIT + 1, await this.estimatedRows(matching));
     return {
-      items: items.map((row) => this.toRecommendation(row, conflictIds.get(row.id))),
+      rows: items,
       nextCursor: hasMore && last ? encodeCursor(last, query.sort) : null,
-      total: Number(count.total),
+      total,
+      totalIsEstimate: exact > EXACT_TOTAL_LIMIT,
     };
+  }
+
+  /** The planner's estimate of a query's rows (EXPLAIN plans it without running it; the scope plugin applies). */
+  private async estimatedRows(query: { compile(): CompiledQuery }): Promise<number> {
+    const compiled = query.compile();
+    const result = await this.db.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${compiled.sql}`, [...compiled.parameters]),
+    );
+    const cell = Object.values(result.rows[0] ?? {})[0];
+    const plan = (typeof cell === 'string' ? JSON.parse(cell) : cell) as { Plan?: { 'Plan Rows'?: number } }[] | undefined;
+    return Math.round(plan?.[0]?.Plan?.['Plan Rows'] ?? 0);
   }
 
   /** Open conflicts per item, read from the conflicts' membership table (written by src/conflicts). */
@@ -506,10 +552,24 @@ export class RecommendationStore {
         row.live_value_at && (typeof row.live_value === 'number' || typeof row.live_value === 'string')
           ? { value: row.live_value, at: new Date(row.live_value_at).toISOString() }
           : null,
+      controlGroup: controlGroupOf(row, this.now()),
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
     };
   }
+}
+
+/**
+ * The control group an item is in now: a rule held it back, no person took it out, and its measurement still needs
+ * it untouched (up to and including the `until` day).
+ */
+export function controlGroupOf(
+  row: Pick<LeanRecommendationRow, 'control_rule_id' | 'control_rule_name' | 'control_until' | 'control_left_at'>,
+  now: Date,
+): Recommendation['controlGroup'] {
+  if (!row.control_rule_id || !row.control_until || row.control_left_at) return null;
+  if (row.control_until < now.toISOString().slice(0, 10)) return null;
+  return { ruleId: row.control_rule_id, ruleName: row.control_rule_name ?? row.control_rule_id, until: row.control_until };
 }
 
 /** An event row as the lifecycle writes it; the actor defaults to the ingestion. */

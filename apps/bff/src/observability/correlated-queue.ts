@@ -5,6 +5,9 @@ import { inJob } from './correlation.ts';
 export function correlatedQueue(queue: ApplyQueue): ApplyQueue {
   return {
     enqueue: (chunkIds) => queue.enqueue(chunkIds),
+    get runsHere() {
+      return queue.runsHere;
+    },
     work: (handler, options) => queue.work((chunkId) => inJob('apply-chunk', () => handler(chunkId)), options),
     stop: () => queue.stop(),
   };

@@ -34,6 +34,10 @@ export const METRIC_NAMES = [
   'recdesk_apply_queue_oldest_age_seconds',
   'recdesk_apply_latency_seconds',
   'recdesk_alerts_open',
+  'recdesk_stream_queue_messages_total',
+  'recdesk_stream_queue_lag_seconds',
+  'recdesk_stream_queue_oldest_age_seconds',
+  'recdesk_stream_queue_backlog',
 ] as const;
 
 export interface SourceGauge {
@@ -136,6 +140,30 @@ export class Metrics {
     name: 'recdesk_apply_latency_seconds',
     help: 'From approval to applied upstream, per recommendation.',
     buckets: [1, 10, 60, 300, 900, HOUR, 4 * HOUR, 24 * HOUR, 72 * HOUR, 168 * HOUR],
+    registers: [this.registry],
+  });
+
+  // The Marketing Stream SQS consumer (ingest/sqs-stream-consumer.ts): per process, like the other counters.
+  private readonly streamMessages = new Counter({
+    name: 'recdesk_stream_queue_messages_total',
+    help: 'Marketing Stream messages taken off the SQS queue, by outcome (accepted, duplicate, ignored, quarantined, deferred, poison, failed).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly streamLag = new Histogram({
+    name: 'recdesk_stream_queue_lag_seconds',
+    help: 'From a Marketing Stream message entering the queue (SentTimestamp) to its item stored.',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, HOUR],
+    registers: [this.registry],
+  });
+  private readonly streamOldestAge = new Gauge({
+    name: 'recdesk_stream_queue_oldest_age_seconds',
+    help: 'Age of the oldest message in the latest batch this process received from the Stream queue (0 when it was empty).',
+    registers: [this.registry],
+  });
+  private readonly streamBacklog = new Gauge({
+    name: 'recdesk_stream_queue_backlog',
+    help: 'Messages waiting on the Stream queue (ApproximateNumberOfMessages at the latest look).',
     registers: [this.registry],
   });
 
@@ -245,6 +273,19 @@ export class Metrics {
       this.stages.inc({ stage: 'quarantined' });
       this.quarantinedItems.inc({ source });
     }
+  }
+
+  streamQueueMessages(outcome: string, count = 1): void {
+    if (count > 0) this.streamMessages.inc({ outcome }, count);
+  }
+
+  streamQueueLag(seconds: number): void {
+    this.streamLag.observe(Math.max(0, seconds));
+  }
+
+  streamQueueState(state: { oldestAgeSeconds?: number; backlog?: number }): void {
+    if (state.oldestAgeSeconds !== undefined) this.streamOldestAge.set(state.oldestAgeSeconds);
+    if (state.backlog !== undefined) this.streamBacklog.set(state.backlog);
   }
 
   sourceRun(run: SourceRunEvent): void {

@@ -16,6 +16,8 @@
 
 export const RULE_FIELDS = {
   source: 'string',
+  /** SP, SB or SD (the source's ad product); null for sources spanning products (Partner Opportunities…). */
+  adProduct: 'string',
   sourceType: 'string',
   kind: 'string',
   goal: 'string',

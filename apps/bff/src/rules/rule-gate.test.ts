@@ -99,3 +99,38 @@ describe('the rule gate', () => {
     expect(held(decide(rule(), items, NOW))).toEqual([]);
   });
 });
+
+describe('the rule gate by ad product', () => {
+  it('never takes a headline (or any change RecDesk cannot write), however well it matches', () => {
+    const base = item(budgetChange({ id: 'h', source: 'sb-recommendations', from: 1, to: 2, confidence: 0.95, impactScore: 9 }));
+    const headline = {
+      recommendation: {
+        ...base.recommendation,
+        kind: 'creative' as const,
+        action: {
+          type: 'creative' as const,
+          field: 'headline',
+          from: 'Old',
+          to: 'New words',
+          unit: 'none' as const,
+          currency: null,
+          direction: 'change' as const,
+        },
+      },
+    };
+    const [decision] = decide(rule(), [headline], NOW);
+    expect(decision?.take).toBe(false);
+    expect(decision?.trace).toMatch(/but not writable by RecDesk/);
+  });
+
+  it('matches `adProduct` from the source: SB and SD items by their product, SP sources as SP, others as nothing', () => {
+    const byProduct = (expression: string) => ({ ...rule(), condition: parseRuleExpression(expression) });
+    const sb = item(budgetChange({ id: 'sb', source: 'sb-recommendations', from: 40, to: 50, confidence: 0.9, impactScore: 8 }));
+    const sp = item(bidChange({ id: 'sp', source: 'sp-consolidated', from: 1, to: 1.2, confidence: 0.9, impactScore: 8 }));
+    const po = item(bidChange({ id: 'po', source: 'partner-opportunities', from: 1, to: 1.2, confidence: 0.9, impactScore: 8 }));
+    const takes = (expression: string) => decide(byProduct(expression), [sb, sp, po], NOW).map((d) => d.take);
+    expect(takes('adProduct = "SB"')).toEqual([true, false, false]);
+    expect(takes('adProduct = "SP" AND kind = "bid"')).toEqual([false, true, false]);
+    expect(takes('adProduct != "SB"')).toEqual([false, true, false]);
+  });
+});

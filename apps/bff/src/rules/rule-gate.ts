@@ -8,7 +8,8 @@
  * (decision `hold`, "held back as control").
  */
 import { createHash } from 'node:crypto';
-import type { Recommendation, RuleDecisionKind } from '@recdesk/shared-types';
+import { adProductOf, type Recommendation, type RuleDecisionKind } from '@recdesk/shared-types';
+import { writerOf } from '../apply/apply-plan.ts';
 import { type ApprovalThresholds, NO_THRESHOLDS, stakeOf, thresholdPassed } from '../auth/approval-policy.ts';
 import { evaluate, type FieldValues, type Node } from './rule-expression.ts';
 
@@ -88,6 +89,7 @@ export function fieldsOf(item: GateItem, now: Date): FieldValues {
     typeof from === 'number' && typeof to === 'number' && from !== 0 ? (Math.abs(to - from) / Math.abs(from)) * 100 : null;
   return {
     source: r.source,
+    adProduct: adProductOf(r.source),
     sourceType: r.sourceType,
     kind: r.kind,
     goal: r.goal,
@@ -115,6 +117,9 @@ export function blockerOf(recommendation: Recommendation, now: Date): string | n
     return `failing validation (${recommendation.validationIssues.map((i) => i.code).join(', ')})`;
   if (recommendation.conflictIds.length > 0) return `in an unresolved conflict (${recommendation.conflictIds.length})`;
   if (!recommendation.applicable) return 'not applicable upstream';
+  // A change no writer can make (a headline to paste, an audience to add in Amazon Ads) is never approved by a rule.
+  const writer = writerOf(recommendation);
+  if (!writer.ok && writer.code === 'no_writer') return 'not writable by RecDesk (apply it in Amazon Ads)';
   if (recommendation.status !== 'validated') return `status ${recommendation.status}, not waiting for approval`;
   return null;
 }

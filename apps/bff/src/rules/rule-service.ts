@@ -14,6 +14,7 @@ import type { ApplyService } from '../apply/apply-service.ts';
 import { ApprovalPolicyStore, type ApprovalThresholds, NO_THRESHOLDS } from '../auth/approval-policy.ts';
 import type { Db } from '../db/database.ts';
 import { InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
+import { windowsOf } from '../impact/impact-windows.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
 import { affinityOf } from '../sources/audience-insights/ai-normalise.ts';
@@ -71,7 +72,12 @@ export interface RuleServiceDeps {
   brandSignals?: (advertiserId: string) => Promise<BrandSignals | null>;
   /** Each advertiser's two-person threshold (default: the approval policies in the database). */
   approvalPolicies?: Pick<ApprovalPolicyStore, 'thresholdsOf'>;
+  /** The impact measurement's windows: a held-back control must stay untouched until its measurement settles. */
+  measurementWindows?: { windowDays: number; settleDays: number };
 }
+
+/** The measurement's defaults (IMPACT_WINDOW_DAYS, IMPACT_ATTRIBUTION_SETTLE_DAYS in config/env.ts). */
+const DEFAULT_MEASUREMENT_WINDOWS = { windowDays: 14, settleDays: 3 };
 
 export class RuleSyntaxError extends InvalidInputError {
   constructor(error: RuleParseError) {
@@ -320,7 +326,8 @@ export class RuleService {
       WHERE rule_id = ${rule.id} AND mode = ${rule.mode} AND decision = 'take' AND at >= ${dayStart}`.execute(this.deps.db);
     const usedToday = { items: Number(used.rows[0]?.items ?? 0), spend: Number(used.rows[0]?.spend ?? 0) };
     // A run records what it would take (or hold back), but never the same item twice for one rule version.
-    const candidates = await this.candidates(rule.scope, undefined, onlyIds);
+    // A control held back by a rule stays untouched by every rule (this one's next version too) until it is measured.
+    const candidates = (await this.candidates(rule.scope, undefined, onlyIds)).filter((c) => !c.controlGroup);
     const alreadyDecided = new Set(
       (
         await this.db
@@ -370,6 +377,11 @@ export class RuleService {
         .insertInto('rule_decisions')
         .values(rows.slice(start, start + 500) as never)
         .execute();
+    await this.markControls(
+      rule,
+      decisions.filter((d) => d.decision === 'hold').map((d) => d.recommendationId),
+      now,
+    );
     this.deps.log.info(
       {
         rule: rule.id,
@@ -384,5 +396,22 @@ export class RuleService {
       'rule run',
     );
     return { runId, taken: taken.length, applied };
+  }
+
+  /**
+   * Marks what an active rule held back as its control group until the measurement settles (the queue shows it, an
+   * approval must confirm leaving it). A shadow rule applies nothing, so what it holds back is no control. An item
+   * already in a control group, or taken out of one by a person, keeps its first mark.
+   */
+  private async markControls(rule: Rule, ids: readonly string[], now: Date): Promise<void> {
+    if (rule.mode !== 'on' || ids.length === 0) return;
+    const { windowDays, settleDays } = this.deps.measurementWindows ?? DEFAULT_MEASUREMENT_WINDOWS;
+    const until = windowsOf(now, windowDays, settleDays).measuringUntil;
+    await this.deps.db
+      .updateTable('recommendations')
+      .set({ control_rule_id: rule.id, control_rule_name: rule.name, control_until: until })
+      .where('id', 'in', ids)
+      .where('control_rule_id', 'is', null)
+      .execute();
   }
 }

@@ -44,6 +44,8 @@ export async function startTestBff(
       NODE_ENV: 'test',
       API_RATE_LIMIT_PER_MINUTE: '1000000',
       STREAM_SHARED_SECRET: TEST_STREAM_SECRET,
+      // The simulated Stream would add items on its own; the tests that read the queue start it themselves.
+      STREAM_SIMULATED: 'false',
       ...env,
     }),
     { database: target, log: options.log ?? pino({ level: 'silent' }), now: options.now },

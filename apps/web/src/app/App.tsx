@@ -108,7 +108,7 @@ export function App() {
           <PageErrorBoundary resetKeys={[pathname]}>
             {pathname === paths.status ? (
               <Suspense fallback={loading}>
-                <StatusPage />
+                <StatusPage isAdmin={isAdmin} />
               </Suspense>
             ) : pathname === paths.performance ? (
               <Suspense fallback={loading}>
@@ -116,7 +116,7 @@ export function App() {
               </Suspense>
             ) : pathname === paths.impact ? (
               <Suspense fallback={loading}>
-                <PortfolioPage />
+                <PortfolioPage canEditRates={isAdmin} />
               </Suspense>
             ) : pathname === paths.rules ? (
               <Suspense fallback={loading}>

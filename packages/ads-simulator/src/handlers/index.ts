@@ -11,8 +11,11 @@ import { reachForecastingHandlers } from './reach-forecasting.ts';
 import { recommendationsApiHandlers } from './recommendations-api.ts';
 import { reportingHandlers } from './reporting.ts';
 import { simulatorControlHandlers } from './simulator-control.ts';
+import { sponsoredBrandsHandlers } from './sponsored-brands.ts';
+import { sponsoredDisplayHandlers } from './sponsored-display.ts';
 import { sponsoredProductsEntityHandlers } from './sponsored-products-entities.ts';
 import { sponsoredProductsRecommendationHandlers } from './sponsored-products-recommendations.ts';
+import { streamSubscriptionHandlers } from './stream-subscriptions.ts';
 
 export function createHandlers(state: SimulatorState) {
   // Faults first: they answer before (or delay) the real handler; control endpoints are never faulted.
@@ -29,6 +32,9 @@ export function createHandlers(state: SimulatorState) {
     ...personaBuilderHandlers(state),
     ...sponsoredProductsEntityHandlers(state),
     ...sponsoredProductsRecommendationHandlers(state),
+    ...sponsoredBrandsHandlers(state),
+    ...sponsoredDisplayHandlers(state),
     ...reportingHandlers(state),
+    ...streamSubscriptionHandlers(state),
   ];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createWorld } from '../data/world.ts';
 import { addDays, eachDay } from './days.ts';
-import { campaignDay, traitsOf } from './performance-model.ts';
+import { campaignDay, targetingDays, traitsOf } from './performance-model.ts';
 import { createSettingsHistory, settingsOf } from './settings-history.ts';
 
 const FROM = '2026-10-01';
@@ -66,5 +66,38 @@ describe('the performance model', () => {
     expect(outcomes.filter((o) => o.paysOff).length).toBeGreaterThan(losers.length);
     // Where the extra clicks do not convert, return on spend falls hard; where they do, it holds up better.
     expect(mean(losers.map((o) => o.roasDrop))).toBeLessThan(mean(outcomes.filter((o) => o.paysOff).map((o) => o.roasDrop)));
+  });
+
+  it('splits each campaign day over its keywords and targets coherently, and a keyword bid raise grows that keyword most', () => {
+    const world = createWorld();
+    const history = createSettingsHistory(world);
+    const campaign = world.campaigns.find((c) => c.state === 'ENABLED' && Object.keys(settingsOf(world, c).bids).length > 1);
+    if (!campaign) throw new Error('no campaign with several keywords');
+    // The split adds up to the campaign (up to rounding per row): impact measured on a keyword reads the same world.
+    for (const date of eachDay(FROM, addDays(FROM, 6))) {
+      const day = campaignDay(world, history, campaign, date);
+      const rows = targetingDays(world, history, day);
+      expect(Math.abs(rows.reduce((n, r) => n + r.cost, 0) - day.cost)).toBeLessThanOrEqual(0.01 * rows.length + 1e-9);
+      expect(Math.abs(rows.reduce((n, r) => n + r.clicks, 0) - day.clicks)).toBeLessThanOrEqual(rows.length);
+    }
+    const first = settingsOf(world, campaign);
+    const [raised, other] = Object.keys(first.bids) as [string, string];
+    history.byCampaign.get(campaign.campaignId)?.push({
+      from: CHANGE,
+      settings: { ...first, bids: { ...first.bids, [raised]: Math.round((first.bids[raised] ?? 1) * 150) / 100 } },
+    });
+    const share = (id: string, days: string[]) =>
+      mean(
+        days.map((d) => {
+          const rows = targetingDays(world, history, campaignDay(world, history, campaign, d));
+          // Cost, kept to the cent, says the share more precisely than a handful of whole clicks.
+          const total = rows.reduce((n, r) => n + r.cost, 0) || 1;
+          return (rows.find((r) => r.targetingId === id)?.cost ?? 0) / total;
+        }),
+      );
+    const before = eachDay(FROM, addDays(CHANGE, -1));
+    const after = eachDay(CHANGE, TO);
+    expect(share(raised, after)).toBeGreaterThan(share(raised, before));
+    expect(share(other, after)).toBeLessThan(share(other, before));
   });
 });

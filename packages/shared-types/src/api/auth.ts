@@ -131,6 +131,8 @@ export const AUDIT_ACTIONS = [
   'recommendation.acknowledged',
   'recommendation.dismissed',
   'recommendation.approval_withdrawn',
+  'recommendation.measured',
+  'recommendation.control_group_left',
   'recommendation.changed',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);

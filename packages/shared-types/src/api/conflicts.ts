@@ -16,6 +16,17 @@ export const CONFLICT_KINDS = [
   'duplicate',
   /** The same entity set to different values by two items (budget to 60 vs budget to 80). */
   'disagreeing_values',
+  /**
+   * Across ad products of one advertiser and marketplace: a Sponsored Brands or Display budget raise while a Sponsored
+   * Products budget on the same product is cut (they share the advertiser's money and shoppers).
+   */
+  'cross_product_budget',
+  /** A Sponsored Display audience expansion while a Sponsored Products budget on the same product is cut. */
+  'audience_expansion_during_budget_cut',
+  /** A new headline for a campaign whose budget is being cut to zero: nobody would see it. */
+  'creative_on_unfunded_campaign',
+  /** A budget cut on a campaign that Marketing Stream reports at 100 % of its budget today (issue 17). */
+  'budget_cut_while_exhausted',
 ] as const;
 export const ConflictKindSchema = z.enum(CONFLICT_KINDS);
 export type ConflictKind = z.infer<typeof ConflictKindSchema>;

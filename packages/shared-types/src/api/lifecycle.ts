@@ -27,6 +27,11 @@ export const ApproveBodySchema = z.strictObject({
   editedValue: z.number().positive().max(1e12).optional(),
   /** When the item is in a conflict: what to do with the other side(s). */
   conflictResolution: z.enum(['reject_others', 'keep_others']).optional(),
+  /**
+   * The item is in a rule's control group (`controlGroup`): approving it takes it out and spoils that rule's
+   * comparison. Without `true` here such an approval is refused (409, refusal `control_group`).
+   */
+  leaveControlGroup: z.boolean().optional(),
 });
 export type ApproveBody = z.infer<typeof ApproveBodySchema>;
 

@@ -8,7 +8,7 @@ import {
   RecommendationGoalSchema,
   RecommendationKindSchema,
 } from '../model/recommendation.ts';
-import { FreshnessSchema, RecommendationSourceSchema } from '../model/source.ts';
+import { AdProductSchema, FreshnessSchema, RecommendationSourceSchema } from '../model/source.ts';
 import { AdvertiserIdInputSchema, boundedInstant, cursorOf, safeText } from './safe-input.ts';
 
 export const RECOMMENDATION_SORTS = ['generatedAt', 'priority', 'expiresAt', 'impactScore', 'confidence'] as const;
@@ -41,6 +41,8 @@ const QueryBooleanSchema = z.enum(['true', 'false']).transform((value) => value 
 /** Strict: an unknown query parameter is a 400, so a typo never silently returns everything. */
 export const ListRecommendationsQuerySchema = z.strictObject({
   source: RecommendationSourceSchema.optional(),
+  /** Sponsored Products, Brands or Display: the items of the sources of that ad product. */
+  adProduct: AdProductSchema.optional(),
   advertiserId: AdvertiserIdInputSchema.optional(),
   status: LifecycleStatusSchema.optional(),
   kind: RecommendationKindSchema.optional(),
@@ -65,7 +67,10 @@ export type ListRecommendationsQuery = z.infer<typeof ListRecommendationsQuerySc
 export const RecommendationPageSchema = z.object({
   items: z.array(ActionableRecommendationSchema),
   nextCursor: z.string().nullable(),
+  /** Exact up to 10,000 matching items; beyond, the database's estimate (then `totalIsEstimate` is true). */
   total: z.number().int().nonnegative(),
+  /** True when `total` is an estimate (more than 10,000 items match); absent or false: it is exact. */
+  totalIsEstimate: z.boolean().optional(),
 });
 export type RecommendationPage = z.infer<typeof RecommendationPageSchema>;
 

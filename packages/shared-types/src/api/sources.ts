@@ -25,6 +25,23 @@ export const IngestionRunSchema = z.object({
 });
 export type IngestionRun = z.infer<typeof IngestionRunSchema>;
 
+/** The Marketing Stream SQS consumer of the process that answered (issue 17): how far behind the queue it is. */
+export const StreamQueueStatusSchema = z.object({
+  /** Receive loops running in this process (0: the consumer is stopped). */
+  consumers: z.number().int().nonnegative(),
+  /** From the latest stored message entering the queue to its item stored; null before the first. */
+  lagMs: z.number().nonnegative().nullable(),
+  /** Age of the oldest message in the latest receive (0: the queue was empty). */
+  oldestAgeMs: z.number().nonnegative().nullable(),
+  /** Messages waiting on the queue at the latest look (ApproximateNumberOfMessages). */
+  backlog: z.number().int().nonnegative().nullable(),
+  /** Messages stored in the last minute. */
+  perMinute: z.number().int().nonnegative(),
+  lastReceiveAt: z.iso.datetime().nullable(),
+  lastError: z.object({ at: z.iso.datetime(), message: z.string() }).nullable(),
+});
+export type StreamQueueStatus = z.infer<typeof StreamQueueStatusSchema>;
+
 export const SourceStatusSchema = z.object({
   source: RecommendationSourceSchema,
   label: z.string(),
@@ -49,6 +66,8 @@ export const SourceStatusSchema = z.object({
   }),
   lastError: z.object({ at: z.iso.datetime(), message: z.string() }).nullable(),
   quarantined: z.number().int().nonnegative(),
+  /** Marketing Stream read from SQS: the consumer's lag, backlog and throughput (absent for other sources). */
+  queue: StreamQueueStatusSchema.optional(),
 });
 export type SourceStatus = z.infer<typeof SourceStatusSchema>;
 

@@ -62,6 +62,48 @@ export const SpBudgetRecommendationRecordSchema = z.looseObject({
 });
 export type SpBudgetRecommendationRecord = z.infer<typeof SpBudgetRecommendationRecordSchema>;
 
+/** Campaign settings as diagnostics recommendations state them (current and recommended). */
+const DiagnosticsCampaignSettingsSchema = z.looseObject({
+  budget: StreamNumberSchema.optional(),
+  bidding_strategy: z.string().optional(),
+});
+
+/**
+ * `sponsored-ads-campaign-diagnostics-recommendations` (beta): account-team recommendations, applied upstream through
+ * PO `/apply` or `/recommendations/apply`. Unlike the other datasets its envelope is camelCase and the recommendation
+ * sits in `messageBody`; dates read "2024-09-18T17:11:14 UTC".
+ */
+export const CampaignDiagnosticsRecordSchema = z.looseObject({
+  datasetId: z.literal('sponsored-ads-campaign-diagnostics-recommendations'),
+  advertiserId: IdSchema,
+  entityId: IdSchema.optional(),
+  marketplaceId: z.string().min(1),
+  messageBody: z.looseObject({
+    recommendation_id: IdSchema,
+    group_id: IdSchema.optional(),
+    apply_endpoint: z.string().optional(),
+    /** CAMPAIGN_BUDGET, KEYWORD_BID, NEW_CAMPAIGN, ... (kept as a string: the enum is not closed). */
+    type: z.string().min(1),
+    published_date: z.string().min(1),
+    expiry_date: z.string().min(1).optional(),
+    explanation: z
+      .looseObject({
+        description: z.string().optional(),
+        missed_opportunities: z.string().optional(),
+        recommendation_context: z.string().optional(),
+      })
+      .optional(),
+    campaign_id: IdSchema.optional(),
+    campaign_name: z.string().optional(),
+    ad_product: z.string().optional(),
+    current_campaign_settings: DiagnosticsCampaignSettingsSchema.optional(),
+    recommended_campaign_settings: DiagnosticsCampaignSettingsSchema.optional(),
+    /** ACTIVE, REMOVED, ... (full enum not published). */
+    recommendation_status: z.string().optional(),
+  }),
+});
+export type CampaignDiagnosticsRecord = z.infer<typeof CampaignDiagnosticsRecordSchema>;
+
 /** The SNS notification envelope, when Stream reaches RecDesk through SNS rather than straight from SQS. */
 export const SnsNotificationSchema = z.looseObject({
   Type: z.literal('Notification'),
@@ -84,9 +126,10 @@ export const StreamMessageOutcomeSchema = z.object({
   /**
    * `accepted`: new and processed; `duplicate`: already received (at-least-once delivery); `ignored`: valid but
    * nothing to do (a dataset RecDesk does not use, usage under the threshold, an older update); `quarantined`: it
-   * failed validation and was kept aside with its reason.
+   * failed validation and was kept aside with its reason; `deferred`: another consumer is processing the same message
+   * right now, so this delivery is not acknowledged (an SQS consumer leaves it on the queue and sees it again).
    */
-  status: z.enum(['accepted', 'duplicate', 'ignored', 'quarantined']),
+  status: z.enum(['accepted', 'duplicate', 'ignored', 'quarantined', 'deferred']),
   datasetId: z.string().nullable(),
   dedupKey: z.string().nullable(),
   /** The recommendation it created or updated, when it did. */
@@ -102,6 +145,7 @@ export const StreamMessagesResponseSchema = z.object({
   duplicates: z.number().int().nonnegative(),
   ignored: z.number().int().nonnegative(),
   quarantined: z.number().int().nonnegative(),
+  deferred: z.number().int().nonnegative(),
   outcomes: z.array(StreamMessageOutcomeSchema),
 });
 export type StreamMessagesResponse = z.infer<typeof StreamMessagesResponseSchema>;

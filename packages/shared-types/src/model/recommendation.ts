@@ -155,6 +155,12 @@ export const RecommendationSchema = z.object({
     .object({ value: z.union([z.number(), z.string()]), at: z.iso.datetime() })
     .nullable()
     .optional(),
+  /**
+   * A rule holds it back as a control group (issue 19): its measurement compares the rule's applied items with items
+   * like this one left untouched until `until` (YYYY-MM-DD). Approving it takes it out of the control group and spoils
+   * that comparison, so an approval must say so explicitly (`leaveControlGroup`). Null: in no control group.
+   */
+  controlGroup: z.object({ ruleId: z.string(), ruleName: z.string(), until: z.iso.date() }).nullable().optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   /**

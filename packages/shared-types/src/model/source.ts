@@ -11,6 +11,8 @@ export const RECOMMENDATION_SOURCES = [
   'sp-budget',
   'sp-theme-bids',
   'sp-targeting',
+  'sb-recommendations',
+  'sd-recommendations',
   'brand-metrics',
   'audience-insights',
   'reach-forecasting',
@@ -28,6 +30,8 @@ export const SOURCE_LABELS: Readonly<Record<RecommendationSource, string>> = {
   'sp-budget': 'SP budget',
   'sp-theme-bids': 'SP theme-based bids',
   'sp-targeting': 'SP targeting',
+  'sb-recommendations': 'SB recommendations',
+  'sd-recommendations': 'SD recommendations',
   'brand-metrics': 'Brand Metrics',
   'audience-insights': 'Audience Insights',
   'reach-forecasting': 'Reach Forecasting',
@@ -57,6 +61,9 @@ export const DEFAULT_FRESHNESS_POLICIES: Readonly<Record<RecommendationSource, F
   'sp-budget': { freshForMs: 24 * HOUR, staleAfterMs: 48 * HOUR },
   'sp-theme-bids': { freshForMs: 24 * HOUR, staleAfterMs: 72 * HOUR },
   'sp-targeting': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
+  // SB and SD budget, bid, targeting and headline recommendations are regenerated daily, like SP budget ones.
+  'sb-recommendations': { freshForMs: 24 * HOUR, staleAfterMs: 48 * HOUR },
+  'sd-recommendations': { freshForMs: 24 * HOUR, staleAfterMs: 48 * HOUR },
   'brand-metrics': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
   // Overlapping audiences are recomputed weekly upstream; a week-old overlap is still what shoppers do.
   'audience-insights': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
@@ -71,4 +78,39 @@ export function freshnessOf(ageMs: number, policy: FreshnessPolicy): Freshness {
   if (ageMs < policy.freshForMs) return 'fresh';
   if (ageMs < policy.staleAfterMs) return 'aging';
   return 'stale';
+}
+
+/**
+ * The sponsored ad product a source's items belong to: Sponsored Products, Sponsored Brands or Sponsored Display.
+ * Sources spanning several products (Partner Opportunities, the Recommendations API, Brand Metrics) have none: their
+ * items are about the advertiser rather than one product's campaigns.
+ */
+export const AD_PRODUCTS = ['SP', 'SB', 'SD'] as const;
+export const AdProductSchema = z.enum(AD_PRODUCTS);
+export type AdProduct = z.infer<typeof AdProductSchema>;
+
+export const AD_PRODUCT_LABELS: Readonly<Record<AdProduct, string>> = {
+  SP: 'Sponsored Products',
+  SB: 'Sponsored Brands',
+  SD: 'Sponsored Display',
+};
+
+const AD_PRODUCT_OF_SOURCE: Readonly<Partial<Record<RecommendationSource, AdProduct>>> = {
+  'sp-consolidated': 'SP',
+  'sp-budget': 'SP',
+  'sp-theme-bids': 'SP',
+  'sp-targeting': 'SP',
+  // Marketing Stream signals are SP budget and bid changes (see the stream normaliser).
+  'marketing-stream': 'SP',
+  'sb-recommendations': 'SB',
+  'sd-recommendations': 'SD',
+};
+
+export function adProductOf(source: RecommendationSource): AdProduct | null {
+  return AD_PRODUCT_OF_SOURCE[source] ?? null;
+}
+
+/** The sources whose items belong to an ad product (for filtering by it). */
+export function sourcesOfAdProduct(product: AdProduct): RecommendationSource[] {
+  return RECOMMENDATION_SOURCES.filter((source) => AD_PRODUCT_OF_SOURCE[source] === product);
 }

@@ -8,8 +8,15 @@
  * when one is known. A raise is proposed only by `sp-budget-recommendations`, which carries Amazon's
  * `suggested_budget` and the missed opportunities that justify it.
  */
-import type { BudgetUsageRecord, ImpactEstimate, NormalisedRecommendation, SpBudgetRecommendationRecord } from '@recdesk/shared-types';
+import type {
+  BudgetUsageRecord,
+  CampaignDiagnosticsRecord,
+  ImpactEstimate,
+  NormalisedRecommendation,
+  SpBudgetRecommendationRecord,
+} from '@recdesk/shared-types';
 import { localDayOf, marketplaceOf, nextLocalMidnight } from './stream-marketplaces.ts';
+import { diagnosticsDate } from './stream-parse.ts';
 
 export interface BudgetUsageContext {
   eventAt: Date;
@@ -158,5 +165,68 @@ export function normaliseSpBudgetRecommendation(
     refreshedAt: context.eventAt.toISOString(),
     expiresAt: new Date(context.eventAt.getTime() + context.validForMs).toISOString(),
     raw: { dataset: 'sp-budget-recommendations', message: record },
+  };
+}
+
+/** Diagnostics types that change bids; every other non-budget type is advice a person follows up upstream. */
+const BID_TYPES = new Set(['KEYWORD_BID', 'PRODUCT_TARGETING_BID', 'AUDIENCE_TARGETING_BID']);
+
+/**
+ * A campaign diagnostics recommendation (Amazon's account team, through Stream). A CAMPAIGN_BUDGET one with both
+ * budgets is a budget change RecDesk applies like any other (SP campaign update); the other types (new campaigns,
+ * budget rules, bid sets across ad groups) are insights: RecDesk shows them and points at Amazon's apply endpoint.
+ * A REMOVED one expires its item at once.
+ */
+export function normaliseCampaignDiagnostics(record: CampaignDiagnosticsRecord, context: { eventAt: Date }): NormalisedRecommendation {
+  const body = record.messageBody;
+  const marketplace = marketplaceOf(record.marketplaceId);
+  const currency = marketplace?.currency ?? null;
+  const campaignId = body.campaign_id ?? null;
+  const from = body.current_campaign_settings?.budget ?? null;
+  const to = body.recommended_campaign_settings?.budget ?? null;
+  const isBudget = body.type === 'CAMPAIGN_BUDGET' && campaignId !== null && to !== null;
+  const subject = body.campaign_name ?? (campaignId ? `Campaign ${campaignId}` : 'Account');
+  const removed = (body.recommendation_status ?? '').toUpperCase() === 'REMOVED';
+  const expiresAt = removed
+    ? context.eventAt
+    : body.expiry_date
+      ? diagnosticsDate(body.expiry_date, 'messageBody.expiry_date')
+      : new Date(context.eventAt.getTime() + 7 * 86_400_000);
+  const explanation = [body.explanation?.description, body.explanation?.missed_opportunities].filter(Boolean).join(' ');
+  const typeWords = body.type.toLowerCase().replaceAll('_', ' ');
+  return {
+    sourceRecommendationId: ['diagnostics', record.advertiserId, record.marketplaceId, body.recommendation_id].join(':'),
+    source: 'marketing-stream',
+    sourceType: `DIAGNOSTICS_${body.type}`,
+    kind: body.type.includes('BUDGET') ? 'budget' : BID_TYPES.has(body.type) ? 'bid' : 'strategic',
+    goal: 'performance',
+    title: isBudget
+      ? `${subject}: daily budget ${from === null ? '?' : money(from, null)} → ${money(to, currency)}`
+      : `${subject}: ${typeWords} recommendation`,
+    description: `${explanation || `Amazon recommends a ${typeWords} change.`} (Campaign diagnostics; applied upstream through ${body.apply_endpoint ?? '/recommendations/apply'}.)`,
+    advertiserId: record.advertiserId,
+    advertiserName: null,
+    profileId: null,
+    marketplace: marketplace?.country ?? record.marketplaceId,
+    entity: campaignEntity(campaignId ?? String(body.recommendation_id), body.campaign_name ?? null),
+    action: isBudget
+      ? {
+          type: 'set-budget',
+          field: 'dailyBudget',
+          from,
+          to,
+          unit: 'currency',
+          currency,
+          direction: from === null ? 'increase' : to > from ? 'increase' : to < from ? 'decrease' : 'none',
+        }
+      : { type: 'insight', field: null, from: null, to: null, unit: 'none', currency: null, direction: 'none' },
+    applicable: isBudget,
+    confidence: null,
+    impactScore: null,
+    estimatedImpact: [],
+    generatedAt: context.eventAt.toISOString(),
+    refreshedAt: context.eventAt.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+    raw: { dataset: 'sponsored-ads-campaign-diagnostics-recommendations', message: record },
   };
 }

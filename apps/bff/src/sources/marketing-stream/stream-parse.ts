@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import {
   type BudgetUsageRecord,
   BudgetUsageRecordSchema,
+  type CampaignDiagnosticsRecord,
+  CampaignDiagnosticsRecordSchema,
   SnsNotificationSchema,
   type SpBudgetRecommendationRecord,
   SpBudgetRecommendationRecordSchema,
@@ -16,9 +18,31 @@ import {
 import type { z } from 'zod';
 import { parseUpstreamDate } from '../shared/upstream-values.ts';
 
+export const DIAGNOSTICS_DATASET = 'sponsored-ads-campaign-diagnostics-recommendations';
+
+interface RecordIdentity {
+  eventAt: Date;
+  /** The campaign or portfolio (or, without one, the recommendation) the message is about. */
+  scopeId: string;
+  advertiserId: string;
+  marketplaceId: string;
+}
+
 export type StreamRecord =
-  | { datasetId: 'budget-usage'; record: BudgetUsageRecord; eventAt: Date; scopeId: string }
-  | { datasetId: 'sp-budget-recommendations'; record: SpBudgetRecommendationRecord; eventAt: Date; scopeId: string };
+  | ({ datasetId: 'budget-usage'; record: BudgetUsageRecord } & RecordIdentity)
+  | ({ datasetId: 'sp-budget-recommendations'; record: SpBudgetRecommendationRecord } & RecordIdentity)
+  | ({ datasetId: typeof DIAGNOSTICS_DATASET; record: CampaignDiagnosticsRecord } & RecordIdentity);
+
+/** Diagnostics dates read "2024-09-18T17:11:14 UTC". */
+export function diagnosticsDate(value: string, field: string): Date {
+  return timestampOf(
+    value
+      .trim()
+      .replace(/\s*UTC$/i, 'Z')
+      .replace(' ', 'T'),
+    field,
+  );
+}
 
 export type ParsedDelivery =
   | ({ index: number; status: 'valid'; dedupKey: string; raw: unknown } & StreamRecord)
@@ -75,10 +99,9 @@ export function parseDelivery(delivery: unknown, index: number): ParsedDelivery 
   const unwrapped = unwrap(delivery);
   if (!unwrapped.ok) return { index, status: 'invalid', datasetId: null, reason: unwrapped.reason, raw: delivery };
   const record = unwrapped.record;
-  const datasetId =
-    record && typeof record === 'object' && typeof (record as { dataset_id?: unknown }).dataset_id === 'string'
-      ? (record as { dataset_id: string }).dataset_id
-      : null;
+  // Most datasets name themselves `dataset_id`; the diagnostics dataset's camelCase envelope says `datasetId`.
+  const named = record && typeof record === 'object' ? (record as { dataset_id?: unknown; datasetId?: unknown }) : {};
+  const datasetId = typeof named.dataset_id === 'string' ? named.dataset_id : typeof named.datasetId === 'string' ? named.datasetId : null;
   if (!datasetId)
     return { index, status: 'invalid', datasetId: null, reason: 'dataset_id: missing, so the message cannot be read', raw: delivery };
   try {
@@ -98,7 +121,8 @@ export function parseDelivery(delivery: unknown, index: number): ParsedDelivery 
             r.usage_updated_timestamp,
             r.budget_usage_percentage,
           ]);
-      return { index, status: 'valid', datasetId, record: r, eventAt, scopeId: r.budget_scope_id, dedupKey, raw: delivery };
+      const identity = { eventAt, scopeId: r.budget_scope_id, advertiserId: r.advertiser_id, marketplaceId: r.marketplace_id };
+      return { index, status: 'valid', datasetId, record: r, ...identity, dedupKey, raw: delivery };
     }
     if (datasetId === 'sp-budget-recommendations') {
       const parsed = SpBudgetRecommendationRecordSchema.safeParse(record);
@@ -108,12 +132,56 @@ export function parseDelivery(delivery: unknown, index: number): ParsedDelivery 
       const dedupKey = r.idempotency_id
         ? `idempotency:${r.idempotency_id}`
         : hashKey([datasetId, r.advertiser_id, r.marketplace_id, r.campaign_id, r.recommendation_time]);
-      return { index, status: 'valid', datasetId, record: r, eventAt, scopeId: r.campaign_id, dedupKey, raw: delivery };
+      const identity = { eventAt, scopeId: r.campaign_id, advertiserId: r.advertiser_id, marketplaceId: r.marketplace_id };
+      return { index, status: 'valid', datasetId, record: r, ...identity, dedupKey, raw: delivery };
+    }
+    if (datasetId === DIAGNOSTICS_DATASET) {
+      const parsed = CampaignDiagnosticsRecordSchema.safeParse(record);
+      if (!parsed.success) return { index, status: 'invalid', datasetId, reason: describe(parsed.error), raw: delivery };
+      const r = parsed.data;
+      const body = r.messageBody;
+      const eventAt = diagnosticsDate(body.published_date, 'messageBody.published_date');
+      if (body.expiry_date) diagnosticsDate(body.expiry_date, 'messageBody.expiry_date');
+      // A recommendation is republished when its status changes (REMOVED...): the status is part of what it says.
+      const dedupKey = hashKey([
+        datasetId,
+        r.advertiserId,
+        r.marketplaceId,
+        body.recommendation_id,
+        body.recommendation_status ?? '',
+        body.published_date,
+      ]);
+      const identity = {
+        eventAt,
+        scopeId: body.campaign_id ?? body.recommendation_id,
+        advertiserId: r.advertiserId,
+        marketplaceId: r.marketplaceId,
+      };
+      return { index, status: 'valid', datasetId, record: r, ...identity, dedupKey, raw: delivery };
     }
   } catch (error) {
     return { index, status: 'invalid', datasetId, reason: (error as Error).message, raw: delivery };
   }
   return { index, status: 'other-dataset', datasetId, raw: delivery };
+}
+
+/** An SQS message body as it came off the queue: JSON (the record, or an SNS notification holding it), or poison. */
+export function parseRawDelivery(body: string, index: number): ParsedDelivery {
+  let value: unknown;
+  try {
+    value = JSON.parse(body) as unknown;
+  } catch (error) {
+    return {
+      index,
+      status: 'invalid',
+      datasetId: null,
+      reason: `body: not JSON (${(error as Error).message})`,
+      raw: { body: body.slice(0, 2_000) },
+    };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return { index, status: 'invalid', datasetId: null, reason: 'body: not a JSON object', raw: { body: body.slice(0, 2_000) } };
+  return parseDelivery(value, index);
 }
 
 /** One delivery or a batch; the body's outer shape was already checked against the shared contract. */

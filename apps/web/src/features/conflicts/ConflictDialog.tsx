@@ -25,6 +25,10 @@ const KIND_LABELS: Record<ConflictWithMembers['kind'], string> = {
   pause_with_change: 'Pause with a change',
   duplicate: 'Duplicate',
   disagreeing_values: 'Disagreeing values',
+  cross_product_budget: 'Budgets across ad products',
+  audience_expansion_during_budget_cut: 'Audience expansion during a budget cut',
+  creative_on_unfunded_campaign: 'Headline on an unfunded campaign',
+  budget_cut_while_exhausted: 'Budget cut on a campaign out of budget today',
 };
 
 export function ConflictDialog({ recommendationId, onClose }: { recommendationId: string; onClose: () => void }) {

@@ -96,6 +96,51 @@ describe('StatusPage', () => {
     expect(row).not.toHaveTextContent('never');
   });
 
+  it('shows Marketing Stream read from SQS as fresh, with its lag, backlog and throughput', async () => {
+    server.use(
+      noAlerts,
+      http.get('*/api/health', () => HttpResponse.json({ ...health, status: 'ok', adsApi: 'ok' })),
+      http.get('*/api/sources', () =>
+        HttpResponse.json({
+          generatedAt: '2026-11-23T10:00:00.000Z',
+          sources: [
+            {
+              source: 'marketing-stream',
+              label: 'Marketing Stream',
+              delivery: 'push',
+              enabled: true,
+              schedule: null,
+              lastRun: null,
+              lastSuccessAt: '2026-11-23T09:59:58.000Z',
+              nextRunAt: null,
+              freshness: 'fresh',
+              freshnessPolicy: { freshForMs: 3_600_000, staleAfterMs: 7_200_000 },
+              counts: { recommendations: 12, runs: 40 },
+              lastError: null,
+              quarantined: 0,
+              queue: {
+                consumers: 1,
+                lagMs: 1_350,
+                oldestAgeMs: 200,
+                backlog: 3,
+                perMinute: 42,
+                lastReceiveAt: '2026-11-23T09:59:58.000Z',
+                lastError: null,
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    renderWithProviders(<StatusPage />);
+    const row = await screen.findByRole('row', { name: /Marketing Stream/ });
+    expect(row).toHaveTextContent('fresh');
+    expect(row).toHaveTextContent('lag 1.4 s');
+    expect(row).toHaveTextContent('3 waiting');
+    expect(row).toHaveTextContent('42/min');
+    expect(row).not.toHaveTextContent('not configured');
+  });
+
   it('leaves out the sources when this server has no per-source status', async () => {
     server.use(
       noAlerts,

@@ -10,11 +10,13 @@ import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
 import { useNow } from '../../shared/use-now.ts';
 import { AlertsPanel } from './AlertsPanel.tsx';
 import { healthQueries } from './health-queries.ts';
+import { StreamSubscriptionsPanel } from './StreamSubscriptionsPanel.tsx';
 import './health.css';
 
 const STATUS_WORDS = { ok: 'OK', degraded: 'Degraded', down: 'Down' } as const;
 
-export function StatusPage() {
+/** `isAdmin`: admins also manage the Marketing Stream subscriptions here. */
+export function StatusPage({ isAdmin = false }: { isAdmin?: boolean }) {
   const health = useQuery(healthQueries.health());
   return (
     <section aria-labelledby="status-heading" className="page">
@@ -50,6 +52,7 @@ export function StatusPage() {
       </section>
       <AlertsPanel />
       <SourcesPanel />
+      {isAdmin ? <StreamSubscriptionsPanel /> : null}
     </section>
   );
 }
@@ -99,7 +102,32 @@ function SourcesPanel() {
 
 /** Why a source that is not set up is not: it is neither fresh nor stale, it is off. */
 function notConfiguredWhy(source: SourceStatus): string {
-  return source.delivery === 'push' ? 'set STREAM_SHARED_SECRET to accept its deliveries' : 'no adapter, or its schedule is off';
+  return source.delivery === 'push'
+    ? 'set STREAM_SQS_QUEUE_URL to read its SQS queue, or STREAM_SHARED_SECRET to accept its deliveries'
+    : 'no adapter, or its schedule is off';
+}
+
+/** Seconds under a minute ("1.4 s"), else the usual duration. */
+function formatLag(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : formatDuration(ms);
+}
+
+/** A pushed source read from SQS: how far behind the queue the consumer is, what waits, and how fast it goes. */
+function QueueCell({ queue }: { queue: NonNullable<SourceStatus['queue']> }) {
+  return (
+    <span className="stream-queue">
+      {queue.consumers > 0 ? 'SQS' : 'SQS (stopped)'}
+      {queue.lagMs !== null ? <> · lag {formatLag(queue.lagMs)}</> : null}
+      {queue.backlog !== null ? <span className="muted"> · {formatNumber(queue.backlog, 0)} waiting</span> : null}
+      <span className="muted"> · {formatNumber(queue.perMinute, 0)}/min</span>
+      {queue.lastError ? (
+        <span className="muted" title={queue.lastError.message}>
+          {' '}
+          · last error {queue.lastError.message}
+        </span>
+      ) : null}
+    </span>
+  );
 }
 
 function SourceRow({ source, now }: { source: SourceStatus; now: number }) {
@@ -150,7 +178,17 @@ function SourceRow({ source, now }: { source: SourceStatus; now: number }) {
           'never ran'
         )}
       </td>
-      <td>{source.nextRunAt ? formatRelative(source.nextRunAt, now) : source.delivery === 'push' ? 'pushed' : '—'}</td>
+      <td>
+        {source.nextRunAt ? (
+          formatRelative(source.nextRunAt, now)
+        ) : source.queue ? (
+          <QueueCell queue={source.queue} />
+        ) : source.delivery === 'push' ? (
+          'pushed'
+        ) : (
+          '—'
+        )}
+      </td>
       <td>{formatNumber(source.counts.recommendations, 0)}</td>
       <td>{formatNumber(source.quarantined, 0)}</td>
       <td>{source.lastError ? `${source.lastError.message} (${formatRelative(source.lastError.at, now)})` : '—'}</td>

@@ -52,6 +52,35 @@ describe('ItemPerformanceSection', () => {
     expect(impact).toHaveTextContent('Promised: 10.00 USD–30.00 USD sales / 7 d');
   });
 
+  it('says a keyword bid change was measured on that keyword and why, with the keyword chart first', async () => {
+    const item = detail({
+      status: 'measured',
+      entity: { ...aRecommendation().entity, level: 'keyword', targetId: 'K77', targetText: 'tents' },
+    });
+    server.use(
+      http.get(`*/api/impact/${item.id}`, () =>
+        HttpResponse.json(
+          anItemImpact({
+            recommendationId: item.id,
+            entity: 'keyword:K77',
+            level: 'keyword',
+            levelReason: "the change acts on one keyword: measured on that keyword's own targeting report",
+          }),
+        ),
+      ),
+    );
+    renderWithProviders(<ItemPerformanceSection item={item} />);
+    const impact = screen.getByRole('region', { name: 'Measured impact' });
+    expect(await within(impact).findByText('Measured on the keyword')).toBeInTheDocument();
+    expect(impact).toHaveTextContent(
+      "Measured on the keyword (keyword:K77): the change acts on one keyword: measured on that keyword's own targeting report.",
+    );
+    expect(screen.getByRole('link', { name: "Open the keyword's performance chart" })).toHaveAttribute(
+      'href',
+      `/performance?entity=keyword%3AK77&change=${item.id}`,
+    );
+  });
+
   it('says why an applied item cannot be measured', async () => {
     const item = detail({ status: 'applied' });
     server.use(

@@ -19,19 +19,32 @@ export function ItemPerformanceSection({ item }: { item: RecommendationDetail })
   const applied = APPLIED_STATUSES.has(item.status);
   if (!entity && !applied) return null;
   const href = entity ? performanceHref(entity, applied ? item.id : undefined) : null;
-  const open = (event: MouseEvent<HTMLAnchorElement>) => {
-    if (!href || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  // A keyword or target change is measured on its own series (issue 19): its chart is the one that shows the effect.
+  const { level, targetId } = item.entity;
+  const targetingHref =
+    (level === 'keyword' || level === 'target') && targetId && /^[A-Za-z0-9_-]{1,64}$/.test(targetId)
+      ? performanceHref(`${level}:${targetId}`, applied ? item.id : undefined)
+      : null;
+  const open = (to: string | null) => (event: MouseEvent<HTMLAnchorElement>) => {
+    if (!to || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
-    navigate(href);
+    navigate(to);
   };
   return (
     <section aria-labelledby="drawer-performance" className="drawer-section">
       <h3 id="drawer-performance">Performance</h3>
       {applied ? <AppliedImpact id={item.id} currency={item.action.currency ?? null} /> : null}
+      {targetingHref ? (
+        <p>
+          <a href={targetingHref} onClick={open(targetingHref)}>
+            Open the {level}'s performance chart
+          </a>
+        </p>
+      ) : null}
       {href ? (
         <p>
-          <a href={href} onClick={open}>
-            Open performance chart
+          <a href={href} onClick={open(href)}>
+            Open {targetingHref ? "the campaign's " : ''}performance chart
           </a>
         </p>
       ) : (

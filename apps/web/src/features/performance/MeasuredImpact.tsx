@@ -30,6 +30,20 @@ function promiseText(promise: Promised): string {
 
 const VERDICT_WORDS = { improved: 'Improved', worsened: 'Worsened', no_change: 'No clear change' } as const;
 
+const LEVEL_WORDS = { campaign: 'the campaign', keyword: 'the keyword', target: 'the target' } as const;
+
+/** Which level the change was measured at and why there ("Measured on the keyword: …"); nothing before it is known. */
+export function MeasuredLevel({ impact }: { impact: Pick<ItemImpact, 'level' | 'levelReason' | 'entity'> }) {
+  if (!impact.level) return null;
+  return (
+    <p className="measured-level">
+      <strong>Measured on {LEVEL_WORDS[impact.level]}</strong>
+      {impact.entity ? ` (${impact.entity})` : ''}
+      {impact.levelReason ? `: ${impact.levelReason}.` : '.'}
+    </p>
+  );
+}
+
 export function MeasuredImpact({ impact, currency = null }: { impact: ItemImpact | null; currency?: string | null }) {
   if (impact === null) {
     return <p className="muted">Not measured yet: the measurement starts once the change has been applied and its data arrives.</p>;
@@ -39,7 +53,8 @@ export function MeasuredImpact({ impact, currency = null }: { impact: ItemImpact
     <p className="muted">
       Before {formatDay(impact.before.from)} – {formatDay(impact.before.to)}, after {formatDay(impact.after.from)} –{' '}
       {formatDay(impact.after.to)} ({impact.windowDays} days each), against {impact.baselineCampaigns} comparable untouched campaign
-      {impact.baselineCampaigns === 1 ? '' : 's'}.
+      {impact.baselineCampaigns === 1 ? '' : 's'}
+      {impact.level === 'keyword' || impact.level === 'target' ? "' keywords and targets" : ''}.
     </p>
   );
   if (impact.state === 'measuring') {
@@ -60,6 +75,7 @@ export function MeasuredImpact({ impact, currency = null }: { impact: ItemImpact
           <strong>{impact.state === 'insufficient_data' ? 'Not measurable: not enough data' : 'Not measurable'}</strong>
           {note ? `: ${note}` : '.'}
         </p>
+        <MeasuredLevel impact={impact} />
       </div>
     );
   }
@@ -73,6 +89,7 @@ export function MeasuredImpact({ impact, currency = null }: { impact: ItemImpact
         {target.relative === null ? '' : ` (${formatSignedPercent(target.relative)})`}, 90% band {value(target.lower)} to{' '}
         {value(target.upper)}
       </p>
+      <MeasuredLevel impact={impact} />
       {impact.effects.length > 1 ? (
         <ul className="impact-effects">
           {impact.effects

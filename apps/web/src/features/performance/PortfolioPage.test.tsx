@@ -77,6 +77,94 @@ describe('PortfolioPage', { timeout: 30_000 }, () => {
     await waitFor(() => expect(kinds).toEqual([null, 'bid']));
   });
 
+  it('reports totals in the chosen currency with each rate and its date, names what no rate converts, and remembers the choice', async () => {
+    const currencies: (string | null)[] = [];
+    const reporting = (currency: string) =>
+      currency === 'EUR'
+        ? {
+            currency: 'EUR',
+            rates: [{ from: 'USD', to: 'EUR', rate: 0.95, asOf: '2026-12-01', inverseOf: null }],
+            unconvertible: ['GBP'],
+          }
+        : {
+            currency: 'USD',
+            rates: [{ from: 'EUR', to: 'USD', rate: 1 / 0.95, asOf: '2026-12-01', inverseOf: { from: 'USD', to: 'EUR' } }],
+            unconvertible: [],
+          };
+    server.use(
+      http.get('*/api/impact', ({ request }) => {
+        const currency = new URL(request.url).searchParams.get('currency');
+        currencies.push(currency);
+        return HttpResponse.json({
+          items: [anItemImpact({ currency: 'USD' })],
+          aggregates: [anAggregate({ unconverted: currency === 'EUR' ? 1 : 0 })],
+          reporting: reporting(currency ?? 'USD'),
+        });
+      }),
+      http.get('*/api/advertisers', () => HttpResponse.json({ items: [] })),
+    );
+    window.localStorage.removeItem('recdesk.impact.currency');
+    window.history.replaceState(null, '', '/impact');
+    renderWithProviders(<PortfolioPage />);
+    expect(
+      await screen.findByText(
+        /^Totals in USD, converted from each item's own currency at 1 EUR = 1\.0526 USD \(as of 2026-12-01, the inverse of the USD→EUR rate\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('columnheader', { name: 'Promised, USD' })).toBeInTheDocument();
+
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Totals in' }), 'EUR');
+    expect(
+      await screen.findByText(/^Totals in EUR, converted from each item's own currency at 1 USD = 0\.95 EUR \(as of 2026-12-01\)\.$/),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('note')).toHaveTextContent('Items in GBP are left out of the totals: no exchange rate converts them into EUR.');
+    expect(currencies).toEqual([null, 'EUR']);
+    expect(window.localStorage.getItem('recdesk.impact.currency')).toBe('EUR');
+  });
+
+  it('shows the exchange rates on request, and lets an admin change and save them', async () => {
+    const puts: unknown[] = [];
+    let stored = [{ from: 'USD', to: 'EUR', rate: 0.95, asOf: '2026-12-01', updatedBy: 'seed', updatedAt: '2026-12-01T00:00:00.000Z' }];
+    server.use(
+      http.get('*/api/impact', () => HttpResponse.json({ items: [anItemImpact()], aggregates: [anAggregate()] })),
+      http.get('*/api/advertisers', () => HttpResponse.json({ items: [] })),
+      http.get('*/api/exchange-rates', () => HttpResponse.json({ rates: stored })),
+      http.put('*/api/exchange-rates', async ({ request }) => {
+        const body = (await request.json()) as { rates: typeof stored };
+        puts.push(body);
+        stored = body.rates.map((r) => ({ ...r, updatedBy: 'admin@recdesk.test', updatedAt: '2026-12-06T08:00:00.000Z' }));
+        return HttpResponse.json({ rates: stored });
+      }),
+    );
+    window.history.replaceState(null, '', '/impact');
+    renderWithProviders(<PortfolioPage canEditRates />);
+    await userEvent.click(await screen.findByText('Exchange rates the totals use'));
+    const rate = await screen.findByRole('spinbutton', { name: 'Rate' });
+    expect(rate).toHaveValue(0.95);
+    await userEvent.clear(rate);
+    await userEvent.type(rate, '0.9');
+    await userEvent.click(screen.getByRole('button', { name: 'Save the rates' }));
+    await waitFor(() => expect(puts).toEqual([{ rates: [{ from: 'USD', to: 'EUR', rate: 0.9, asOf: '2026-12-01' }] }]));
+    expect(await screen.findByText('Saved: the totals now convert at these rates.')).toBeInTheDocument();
+  });
+
+  it('shows a viewer the rates read-only', async () => {
+    server.use(
+      http.get('*/api/impact', () => HttpResponse.json({ items: [anItemImpact()], aggregates: [anAggregate()] })),
+      http.get('*/api/advertisers', () => HttpResponse.json({ items: [] })),
+      http.get('*/api/exchange-rates', () =>
+        HttpResponse.json({
+          rates: [{ from: 'GBP', to: 'EUR', rate: 1.2, asOf: '2026-12-01', updatedBy: 'seed', updatedAt: '2026-12-01T00:00:00.000Z' }],
+        }),
+      ),
+    );
+    window.history.replaceState(null, '', '/impact');
+    renderWithProviders(<PortfolioPage />);
+    await userEvent.click(await screen.findByText('Exchange rates the totals use'));
+    expect(await screen.findByRole('cell', { name: '1 GBP = 1.2 EUR' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Save the rates' })).not.toBeInTheDocument();
+  });
+
   it('tells the user how measurements come about when there are none', async () => {
     server.use(http.get('*/api/impact', () => HttpResponse.json({ items: [], aggregates: [] })));
     window.history.replaceState(null, '', '/impact');

@@ -4,7 +4,13 @@
  * gives new items of the group; then the measured items, each with a link to its campaign's chart. The filters live
  * in the URL; the charts load on demand and the tables carry the same numbers.
  */
-import { type ItemImpact, RecommendationKindSchema, RecommendationSourceSchema, SOURCE_LABELS } from '@recdesk/shared-types';
+import {
+  type ImpactList,
+  type ItemImpact,
+  RecommendationKindSchema,
+  RecommendationSourceSchema,
+  SOURCE_LABELS,
+} from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
 import { type MouseEvent, Suspense, useMemo } from 'react';
 import { AdvertiserCombobox } from '../../shared/advertisers/AdvertiserCombobox.tsx';
@@ -15,10 +21,11 @@ import { retryableLazy } from '../../shared/ui/retryable-lazy.ts';
 import { KindSelect, SourceSelect } from '../../shared/ui/SourceAndKindSelects.tsx';
 import { useNavigate } from '../../shared/use-location.ts';
 import { useSearchParams } from '../../shared/use-search-params.ts';
+import { ExchangeRatesPanel } from './ExchangeRatesPanel.tsx';
 import { formatDay, formatMetricByName, formatShare, formatSignedPercent, metricLabel } from './performance-metrics.ts';
 import { measurementQueries, type PortfolioFilters } from './performance-queries.ts';
 import { performanceHref } from './performance-url.ts';
-import { type PortfolioRow, portfolioRows } from './portfolio-rows.ts';
+import { type PortfolioRow, portfolioRows, rateLookup } from './portfolio-rows.ts';
 import './performance.css';
 
 const PortfolioChart = retryableLazy(() => import('./PortfolioChart.tsx'));
@@ -35,18 +42,54 @@ function filtersOf(params: URLSearchParams): PortfolioFilters {
   const source = RecommendationSourceSchema.safeParse(params.get('source'));
   const kind = RecommendationKindSchema.safeParse(params.get('kind'));
   const advertiserId = params.get('advertiserId')?.trim();
+  const currency = params.get('currency') ?? storedCurrency();
   return {
     ...(advertiserId ? { advertiserId } : {}),
+    ...(currency && CURRENCY_CODE.test(currency) ? { currency } : {}),
     ...(source.success ? { source: source.data } : {}),
     ...(kind.success ? { kind: kind.data } : {}),
   };
 }
 
-export function PortfolioPage() {
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+/** The person's reporting currency is remembered on this browser: each person chooses their own. */
+const CURRENCY_KEY = 'recdesk.impact.currency';
+/** The simulated world's currencies, offered even before an item in them is measured. */
+const COMMON_CURRENCIES = ['USD', 'EUR', 'GBP'];
+
+function storedCurrency(): string | null {
+  try {
+    return window.localStorage.getItem(CURRENCY_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function rememberCurrency(currency: string): void {
+  try {
+    window.localStorage.setItem(CURRENCY_KEY, currency);
+  } catch {
+    // Private mode: the URL still carries the choice.
+  }
+}
+
+/** `canEditRates`: an admin, who maintains the exchange rates the totals convert with. */
+export function PortfolioPage({ canEditRates = false }: { canEditRates?: boolean } = {}) {
   const [params, setSearch] = useSearchParams();
   const filters = filtersOf(params);
   const impact = useQuery(measurementQueries.portfolio(filters));
-  const rows = useMemo(() => (impact.data ? portfolioRows(impact.data.aggregates, impact.data.items) : []), [impact.data]);
+  const rows = useMemo(
+    () => (impact.data ? portfolioRows(impact.data.aggregates, impact.data.items, rateLookup(impact.data.reporting)) : []),
+    [impact.data],
+  );
+  const reporting = impact.data?.reporting;
+  const currencies = [
+    ...new Set([
+      ...COMMON_CURRENCIES,
+      ...(reporting ? [reporting.currency, ...reporting.rates.map((r) => r.from), ...reporting.unconvertible] : []),
+      ...(impact.data?.items ?? []).flatMap((item) => (item.currency ? [item.currency] : [])),
+    ]),
+  ].sort();
   return (
     <section aria-labelledby="impact-heading" className="page portfolio-page">
       <header className="page-header">
@@ -56,6 +99,22 @@ export function PortfolioPage() {
         <AdvertiserCombobox value={filters.advertiserId} onChange={(id) => setSearch({ advertiserId: id })} />
         <SourceSelect value={filters.source} onChange={(value) => setSearch({ source: value || undefined })} />
         <KindSelect value={filters.kind} onChange={(value) => setSearch({ kind: value || undefined })} />
+        <label className="field">
+          Totals in
+          <select
+            value={filters.currency ?? reporting?.currency ?? 'USD'}
+            onChange={(event) => {
+              rememberCurrency(event.target.value);
+              setSearch({ currency: event.target.value });
+            }}
+          >
+            {currencies.map((code) => (
+              <option key={code} value={code}>
+                {code}
+              </option>
+            ))}
+          </select>
+        </label>
       </form>
       {impact.isPending ? (
         <div className="skeleton-block chart-skeleton" role="status" aria-label="Loading the measured impact">
@@ -83,16 +142,44 @@ export function PortfolioPage() {
                 <PortfolioChart rows={rows} />
               </Suspense>
             ) : null}
-            <GroupsTable rows={rows} />
+            {reporting ? <ReportingNote reporting={reporting} /> : null}
+            <GroupsTable rows={rows} currency={reporting?.currency ?? null} />
           </section>
           <ItemsTable items={impact.data.items} />
+          <ExchangeRatesPanel canEdit={canEditRates} />
         </>
       )}
     </section>
   );
 }
 
-function GroupsTable({ rows }: { rows: PortfolioRow[] }) {
+/** Which currency the totals are in, every rate used with its date, and what no rate converts (left out, not mixed). */
+function ReportingNote({ reporting }: { reporting: NonNullable<ImpactList['reporting']> }) {
+  return (
+    <div className="reporting-note">
+      <p>
+        Totals in {reporting.currency}
+        {reporting.rates.length === 0
+          ? ': every measured amount is already in it.'
+          : `, converted from each item's own currency at ${reporting.rates
+              .map(
+                (r) =>
+                  `1 ${r.from} = ${formatNumber(r.rate, 4)} ${r.to} (as of ${r.asOf}${r.inverseOf ? `, the inverse of the ${r.inverseOf.from}→${r.inverseOf.to} rate` : ''})`,
+              )
+              .join('; ')}.`}
+      </p>
+      {reporting.unconvertible.length > 0 ? (
+        <p className="conflict-warning" role="note">
+          Items in {reporting.unconvertible.join(', ')} are left out of the totals: no exchange rate converts them into {reporting.currency}
+          . An admin can add one (PUT /api/exchange-rates).
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function GroupsTable({ rows, currency }: { rows: PortfolioRow[]; currency: string | null }) {
+  const inCurrency = currency ? `, ${currency}` : '';
   if (rows.length === 0) return <p className="muted">No group has decided items yet.</p>;
   return (
     <div className="table-scroll">
@@ -114,10 +201,10 @@ function GroupsTable({ rows }: { rows: PortfolioRow[] }) {
               Share improved
             </th>
             <th scope="col" className="numeric">
-              Realised (90% band)
+              Realised (90% band){inCurrency}
             </th>
             <th scope="col" className="numeric">
-              Promised
+              Promised{inCurrency}
             </th>
             <th scope="col" className="numeric">
               Realised / promised
@@ -203,10 +290,17 @@ function ItemsTable({ items }: { items: ItemImpact[] }) {
                     <td>
                       {item.state === 'measuring' ? `Measuring until ${formatDay(item.measuringUntil)}` : STATE_WORDS[item.state]}
                       {item.verdict ? ` · ${VERDICT_WORDS[item.verdict]}` : ''}
+                      {item.level ? (
+                        <span className="muted" title={item.levelReason ?? undefined}>
+                          {' '}
+                          · on the {item.level}
+                          {item.levelReason?.startsWith('measured on the campaign instead') ? ' (fallback)' : ''}
+                        </span>
+                      ) : null}
                     </td>
                     <td>
                       {item.state === 'measured' && effect
-                        ? `${metricLabel(effect.metric)} ${effect.estimate >= 0 ? '+' : ''}${formatMetricByName(effect.metric, effect.estimate)} a day${effect.relative === null ? '' : ` (${formatSignedPercent(effect.relative)})`}, ${formatMetricByName(effect.metric, effect.lower)} to ${formatMetricByName(effect.metric, effect.upper)}`
+                        ? `${metricLabel(effect.metric)} ${effect.estimate >= 0 ? '+' : ''}${formatMetricByName(effect.metric, effect.estimate, item.currency ?? null)} a day${effect.relative === null ? '' : ` (${formatSignedPercent(effect.relative)})`}, ${formatMetricByName(effect.metric, effect.lower, item.currency ?? null)} to ${formatMetricByName(effect.metric, effect.upper, item.currency ?? null)}`
                         : '—'}
                     </td>
                     <td>

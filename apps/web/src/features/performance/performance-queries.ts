@@ -19,6 +19,8 @@ export interface PortfolioFilters {
   advertiserId?: string;
   source?: RecommendationSource;
   kind?: RecommendationKind;
+  /** The reporting currency of the totals (ISO 4217); the server's default (USD) when absent. */
+  currency?: string;
 }
 
 /** The portfolio reads every measured item it can in one answer: the bands of the aggregates are built from them. */

@@ -3,7 +3,7 @@
  * the table: realised impact as a share of what was promised, with a 90 % band built from the measured items of the
  * group (their bands combined as independent: the half-widths add in quadrature).
  */
-import { type ImpactAggregate, type ItemImpact, SOURCE_LABELS } from '@recdesk/shared-types';
+import { type ImpactAggregate, type ImpactList, type ItemImpact, SOURCE_LABELS } from '@recdesk/shared-types';
 
 export interface PortfolioRow {
   key: string;
@@ -28,7 +28,25 @@ function belongs(item: ItemImpact, aggregate: ImpactAggregate): boolean {
   );
 }
 
-export function portfolioRows(aggregates: ImpactAggregate[], items: ItemImpact[]): PortfolioRow[] {
+/**
+ * The rate from an item's currency into the totals' reporting currency (the answer's `reporting`), null when none
+ * converts it: such an item is out of the totals, so it stays out of their band too. Without `reporting` (an older
+ * server) amounts are taken as they are.
+ */
+export function rateLookup(reporting: ImpactList['reporting']): (currency: string | null | undefined) => number | null {
+  if (!reporting) return () => 1;
+  return (currency) => {
+    if (!currency) return null;
+    if (currency === reporting.currency) return 1;
+    return reporting.rates.find((r) => r.from === currency)?.rate ?? null;
+  };
+}
+
+export function portfolioRows(
+  aggregates: ImpactAggregate[],
+  items: ItemImpact[],
+  rateOf: (currency: string | null | undefined) => number | null = () => 1,
+): PortfolioRow[] {
   return aggregates.map((aggregate) => {
     let halfWidthSquares = 0;
     let bandItems = 0;
@@ -36,7 +54,9 @@ export function portfolioRows(aggregates: ImpactAggregate[], items: ItemImpact[]
       if (item.state !== 'measured' || !belongs(item, aggregate)) continue;
       const effect = item.effects.find((e) => e.metric === item.targetMetric);
       if (!effect) continue;
-      const halfWidth = ((effect.upper - effect.lower) / 2) * item.windowDays;
+      const rate = rateOf(item.currency);
+      if (rate === null) continue;
+      const halfWidth = ((effect.upper - effect.lower) / 2) * item.windowDays * rate;
       halfWidthSquares += halfWidth * halfWidth;
       bandItems++;
     }

@@ -1,5 +1,5 @@
 /** The queue's filters: each one writes the URL, and the list follows the URL. */
-import { LIFECYCLE_STATUSES, RECOMMENDATION_SORTS, RecommendationGoalSchema } from '@recdesk/shared-types';
+import { AD_PRODUCT_LABELS, AD_PRODUCTS, LIFECYCLE_STATUSES, RECOMMENDATION_SORTS, RecommendationGoalSchema } from '@recdesk/shared-types';
 import { useEffect, useState } from 'react';
 import { AdvertiserCombobox } from '../../shared/advertisers/AdvertiserCombobox.tsx';
 import type { QueueFilters } from '../../shared/recommendations/recommendation-queries.ts';
@@ -45,6 +45,17 @@ export function QueueFilterBar({ filters, setFilters }: { filters: QueueFilters;
       </label>
       <AdvertiserCombobox value={filters.advertiserId} onChange={(id) => setFilters({ advertiserId: id })} />
       <SourceSelect value={filters.source} onChange={(value) => setFilters({ source: value })} />
+      <label>
+        Ad product
+        <select value={filters.adProduct ?? ''} onChange={(event) => setFilters({ adProduct: event.target.value })}>
+          <option value="">All ad products</option>
+          {AD_PRODUCTS.map((product) => (
+            <option key={product} value={product}>
+              {AD_PRODUCT_LABELS[product]}
+            </option>
+          ))}
+        </select>
+      </label>
       <KindSelect value={filters.kind} onChange={(value) => setFilters({ kind: value })} />
       <label>
         Goal

@@ -111,6 +111,17 @@ describe('QueuePage', () => {
     await waitFor(() => expect(requested.at(-1)?.get('source')).toBe('partner-opportunities'));
   });
 
+  it("filters by ad product through the URL, and shows each row's ad product beside its marketplace", async () => {
+    const requested: URLSearchParams[] = [];
+    serveQueue([aRecommendation({ source: 'sb-recommendations' })], (search) => requested.push(search));
+    renderWithProviders(<QueuePage />);
+    const table = await screen.findByRole('table');
+    expect(within(table).getByTitle('Sponsored Brands')).toHaveTextContent('SB');
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Ad product' }), 'SD');
+    expect(window.location.search).toBe('?adProduct=SD');
+    await waitFor(() => expect(requested.at(-1)?.get('adProduct')).toBe('SD'));
+  });
+
   it('opens the "Expiring soon" lane as a URL with the expiry window and sort, keeping the advertiser', async () => {
     window.history.replaceState(null, '', '/?advertiserId=A1');
     const requested: URLSearchParams[] = [];
@@ -175,6 +186,45 @@ describe('QueuePage', () => {
     expect(row).toHaveTextContent('failed validation');
     await userEvent.click(within(row).getByRole('button', { name: 'Open conflict' }));
     expect(new URLSearchParams(window.location.search).get('conflictsOf')).toBeTruthy();
+  });
+
+  it('marks a held-back control in its row and approves it only after a confirmation that says what it breaks', async () => {
+    const item = aRecommendation({
+      title: 'Held budget',
+      status: 'validated',
+      version: 3,
+      controlGroup: { ruleId: 'r1', ruleName: 'Easy wins', until: '2026-12-20' },
+    });
+    const bodies: unknown[] = [];
+    let stored = item;
+    server.use(
+      http.get('*/api/recommendations', () => HttpResponse.json({ items: [stored], nextCursor: null, total: 1 })),
+      http.post(`*/api/recommendations/${item.id}/approve`, async ({ request }) => {
+        bodies.push(await request.json());
+        stored = { ...item, status: 'approved', version: 4, controlGroup: null, actions: actionsAllowing(['apply', 'reject']) };
+        return HttpResponse.json({ ...stored, alsoChanged: [] });
+      }),
+    );
+    renderWithProviders(<QueuePage />);
+    const row = await rowOf('Held budget');
+    expect(row).toHaveTextContent('control group of rule “Easy wins” until 2026-12-20');
+
+    await userEvent.click(within(row).getByRole('button', { name: 'Approve' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Approve an item held back as a control?' });
+    expect(dialog).toHaveTextContent('takes it out of the control group');
+    expect(bodies).toEqual([]);
+    // Keeping it as a control sends nothing.
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Keep it as a control' }));
+    expect(bodies).toEqual([]);
+
+    await userEvent.click(within(await rowOf('Held budget')).getByRole('button', { name: 'Approve' }));
+    await userEvent.click(
+      within(await screen.findByRole('dialog', { name: 'Approve an item held back as a control?' })).getByRole('button', {
+        name: 'Approve and leave the control group',
+      }),
+    );
+    await waitFor(() => expect(bodies).toEqual([{ version: 3, leaveControlGroup: true }]));
+    expect(await rowOf('Held budget')).not.toHaveTextContent('control group of rule');
   });
 
   it('approves a row at once and sends the version the user saw', async () => {
@@ -388,6 +438,29 @@ describe('QueuePage', () => {
     await userEvent.click(within(dialog).getByRole('button', { name: 'Approve with this value' }));
     await waitFor(() => expect(body).toEqual({ version: 1, editedValue: 60 }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('says what editing and approving a held-back control breaks, and confirms leaving the group with it', async () => {
+    const item = aRecommendation({
+      title: 'Held budget up',
+      status: 'validated',
+      version: 1,
+      controlGroup: { ruleId: 'r1', ruleName: 'Easy wins', until: '2026-12-20' },
+    });
+    let body: unknown;
+    serveQueue([item]);
+    server.use(
+      http.post(`*/api/recommendations/${item.id}/approve`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ ...item, status: 'approved', version: 2, controlGroup: null, alsoChanged: [] });
+      }),
+    );
+    renderWithProviders(<QueuePage />);
+    await userEvent.click(within(await rowOf('Held budget up')).getByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit and approve' });
+    expect(dialog).toHaveTextContent('Rule “Easy wins” holds this item back on purpose until 2026-12-20');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Approve with this value and leave the control group' }));
+    await waitFor(() => expect(body).toEqual({ version: 1, leaveControlGroup: true }));
   });
 
   it('selects a range with shift-click and summarises the bulk approval before sending it', async () => {

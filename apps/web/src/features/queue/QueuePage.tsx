@@ -11,6 +11,7 @@ import { noticeActions } from '../../shared/notices-store.ts';
 import { useApproveRecommendation } from '../../shared/recommendations/approval-mutations.tsx';
 import { EditApproveDialog } from '../../shared/recommendations/EditApproveDialog.tsx';
 import { verdictOf } from '../../shared/recommendations/item-actions.tsx';
+import { LeaveControlGroupDialog } from '../../shared/recommendations/LeaveControlGroupDialog.tsx';
 import { RejectDialog } from '../../shared/recommendations/RejectDialog.tsx';
 import { useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
 import { collectMatching, recommendationQueries, runSync } from '../../shared/recommendations/recommendation-queries.ts';
@@ -26,6 +27,7 @@ import { QueueFilterBar } from './QueueFilterBar.tsx';
 import { QueueLanes } from './QueueLanes.tsx';
 import { QueueTable } from './QueueTable.tsx';
 import { canApprove, canReject } from './queue-columns.tsx';
+import { totalLabel } from './queue-total.ts';
 import { queueUiState, useActiveId, useQueueDialog, useQueueUiActions, useSelectedCount, useSelection } from './queue-ui-store.ts';
 import { SavedViews } from './SavedViews.tsx';
 import { FILTER_KEYS, type FilterUpdate, parseQueueFilters, toSearch } from './use-queue-filters.ts';
@@ -51,6 +53,7 @@ export function QueuePage() {
     [query.data],
   );
   const total = query.data?.pages[0]?.total ?? 0;
+  const totalIsEstimate = query.data?.pages[0]?.totalIsEstimate ?? false;
 
   const { selectionCleared, rangeSelected, rowActivated, rowToggled, dialogOpened, dialogClosed } = useQueueUiActions();
   const selectedCount = useSelectedCount();
@@ -60,11 +63,12 @@ export function QueuePage() {
   const [focusActive, setFocusActive] = useState(false);
 
   // "Select all matching": every page of the current filter, collected on demand.
-  const [collecting, setCollecting] = useState<{ collected: number; total: number } | null>(null);
+  const [collecting, setCollecting] = useState<{ collected: number; total: number; estimate: boolean } | null>(null);
   const [matchRequested, setMatchRequested] = useState(false);
   const matching = useQuery({
     queryKey: [...recommendationQueries.all(), 'matching', filters] as const,
-    queryFn: ({ signal }) => collectMatching(filters, { signal, onProgress: (collected, all) => setCollecting({ collected, total: all }) }),
+    queryFn: ({ signal }) =>
+      collectMatching(filters, { signal, onProgress: (collected, all, estimate) => setCollecting({ collected, total: all, estimate }) }),
     enabled: matchRequested,
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 10 * 60_000,
@@ -133,6 +137,7 @@ export function QueuePage() {
         if (!canAct || !active) return;
         const verdict = verdictOf(active, 'approve');
         if (verdict.reason === 'conflict') setSearch({ conflictsOf: active.id });
+        else if (verdict.allowed && active.controlGroup) dialogOpened({ type: 'leave-control', id: active.id });
         else if (verdict.allowed) {
           approve.mutate({ item: active });
           // Focus goes on to the next row: the keyboard keeps its place in the queue.
@@ -152,7 +157,8 @@ export function QueuePage() {
     items,
   );
 
-  const dialogItem = dialog && (dialog.type === 'reject' || dialog.type === 'edit') ? findItem(dialog.id) : undefined;
+  const dialogItem =
+    dialog && (dialog.type === 'reject' || dialog.type === 'edit' || dialog.type === 'leave-control') ? findItem(dialog.id) : undefined;
   const selectedIds = Object.keys(selection);
   const selectedItems = dialog?.type === 'bulk' ? selectedIds.map((id) => known.get(id)).filter((item) => item !== undefined) : NO_ITEMS;
   const filtered = FILTER_KEYS.some((key) => filters[key] !== undefined);
@@ -241,14 +247,14 @@ export function QueuePage() {
           ) : null}
           <section aria-label="Bulk actions" className="bulk-bar">
             <p className="muted">
-              Showing {formatNumber(items.length, 0)} of {formatNumber(total, 0)}
+              Showing {formatNumber(items.length, 0)} of {totalLabel(total, totalIsEstimate)}
               {selectedCount > 0 ? ` · ${formatNumber(selectedCount, 0)} selected` : ''}
             </p>
             {!canAct ? null : collecting || matching.isFetching ? (
               <>
                 <p role="status">
                   Collecting every match…{' '}
-                  {collecting ? `${formatNumber(collecting.collected, 0)} of ${formatNumber(collecting.total, 0)}` : ''}
+                  {collecting ? `${formatNumber(collecting.collected, 0)} of ${totalLabel(collecting.total, collecting.estimate)}` : ''}
                 </p>
                 <button
                   type="button"
@@ -275,7 +281,7 @@ export function QueuePage() {
                   else setMatchRequested(true);
                 }}
               >
-                Select all {formatNumber(total, 0)} matching
+                Select all {totalLabel(total, totalIsEstimate)} matching
               </button>
             )}
             {matching.isError ? (
@@ -305,6 +311,7 @@ export function QueuePage() {
           <QueueTable
             items={items}
             total={total}
+            totalIsEstimate={totalIsEstimate}
             hasNextPage={query.hasNextPage}
             isFetchingNextPage={query.isFetchingNextPage}
             fetchNextPage={query.fetchNextPage}
@@ -322,6 +329,7 @@ export function QueuePage() {
       ) : null}
       {dialog?.type === 'help' ? <KeyboardHelpDialog onClose={dialogClosed} /> : null}
       {dialog?.type === 'edit' && dialogItem ? <EditApproveDialog item={dialogItem} onClose={dialogClosed} /> : null}
+      {dialog?.type === 'leave-control' && dialogItem ? <LeaveControlGroupDialog item={dialogItem} onClose={dialogClosed} /> : null}
       {dialog?.type === 'reject' && dialogItem ? (
         <RejectDialog
           title="Reject recommendation"

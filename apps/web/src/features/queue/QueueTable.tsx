@@ -31,6 +31,8 @@ const lastBox = { width: 0, height: 0 };
 interface QueueTableProps {
   items: Recommendation[];
   total: number;
+  /** The total is the server's estimate (over 10,000 match): the row count is then unknown to assistive technology. */
+  totalIsEstimate?: boolean;
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
   fetchNextPage: () => unknown;
@@ -38,7 +40,15 @@ interface QueueTableProps {
   focusActive: boolean;
 }
 
-export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetchNextPage, focusActive }: QueueTableProps) {
+export function QueueTable({
+  items,
+  total,
+  totalIsEstimate = false,
+  hasNextPage,
+  isFetchingNextPage,
+  fetchNextPage,
+  focusActive,
+}: QueueTableProps) {
   const savedVisibility = useColumnVisibility();
   // A viewer selects nothing: there is nothing they could do with a selection.
   const canAct = useCanAct();
@@ -114,7 +124,12 @@ export function QueueTable({ items, total, hasNextPage, isFetchingNextPage, fetc
 
   return (
     <div ref={scrollRef} className={`queue-scroll${totalWidth > available ? ' overflowing' : ''}`}>
-      <table className="queue-table" aria-label="Recommendation queue" aria-rowcount={total + 1} style={{ width: totalWidth }}>
+      <table
+        className="queue-table"
+        aria-label="Recommendation queue"
+        aria-rowcount={totalIsEstimate ? -1 : total + 1}
+        style={{ width: totalWidth }}
+      >
         <thead className="queue-head">
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} aria-rowindex={1} className="queue-row">

@@ -12,6 +12,40 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 describe('RecommendationDrawer', () => {
+  it('shows a Sponsored Brands headline with the text to paste and where, never an approval', async () => {
+    const message =
+      "The Sponsored Brands API cannot change the headline of a live ad: in Amazon Ads, edit the campaign's ad and paste “Discover Acme kettles”.";
+    const item = aRecommendation({
+      source: 'sb-recommendations',
+      sourceType: 'SB_HEADLINE',
+      kind: 'creative',
+      title: 'Acme | kettle | SB Brand | US: headline “Discover Acme kettles”',
+      description: 'Paste in Amazon Ads (Sponsored Brands ad of this campaign): “Discover Acme kettles”.',
+      action: {
+        type: 'creative',
+        field: 'headline',
+        from: 'Shop Acme kettles',
+        to: 'Discover Acme kettles',
+        unit: 'none',
+        currency: null,
+        direction: 'change',
+      },
+      actions: actionsAllowing(['reject'], {
+        approve: { reason: 'no_writer', message, link: 'https://advertising.amazon.com/cm/campaigns' },
+      }),
+    });
+    server.use(
+      http.get(`*/api/recommendations/${item.id}`, () => HttpResponse.json({ ...item, raw: {} })),
+      http.get(`*/api/recommendations/${item.id}/history`, () => HttpResponse.json({ events: [] })),
+    );
+    renderWithProviders(<RecommendationDrawer id={item.id} onClose={vi.fn()} />);
+    const drawer = await screen.findByRole('dialog', { name: item.title });
+    const explanation = within(drawer).getByRole('region', { name: 'Explanation' });
+    expect(explanation).toHaveTextContent('Paste in Amazon Ads (Sponsored Brands ad of this campaign): “Discover Acme kettles”.');
+    expect(explanation).toHaveTextContent('Ad productSponsored Brands');
+    expect(within(drawer).queryByRole('button', { name: /^Approve/ })).toBeNull();
+  });
+
   it('shows the explanation, impact, entity, history and raw payload of one item', async () => {
     const item = aRecommendation({
       title: 'Raise the tents budget',

@@ -3,7 +3,7 @@
  * explanation, the estimated impact, the entity and its current values, conflicts, the history of who did what
  * when, and the raw upstream payload. Each part loads and fails on its own.
  */
-import { type RecommendationDetail, SOURCE_LABELS } from '@recdesk/shared-types';
+import { AD_PRODUCT_LABELS, adProductOf, type RecommendationDetail, SOURCE_LABELS } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApplyItemButton } from '../../shared/apply/ApplyItemButton.tsx';
@@ -84,7 +84,12 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
                   Resolve the conflict
                 </button>
               ) : (
-                <ActionButton item={item} action="approve" busy={approve.isPending} onClick={() => approve.mutate({ item })}>
+                <ActionButton
+                  item={item}
+                  action="approve"
+                  busy={approve.isPending}
+                  onClick={() => (item.controlGroup ? dialogOpened({ type: 'leave-control', id: item.id }) : approve.mutate({ item }))}
+                >
                   Approve
                 </ActionButton>
               )}
@@ -113,7 +118,7 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
                   Withdraw approval
                 </ActionButton>
               ) : null}
-              {item.status === 'applied' && isAllowed(item, 'undo') ? (
+              {(item.status === 'applied' || item.status === 'measured') && isAllowed(item, 'undo') ? (
                 <UndoButton body={{ ids: [item.id] }} label="Undo" itemIds={[item.id]} titleOf={() => item.title} />
               ) : null}
             </>
@@ -168,6 +173,8 @@ function DrawerContent({ item }: { item: RecommendationDetail }) {
           <dd>
             {SOURCE_LABELS[item.source]} · {item.sourceType}
           </dd>
+          <dt>Ad product</dt>
+          <dd>{adProductLabel(item)}</dd>
           <dt>Kind / goal</dt>
           <dd>
             {item.kind} · {item.goal}
@@ -320,4 +327,10 @@ function HistorySection({ id }: { id: string }) {
       )}
     </section>
   );
+}
+
+/** Sponsored Products, Brands or Display; sources spanning products (Partner Opportunities…) name none. */
+function adProductLabel(item: Pick<RecommendationDetail, 'source'>): string {
+  const product = adProductOf(item.source);
+  return product ? AD_PRODUCT_LABELS[product] : 'Across ad products';
 }

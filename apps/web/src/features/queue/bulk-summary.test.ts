@@ -28,6 +28,19 @@ describe('summariseBulk', () => {
     expect(summary.excluded).toEqual([]);
   });
 
+  it('leaves a held-back control out of a bulk approval, but not out of a bulk rejection', () => {
+    const held = aRecommendation({ status: 'validated', controlGroup: { ruleId: 'r1', ruleName: 'Easy wins', until: '2026-12-20' } });
+    const approve = summariseBulk([held, aRecommendation({ status: 'validated' })], 'approve');
+    expect(approve.included).toHaveLength(1);
+    expect(approve.excluded).toEqual([
+      {
+        item: held,
+        reason: 'Held back as the control group of rule “Easy wins” until 2026-12-20: approve it on its own to confirm leaving the group',
+      },
+    ]);
+    expect(summariseBulk([held], 'reject').included).toEqual([held]);
+  });
+
   it('leaves out what the server refuses, each with the server’s reason, before anything is sent', () => {
     const conflicted = aRecommendation({
       status: 'validated',

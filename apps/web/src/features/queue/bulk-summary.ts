@@ -1,7 +1,8 @@
 /**
  * What a bulk action would change, worked out before anything is sent: how many items of each kind, the total
  * daily budget change per currency, and which selected items are left out and why (conflicts must be resolved one
- * by one, expired items can no longer be acted on, some states do not allow the action, only approved items are applied).
+ * by one, expired items can no longer be acted on, some states do not allow the action, only approved items are applied,
+ * a rule's held-back control is approved only on its own).
  */
 import type { Recommendation, RecommendationKind } from '@recdesk/shared-types';
 import { verdictOf } from '../../shared/recommendations/item-actions.tsx';
@@ -35,7 +36,13 @@ export function summariseBulk(items: readonly Recommendation[], action: BulkActi
   const excluded: Exclusion[] = [];
   for (const item of items) {
     const verdict = verdictOf(item, action);
-    if (verdict.allowed) included.push(item);
+    // The server never takes an item out of a control group in bulk: it needs its own, confirmed approval.
+    if (action === 'approve' && verdict.allowed && item.controlGroup)
+      excluded.push({
+        item,
+        reason: `Held back as the control group of rule “${item.controlGroup.ruleName}” until ${item.controlGroup.until}: approve it on its own to confirm leaving the group`,
+      });
+    else if (verdict.allowed) included.push(item);
     else
       excluded.push({
         item,

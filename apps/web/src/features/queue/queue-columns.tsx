@@ -2,7 +2,7 @@
  * The queue's columns, defined once at module scope (TanStack Table needs stable definitions). Cells that act
  * (selection, sorting, row actions) are small components so they can use hooks; the rest are plain formatting.
  */
-import { type Recommendation, type RecommendationSort, SOURCE_LABELS } from '@recdesk/shared-types';
+import { AD_PRODUCT_LABELS, adProductOf, type Recommendation, type RecommendationSort, SOURCE_LABELS } from '@recdesk/shared-types';
 import {
   columnOrderingFeature,
   columnResizingFeature,
@@ -142,7 +142,7 @@ function ChangeActions({ item }: { item: Recommendation }) {
           action="approve"
           className="button-small"
           busy={approve.isPending}
-          onClick={() => approve.mutate({ item })}
+          onClick={() => (item.controlGroup ? dialogOpened({ type: 'leave-control', id: item.id }) : approve.mutate({ item }))}
         >
           Approve
         </ActionButton>
@@ -172,6 +172,7 @@ function ChangeActions({ item }: { item: Recommendation }) {
 /** The advertiser's name, which filters the queue to that advertiser: the quickest way to one client's work. */
 function AdvertiserCell({ item }: { item: Recommendation }) {
   const name = item.advertiserName ?? item.advertiserId;
+  const product = adProductOf(item.source);
   return (
     <span>
       <button
@@ -186,6 +187,12 @@ function AdvertiserCell({ item }: { item: Recommendation }) {
         {name}
       </button>
       {item.marketplace ? <span className="muted"> · {item.marketplace}</span> : null}
+      {product ? (
+        <span className="muted" title={AD_PRODUCT_LABELS[product]}>
+          {' '}
+          · {product}
+        </span>
+      ) : null}
     </span>
   );
 }
@@ -283,6 +290,15 @@ export const queueColumns = column.columns([
     size: 210,
   }),
   column.accessor('source', { header: 'Source', cell: (info) => SOURCE_LABELS[info.getValue()], size: 150 }),
+  column.accessor((item) => adProductOf(item.source), {
+    id: 'adProduct',
+    header: 'Ad product',
+    cell: (info) => {
+      const product = info.getValue();
+      return product ? AD_PRODUCT_LABELS[product] : dash;
+    },
+    size: 150,
+  }),
   column.accessor('kind', { header: 'Kind', size: 90 }),
   column.accessor('goal', { header: 'Goal', size: 100 }),
   column.accessor('confidence', {
@@ -351,6 +367,7 @@ export const COLUMN_LABELS: Record<string, string> = {
   title: 'Recommendation',
   change: 'Proposed change',
   source: 'Source',
+  adProduct: 'Ad product',
   kind: 'Kind',
   goal: 'Goal',
   confidence: 'Confidence',

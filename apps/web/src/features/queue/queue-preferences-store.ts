@@ -30,6 +30,7 @@ const DEFAULT_HIDDEN: ColumnVisibilityState = {
   title: false,
   change: false,
   source: false,
+  adProduct: false,
   kind: false,
   confidence: false,
   impactScore: false,

@@ -9,6 +9,8 @@ import { create } from 'zustand';
 export type QueueDialog =
   | { type: 'reject'; id: string }
   | { type: 'edit'; id: string }
+  /** Approving an item a rule holds back as a control: confirm leaving the control group first. */
+  | { type: 'leave-control'; id: string }
   | { type: 'bulk'; action: 'approve' | 'reject' | 'apply' }
   | { type: 'help' }
   | null;

@@ -3,6 +3,7 @@
  * ignored rather than breaking the page), so a link reproduces exactly what its sender saw.
  */
 import {
+  AdProductSchema,
   FreshnessSchema,
   LifecycleStatusSchema,
   RecommendationGoalSchema,
@@ -16,6 +17,7 @@ import { type SearchUpdate, useSearchParams } from '../../shared/use-search-para
 
 const UrlFiltersSchema = z.object({
   source: RecommendationSourceSchema.optional().catch(undefined),
+  adProduct: AdProductSchema.optional().catch(undefined),
   status: LifecycleStatusSchema.optional().catch(undefined),
   advertiserId: z.string().trim().min(1).max(100).optional().catch(undefined),
   kind: RecommendationKindSchema.optional().catch(undefined),

@@ -7,6 +7,7 @@ import type { RuleParseProblem } from './rules-queries.ts';
 
 export const RULE_FIELD_NAMES = [
   'source',
+  'adProduct',
   'sourceType',
   'kind',
   'goal',

@@ -8,6 +8,7 @@ import { formatActionValue, formatPercent } from '../format.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { ProblemMessage } from '../ui/ProblemMessage.tsx';
 import { useApproveRecommendation } from './approval-mutations.tsx';
+import { controlGroupBreaks } from './LeaveControlGroupDialog.tsx';
 
 export function EditApproveDialog({ item, onClose }: { item: Recommendation; onClose: () => void }) {
   const approve = useApproveRecommendation();
@@ -28,6 +29,8 @@ export function EditApproveDialog({ item, onClose }: { item: Recommendation; onC
         item,
         ...(edited !== proposed ? { editedValue: edited } : {}),
         ...(note.trim() ? { note: note.trim() } : {}),
+        // The warning below says what approving a control breaks; submitting here is the confirmation.
+        ...(item.controlGroup ? { leaveControlGroup: true } : {}),
       });
       onClose();
     } catch {
@@ -69,13 +72,18 @@ export function EditApproveDialog({ item, onClose }: { item: Recommendation; onC
           Note (optional)
           <textarea value={note} onChange={(event) => setNote(event.target.value)} rows={2} maxLength={2000} />
         </label>
+        {item.controlGroup ? <p className="conflict-warning">{controlGroupBreaks(item.controlGroup)}</p> : null}
         {approve.isError ? <ProblemMessage error={approve.error} fallback="The approval failed" /> : null}
         <div className="dialog-actions">
           <button type="button" className="button-secondary" onClick={onClose}>
             Cancel
           </button>
           <button type="submit" disabled={!valid || approve.isPending}>
-            {approve.isPending ? 'Approving…' : 'Approve with this value'}
+            {approve.isPending
+              ? 'Approving…'
+              : item.controlGroup
+                ? 'Approve with this value and leave the control group'
+                : 'Approve with this value'}
           </button>
         </div>
       </form>

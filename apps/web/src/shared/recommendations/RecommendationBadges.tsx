@@ -6,6 +6,7 @@
 import type { Recommendation } from '@recdesk/shared-types';
 import { formatDateTime, formatDuration, formatRelative } from '../format.ts';
 import { useNow } from '../use-now.ts';
+import { controlGroupBreaks, controlGroupLabel } from './LeaveControlGroupDialog.tsx';
 
 /** Under this many hours to expiry a countdown is urgent. */
 export const URGENT_EXPIRY_HOURS = 24;
@@ -58,7 +59,11 @@ const ATTENTION: Partial<Record<Recommendation['status'], string>> = {
   superseded: 'superseded',
 };
 
-export function StatusBadge({ item }: { item: Pick<Recommendation, 'status' | 'validationIssues' | 'awaitingSecondApprover'> }) {
+export function StatusBadge({
+  item,
+}: {
+  item: Pick<Recommendation, 'status' | 'validationIssues' | 'awaitingSecondApprover'> & Partial<Pick<Recommendation, 'controlGroup'>>;
+}) {
   const attention = ATTENTION[item.status];
   const issues = item.validationIssues.map((issue) => issue.message).join('; ');
   const guardrailOnly = item.validationIssues.length > 0 && item.validationIssues.every((issue) => issue.code.startsWith('guardrail_'));
@@ -74,6 +79,11 @@ export function StatusBadge({ item }: { item: Pick<Recommendation, 'status' | 'v
           {item.status.replace('_', ' ')}
         </span>
       )}
+      {item.controlGroup ? (
+        <span className="badge badge-control" title={controlGroupBreaks(item.controlGroup)}>
+          {controlGroupLabel(item.controlGroup)}
+        </span>
+      ) : null}
       {item.awaitingSecondApprover ? (
         <span className="badge badge-awaiting" title={`Approved by ${item.awaitingSecondApprover.approverId}`}>
           awaiting second approver

@@ -53,7 +53,7 @@ export const recommendationQueries = {
  */
 export async function collectMatching(
   filters: QueueFilters,
-  options: { signal?: AbortSignal; onProgress?: (collected: number, total: number) => void } = {},
+  options: { signal?: AbortSignal; onProgress?: (collected: number, total: number, totalIsEstimate: boolean) => void } = {},
 ): Promise<Recommendation[]> {
   const items: Recommendation[] = [];
   let cursor: string | undefined;
@@ -63,7 +63,7 @@ export async function collectMatching(
       signal: options.signal,
     });
     items.push(...page.items);
-    options.onProgress?.(items.length, page.total);
+    options.onProgress?.(items.length, page.total, page.totalIsEstimate ?? false);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && !options.signal?.aborted);
   return items;
