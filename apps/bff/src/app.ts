@@ -43,6 +43,8 @@ import { correlationMiddleware } from './observability/correlation.ts';
 import type { Observability } from './observability/observability.ts';
 import { redactQuery, redactUrl } from './observability/redact-url.ts';
 import { type PerformanceFeature, performanceRoutes } from './performance/performance-routes.ts';
+import { planRoutes } from './plan/plan-routes.ts';
+import { PlanService } from './plan/plan-service.ts';
 import { ruleRoutes } from './rules/rule-routes.ts';
 import type { RuleService } from './rules/rule-service.ts';
 import type { Runtime } from './runtime.ts';
@@ -125,6 +127,7 @@ export function apiRoutesOf(deps: AppDeps): AnyApiRoute[] {
     ...(deps.performance ? performanceRoutes(deps.performance) : []),
     ...activityRoutes(new ActivityStore(deps.db)),
     ...advertiserRoutes(new AdvertiserStore(deps.db)),
+    ...planRoutes(new PlanService(deps.db)),
     ...(deps.observability ? deps.observability.apiRoutes() : []),
   ];
   let document: ReturnType<typeof buildOpenApiDocument> | undefined;

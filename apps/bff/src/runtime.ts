@@ -46,9 +46,12 @@ import { createPerformance, simulatedClockFor } from './performance/performance-
 import type { PerformanceFeature } from './performance/performance-routes.ts';
 import { surviveLostConnections } from './process/lost-connection-guard.ts';
 import { RuleService } from './rules/rule-service.ts';
+import { audienceInsightsSource } from './sources/audience-insights/ai-source.ts';
 import { brandMetricsSource } from './sources/brand-metrics/bm-source.ts';
 import { BrandMetricsStore } from './sources/brand-metrics/brand-metrics-store.ts';
 import { partnerOpportunitiesSource } from './sources/partner-opportunities/po-source.ts';
+import { personaBuilderSource } from './sources/persona-builder/pb-source.ts';
+import { reachForecastingSource } from './sources/reach-forecasting/rf-source.ts';
 import { sbRecommendationsSource } from './sources/sb-sd/sb-source.ts';
 import { sdRecommendationsSource } from './sources/sb-sd/sd-source.ts';
 import { spBudgetSource } from './sources/sp-budget/budget-source.ts';
@@ -359,6 +362,10 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       spTargetingSource,
       sbRecommendationsSource,
       sdRecommendationsSource,
+      // Insights after the SP (and SB/SD) sources: their items are never approved, so nothing in the queue waits for them.
+      audienceInsightsSource,
+      reachForecastingSource,
+      personaBuilderSource,
       // Last: its report takes the longest to be ready, and its items are insights, never approved.
       brandMetricsAdapter,
     ],

@@ -5,6 +5,7 @@
  */
 
 import { AdvanceableClock } from './clock.ts';
+import { createAudiences, type SimulatedAudience } from './data/audience-insights.ts';
 import { type BrandMetricsRecord, createBrandMetrics } from './data/brand-metrics.ts';
 import { createOpportunities, type Opportunity } from './data/partner-opportunities.ts';
 import { createUnifiedRecommendations, type UnifiedRecommendation } from './data/recommendations-api.ts';
@@ -73,6 +74,9 @@ export interface SimulatorState {
   brandMetricsReports: Map<string, BrandMetricsReport>;
   /** How many polls a new Brand Metrics report answers IN_PROGRESS before it is ready. */
   brandMetricsPendingPolls: number;
+  /** Audiences discovery's catalogue and each advertiser's own audience (data/audience-insights.ts). */
+  audiences: SimulatedAudience[];
+  audiencesCreatedAt: Date;
   /** Sponsored Products recommendations derived from the world (data/sp-recommendations.ts). */
   sp: SpRecommendations;
   /** Sponsored Brands and Sponsored Display campaigns, beside the SP world (data/sbsd-world.ts). */
@@ -147,6 +151,8 @@ export function createSimulatorState(options: SimulatorStateOptions = {}): Simul
     brandMetrics: createBrandMetrics(world, startOfUtcDay(clock.now())),
     brandMetricsReports: new Map(),
     brandMetricsPendingPolls: 1,
+    audiences: createAudiences(world),
+    audiencesCreatedAt: startOfUtcDay(new Date(Date.UTC(2026, 0, 5))),
     sp: createSpRecommendations(world, { now: clock.now(), consolidatedActions: options.spConsolidatedActions }),
     sbsd: createSbsdWorld(world),
     requestLog: [],

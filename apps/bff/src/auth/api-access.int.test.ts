@@ -86,6 +86,7 @@ const ENDPOINTS: Readonly<Record<string, Entry>> = {
   'POST /api/sync': { access: 'act', sample: () => ({ query: 'source=partner-opportunities' }) },
   'GET /api/advertisers': { access: 'read' },
   'GET /api/advertisers/:advertiserId/guardrails': { access: 'read' },
+  'GET /api/advertisers/:advertiserId/plan': { access: 'read' },
   'PUT /api/advertisers/:advertiserId/guardrails': { access: 'admin', sample: () => ({ body: { maxBidChangePct: 10 } }) },
   'GET /api/advertisers/:advertiserId/approval-policy': { access: 'read' },
   'PUT /api/advertisers/:advertiserId/approval-policy': { access: 'admin', sample: () => ({ body: { secondApproverAbove: 1 } }) },

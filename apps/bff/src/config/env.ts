@@ -189,6 +189,9 @@ const EnvSchema = z
     INGEST_SCHEDULE_SB_RECOMMENDATIONS: schedule('50 5 * * *'),
     INGEST_SCHEDULE_SD_RECOMMENDATIONS: schedule('55 5 * * *'),
     INGEST_SCHEDULE_BRAND_METRICS: schedule('0 7 * * 1'),
+    INGEST_SCHEDULE_AUDIENCE_INSIGHTS: schedule('30 7 * * 1'),
+    INGEST_SCHEDULE_REACH_FORECASTING: schedule('50 5 * * *'),
+    INGEST_SCHEDULE_PERSONA_BUILDER: schedule('40 7 * * 1'),
     BRAND_METRICS_REPORT_FORMAT: z.enum(['JSON', 'CSV']).default('CSV'),
     BRAND_METRICS_POLL_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(2_000),
     // Performance data (issue 6): see src/performance/performance-ingest.ts.

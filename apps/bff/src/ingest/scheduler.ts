@@ -31,6 +31,9 @@ export const SCHEDULE_VARIABLES: Readonly<Record<ScheduledSource, keyof Env>> = 
   'sb-recommendations': 'INGEST_SCHEDULE_SB_RECOMMENDATIONS',
   'sd-recommendations': 'INGEST_SCHEDULE_SD_RECOMMENDATIONS',
   'brand-metrics': 'INGEST_SCHEDULE_BRAND_METRICS',
+  'audience-insights': 'INGEST_SCHEDULE_AUDIENCE_INSIGHTS',
+  'reach-forecasting': 'INGEST_SCHEDULE_REACH_FORECASTING',
+  'persona-builder': 'INGEST_SCHEDULE_PERSONA_BUILDER',
 };
 
 export interface SourceSchedule {

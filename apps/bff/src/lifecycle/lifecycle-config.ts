@@ -40,6 +40,9 @@ const DEFAULT_EXPIRE_AFTER_MS: Readonly<Record<RecommendationSource, number>> = 
   'sb-recommendations': 3 * 24 * HOUR,
   'sd-recommendations': 3 * 24 * HOUR,
   'brand-metrics': 30 * 24 * HOUR,
+  'audience-insights': 14 * 24 * HOUR,
+  'reach-forecasting': 7 * 24 * HOUR,
+  'persona-builder': 14 * 24 * HOUR,
   'marketing-stream': 2 * HOUR,
 };
 

@@ -61,6 +61,10 @@ describe('normalisedImpact and urgencyOf', () => {
     expect(both).toBeCloseTo(clicks ?? 0, 5);
   });
 
+  it('ignores a ratio (an audience affinity): a signal about the item, not an effect of acting on it', () => {
+    expect(normalisedImpact([{ metric: 'affinity', lower: 3.2, upper: 3.2, unit: 'ratio', periodDays: null }])).toBeNull();
+  });
+
   it('is 1 when due, decays with the hours left, and 0 without expiry', () => {
     expect(urgencyOf(now, now)).toBe(1);
     expect(urgencyOf(new Date(now.getTime() + 72 * HOUR), now)).toBeCloseTo(Math.exp(-1), 5);

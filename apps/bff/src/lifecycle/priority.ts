@@ -50,6 +50,8 @@ function midpoint(estimate: ImpactEstimate): number | null {
 export function normalisedImpact(estimates: readonly ImpactEstimate[]): number | null {
   let best: number | null = null;
   for (const estimate of estimates) {
+    // A ratio (an audience's affinity) is a signal about the item, not an effect of acting on it.
+    if (estimate.unit === 'ratio') continue;
     const mid = midpoint(estimate);
     if (mid === null || mid <= 0) continue;
     const scale = estimate.unit === 'percent' ? 20 : (SCALE_BY_METRIC.find(([pattern]) => pattern.test(estimate.metric))?.[1] ?? 100);

@@ -23,6 +23,16 @@ describe('rule expressions', () => {
     expect(run('changePercent <= 20 AND spendChange < -5.5', { changePercent: 20, spendChange: -10 }).matched).toBe(true);
   });
 
+  it('reads the insight signals under their dotted names too', () => {
+    expect(run("kind = 'audience' AND audience.affinity > 2.5", { kind: 'audience', audienceAffinity: 3.1 })).toEqual({
+      matched: true,
+      trace: ['kind "audience" = "audience"', 'audienceAffinity 3.1 > 2.5'],
+    });
+    expect(run('Audience.Affinity > 2.5', { audienceAffinity: 1.9 }).matched).toBe(false);
+    expect(run('advertiser.newToBrandCustomerRate < 0.3', { newToBrandCustomerRate: 0.2 }).matched).toBe(true);
+    expect(() => parseRuleExpression('audience.size > 2')).toThrow(/Unknown field "audience.size"/);
+  });
+
   it('never matches on a missing value, and says so', () => {
     expect(run('newToBrandCustomerRate >= 0.3', { newToBrandCustomerRate: null })).toEqual({
       matched: false,

@@ -37,6 +37,16 @@ export const RULE_FIELDS = {
   freshnessHours: 'number',
 } as const;
 export type RuleField = keyof typeof RULE_FIELDS;
+
+/**
+ * Dotted names the issue's examples use for the insight signals (`audience.affinity`,
+ * `advertiser.newToBrandCustomerRate`): the same fields under the names a person reads in the product guide.
+ */
+export const RULE_FIELD_ALIASES: Readonly<Record<string, RuleField>> = {
+  'audience.affinity': 'audienceAffinity',
+  'advertiser.newToBrandCustomerRate': 'newToBrandCustomerRate',
+  'advertiser.customerConversionRate': 'customerConversionRate',
+};
 export type FieldValues = Partial<Record<RuleField, number | string | null>>;
 
 type Op = '=' | '!=' | '>' | '>=' | '<' | '<=';
@@ -99,7 +109,8 @@ function tokenize(text: string): Token[] {
       continue;
     }
     if (/[A-Za-z_]/.test(c)) {
-      while (i < text.length && /[A-Za-z0-9_]/.test(text[i] as string)) i++;
+      // A dot joins the parts of an alias (`audience.affinity`) when a letter follows it.
+      while (i < text.length && (/[A-Za-z0-9_]/.test(text[i] as string) || (text[i] === '.' && /[A-Za-z_]/.test(text[i + 1] ?? '')))) i++;
       const word = text.slice(start, i);
       tokens.push({ kind: 'word', value: word, at: start, text: word });
       continue;
@@ -121,7 +132,10 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const FIELD_BY_LOWER = new Map(Object.keys(RULE_FIELDS).map((name) => [name.toLowerCase(), name as RuleField]));
+const FIELD_BY_LOWER = new Map<string, RuleField>([
+  ...Object.keys(RULE_FIELDS).map((name) => [name.toLowerCase(), name as RuleField] as const),
+  ...Object.entries(RULE_FIELD_ALIASES).map(([alias, name]) => [alias.toLowerCase(), name] as const),
+]);
 const isKeyword = (token: Token, word: string) => token.kind === 'word' && token.value.toUpperCase() === word;
 
 export function parseRuleExpression(text: string): Node {

@@ -17,6 +17,7 @@ import { InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import { windowsOf } from '../impact/impact-windows.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
+import { affinityOf } from '../sources/audience-insights/ai-normalise.ts';
 import { evaluate, parseRuleExpression, RuleParseError } from './rule-expression.ts';
 import {
   type BrandSignals,
@@ -191,6 +192,7 @@ export class RuleService {
       items.push({
         recommendation,
         brand: brand.get(advertiserId) ?? null,
+        audienceAffinity: affinityOf(recommendation),
         approvalThresholds: thresholds.get(advertiserId) ?? NO_THRESHOLDS,
       });
     }

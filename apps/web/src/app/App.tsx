@@ -29,6 +29,7 @@ const PerformancePage = retryableLazy(() =>
 );
 const PortfolioPage = retryableLazy(() => import('../features/performance/PortfolioPage.tsx').then((m) => ({ default: m.PortfolioPage })));
 const ConflictDialog = retryableLazy(() => import('../features/conflicts/ConflictDialog.tsx').then((m) => ({ default: m.ConflictDialog })));
+const PlanPage = retryableLazy(() => import('../features/plan/PlanPage.tsx').then((m) => ({ default: m.PlanPage })));
 const RulesPage = retryableLazy(() => import('../features/rules/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
 const ActivityPage = retryableLazy(() => import('../features/activity/ActivityPage.tsx').then((m) => ({ default: m.ActivityPage })));
 const BatchProgressDialog = retryableLazy(() =>
@@ -46,6 +47,7 @@ const NAV = [
   { href: paths.rules, label: 'Rules' },
   { href: paths.activity, label: 'Activity' },
   { href: paths.impact, label: 'Impact' },
+  { href: paths.plan, label: 'Plan' },
   { href: paths.status, label: 'Status' },
 ] as const;
 
@@ -119,6 +121,10 @@ export function App() {
             ) : pathname === paths.rules ? (
               <Suspense fallback={loading}>
                 <RulesPage canEdit={isAdmin} />
+              </Suspense>
+            ) : pathname === paths.plan ? (
+              <Suspense fallback={loading}>
+                <PlanPage />
               </Suspense>
             ) : pathname === paths.activity ? (
               <Suspense fallback={loading}>

@@ -6,6 +6,7 @@ export const paths = {
   activity: '/activity',
   performance: '/performance',
   impact: '/impact',
+  plan: '/plan',
 } as const;
 
 export type AppPath = (typeof paths)[keyof typeof paths];

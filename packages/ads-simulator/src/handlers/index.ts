@@ -1,10 +1,13 @@
 /** All simulated Ads API endpoints over one state: the happy path that unit tests, dev and the HTTP server share. */
 import { faultHandlers } from '../faults.ts';
 import type { SimulatorState } from '../state.ts';
+import { audienceInsightsHandlers } from './audience-insights.ts';
 import { authHandlers } from './auth.ts';
 import { brandMetricsHandlers } from './brand-metrics.ts';
 import { partnerOpportunityHandlers } from './partner-opportunities.ts';
+import { personaBuilderHandlers } from './persona-builder.ts';
 import { profileHandlers } from './profiles.ts';
+import { reachForecastingHandlers } from './reach-forecasting.ts';
 import { recommendationsApiHandlers } from './recommendations-api.ts';
 import { reportingHandlers } from './reporting.ts';
 import { simulatorControlHandlers } from './simulator-control.ts';
@@ -24,6 +27,9 @@ export function createHandlers(state: SimulatorState) {
     ...partnerOpportunityHandlers(state),
     ...recommendationsApiHandlers(state),
     ...brandMetricsHandlers(state),
+    ...audienceInsightsHandlers(state),
+    ...reachForecastingHandlers(state),
+    ...personaBuilderHandlers(state),
     ...sponsoredProductsEntityHandlers(state),
     ...sponsoredProductsRecommendationHandlers(state),
     ...sponsoredBrandsHandlers(state),

@@ -14,6 +14,9 @@ export const RECOMMENDATION_SOURCES = [
   'sb-recommendations',
   'sd-recommendations',
   'brand-metrics',
+  'audience-insights',
+  'reach-forecasting',
+  'persona-builder',
   'marketing-stream',
 ] as const;
 
@@ -30,6 +33,9 @@ export const SOURCE_LABELS: Readonly<Record<RecommendationSource, string>> = {
   'sb-recommendations': 'SB recommendations',
   'sd-recommendations': 'SD recommendations',
   'brand-metrics': 'Brand Metrics',
+  'audience-insights': 'Audience Insights',
+  'reach-forecasting': 'Reach Forecasting',
+  'persona-builder': 'Persona Builder',
   'marketing-stream': 'Marketing Stream',
 };
 
@@ -59,6 +65,12 @@ export const DEFAULT_FRESHNESS_POLICIES: Readonly<Record<RecommendationSource, F
   'sb-recommendations': { freshForMs: 24 * HOUR, staleAfterMs: 48 * HOUR },
   'sd-recommendations': { freshForMs: 24 * HOUR, staleAfterMs: 48 * HOUR },
   'brand-metrics': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
+  // Overlapping audiences are recomputed weekly upstream; a week-old overlap is still what shoppers do.
+  'audience-insights': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
+  // A forecast prices today's inventory and contention: a day old is aging, three days old is stale.
+  'reach-forecasting': { freshForMs: 24 * HOUR, staleAfterMs: 72 * HOUR },
+  // Personas describe who buys, which moves slowly: weekly like the overlaps.
+  'persona-builder': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
   'marketing-stream': { freshForMs: 15 * MINUTE, staleAfterMs: 60 * MINUTE },
 };
 

@@ -22,6 +22,10 @@ export const RULE_FIELD_NAMES = [
   'customerConversionRate',
   'audienceAffinity',
   'freshnessHours',
+  // Dotted names for the insight signals (the BFF's RULE_FIELD_ALIASES).
+  'audience.affinity',
+  'advertiser.newToBrandCustomerRate',
+  'advertiser.customerConversionRate',
 ] as const;
 
 interface ExpressionFieldProps {

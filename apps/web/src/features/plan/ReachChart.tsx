@@ -1,0 +1,27 @@
+/**
+ * The reach curve of a forecast drawn with recharts, with the chosen budget marked. Loaded on demand, so recharts is
+ * never part of the first bundle; the text beside it carries the same figures for every reader.
+ */
+import { useRef } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { useElementWidth } from '../../shared/use-element-width.ts';
+import type { CurvePoint } from './reach-at.ts';
+
+export default function ReachChart({ points, budget, currency }: { points: CurvePoint[]; budget: number; currency: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(ref);
+  return (
+    <div ref={ref} aria-hidden="true">
+      {width > 0 ? (
+        <LineChart width={width} height={220} data={points} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="spend" type="number" domain={['dataMin', 'dataMax']} unit={` ${currency}`} />
+          <YAxis dataKey="reach" type="number" />
+          <Tooltip />
+          <Line dataKey="reach" type="monotone" dot isAnimationActive={false} />
+          <ReferenceLine x={budget} strokeDasharray="4 2" />
+        </LineChart>
+      ) : null}
+    </div>
+  );
+}
