@@ -165,6 +165,18 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
     });
   });
 
+  it("names the advertiser and its profile in the message's marketplace from what the pulls stored", async () => {
+    bff = await startTestBff(create(), { STREAM_BUDGET_USAGE_ALERT_PERCENT: '90' }, clock);
+    const pulled = (id: string, marketplace: string, profileId: string) => ({
+      ...budgetChange({ id, advertiserId: 'ENTITYSTREAM1', campaignId: id, from: 40, to: 45, marketplace }),
+      profileId,
+    });
+    await bff.runtime.store.upsertMany([pulled('us-1', 'US', '1001'), pulled('uk-1', 'UK', '2002')]);
+    await bff.http.post('/api/stream/messages').send(usage(95, '2026-11-23T10:00:00.000Z')).expect(200);
+    const [item] = await streamItems(bff);
+    expect(item).toMatchObject({ advertiserId: 'ENTITYSTREAM1', marketplace: 'UK', advertiserName: 'Acme Kitchen', profileId: '2002' });
+  });
+
   it('answers a body that is not a delivery with a problem', async () => {
     bff = await startTestBff(create(), {}, clock);
     const response = await bff.http.post('/api/stream/messages').set('content-type', 'text/plain').send('{oops').expect(400);

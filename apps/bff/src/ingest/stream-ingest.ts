@@ -318,6 +318,7 @@ export class StreamIngest {
         validForMs: options.budgetRecommendationValidForMs,
       });
     }
+    item = await this.withAccountOf(item);
     const result = await store.upsertMany([item]);
     counts.stored += result.stored;
     counts.unchanged += result.unchanged;
@@ -343,6 +344,26 @@ export class StreamIngest {
       .limit(1)
       .execute();
     return newer.length > 0;
+  }
+
+  /**
+   * A Stream message names the advertiser by id and marketplace only: the name and the Ads profile come from what the
+   * pulls stored for the same advertiser in the same marketplace, so the queue shows who it is about, not an entity id.
+   */
+  private async withAccountOf<
+    T extends { advertiserId: string; marketplace: string | null; advertiserName: string | null; profileId: string | null },
+  >(item: T): Promise<T> {
+    if (item.advertiserName !== null && item.profileId !== null) return item;
+    let query = this.deps.db
+      .selectFrom('recommendations')
+      .select(['advertiser_name', 'profile_id'])
+      .where('advertiser_id', '=', item.advertiserId)
+      .where('advertiser_name', 'is not', null)
+      .where('source', '!=', 'marketing-stream');
+    if (item.marketplace !== null) query = query.where('marketplace', '=', item.marketplace);
+    const known = await query.limit(1).executeTakeFirst();
+    if (!known) return item;
+    return { ...item, advertiserName: item.advertiserName ?? known.advertiser_name, profileId: item.profileId ?? known.profile_id };
   }
 
   private async campaignNameOf(campaignId: string): Promise<string | null> {
