@@ -499,7 +499,10 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   if (env.ADS_API_MODE === 'simulated') await impact.rates.seedDefaults();
   // A source's items are validated (and their conflicts found) as soon as it is in; the rules wait for the whole sync,
   // so that an item is never auto-applied before a later source's contradiction of it has been seen.
-  sync.afterSource(() => lifecycle.afterIngest());
+  sync.afterSource(async () => {
+    await stream.nameFromPulls();
+    await lifecycle.afterIngest();
+  });
   sync.afterIngest(async () => {
     try {
       await lifecycle.afterIngest();

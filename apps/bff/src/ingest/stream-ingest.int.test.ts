@@ -177,6 +177,20 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
     expect(item).toMatchObject({ advertiserId: 'ENTITYSTREAM1', marketplace: 'UK', advertiserName: 'Acme Kitchen', profileId: '2002' });
   });
 
+  it('names a Stream item that arrived before the pulls once a pull has stored its advertiser', async () => {
+    bff = await startTestBff(create(), { STREAM_BUDGET_USAGE_ALERT_PERCENT: '90' }, clock);
+    await bff.http.post('/api/stream/messages').send(usage(95, '2026-11-23T10:00:00.000Z')).expect(200);
+    expect((await streamItems(bff))[0]).toMatchObject({ advertiserName: null, profileId: null });
+    await bff.runtime.store.upsertMany([
+      {
+        ...budgetChange({ id: 'uk-1', advertiserId: 'ENTITYSTREAM1', campaignId: 'uk-1', from: 40, to: 45, marketplace: 'UK' }),
+        profileId: '2002',
+      },
+    ]);
+    await bff.runtime.stream.nameFromPulls();
+    expect((await streamItems(bff))[0]).toMatchObject({ advertiserName: 'Acme Kitchen', profileId: '2002' });
+  });
+
   it('answers a body that is not a delivery with a problem', async () => {
     bff = await startTestBff(create(), {}, clock);
     const response = await bff.http.post('/api/stream/messages').set('content-type', 'text/plain').send('{oops').expect(400);

@@ -72,6 +72,24 @@ export class StreamIngest {
     return this.urgent;
   }
 
+  /**
+   * Stream items stored before the pulls knew their advertiser (the first start) take its name and profile, in their
+   * marketplace, once a pull has stored them: one set statement, run after each source of a sync.
+   */
+  async nameFromPulls(): Promise<void> {
+    await sql`
+      update recommendations as r
+      set advertiser_name = known.advertiser_name, profile_id = coalesce(r.profile_id, known.profile_id)
+      from (
+        select distinct on (advertiser_id, marketplace) advertiser_id, marketplace, advertiser_name, profile_id
+        from recommendations
+        where source <> 'marketing-stream' and advertiser_name is not null
+        order by advertiser_id, marketplace
+      ) as known
+      where r.source = 'marketing-stream' and r.advertiser_name is null
+        and r.advertiser_id = known.advertiser_id and r.marketplace is not distinct from known.marketplace`.execute(this.deps.db);
+  }
+
   async receive(body: unknown, trigger = 'stream'): Promise<StreamMessagesResponse> {
     return this.ingest(parseDeliveries(body), trigger);
   }
