@@ -120,7 +120,7 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
   });
 
   it('stores each valid message once and quarantines each malformed one, with two consumers and one killed midway', async () => {
-    bff = await startTestBff(create(), {}, movingClock());
+    bff = await startTestBff(await create(), {}, movingClock());
     const simulator = bff.runtime.simulator;
     if (!simulator) throw new Error('no simulator');
     const queue = simulator.streamQueue;
@@ -221,7 +221,7 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
   });
 
   it('takes over a message whose consumer died after claiming it, and leaves one claimed just now for later', async () => {
-    bff = await startTestBff(create(), {}, movingClock());
+    bff = await startTestBff(await create(), {}, movingClock());
     const runtime = bff.runtime;
     const abandoned = parseRawDelivery(JSON.stringify(usage(1)), 0);
     const busy = parseRawDelivery(JSON.stringify(usage(2)), 0);
@@ -248,7 +248,7 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
   });
 
   it('quarantines a message received too often without being stored as poison, then deletes it', async () => {
-    bff = await startTestBff(create(), {}, movingClock());
+    bff = await startTestBff(await create(), {}, movingClock());
     const runtime = bff.runtime;
     const simulator = runtime.simulator;
     if (!simulator) throw new Error('no simulator');
@@ -275,7 +275,7 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
   });
 
   it('stores the rest of a batch when one message in it cannot be stored, and leaves that one on the queue', async () => {
-    bff = await startTestBff(create(), {}, movingClock());
+    bff = await startTestBff(await create(), {}, movingClock());
     const runtime = bff.runtime;
     const simulator = runtime.simulator;
     if (!simulator) throw new Error('no simulator');
