@@ -20,7 +20,7 @@
  * Exits 1 on any violation. FLEET_SEED fixes the mix and the moment of the kill.
  */
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seededRandom } from '@recdesk/ads-simulator/faults';
@@ -29,6 +29,7 @@ import type { QueuedMessage } from '@recdesk/ads-simulator/sqs';
 import pg from 'pg';
 import { SCHEDULE_VARIABLES } from '../src/ingest/scheduler.ts';
 import { parseRawDelivery } from '../src/sources/marketing-stream/stream-parse.ts';
+import { CpuMeter } from './cpu-time.ts';
 import { createFleetDatabase, fleetServerUrl } from './fleet-database.ts';
 import { Fleet, type ProcessSpec, sleep, waitFor } from './fleet-processes.ts';
 import { streamMix } from './stream-message-mix.ts';
@@ -54,7 +55,9 @@ const violations: string[] = [];
 const logDir = mkdtempSync(path.join(tmpdir(), 'recdesk-stream-fleet-'));
 const fleet = new Fleet(logDir);
 const database = await createFleetDatabase('recdesk_stream_fleet');
-const db = new pg.Pool({ connectionString: database.url, max: 4 });
+/** The scenario's own connections (the checks at each delete), named so that their CPU is not counted as the workers'. */
+const CHECKS = 'stream-fleet-checks';
+const db = new pg.Pool({ connectionString: database.url, max: 4, application_name: CHECKS });
 /** Each worker signs its SQS requests with its own name as access key id: the queue records who received and deleted. */
 const accessKeyOf = (worker: string) => worker;
 
@@ -154,6 +157,24 @@ async function main(): Promise<void> {
   ]);
   say(`2 ingest workers read ${simulator.streamQueueUrl}; pulls off`);
 
+  // CPU of the two workers and of their database backends, from the enqueue on (start-up and migrations left out).
+  const cpu = new CpuMeter();
+  const workerPids = async () => {
+    const { rows } = await db.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> $1',
+      [CHECKS],
+    );
+    return [...WORKERS.map((name) => fleet.get(name).child.pid ?? -1), ...rows.map((r) => r.pid)];
+  };
+  cpu.start(await workerPids());
+  const sampler = setInterval(
+    () =>
+      void workerPids().then(
+        (pids) => cpu.sample(pids),
+        () => undefined,
+      ),
+    500,
+  );
   const enqueuedAt = Date.now();
   for (const body of mix.bodies) queue.send(body);
   say(
@@ -171,6 +192,7 @@ async function main(): Promise<void> {
   let abandonedClaims: string[] = [];
   for (let attempt = 1; ; attempt++) {
     victim.kill('SIGSTOP');
+    cpu.sample(await workerPids());
     held = queue.inFlight().filter((m) => m.receivedBy === accessKeyOf(KILLED));
     const keys = held.map((m) => dedupKeyOf(m.body)).filter((key): key is string => key !== null);
     const { rows } = await db.query<{ dedup_key: string }>(
@@ -192,6 +214,8 @@ async function main(): Promise<void> {
 
   await Promise.race([fleet.failed, waitFor('the queue to be drained', 600_000, async () => (queue.size === 0 ? true : undefined), 100)]);
   const drainedAt = Date.now();
+  clearInterval(sampler);
+  cpu.sample(await workerPids());
   await Promise.all(deleteChecks);
   say(
     `queue drained ${((drainedAt - enqueuedAt) / 1000).toFixed(1)} s after the enqueue (${((drainedAt - killedAt) / 1000).toFixed(1)} s after the kill)`,
@@ -282,7 +306,8 @@ async function main(): Promise<void> {
       `  quarantined              ${quarantine.rows.length} for ${mix.malformed.length} malformed`,
       `  held by the killed one   ${held.length} (${abandonedClaims.length} claimed, unfinished), all finished by ${SURVIVOR}`,
       `  received more than once  ${redelivered}`,
-      `  enqueue → drained        ${((drainedAt - enqueuedAt) / 1000).toFixed(1)} s (${Math.round(TOTAL / ((drainedAt - enqueuedAt) / 1000))} messages/s)`,
+      `  enqueue → drained        ${((drainedAt - enqueuedAt) / 1000).toFixed(1)} s (${Math.round(TOTAL / ((drainedAt - enqueuedAt) / 1000))} messages/s; load average ${loadavg()[0]?.toFixed(1)} at the end)`,
+      `  CPU of the workers       ${cpu.total().toFixed(1)} s with their database backends (${((cpu.total() * 1000) / TOTAL).toFixed(1)} ms a message)`,
       '',
     ].join('\n'),
   );
