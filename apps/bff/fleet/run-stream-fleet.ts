@@ -142,6 +142,8 @@ async function main(): Promise<void> {
   if (expectedKeys.has(null) || expectedKeys.size !== mix.valid.length) throw new Error('the mix has a valid body that does not parse');
   if (mix.malformed.some((body) => parseRawDelivery(body, 0).status !== 'invalid'))
     throw new Error('the mix has a malformed body that parses');
+  // Each malformed body differs from the others: one quarantine entry per body is then one per message.
+  if (new Set(mix.malformed).size !== mix.malformed.length) throw new Error('the mix has a malformed body twice');
 
   // Both workers at once on the empty database: they migrate it together, then read the queue.
   for (const name of WORKERS) fleet.start(workerSpec(name, database.url, simulator.url, simulator.streamQueueUrl));

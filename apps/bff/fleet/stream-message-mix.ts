@@ -69,7 +69,7 @@ function malformedBody(i: number, at: string): string {
     case 4:
       return JSON.stringify({ ...usage(800_000 + i, 'ENTITYFLEETSQS1', at), budget_usage_percentage: 'high' });
     case 5:
-      return JSON.stringify({ ...suggestion(800_000 + i, 'ENTITYFLEETSQS1', at), campaign_id: null });
+      return JSON.stringify({ ...suggestion(800_000 + i, `ENTITYFLEETSQS${i}`, at), campaign_id: null });
     case 6:
       return JSON.stringify({ Type: 'Notification', MessageId: `bad-${i}`, Message: `not json ${i}` });
     default:
