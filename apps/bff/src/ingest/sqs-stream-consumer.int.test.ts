@@ -315,7 +315,7 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
   });
   it("takes over a dead consumer's message at its return after the visibility timeout, never deferring it into poison", async () => {
     // The claim lease follows the visibility timeout (5 s here): the claim lapses as the message comes back.
-    bff = await startTestBff(create(), { STREAM_SQS_VISIBILITY_SECONDS: '5' }, movingClock());
+    bff = await startTestBff(await create(), { STREAM_SQS_VISIBILITY_SECONDS: '5' }, movingClock());
     const runtime = bff.runtime;
     const simulator = runtime.simulator;
     if (!simulator) throw new Error('no simulator');
@@ -367,7 +367,7 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
   });
 
   it('deletes a message received too often that was stored meanwhile, instead of quarantining it as poison', async () => {
-    bff = await startTestBff(create(), {}, movingClock());
+    bff = await startTestBff(await create(), {}, movingClock());
     const runtime = bff.runtime;
     const simulator = runtime.simulator;
     if (!simulator) throw new Error('no simulator');
@@ -392,7 +392,7 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
   });
 
   it('quarantines a malformed SQS message once, however often and wherever in a batch it is received', async () => {
-    bff = await startTestBff(create(), {}, movingClock());
+    bff = await startTestBff(await create(), {}, movingClock());
     const runtime = bff.runtime;
     const malformed = '{"dataset_id": "budget-usage", "budget_usage_percentage": "high"}';
     // First seen second in a batch by a consumer that died before deleting it, then alone by the one that took over.
