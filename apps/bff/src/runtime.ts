@@ -50,6 +50,7 @@ import { audienceInsightsSource } from './sources/audience-insights/ai-source.ts
 import { advertiserCodesOf, brandBenchmarksSource } from './sources/brand-benchmarks/bb-source.ts';
 import { brandMetricsSource } from './sources/brand-metrics/bm-source.ts';
 import { BrandMetricsStore } from './sources/brand-metrics/brand-metrics-store.ts';
+import { categoryBenchmarksOf } from './sources/brand-benchmarks/category-benchmarks.ts';
 import { historicReachSource } from './sources/historic-reach/hr-source.ts';
 import { partnerOpportunitiesSource } from './sources/partner-opportunities/po-source.ts';
 import { personaBuilderSource } from './sources/persona-builder/pb-source.ts';
@@ -476,7 +477,11 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     brandSignals: async (advertiserId) => {
       const [latest] = await brandMetrics.latestFor(advertiserId);
       return latest
-        ? { newToBrandCustomerRate: latest.newToBrandCustomerRate, customerConversionRate: latest.customerConversionRate }
+        ? {
+            newToBrandCustomerRate: latest.newToBrandCustomerRate,
+            customerConversionRate: latest.customerConversionRate,
+            category: await categoryBenchmarksOf(db, advertiserId, latest.profileId, latest.categoryNodeName),
+          }
         : null;
     },
   });
