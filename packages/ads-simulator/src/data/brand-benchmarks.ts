@@ -114,8 +114,8 @@ export function quantile(sorted: readonly number[], p: number): number {
 
 function peerValue(key: string, metric: BenchmarkedMetric): number {
   if (metric.kind === 'rate') return Math.round(hashed(key, 0.02, 0.6) * 10_000) / 10_000;
-  // Counts spread over orders of magnitude, as brands in a category do.
-  return Math.round(10 ** hashed(key, 2, Math.log10(90_000)));
+  // Counts over the same range Brand Metrics draws the world's brands from, so those land anywhere in the category.
+  return Math.round(hashed(key, 100, 90_000));
 }
 
 const rounded = (value: number, metric: BenchmarkedMetric) =>
