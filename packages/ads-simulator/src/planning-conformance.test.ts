@@ -82,9 +82,9 @@ describe('Persona Builder', () => {
     expect(first.body.nextToken).toEqual(expect.any(String));
     const { own } = firstProfile();
     const expected = overlapsOf(own, simulator.state.audiences, simulator.state.brandMetrics).slice(0, 5);
-    expect((first.body.audiences as { id: string; insightMetrics: { affinity: number } }[]).map((a) => [a.id, a.insightMetrics.affinity])).toEqual(
-      expected.map((o) => [o.audience.audienceId, o.affinity]),
-    );
+    expect(
+      (first.body.audiences as { id: string; insightMetrics: { affinity: number } }[]).map((a) => [a.id, a.insightMetrics.affinity]),
+    ).toEqual(expected.map((o) => [o.audience.audienceId, o.affinity]));
   });
 
   it('answers the banded size as BandedSizeResponseContent, and refuses another resource’s media type', async () => {
@@ -101,7 +101,12 @@ describe('audiences taxonomy', () => {
     const list = async (body: unknown) => {
       const answer = await fetch(`${simulator.url}/na/audiences/taxonomy/list?maxResults=50`, {
         method: 'POST',
-        headers: { ...auth, 'amazon-advertising-api-scope': String(profile.profileId), 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          ...auth,
+          'amazon-advertising-api-scope': String(profile.profileId),
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
         body: JSON.stringify(body),
       });
       expect(answer.status).toBe(200);
@@ -112,7 +117,9 @@ describe('audiences taxonomy', () => {
     expect(top.categories.map((c) => c.category)).toEqual(expect.arrayContaining(['In-market', 'Lifestyle']));
     const inMarket = await list({ adType: 'SD', categoryPath: ['In-market'] });
     expectValid('disc#/components/schemas/FetchTaxonomyResponseV1', inMarket);
-    expect(inMarket.categories.reduce((sum, c) => sum + c.audienceCount, 0)).toBe(top.categories.find((c) => c.category === 'In-market')?.audienceCount);
+    expect(inMarket.categories.reduce((sum, c) => sum + c.audienceCount, 0)).toBe(
+      top.categories.find((c) => c.category === 'In-market')?.audienceCount,
+    );
   });
 });
 
@@ -184,10 +191,15 @@ describe('Brand Benchmarks (Brand View Pro)', () => {
     expect(latest?.obfuscatedMarketplaceId).toBe(profile.marketplace.marketplaceStringId);
     // Without the manager account: refused.
     const { 'amazon-advertising-api-manager-account': _, ...noManager } = headers;
-    expect((await fetch(`${simulator.url}/na/insights/brandBenchmarks/advertisers/${code}/allReportMetadata`, { headers: noManager })).status).toBe(401);
-    const link = await fetch(`${simulator.url}/na/insights/brandBenchmarks/advertisers/${code}/reports/ZIP_BRAND/indexDates/${latest?.indexDate}`, {
-      headers,
-    });
+    expect(
+      (await fetch(`${simulator.url}/na/insights/brandBenchmarks/advertisers/${code}/allReportMetadata`, { headers: noManager })).status,
+    ).toBe(401);
+    const link = await fetch(
+      `${simulator.url}/na/insights/brandBenchmarks/advertisers/${code}/reports/ZIP_BRAND/indexDates/${latest?.indexDate}`,
+      {
+        headers,
+      },
+    );
     const { downloadLink } = z.strictObject({ downloadLink: z.url() }).parse(await link.json());
     const file = await fetch(downloadLink);
     expect(file.headers.get('content-type')).toBe('application/zip');
@@ -209,12 +221,18 @@ describe('Brand Benchmarks (Brand View Pro)', () => {
     const lastWeek = weekColumns.at(-1) as string;
     for (const record of simulator.state.brandMetrics.filter((r) => r.profileId === profile.profileId)) {
       const ntb = rows.filter(
-        (r) => r['Root Browse Node'] === record.metadata.categoryNodeName && r['Metric Name'] === 'New-to-Brand Customer Rate' && r['Metric Type'] === 'Absolute',
+        (r) =>
+          r['Root Browse Node'] === record.metadata.categoryNodeName &&
+          r['Metric Name'] === 'New-to-Brand Customer Rate' &&
+          r['Metric Type'] === 'Absolute',
       );
       const own = ntb.find((r) => r['Brand Owner'] === 'Own Brand');
       expect(own?.['Brand Name']).toBe(profile.advertiser.brand);
       expect(Number(own?.[lastWeek])).toBeCloseTo(Number(record.metrics.newToBrandCustomerRate), 4);
-      const p50 = quantile(ntb.map((r) => Number(r[lastWeek])).sort((a, b) => a - b), 0.5);
+      const p50 = quantile(
+        ntb.map((r) => Number(r[lastWeek])).sort((a, b) => a - b),
+        0.5,
+      );
       expect(Number(record.metrics.newToBrandCustomerRateCategoryMedian)).toBeCloseTo(p50, 4);
     }
   });
@@ -263,10 +281,13 @@ describe('Historic Reach', () => {
     };
     const base = `${simulator.url}/na/mediaPlan/v2/historicalReachCurves`;
     const created = await fetch(base, { method: 'POST', headers, body: JSON.stringify(body) });
-    const { reportId, status } = z.strictObject({ status: z.string(), reportId: z.string(), message: z.string() }).parse(await created.json());
+    const { reportId, status } = z
+      .strictObject({ status: z.string(), reportId: z.string(), message: z.string() })
+      .parse(await created.json());
     expect(status).toBe('PROCESSING');
     const statuses: string[] = [];
-    for (let i = 0; i < 3; i++) statuses.push(((await (await fetch(`${base}/${reportId}/status`, { headers })).json()) as { status: string }).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push(((await (await fetch(`${base}/${reportId}/status`, { headers })).json()) as { status: string }).status);
     expect(statuses).toEqual(['PENDING', 'PROCESSING', 'COMPLETED']);
     const points: z.infer<typeof CurvePage>['dataPoints'] = [];
     let token: string | undefined;

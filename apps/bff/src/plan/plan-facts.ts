@@ -66,9 +66,14 @@ export function personaFactsOf(raw: unknown): PlanPersonaFacts | null {
   if (!parsed.success) return null;
   const { bandedSize, demographics, topAudiences } = parsed.data;
   if (!bandedSize && !demographics && !topAudiences) return null;
-  const segment = (label: string, metric: z.infer<typeof Metric>) => ({ label, share: metric.overlapPercentage, affinity: metric.affinity });
+  const segment = (label: string, metric: z.infer<typeof Metric>) => ({
+    label,
+    share: metric.overlapPercentage,
+    affinity: metric.affinity,
+  });
   const dimensions: PlanPersonaFacts['demographics'] = [];
-  if (demographics?.age) dimensions.push({ dimension: 'Age', segments: demographics.age.map((a) => segment(rangeText(a.range), a.insightMetrics)) });
+  if (demographics?.age)
+    dimensions.push({ dimension: 'Age', segments: demographics.age.map((a) => segment(rangeText(a.range), a.insightMetrics)) });
   if (demographics?.gender)
     dimensions.push({ dimension: 'Gender', segments: demographics.gender.map((g) => segment(words(g.attribute), g.insightMetrics)) });
   if (demographics?.income)
@@ -137,7 +142,15 @@ export async function withPlanningFacts(db: Db, plan: AdvertiserPlan): Promise<A
     const profileId = row.profile_id ?? '';
     const profile: PlanProfile =
       profiles.get(profileId) ??
-      ({ profileId, marketplace: row.marketplace, persona: null, overlaps: [], forecast: null, benchmarks: [], personaFacts: null } satisfies PlanProfile);
+      ({
+        profileId,
+        marketplace: row.marketplace,
+        persona: null,
+        overlaps: [],
+        forecast: null,
+        benchmarks: [],
+        personaFacts: null,
+      } satisfies PlanProfile);
     profiles.set(profileId, profile);
     if (row.source === 'brand-benchmarks') {
       const benchmarks = benchmarksOf(row.raw);

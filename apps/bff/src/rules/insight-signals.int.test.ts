@@ -19,7 +19,9 @@ interface PreviewDecision {
 
 /** The items whose condition matched (taken, or skipped only for what the gate adds: an insight is never applied). */
 function matchedIds(preview: { taken: PreviewDecision[]; skipped: PreviewDecision[] }): string[] {
-  return [...preview.taken, ...preview.skipped.filter((d) => /^draft (matched|skipped: matched)/.test(d.trace))].map((d) => d.recommendationId).sort();
+  return [...preview.taken, ...preview.skipped.filter((d) => /^draft (matched|skipped: matched)/.test(d.trace))]
+    .map((d) => d.recommendationId)
+    .sort();
 }
 
 describe.each(databaseTargets)('rules over insight signals on $name', ({ create }) => {
@@ -56,7 +58,8 @@ describe.each(databaseTargets)('rules over insight signals on $name', ({ create 
     // Brand signal under the category median: the advertiser's first Brand Metrics row (its first profile, first
     // category, as rules read it), against the p50 of that category, which Brand Metrics' median equals.
     const firstProfileOf = new Map<string, number>();
-    for (const p of state.world.profiles) if (!firstProfileOf.has(p.advertiser.entityId)) firstProfileOf.set(p.advertiser.entityId, p.profileId);
+    for (const p of state.world.profiles)
+      if (!firstProfileOf.has(p.advertiser.entityId)) firstProfileOf.set(p.advertiser.entityId, p.profileId);
     const under = [...firstProfileOf].filter(([, profileId]) => {
       const [first] = state.brandMetrics
         .filter((r) => r.profileId === profileId)
@@ -68,7 +71,8 @@ describe.each(databaseTargets)('rules over insight signals on $name', ({ create 
       return first && Number(first.metrics.newToBrandCustomerRate) < Number(first.metrics.newToBrandCustomerRateCategoryMedian);
     });
     const underAdvertisers = new Set(under.map(([advertiserId]) => advertiserId));
-    const inScope = (await bff.http.get('/api/recommendations').query({ source: 'audience-insights', limit: 500 }).expect(200)).body.items as {
+    const inScope = (await bff.http.get('/api/recommendations').query({ source: 'audience-insights', limit: 500 }).expect(200)).body
+      .items as {
       id: string;
       advertiserId: string;
     }[];

@@ -180,7 +180,8 @@ export function alignBrandMetrics(world: World, records: BrandMetricsRecord[]): 
       if (!percentiles) continue;
       const text = (value: number) => (metric.kind === 'rate' ? value.toFixed(4) : String(value));
       record.metrics[metric.median] = text(percentiles.p50);
-      if (metric.topPerformers && record.metrics[metric.topPerformers] !== 'N/A') record.metrics[metric.topPerformers] = text(percentiles.p90);
+      if (metric.topPerformers && record.metrics[metric.topPerformers] !== 'N/A')
+        record.metrics[metric.topPerformers] = text(percentiles.p90);
     }
   }
 }

@@ -63,7 +63,8 @@ function metadataOf(state: SimulatorState, code: string): ReportMetadata[] {
   const [latest, previous] = indexDates(state);
   const rows: ReportMetadata[] = [];
   for (const obfuscatedMarketplaceId of marketplaces) {
-    for (const reportType of REPORT_TYPES) rows.push({ advertiserId: code, indexDate: latest as string, obfuscatedMarketplaceId, reportType });
+    for (const reportType of REPORT_TYPES)
+      rows.push({ advertiserId: code, indexDate: latest as string, obfuscatedMarketplaceId, reportType });
     rows.push({ advertiserId: code, indexDate: previous as string, obfuscatedMarketplaceId, reportType: 'ZIP_BRAND' });
   }
   return rows;
@@ -110,7 +111,11 @@ export function brandReportCsv(state: SimulatorState, code: string, marketplaceI
         });
         rows.push(row);
         if (brand.brandName === ownBrand) {
-          const yoy: Record<string, string> = { ...row, 'Metric Name': `${metric.reportName} - YoY`, 'Metric Type': 'Year-over-Year (YoY Growth)' };
+          const yoy: Record<string, string> = {
+            ...row,
+            'Metric Name': `${metric.reportName} - YoY`,
+            'Metric Type': 'Year-over-Year (YoY Growth)',
+          };
           for (const column of ['YTD', 'TTM', ...weeks]) yoy[column] = hashed(`${key}|yoy|${column}`, 0.7, 1.4).toFixed(4);
           rows.push(yoy);
         }
@@ -131,7 +136,8 @@ function guard(state: SimulatorState, request: Request, code: string): Response 
   logRequest(state, request);
   const denied = checkBearer(state, request) ?? checkManagerAccount(state, request);
   if (denied) return denied;
-  if (profilesOf(state, code).length === 0) return amazonError(404, 'NOT_FOUND', `No Brand View Pro advertiser '${code}' for this manager account`);
+  if (profilesOf(state, code).length === 0)
+    return amazonError(404, 'NOT_FOUND', `No Brand View Pro advertiser '${code}' for this manager account`);
   return null;
 }
 

@@ -60,8 +60,10 @@ interface Curve {
 }
 const curvesOf = new WeakMap<SimulatorState, Map<string, Curve>>();
 function curves(state: SimulatorState): Map<string, Curve> {
-  let map = curvesOf.get(state);
-  if (!map) curvesOf.set(state, (map = new Map()));
+  const known = curvesOf.get(state);
+  if (known) return known;
+  const map = new Map<string, Curve>();
+  curvesOf.set(state, map);
   return map;
 }
 
@@ -138,9 +140,11 @@ function validate(state: SimulatorState, input: z.infer<typeof CreateSchema>): s
   for (const name of ['supplyPackage', 'reachType', 'geography'])
     if (byName.get(name)?.dimensionType !== 'SINGLE') return `${name} is required, as a SINGLE dimension`;
   const value = (name: string) => (byName.get(name) as { dimensionValue: string }).dimensionValue;
-  if (!(SUPPLY_PACKAGES as readonly string[]).includes(value('supplyPackage'))) return `Unsupported supplyPackage '${value('supplyPackage')}'`;
+  if (!(SUPPLY_PACKAGES as readonly string[]).includes(value('supplyPackage')))
+    return `Unsupported supplyPackage '${value('supplyPackage')}'`;
   if (!['INDIVIDUALS', 'HOUSEHOLDS'].includes(value('reachType'))) return `Unsupported reachType '${value('reachType')}'`;
-  if (!(HISTORIC_REACH_GEOGRAPHIES as readonly string[]).includes(value('geography'))) return `Unsupported geography '${value('geography')}'`;
+  if (!(HISTORIC_REACH_GEOGRAPHIES as readonly string[]).includes(value('geography')))
+    return `Unsupported geography '${value('geography')}'`;
   for (const f of valuesOf(byName.get('frequencyThreshold')))
     if (!/^[1-6]$/.test(f)) return `frequencyThreshold must be between 1 and 6, not '${f}'`;
   return null;
@@ -186,7 +190,8 @@ export function historicReachHandlers(state: SimulatorState) {
       const { denied, profile } = guard(request);
       if (denied) return denied;
       const curve = curves(state).get(String(params.reportId));
-      if (!curve || curve.profileId !== profile.profileId) return amazonError(404, 'NOT_FOUND', `No reach curve ${String(params.reportId)}`);
+      if (!curve || curve.profileId !== profile.profileId)
+        return amazonError(404, 'NOT_FOUND', `No reach curve ${String(params.reportId)}`);
       const base = { reportId: curve.reportId };
       if (curve.pollsLeft > 0) {
         curve.pollsLeft--;
@@ -204,14 +209,22 @@ export function historicReachHandlers(state: SimulatorState) {
       const { denied, profile } = guard(request);
       if (denied) return denied;
       const curve = curves(state).get(String(params.reportId));
-      if (!curve || curve.profileId !== profile.profileId) return amazonError(404, 'NOT_FOUND', `No reach curve ${String(params.reportId)}`);
+      if (!curve || curve.profileId !== profile.profileId)
+        return amazonError(404, 'NOT_FOUND', `No reach curve ${String(params.reportId)}`);
       if (curve.pollsLeft > 0 || curve.failed)
         return amazonError(400, 'BAD_REQUEST', `The reach curve ${curve.reportId} is ${curve.failed ? 'FAILED' : 'not COMPLETED yet'}`);
       const token = new URL(request.url).searchParams.get('nextToken');
-      const offset = token ? Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, '')) : 0;
+      const offset = token
+        ? Number(
+            Buffer.from(token, 'base64url')
+              .toString('utf8')
+              .replace(/^offset:/, ''),
+          )
+        : 0;
       if (!Number.isInteger(offset) || offset < 0) return amazonError(400, 'BAD_REQUEST', 'nextToken is invalid');
       const page = curve.dataPoints.slice(offset, offset + PAGE_SIZE);
-      const next = offset + PAGE_SIZE < curve.dataPoints.length ? Buffer.from(`offset:${offset + PAGE_SIZE}`).toString('base64url') : undefined;
+      const next =
+        offset + PAGE_SIZE < curve.dataPoints.length ? Buffer.from(`offset:${offset + PAGE_SIZE}`).toString('base64url') : undefined;
       return HttpResponse.json({ totalResults: curve.dataPoints.length, dataPoints: page, ...(next ? { nextToken: next } : {}) });
     }),
   ];

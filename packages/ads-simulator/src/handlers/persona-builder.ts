@@ -90,10 +90,16 @@ function personaEndpoint(
     const included = input.data.audienceTargetingExpression.audiences.filter((a) => String(a.negative ?? 'false') !== 'true');
     const seed = state.audiences.find((a) => a.audienceId === included[0]?.audienceId);
     if (!seed || (seed.profileId !== null && seed.profileId !== profile.profileId))
-      return HttpResponse.json({ message: `Audience ${included[0]?.audienceId ?? ''} not found`, requestId: 'sim-request' }, { status: 404 });
+      return HttpResponse.json(
+        { message: `Audience ${included[0]?.audienceId ?? ''} not found`, requestId: 'sim-request' },
+        { status: 404 },
+      );
     const { body, total } = answer({ profile, seed, offset, maxResults, body: input.data });
     const next = total !== undefined && offset + maxResults < total ? { nextToken: tokenFor(offset + maxResults) } : {};
-    return HttpResponse.json({ lastUpdatedAt: state.audiencesCreatedAt.toISOString(), ...body, ...next }, { headers: { 'content-type': media.output } });
+    return HttpResponse.json(
+      { lastUpdatedAt: state.audiencesCreatedAt.toISOString(), ...body, ...next },
+      { headers: { 'content-type': media.output } },
+    );
   });
 }
 
@@ -111,12 +117,30 @@ function shares(key: string, segments: readonly string[]): number[] {
 
 export function demographicsOf(seed: SimulatedAudience, currency: string) {
   const key = `${seed.audienceId}|demographics`;
-  const ages: [number, number | undefined][] = [[18, 24], [25, 34], [35, 44], [45, 54], [55, 64], [65, undefined]];
-  const ageShares = shares(`${key}|age`, ages.map(([min]) => String(min)));
+  const ages: [number, number | undefined][] = [
+    [18, 24],
+    [25, 34],
+    [35, 44],
+    [45, 54],
+    [55, 64],
+    [65, undefined],
+  ];
+  const ageShares = shares(
+    `${key}|age`,
+    ages.map(([min]) => String(min)),
+  );
   const genders = ['FEMALE', 'MALE'] as const;
   const genderShares = shares(`${key}|gender`, genders);
-  const incomes: [number, number | undefined][] = [[0, 50_000], [50_000, 100_000], [100_000, 150_000], [150_000, undefined]];
-  const incomeShares = shares(`${key}|income`, incomes.map(([min]) => String(min)));
+  const incomes: [number, number | undefined][] = [
+    [0, 50_000],
+    [50_000, 100_000],
+    [100_000, 150_000],
+    [150_000, undefined],
+  ];
+  const incomeShares = shares(
+    `${key}|income`,
+    incomes.map(([min]) => String(min)),
+  );
   const educations = ['HIGH_SCHOOL', 'SOME_COLLEGE', 'BACHELORS_DEGREE', 'GRADUATE_DEGREE'] as const;
   const educationShares = shares(`${key}|education`, educations);
   const range = (min: number, max: number | undefined) => (max === undefined ? { min } : { min, max });
@@ -129,7 +153,10 @@ export function demographicsOf(seed: SimulatedAudience, currency: string) {
     gender: genders.map((attribute, i) => ({
       attribute,
       segmentId: `gender-${attribute.toLowerCase()}`,
-      insightMetrics: { affinity: metric(`${key}|gender|${attribute}`, [0.7, 1.4], [0, 1]).affinity, overlapPercentage: genderShares[i] ?? 0 },
+      insightMetrics: {
+        affinity: metric(`${key}|gender|${attribute}`, [0.7, 1.4], [0, 1]).affinity,
+        overlapPercentage: genderShares[i] ?? 0,
+      },
     })),
     income: incomes.map(([min, max], i) => ({
       currency,
@@ -173,25 +200,31 @@ export function personaBuilderHandlers(state: SimulatorState) {
         },
       };
     }),
-    personaEndpoint(state, '/insights/topOverlappingAudiences', { input: TOP_OVERLAPPING_INPUT, output: TOP_OVERLAPPING_OUTPUT }, (call) => {
-      // At most 30 audiences in all (the spec's maxItems), best affinity first: Audience Insights' overlaps.
-      const all = overlapsOf(call.seed, state.audiences, state.brandMetrics).slice(0, 30);
-      return {
-        total: all.length,
-        body: {
-          audiences: all.slice(call.offset, call.offset + call.maxResults).map(({ affinity, audience }) => ({
-            id: audience.audienceId,
-            name: audience.audienceName,
-            category: audience.category,
-            forecast: { dailyReach: audience.dailyReach, dailyImpressions: audience.dailyImpressions },
-            insightMetrics: {
-              affinity,
-              overlapPercentage: Math.round(Math.min(100, affinity * hashed(`${call.seed.audienceId}|${audience.audienceId}|o`, 2, 8)) * 10) / 10,
-            },
-          })),
-        },
-      };
-    }),
+    personaEndpoint(
+      state,
+      '/insights/topOverlappingAudiences',
+      { input: TOP_OVERLAPPING_INPUT, output: TOP_OVERLAPPING_OUTPUT },
+      (call) => {
+        // At most 30 audiences in all (the spec's maxItems), best affinity first: Audience Insights' overlaps.
+        const all = overlapsOf(call.seed, state.audiences, state.brandMetrics).slice(0, 30);
+        return {
+          total: all.length,
+          body: {
+            audiences: all.slice(call.offset, call.offset + call.maxResults).map(({ affinity, audience }) => ({
+              id: audience.audienceId,
+              name: audience.audienceName,
+              category: audience.category,
+              forecast: { dailyReach: audience.dailyReach, dailyImpressions: audience.dailyImpressions },
+              insightMetrics: {
+                affinity,
+                overlapPercentage:
+                  Math.round(Math.min(100, affinity * hashed(`${call.seed.audienceId}|${audience.audienceId}|o`, 2, 8)) * 10) / 10,
+              },
+            })),
+          },
+        };
+      },
+    ),
     personaEndpoint(state, '/insights/demographics', { input: DEMOGRAPHICS_INPUT, output: DEMOGRAPHICS_OUTPUT }, (call) => ({
       body: { demographics: demographicsOf(call.seed, call.profile.marketplace.currency) },
     })),

@@ -39,7 +39,11 @@ export type Listed<T> = { ok: true; value: T } | { ok: false; reason: string; ra
 
 const MAX_PAGES = 50;
 
-export async function* listReportMetadata(client: AdsClient, account: BrandViewAccount, signal?: AbortSignal): AsyncGenerator<Listed<ReportMetadata>> {
+export async function* listReportMetadata(
+  client: AdsClient,
+  account: BrandViewAccount,
+  signal?: AbortSignal,
+): AsyncGenerator<Listed<ReportMetadata>> {
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const body = await client.requestJson(
@@ -59,7 +63,12 @@ export async function* listReportMetadata(client: AdsClient, account: BrandViewA
       const parsed = ReportMetadataSchema.safeParse(raw);
       yield parsed.success
         ? { ok: true, value: parsed.data }
-        : { ok: false, reason: `report metadata does not match the documented shape: ${z.prettifyError(parsed.error)}`, raw, location: `page ${page + 1} item ${index}` };
+        : {
+            ok: false,
+            reason: `report metadata does not match the documented shape: ${z.prettifyError(parsed.error)}`,
+            raw,
+            location: `page ${page + 1} item ${index}`,
+          };
     }
     if (!body.nextToken) return;
     nextToken = body.nextToken;
@@ -102,6 +111,7 @@ export async function downloadBrandReport(
   const file = await client.download(downloadLink, 'brandBenchmarks.download', signal);
   const entries = zipEntries(Buffer.from(await file.arrayBuffer()));
   const csv = entries.find((e) => e.name.toLowerCase().endsWith('.csv'));
-  if (!csv) throw new Error(`the ${report.reportType} report of ${report.indexDate} holds no CSV (${entries.map((e) => e.name).join(', ')})`);
+  if (!csv)
+    throw new Error(`the ${report.reportType} report of ${report.indexDate} holds no CSV (${entries.map((e) => e.name).join(', ')})`);
   return { name: csv.name, csv: csv.data.toString('utf8') };
 }

@@ -25,7 +25,16 @@ describe('readBrandReport', () => {
     expect(category).toMatchObject({ category: 'Pet Supplies', ownBrand: 'Howe', week: 'WE: 2026-11-28' });
     // Brands 0.10, 0.30, 0.40 (B's later row), 0.50: linear interpolation between ranks.
     expect(category?.metrics).toEqual([
-      expect.objectContaining({ key: 'newToBrandCustomerRate', value: 0.3, p25: 0.25, p50: 0.35, p75: 0.425, p90: 0.47, brands: 4, percentile: 33 }),
+      expect.objectContaining({
+        key: 'newToBrandCustomerRate',
+        value: 0.3,
+        p25: 0.25,
+        p50: 0.35,
+        p75: 0.425,
+        p90: 0.47,
+        brands: 4,
+        percentile: 33,
+      }),
     ]);
     expect(bandOf(category?.metrics[0] as never)).toBe('below the median');
   });

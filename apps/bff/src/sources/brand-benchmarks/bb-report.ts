@@ -80,13 +80,15 @@ export async function readBrandReport(csv: string): Promise<BrandReport> {
     const weeks = Object.keys(row)
       .filter((c) => c.startsWith('WE: '))
       .sort();
-    const bad = [...weeks, 'YTD', 'TTM'].find((c) => !EMPTY.has((row[c] ?? '').trim()) && !Number.isFinite(Number((row[c] ?? '').replace(/,/g, ''))));
+    const bad = [...weeks, 'YTD', 'TTM'].find(
+      (c) => !EMPTY.has((row[c] ?? '').trim()) && !Number.isFinite(Number((row[c] ?? '').replace(/,/g, ''))),
+    );
     if (bad) {
       report.malformed.push({ line: item.line, reason: `${bad} is not a number: "${row[bad]}"`, raw: row });
       continue;
     }
-    let entry = byCategory.get(category);
-    if (!entry) byCategory.set(category, (entry = { category, ownBrand: null, week: null, metrics: [], rows: [] }));
+    const entry = byCategory.get(category) ?? { category, ownBrand: null, week: null, metrics: [], rows: [] };
+    byCategory.set(category, entry);
     entry.rows.push(row);
     if (row['Brand Owner']?.trim() === 'Own Brand') entry.ownBrand = brand;
     const known = BENCHMARK_METRICS[metric as keyof typeof BENCHMARK_METRICS];

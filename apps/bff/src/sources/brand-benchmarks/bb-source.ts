@@ -47,7 +47,11 @@ export function brandBenchmarksSource(options: BrandBenchmarksOptions = {}): Sou
             const read = await readBrandReport(csv);
             for (const bad of read.malformed)
               yield { type: 'quarantined', reason: bad.reason, location: `${where} ${name} line ${bad.line}`, raw: bad.raw };
-            if (read.folded > 0) context.log.info({ advertiserCode: account.advertiserCode, folded: read.folded }, 'Brand Report rows listed twice were folded');
+            if (read.folded > 0)
+              context.log.info(
+                { advertiserCode: account.advertiserCode, folded: read.folded },
+                'Brand Report rows listed twice were folded',
+              );
             for (const category of read.categories) {
               const item = normaliseBenchmarks(category, report, account.advertiserCode, profile);
               if ('reason' in item) yield { type: 'quarantined', reason: item.reason, location: `${where} ${name}`, raw: category.rows };

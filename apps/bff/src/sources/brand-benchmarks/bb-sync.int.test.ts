@@ -7,8 +7,9 @@ import { startTestBff, type TestBff } from '../../testing/test-runtime.ts';
 vi.setConfig({ testTimeout: 120_000 });
 
 async function benchmarkItems(bff: TestBff): Promise<ActionableRecommendation[]> {
-  const page: RecommendationPage = (await bff.http.get('/api/recommendations').query({ source: 'brand-benchmarks', limit: 500 }).expect(200))
-    .body;
+  const page: RecommendationPage = (
+    await bff.http.get('/api/recommendations').query({ source: 'brand-benchmarks', limit: 500 }).expect(200)
+  ).body;
   return page.items as ActionableRecommendation[];
 }
 
@@ -51,7 +52,9 @@ describe.each(databaseTargets)('Brand Benchmarks sync on $name', ({ create }) =>
     const items = await benchmarkItems(bff);
     expect(items).toHaveLength(expected.length);
     for (const record of expected) {
-      const item = items.find((i) => i.profileId === String(record.profileId) && i.title.includes(` in ${record.metadata.categoryNodeName}: `));
+      const item = items.find(
+        (i) => i.profileId === String(record.profileId) && i.title.includes(` in ${record.metadata.categoryNodeName}: `),
+      );
       expect(item).toMatchObject({ kind: 'strategic', goal: 'strategic', applicable: false, freshness: 'fresh' });
       expect(item?.actions.approve.allowed).toBe(false);
       expect(item?.expiresAt).not.toBeNull();
@@ -84,10 +87,14 @@ describe.each(databaseTargets)('Brand Benchmarks sync on $name', ({ create }) =>
         const [header, firstRow, ...rest] = csv.trimEnd().split('\n');
         const broken = (firstRow as string).replace(/,Absolute,([^,]+),/, ',Absolute,lots,');
         const body = [header, firstRow, firstRow, broken, ...rest].join('\n');
-        return new HttpResponse(zip([{ name: 'brand_report.csv', data: Buffer.from(body) }]), { headers: { 'content-type': 'application/zip' } });
+        return new HttpResponse(zip([{ name: 'brand_report.csv', data: Buffer.from(body) }]), {
+          headers: { 'content-type': 'application/zip' },
+        });
       }),
       http.get('*/insights/brandBenchmarks/advertisers/:code/allReportMetadata', ({ params }) =>
-        params.code === other?.advertiser.entityId ? HttpResponse.json({ code: 'NOT_FOUND', details: 'unknown advertiser' }, { status: 404 }) : undefined,
+        params.code === other?.advertiser.entityId
+          ? HttpResponse.json({ code: 'NOT_FOUND', details: 'unknown advertiser' }, { status: 404 })
+          : undefined,
       ),
     );
     const summary: SyncSummary = (await bff.http.post('/api/sync?source=brand-benchmarks').expect(200)).body;

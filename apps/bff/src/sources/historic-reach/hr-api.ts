@@ -64,7 +64,11 @@ export const DataPointSchema = z.looseObject({
   reachType: z.string(),
 });
 export type DataPoint = z.infer<typeof DataPointSchema>;
-const PageSchema = z.looseObject({ totalResults: z.number().optional(), dataPoints: z.array(z.unknown()), nextToken: z.string().nullish() });
+const PageSchema = z.looseObject({
+  totalResults: z.number().optional(),
+  dataPoints: z.array(z.unknown()),
+  nextToken: z.string().nullish(),
+});
 
 export class CurveFailedError extends Error {
   constructor(message: string) {
@@ -84,7 +88,12 @@ export interface PollOptions {
 const JSON_TYPE = 'application/json';
 const authOf = (profile: AdsProfile) => ({ kind: 'profile' as const, profileId: profile.profileId, adsAccountId: profile.accountId });
 
-export async function createCurve(client: AdsClient, profile: AdsProfile, request: CurveRequest, signal?: AbortSignal): Promise<CurveStatus> {
+export async function createCurve(
+  client: AdsClient,
+  profile: AdsProfile,
+  request: CurveRequest,
+  signal?: AbortSignal,
+): Promise<CurveStatus> {
   return client.requestJson(
     {
       region: profile.region,
@@ -131,7 +140,12 @@ export type CurvePoint = { ok: true; point: DataPoint } | { ok: false; reason: s
 
 const MAX_PAGES = 100;
 
-export async function* readCurve(client: AdsClient, profile: AdsProfile, reportId: string, signal?: AbortSignal): AsyncGenerator<CurvePoint> {
+export async function* readCurve(
+  client: AdsClient,
+  profile: AdsProfile,
+  reportId: string,
+  signal?: AbortSignal,
+): AsyncGenerator<CurvePoint> {
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const body = await client.requestJson(
@@ -151,7 +165,12 @@ export async function* readCurve(client: AdsClient, profile: AdsProfile, reportI
       const parsed = DataPointSchema.safeParse(raw);
       yield parsed.success
         ? { ok: true, point: parsed.data }
-        : { ok: false, reason: `data point does not match the documented shape: ${z.prettifyError(parsed.error)}`, raw, location: `page ${page + 1} point ${index}` };
+        : {
+            ok: false,
+            reason: `data point does not match the documented shape: ${z.prettifyError(parsed.error)}`,
+            raw,
+            location: `page ${page + 1} point ${index}`,
+          };
     }
     if (!body.nextToken) return;
     nextToken = body.nextToken;

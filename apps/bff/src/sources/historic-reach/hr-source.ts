@@ -28,7 +28,13 @@ export function historicReachSource(options: HistoricReachOptions): SourceAdapte
           const audiences: { audienceId: string; audienceName: string }[] = [];
           for await (const listed of listAdvertiserAudiences(context.client, profile, context.signal)) {
             if (listed.ok) audiences.push(listed.value);
-            else yield { type: 'quarantined', reason: listed.reason, location: `profile ${profile.profileId} ${listed.location}`, raw: listed.raw };
+            else
+              yield {
+                type: 'quarantined',
+                reason: listed.reason,
+                location: `profile ${profile.profileId} ${listed.location}`,
+                raw: listed.raw,
+              };
           }
           const request = curveRequest(
             geography,
@@ -46,7 +52,13 @@ export function historicReachSource(options: HistoricReachOptions): SourceAdapte
           const points: DataPoint[] = [];
           for await (const item of readCurve(context.client, profile, created.reportId, context.signal)) {
             if (item.ok) points.push(item.point);
-            else yield { type: 'quarantined', reason: item.reason, location: `profile ${profile.profileId} curve ${created.reportId} ${item.location}`, raw: item.raw };
+            else
+              yield {
+                type: 'quarantined',
+                reason: item.reason,
+                location: `profile ${profile.profileId} curve ${created.reportId} ${item.location}`,
+                raw: item.raw,
+              };
           }
           const insight = normaliseCurve(
             points,
@@ -56,7 +68,12 @@ export function historicReachSource(options: HistoricReachOptions): SourceAdapte
             context.now(),
           );
           if ('reason' in insight)
-            yield { type: 'quarantined', reason: insight.reason, location: `profile ${profile.profileId} curve ${created.reportId}`, raw: points };
+            yield {
+              type: 'quarantined',
+              reason: insight.reason,
+              location: `profile ${profile.profileId} curve ${created.reportId}`,
+              raw: points,
+            };
           else yield { type: 'recommendation', recommendation: insight };
         } catch (error) {
           if (context.signal?.aborted || !(error instanceof AdsApiError || error instanceof CurveFailedError)) throw error;

@@ -10,7 +10,8 @@ vi.setConfig({ testTimeout: 120_000 });
 const ENV = { PERFORMANCE_REPORT_POLL_INTERVAL_MS: '5' };
 
 async function reachItems(bff: TestBff): Promise<ActionableRecommendation[]> {
-  const page: RecommendationPage = (await bff.http.get('/api/recommendations').query({ source: 'historic-reach', limit: 500 }).expect(200)).body;
+  const page: RecommendationPage = (await bff.http.get('/api/recommendations').query({ source: 'historic-reach', limit: 500 }).expect(200))
+    .body;
   return page.items as ActionableRecommendation[];
 }
 
@@ -27,7 +28,12 @@ describe.each(databaseTargets)('Historic Reach sync on $name', ({ create }) => {
     if (!state) throw new Error('no simulator');
     const summary: SyncSummary = (await bff.http.post('/api/sync?source=historic-reach').expect(200)).body;
     // Every simulated marketplace (US, UK as GB, DE) is a Historic Reach geography.
-    expect(summary.sources[0]).toMatchObject({ source: 'historic-reach', status: 'succeeded', quarantined: 0, stored: state.world.profiles.length });
+    expect(summary.sources[0]).toMatchObject({
+      source: 'historic-reach',
+      status: 'succeeded',
+      quarantined: 0,
+      stored: state.world.profiles.length,
+    });
     const creates = state.requestLog.filter((r) => r.method === 'POST' && r.path.endsWith(HISTORIC_REACH_PATH));
     expect(creates).toHaveLength(state.world.profiles.length);
     for (const call of state.requestLog.filter((r) => r.path.includes(HISTORIC_REACH_PATH))) {

@@ -42,7 +42,9 @@ export type Demographics = z.infer<typeof DemographicsSchema>;
 export const BandedSizeSchema = z.looseObject({ min: z.number().min(0), max: z.number().min(0).optional() });
 export type BandedSize = z.infer<typeof BandedSizeSchema>;
 
-const expression = (audienceId: string) => ({ audienceTargetingExpression: { audiences: [{ audienceId, groupId: 'customers', negative: false }] } });
+const expression = (audienceId: string) => ({
+  audienceTargetingExpression: { audiences: [{ audienceId, groupId: 'customers', negative: false }] },
+});
 
 async function personaCall<S extends z.ZodType>(
   client: AdsClient,
@@ -94,16 +96,32 @@ export async function topOverlappingAudiences(client: AdsClient, profile: AdsPro
   for (const [index, raw] of body.audiences.entries()) {
     const parsed = AudienceInsightSchema.safeParse(raw);
     if (parsed.success) audiences.push(parsed.data);
-    else malformed.push({ reason: `overlapping audience does not match the published schema: ${z.prettifyError(parsed.error)}`, raw, location: `top overlapping audience ${index}` });
+    else
+      malformed.push({
+        reason: `overlapping audience does not match the published schema: ${z.prettifyError(parsed.error)}`,
+        raw,
+        location: `top overlapping audience ${index}`,
+      });
   }
   return { audiences, malformed };
 }
 
-export async function demographics(client: AdsClient, profile: AdsProfile, audienceId: string, signal?: AbortSignal): Promise<Demographics> {
+export async function demographics(
+  client: AdsClient,
+  profile: AdsProfile,
+  audienceId: string,
+  signal?: AbortSignal,
+): Promise<Demographics> {
   const body = await personaCall(
     client,
     profile,
-    { path: '/insights/demographics', input: DEMOGRAPHICS_INPUT, output: DEMOGRAPHICS_OUTPUT, endpoint: 'personaBuilder.demographics', audienceId },
+    {
+      path: '/insights/demographics',
+      input: DEMOGRAPHICS_INPUT,
+      output: DEMOGRAPHICS_OUTPUT,
+      endpoint: 'personaBuilder.demographics',
+      audienceId,
+    },
     z.looseObject({ demographics: DemographicsSchema }),
     signal,
   );
@@ -114,7 +132,13 @@ export async function bandedSize(client: AdsClient, profile: AdsProfile, audienc
   const body = await personaCall(
     client,
     profile,
-    { path: '/insights/bandedSize', input: BANDED_SIZE_INPUT, output: BANDED_SIZE_OUTPUT, endpoint: 'personaBuilder.bandedSize', audienceId },
+    {
+      path: '/insights/bandedSize',
+      input: BANDED_SIZE_INPUT,
+      output: BANDED_SIZE_OUTPUT,
+      endpoint: 'personaBuilder.bandedSize',
+      audienceId,
+    },
     z.looseObject({ estimatedSize: BandedSizeSchema }),
     signal,
   );

@@ -42,7 +42,12 @@ export const personaBuilderSource: SourceAdapter = {
           }
           const overlapping = await topOverlappingAudiences(context.client, profile, audience.audienceId, context.signal);
           for (const bad of overlapping.malformed)
-            yield { type: 'quarantined', reason: bad.reason, location: `profile ${profile.profileId} audience ${audience.audienceId} ${bad.location}`, raw: bad.raw };
+            yield {
+              type: 'quarantined',
+              reason: bad.reason,
+              location: `profile ${profile.profileId} audience ${audience.audienceId} ${bad.location}`,
+              raw: bad.raw,
+            };
           const facts = {
             topAudiences: overlapping.audiences,
             demographics: await demographics(context.client, profile, audience.audienceId, context.signal),

@@ -79,12 +79,20 @@ describe.each(databaseTargets)('Persona Builder sync on $name', ({ create }) => 
     const { overlapsOf } = await import('@recdesk/ads-simulator/audiences');
     for (const item of items) {
       const detail = (await bff.http.get(`/api/recommendations/${item.id}`).expect(200)).body as {
-        raw: { audience: { audienceId: string }; topAudiences: { id: string; name: string }[]; bandedSize: { min: number }; demographics: { age: unknown[] }; taxonomy: { category: string }[] };
+        raw: {
+          audience: { audienceId: string };
+          topAudiences: { id: string; name: string }[];
+          bandedSize: { min: number };
+          demographics: { age: unknown[] };
+          taxonomy: { category: string }[];
+        };
       };
       const seed = state.audiences.find((a) => a.audienceId === detail.raw.audience.audienceId);
       if (!seed) throw new Error('no seed audience');
       const expected = overlapsOf(seed, state.audiences, state.brandMetrics).slice(0, TOP_AUDIENCES);
-      expect(detail.raw.topAudiences.map((a) => [a.id, a.name])).toEqual(expected.map((o) => [o.audience.audienceId, o.audience.audienceName]));
+      expect(detail.raw.topAudiences.map((a) => [a.id, a.name])).toEqual(
+        expected.map((o) => [o.audience.audienceId, o.audience.audienceName]),
+      );
       expect(detail.raw.bandedSize.min).toBeGreaterThan(0);
       expect(detail.raw.demographics.age.length).toBeGreaterThan(0);
       expect(detail.raw.taxonomy.map((t) => t.category)).toContain('In-market');

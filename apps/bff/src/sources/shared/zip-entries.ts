@@ -25,7 +25,8 @@ export function zipEntries(buffer: Buffer): { name: string; data: Buffer }[] {
   let at = buffer.readUInt32LE(end + 16);
   const entries: { name: string; data: Buffer }[] = [];
   for (let n = 0; n < count; n++) {
-    if (at + 46 > buffer.length || buffer.readUInt32LE(at) !== 0x02014b50) throw new ZipFormatError(`central directory entry ${n} is broken`);
+    if (at + 46 > buffer.length || buffer.readUInt32LE(at) !== 0x02014b50)
+      throw new ZipFormatError(`central directory entry ${n} is broken`);
     const method = buffer.readUInt16LE(at + 10);
     const compressedSize = buffer.readUInt32LE(at + 20);
     const nameLength = buffer.readUInt16LE(at + 28);
@@ -33,7 +34,8 @@ export function zipEntries(buffer: Buffer): { name: string; data: Buffer }[] {
     const commentLength = buffer.readUInt16LE(at + 32);
     const local = buffer.readUInt32LE(at + 42);
     const name = buffer.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 0x04034b50) throw new ZipFormatError(`entry ${name} has no local header`);
+    if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 0x04034b50)
+      throw new ZipFormatError(`entry ${name} has no local header`);
     const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
     const raw = buffer.subarray(start, start + compressedSize);
     if (method === 0) entries.push({ name, data: Buffer.from(raw) });

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { BrandFunnel } from './BrandFunnel.tsx';
 import { PersonaFacts } from './PersonaFacts.tsx';
 
-const metric = (key: string, label: string, stage: string, kind: 'count' | 'rate', value: number | null, p: [number, number, number, number]) => ({
+const metric = (
+  key: string,
+  label: string,
+  stage: string,
+  kind: 'count' | 'rate',
+  value: number | null,
+  p: [number, number, number, number],
+) => ({
   key,
   label,
   stage,
@@ -35,7 +42,11 @@ describe('BrandFunnel', () => {
     const table = within(screen.getByRole('region', { name: 'Brand funnel in Sports & Outdoors' }));
     expect(table.getByRole('heading', { name: 'Howe against 20 brands of Sports & Outdoors' })).toBeTruthy();
     const rows = table.getAllByRole('row').slice(1);
-    expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual(['Branded searches', 'Add to carts', 'New-to-brand customer rate']);
+    expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual([
+      'Branded searches',
+      'Add to carts',
+      'New-to-brand customer rate',
+    ]);
     expect(rows[0]?.textContent).toContain('top 10%');
     expect(rows[1]?.textContent).toContain('below the median: p25 1,000, median 4,000, p75 20,000');
     expect(rows[2]?.textContent).toContain('12.0%');
@@ -57,7 +68,14 @@ describe('PersonaFacts', () => {
         },
       ],
       topAudiences: [
-        { audienceId: 'a1', name: 'In-market: Camping & Hiking', category: 'In-market', affinity: 4.1, overlapPercentage: 22.5, dailyReach: { lower: 20_000, upper: 45_000 } },
+        {
+          audienceId: 'a1',
+          name: 'In-market: Camping & Hiking',
+          category: 'In-market',
+          affinity: 4.1,
+          overlapPercentage: 22.5,
+          dailyReach: { lower: 20_000, upper: 45_000 },
+        },
       ],
     };
     render(<PersonaFacts facts={facts} audienceName="Howe purchasers" />);

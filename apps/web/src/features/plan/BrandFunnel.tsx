@@ -34,7 +34,9 @@ function Scale({ metric }: { metric: PlanBenchmarkMetric }) {
           <span>{p === 'p50' ? 'median' : p}</span>
         </div>
       ))}
-      {metric.value === null ? null : <div className={`funnel-dot funnel-${bandOf(metric).replace(/[^a-z0-9]+/g, '-')}`} style={{ left: at(metric.value) }} />}
+      {metric.value === null ? null : (
+        <div className={`funnel-dot funnel-${bandOf(metric).replace(/[^a-z0-9]+/g, '-')}`} style={{ left: at(metric.value) }} />
+      )}
     </div>
   );
 }
@@ -68,9 +70,7 @@ export function BrandFunnel({ benchmarks }: { benchmarks: PlanBenchmarks }) {
               <td>{m.value === null ? '—' : shown(m, m.value)}</td>
               <td>
                 <span className={`funnel-band funnel-${bandOf(m).replace(/[^a-z0-9]+/g, '-')}`}>{bandOf(m)}</span>
-                <span className="sr-only">
-                  {`: p25 ${shown(m, m.p25)}, median ${shown(m, m.p50)}, p75 ${shown(m, m.p75)}`}
-                </span>
+                <span className="sr-only">{`: p25 ${shown(m, m.p25)}, median ${shown(m, m.p50)}, p75 ${shown(m, m.p75)}`}</span>
               </td>
               <td>
                 <Scale metric={m} />

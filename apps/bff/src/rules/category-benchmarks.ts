@@ -6,8 +6,8 @@
  * dismissed insight is still the benchmark).
  */
 import { z } from 'zod';
-import type { Db } from '../../db/database.ts';
-import type { BrandSignals } from '../../rules/rule-gate.ts';
+import type { Db } from '../db/database.ts';
+import type { BrandSignals } from './rule-gate.ts';
 
 const Percentiles = z.object({ key: z.string(), p25: z.number(), p50: z.number(), p75: z.number(), p90: z.number() });
 const RawSchema = z.looseObject({ category: z.string(), benchmarks: z.array(z.unknown()) });
@@ -32,7 +32,8 @@ export async function categoryBenchmarksOf(
     const of = (key: string) => {
       for (const item of raw.data.benchmarks) {
         const parsed = Percentiles.safeParse(item);
-        if (parsed.success && parsed.data.key === key) return { p25: parsed.data.p25, p50: parsed.data.p50, p75: parsed.data.p75, p90: parsed.data.p90 };
+        if (parsed.success && parsed.data.key === key)
+          return { p25: parsed.data.p25, p50: parsed.data.p50, p75: parsed.data.p75, p90: parsed.data.p90 };
       }
       return undefined;
     };
