@@ -25,6 +25,7 @@ import { type RunningSimulator, startSimulator } from './server.ts';
 import { DEFAULT_CREDENTIALS } from './state.ts';
 import { accessTokenOf } from './testing/access-token.ts';
 import { loadPublishedSpec } from './testing/published-specs.ts';
+import { planningRequestProblems } from './testing/sbsd-spec-check.ts';
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
@@ -85,6 +86,24 @@ describe('Persona Builder', () => {
     expect(
       (first.body.audiences as { id: string; insightMetrics: { affinity: number } }[]).map((a) => [a.id, a.insightMetrics.affinity]),
     ).toEqual(expected.map((o) => [o.audience.audienceId, o.affinity]));
+  });
+
+  it('checks requests against the published spec: a body without the audience expression is named', () => {
+    const entry = (body: unknown) => ({
+      method: 'POST',
+      path: '/na/insights/demographics',
+      search: '',
+      at: 0,
+      headers: { accept: DEMOGRAPHICS_OUTPUT, 'content-type': DEMOGRAPHICS_INPUT },
+      body,
+    });
+    const { own } = firstProfile();
+    expect(
+      planningRequestProblems([
+        entry({ audienceTargetingExpression: { audiences: [{ audienceId: own.audienceId, groupId: 'g', negative: false }] } }),
+      ]),
+    ).toEqual([]);
+    expect(planningRequestProblems([entry({})]).join('\n')).toMatch(/audienceTargetingExpression/);
   });
 
   it('answers the banded size as BandedSizeResponseContent, and refuses another resource’s media type', async () => {

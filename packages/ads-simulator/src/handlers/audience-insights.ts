@@ -119,7 +119,10 @@ export function audienceInsightsHandlers(state: SimulatorState) {
         return discoveryError(400, 'INVALID_ARGUMENT', 'maxResults must be between 1 and 250');
       const offset = offsetOf(url.searchParams.get('nextToken'));
       if (offset === null) return discoveryError(400, 'INVALID_ARGUMENT', 'nextToken is invalid');
-      const parsed = ListBodySchema.safeParse((await request.json().catch(() => ({}))) ?? {});
+      const json = (await request.json().catch(() => ({}))) ?? {};
+      const entry = state.requestLog.at(-1);
+      if (entry) entry.body = json;
+      const parsed = ListBodySchema.safeParse(json);
       if (!parsed.success) return discoveryError(400, 'INVALID_ARGUMENT', z.prettifyError(parsed.error));
       // A profile sees Amazon's audiences and its own customers in its marketplace, never another profile's.
       const visible = state.audiences.filter((a) => a.profileId === null || a.profileId === profile.profileId);
@@ -147,7 +150,10 @@ export function audienceInsightsHandlers(state: SimulatorState) {
         return discoveryError(400, 'INVALID_ARGUMENT', 'maxResults must be between 1 and 250');
       const offset = offsetOf(url.searchParams.get('nextToken'));
       if (offset === null) return discoveryError(400, 'INVALID_ARGUMENT', 'nextToken is invalid');
-      const parsed = TaxonomyBodySchema.safeParse((await request.json().catch(() => ({}))) ?? {});
+      const json = (await request.json().catch(() => ({}))) ?? {};
+      const entry = state.requestLog.at(-1);
+      if (entry) entry.body = json;
+      const parsed = TaxonomyBodySchema.safeParse(json);
       if (!parsed.success) return discoveryError(400, 'INVALID_ARGUMENT', z.prettifyError(parsed.error));
       if (parsed.data.adType === 'DSP' && !url.searchParams.get('advertiserId'))
         return discoveryError(400, 'INVALID_ARGUMENT', 'advertiserId is required for the DSP adType');

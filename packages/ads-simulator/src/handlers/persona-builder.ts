@@ -69,6 +69,7 @@ function personaEndpoint(
 ) {
   return http.post(`*${path}`, async ({ request }) => {
     logRequest(state, request);
+    const entry = state.requestLog.at(-1);
     const denied = checkBearer(state, request);
     if (denied) return denied;
     const scope = request.headers.get('amazon-advertising-api-scope') ?? '';
@@ -85,7 +86,10 @@ function personaEndpoint(
     if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) return dspError(400, 'maxResults must be between 1 and 100');
     const offset = offsetOf(url.searchParams.get('nextToken'));
     if (offset === null) return dspError(400, 'nextToken is invalid');
-    const input = InputSchema.safeParse(await request.json().catch(() => null));
+    const json = await request.json().catch(() => null);
+    // Kept on the log entry, for tests to check requests against the published spec.
+    if (entry) entry.body = json;
+    const input = InputSchema.safeParse(json);
     if (!input.success) return dspError(400, z.prettifyError(input.error));
     const included = input.data.audienceTargetingExpression.audiences.filter((a) => String(a.negative ?? 'false') !== 'true');
     const seed = state.audiences.find((a) => a.audienceId === included[0]?.audienceId);

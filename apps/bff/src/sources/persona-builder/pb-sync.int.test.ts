@@ -76,6 +76,9 @@ describe.each(databaseTargets)('Persona Builder sync on $name', ({ create }) => 
       for (const call of facts) expect(call.headers).toMatchObject({ 'content-type': input, accept: output });
     }
     expect(state.requestLog.filter((r) => r.path.endsWith('/audiences/taxonomy/list'))).toHaveLength(state.world.profiles.length);
+    // Every Persona Builder and audiences discovery request RecDesk sent conforms to the published specs.
+    const { planningRequestProblems } = await import('@recdesk/ads-simulator/testing/sbsd-spec-check');
+    expect(planningRequestProblems(state.requestLog)).toEqual([]);
     const { overlapsOf } = await import('@recdesk/ads-simulator/audiences');
     for (const item of items) {
       const detail = (await bff.http.get(`/api/recommendations/${item.id}`).expect(200)).body as {
