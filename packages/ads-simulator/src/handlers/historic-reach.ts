@@ -106,7 +106,8 @@ function curvePoints(state: SimulatorState, input: z.infer<typeof CreateSchema>)
       ? known.reduce((sum, a) => sum + (a?.dailyReach.upperBound ?? 0), 0) * 7
       : (HOUSEHOLDS[geography ?? ''] ?? 10_000_000) * 0.3;
   const cap = reachType === 'INDIVIDUALS' ? base * 1.6 : base;
-  const weeklyImpressions = cap * 0.9;
+  // A quarter of the audience's size a week: about 95% reached after 12 weeks, each at about 3 impressions.
+  const weeklyImpressions = cap * 0.25;
   const points: Record<string, unknown>[] = [];
   for (let week = 1; week * 7 <= days + 6; week++) {
     const endMs = Math.min(Date.parse(input.startDate) + (week * 7 - 1) * DAY_MS, Date.parse(input.endDate));
