@@ -45,10 +45,13 @@ import { upstreamObserver } from './observability/upstream-observer.ts';
 import { createPerformance, simulatedClockFor } from './performance/performance-feature.ts';
 import type { PerformanceFeature } from './performance/performance-routes.ts';
 import { surviveLostConnections } from './process/lost-connection-guard.ts';
+import { categoryBenchmarksOf } from './rules/category-benchmarks.ts';
 import { RuleService } from './rules/rule-service.ts';
 import { audienceInsightsSource } from './sources/audience-insights/ai-source.ts';
+import { advertiserCodesOf, brandBenchmarksSource } from './sources/brand-benchmarks/bb-source.ts';
 import { brandMetricsSource } from './sources/brand-metrics/bm-source.ts';
 import { BrandMetricsStore } from './sources/brand-metrics/brand-metrics-store.ts';
+import { historicReachSource } from './sources/historic-reach/hr-source.ts';
 import { partnerOpportunitiesSource } from './sources/partner-opportunities/po-source.ts';
 import { personaBuilderSource } from './sources/persona-builder/pb-source.ts';
 import { reachForecastingSource } from './sources/reach-forecasting/rf-source.ts';
@@ -366,6 +369,11 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       audienceInsightsSource,
       reachForecastingSource,
       personaBuilderSource,
+      brandBenchmarksSource({
+        managerAccountId: env.BRAND_BENCHMARKS_MANAGER_ACCOUNT_ID,
+        advertiserCodes: advertiserCodesOf(env.BRAND_BENCHMARKS_ADVERTISER_CODES),
+      }),
+      historicReachSource({ pollIntervalMs: env.PERFORMANCE_REPORT_POLL_INTERVAL_MS ?? (env.ADS_API_MODE === 'simulated' ? 250 : 5_000) }),
       // Last: its report takes the longest to be ready, and its items are insights, never approved.
       brandMetricsAdapter,
     ],
@@ -471,7 +479,11 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     brandSignals: async (advertiserId) => {
       const [latest] = await brandMetrics.latestFor(advertiserId);
       return latest
-        ? { newToBrandCustomerRate: latest.newToBrandCustomerRate, customerConversionRate: latest.customerConversionRate }
+        ? {
+            newToBrandCustomerRate: latest.newToBrandCustomerRate,
+            customerConversionRate: latest.customerConversionRate,
+            category: await categoryBenchmarksOf(db, advertiserId, latest.profileId, latest.categoryNodeName),
+          }
         : null;
     },
   });

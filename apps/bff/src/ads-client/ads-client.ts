@@ -17,10 +17,16 @@ import type { LwaTokenProvider } from './lwa-token-provider.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitConfig, RateLimiter } from './rate-limiter.ts';
 
 export type AdsAuth =
-  /** Most APIs: Scope = the advertiser's profile id. */
-  | { kind: 'profile'; profileId: string }
-  /** Partner Opportunities: the partner network (manager) account instead of Scope (facts.md §1.1). */
-  | { kind: 'manager-account' }
+  /**
+   * Most APIs: Scope = the advertiser's profile id. `adsAccountId` adds `Amazon-Ads-AccountId` (the DSP advertiser id
+   * Historic Reach asks for beside the Scope).
+   */
+  | { kind: 'profile'; profileId: string; adsAccountId?: string }
+  /**
+   * Partner Opportunities: the partner network (manager) account instead of Scope (facts.md §1.1). Brand View Pro
+   * (Brand Benchmarks) names its own manager account (`accountId`) the same way.
+   */
+  | { kind: 'manager-account'; accountId?: string }
   /** `/v2/profiles`: ClientId and Bearer only. */
   | { kind: 'client' };
 
@@ -470,12 +476,16 @@ export class AdsClient {
     });
     for (const [name, value] of Object.entries(this.options.observer?.headers?.() ?? {})) headers.set(name, value);
     if (request.body !== undefined) headers.set('content-type', request.contentType ?? 'application/json');
-    if (request.auth.kind === 'profile') headers.set('amazon-advertising-api-scope', request.auth.profileId);
+    if (request.auth.kind === 'profile') {
+      headers.set('amazon-advertising-api-scope', request.auth.profileId);
+      if (request.auth.adsAccountId) headers.set('amazon-ads-accountid', request.auth.adsAccountId);
+    }
     if (request.auth.kind === 'manager-account') {
-      if (!this.options.partnerAccountId) {
+      const account = request.auth.accountId ?? this.options.partnerAccountId;
+      if (!account) {
         throw new AdsApiError(request.endpoint, 0, 'NOT_CONFIGURED', 'ADS_PARTNER_ACCOUNT_ID is required for Partner Opportunities', null);
       }
-      headers.set('amazon-advertising-api-manager-account', this.options.partnerAccountId);
+      headers.set('amazon-advertising-api-manager-account', account);
     }
     return headers;
   }

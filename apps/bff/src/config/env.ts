@@ -192,6 +192,18 @@ const EnvSchema = z
     INGEST_SCHEDULE_AUDIENCE_INSIGHTS: schedule('30 7 * * 1'),
     INGEST_SCHEDULE_REACH_FORECASTING: schedule('50 5 * * *'),
     INGEST_SCHEDULE_PERSONA_BUILDER: schedule('40 7 * * 1'),
+    INGEST_SCHEDULE_BRAND_BENCHMARKS: schedule('10 8 * * 1'),
+    INGEST_SCHEDULE_HISTORIC_REACH: schedule('20 8 * * 1'),
+    // Brand View Pro (Brand Benchmarks): its manager account when not the partner network's, and `accountId=code`
+    // pairs where an advertiser's ABVP code is not its account id.
+    BRAND_BENCHMARKS_MANAGER_ACCOUNT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    BRAND_BENCHMARKS_ADVERTISER_CODES: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[^=,\s]+=[^=,\s]+(,[^=,\s]+=[^=,\s]+)*$/)
+        .optional(),
+    ),
     BRAND_METRICS_REPORT_FORMAT: z.enum(['JSON', 'CSV']).default('CSV'),
     BRAND_METRICS_POLL_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(2_000),
     // Performance data (issue 6): see src/performance/performance-ingest.ts.

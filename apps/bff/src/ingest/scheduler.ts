@@ -34,6 +34,8 @@ export const SCHEDULE_VARIABLES: Readonly<Record<ScheduledSource, keyof Env>> = 
   'audience-insights': 'INGEST_SCHEDULE_AUDIENCE_INSIGHTS',
   'reach-forecasting': 'INGEST_SCHEDULE_REACH_FORECASTING',
   'persona-builder': 'INGEST_SCHEDULE_PERSONA_BUILDER',
+  'brand-benchmarks': 'INGEST_SCHEDULE_BRAND_BENCHMARKS',
+  'historic-reach': 'INGEST_SCHEDULE_HISTORIC_REACH',
 };
 
 export interface SourceSchedule {

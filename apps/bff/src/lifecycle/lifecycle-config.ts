@@ -43,6 +43,8 @@ const DEFAULT_EXPIRE_AFTER_MS: Readonly<Record<RecommendationSource, number>> = 
   'audience-insights': 14 * 24 * HOUR,
   'reach-forecasting': 7 * 24 * HOUR,
   'persona-builder': 14 * 24 * HOUR,
+  'brand-benchmarks': 28 * 24 * HOUR,
+  'historic-reach': 28 * 24 * HOUR,
   'marketing-stream': 2 * HOUR,
 };
 

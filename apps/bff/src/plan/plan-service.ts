@@ -6,6 +6,7 @@
 import type { AdvertiserPlan, PlanProfile } from '@recdesk/shared-types';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
+import { withPlanningFacts } from './plan-facts.ts';
 
 /** How many overlapping audiences a plan shows per profile. */
 export const PLAN_OVERLAPS = 10;
@@ -100,6 +101,7 @@ export class PlanService {
       profile.overlaps.sort((a, b) => b.affinity - a.affinity || a.name.localeCompare(b.name));
       profile.overlaps.splice(PLAN_OVERLAPS);
     }
-    return { advertiserId, advertiserName, profiles: [...profiles.values()] };
+    // Brand Benchmarks and the rest of the persona (plan-facts.ts).
+    return withPlanningFacts(this.db, { advertiserId, advertiserName, profiles: [...profiles.values()] });
   }
 }

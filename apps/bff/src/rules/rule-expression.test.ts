@@ -33,6 +33,22 @@ describe('rule expressions', () => {
     expect(() => parseRuleExpression('audience.size > 2')).toThrow(/Unknown field "audience.size"/);
   });
 
+  it('compares a brand signal with its category benchmark percentiles (Brand Benchmarks)', () => {
+    const fields = { newToBrandCustomerRate: 0.21, categoryNewToBrandCustomerRateP50: 0.34, categoryNewToBrandCustomerRateP25: 0.2 };
+    expect(run('advertiser.newToBrandCustomerRate < advertiser.category.newToBrandCustomerRate.p50', fields)).toEqual({
+      matched: true,
+      trace: ['newToBrandCustomerRate 0.21 < categoryNewToBrandCustomerRateP50 0.34'],
+    });
+    expect(run('advertiser.newToBrandCustomerRate < advertiser.category.newToBrandCustomerRate.p25', fields).matched).toBe(false);
+    expect(
+      run('advertiser.customerConversionRate >= advertiser.category.customerConversionRate.P75', {
+        customerConversionRate: 0.4,
+        categoryCustomerConversionRateP75: null,
+      }).matched,
+    ).toBe(false);
+    expect(() => parseRuleExpression('advertiser.category.newToBrandCustomerRate.p99 > 0')).toThrow(/Unknown field/);
+  });
+
   it('never matches on a missing value, and says so', () => {
     expect(run('newToBrandCustomerRate >= 0.3', { newToBrandCustomerRate: null })).toEqual({
       matched: false,

@@ -35,6 +35,15 @@ export const RULE_FIELDS = {
   customerConversionRate: 'number',
   audienceAffinity: 'number',
   freshnessHours: 'number',
+  /** The advertiser's category distribution (Brand Benchmarks): percentiles of the two brand signals above. */
+  categoryNewToBrandCustomerRateP25: 'number',
+  categoryNewToBrandCustomerRateP50: 'number',
+  categoryNewToBrandCustomerRateP75: 'number',
+  categoryNewToBrandCustomerRateP90: 'number',
+  categoryCustomerConversionRateP25: 'number',
+  categoryCustomerConversionRateP50: 'number',
+  categoryCustomerConversionRateP75: 'number',
+  categoryCustomerConversionRateP90: 'number',
 } as const;
 export type RuleField = keyof typeof RULE_FIELDS;
 
@@ -46,6 +55,14 @@ export const RULE_FIELD_ALIASES: Readonly<Record<string, RuleField>> = {
   'audience.affinity': 'audienceAffinity',
   'advertiser.newToBrandCustomerRate': 'newToBrandCustomerRate',
   'advertiser.customerConversionRate': 'customerConversionRate',
+  'advertiser.category.newToBrandCustomerRate.p25': 'categoryNewToBrandCustomerRateP25',
+  'advertiser.category.newToBrandCustomerRate.p50': 'categoryNewToBrandCustomerRateP50',
+  'advertiser.category.newToBrandCustomerRate.p75': 'categoryNewToBrandCustomerRateP75',
+  'advertiser.category.newToBrandCustomerRate.p90': 'categoryNewToBrandCustomerRateP90',
+  'advertiser.category.customerConversionRate.p25': 'categoryCustomerConversionRateP25',
+  'advertiser.category.customerConversionRate.p50': 'categoryCustomerConversionRateP50',
+  'advertiser.category.customerConversionRate.p75': 'categoryCustomerConversionRateP75',
+  'advertiser.category.customerConversionRate.p90': 'categoryCustomerConversionRateP90',
 };
 export type FieldValues = Partial<Record<RuleField, number | string | null>>;
 

@@ -36,9 +36,18 @@ export interface GateRule {
   holdoutShare?: number;
 }
 
+export interface Percentiles {
+  p25: number;
+  p50: number;
+  p75: number;
+  p90: number;
+}
+
 export interface BrandSignals {
   newToBrandCustomerRate: number | null;
   customerConversionRate: number | null;
+  /** The same signals' distribution over the brands of the advertiser's category (Brand Benchmarks), when known. */
+  category?: { newToBrandCustomerRate?: Percentiles; customerConversionRate?: Percentiles } | null;
 }
 
 export interface GateItem {
@@ -103,7 +112,23 @@ export function fieldsOf(item: GateItem, now: Date): FieldValues {
     newToBrandCustomerRate: item.brand?.newToBrandCustomerRate ?? null,
     customerConversionRate: item.brand?.customerConversionRate ?? null,
     audienceAffinity: item.audienceAffinity ?? null,
+    ...categoryFieldsOf(item.brand?.category ?? null),
     freshnessHours: Math.round(((now.getTime() - new Date(r.refreshedAt).getTime()) / 3_600_000) * 10) / 10,
+  };
+}
+
+function categoryFieldsOf(category: BrandSignals['category']): FieldValues {
+  const ntb = category?.newToBrandCustomerRate;
+  const ccr = category?.customerConversionRate;
+  return {
+    categoryNewToBrandCustomerRateP25: ntb?.p25 ?? null,
+    categoryNewToBrandCustomerRateP50: ntb?.p50 ?? null,
+    categoryNewToBrandCustomerRateP75: ntb?.p75 ?? null,
+    categoryNewToBrandCustomerRateP90: ntb?.p90 ?? null,
+    categoryCustomerConversionRateP25: ccr?.p25 ?? null,
+    categoryCustomerConversionRateP50: ccr?.p50 ?? null,
+    categoryCustomerConversionRateP75: ccr?.p75 ?? null,
+    categoryCustomerConversionRateP90: ccr?.p90 ?? null,
   };
 }
 

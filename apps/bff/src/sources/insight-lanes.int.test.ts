@@ -1,6 +1,6 @@
 /**
  * The insight services after one full sync, as a person finds them: Audience Insights in the growth lane, Reach
- * Forecasting and Persona Builder in the strategic lane, each with freshness, an explanation and no Approve; each on
+ * Forecasting, Persona Builder, Brand Benchmarks and Historic Reach in the strategic lane, each with freshness, an explanation and no Approve; each on
  * the status page; and the changes waiting for a decision still lead the queue (insights never crowd them out).
  */
 import type { ActionableRecommendation, RecommendationPage, SourcesResponse, SyncSummary } from '@recdesk/shared-types';
@@ -10,7 +10,13 @@ import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
 
 vi.setConfig({ testTimeout: 240_000 });
 
-const INSIGHT_SOURCES = { 'audience-insights': 'growth', 'reach-forecasting': 'strategic', 'persona-builder': 'strategic' } as const;
+const INSIGHT_SOURCES = {
+  'audience-insights': 'growth',
+  'reach-forecasting': 'strategic',
+  'persona-builder': 'strategic',
+  'brand-benchmarks': 'strategic',
+  'historic-reach': 'strategic',
+} as const;
 
 let bff: TestBff;
 beforeAll(async () => {

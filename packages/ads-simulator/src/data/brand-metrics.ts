@@ -4,6 +4,7 @@
  * and some cells are `N/A` (the Subscribe & Save metrics of brands without SnS, a missing category benchmark).
  */
 import { en, Faker } from '@faker-js/faker';
+import { alignBrandMetrics } from './brand-benchmarks.ts';
 import type { World } from './world.ts';
 
 /** The metric names the published request schema lists (v1.1). */
@@ -124,5 +125,7 @@ export function createBrandMetrics(world: World, now: Date, seed = world.seed): 
       });
     }
   }
+  // Category medians and top performers come from the category's distribution (brand-benchmarks.ts), as Amazon's do.
+  alignBrandMetrics(world, records);
   return records;
 }

@@ -40,6 +40,12 @@ const FilterSchema = z.looseObject({
   operator: z.enum(['EQ', 'NOT_EQ']).default('EQ'),
   values: z.array(z.string()),
 });
+const TaxonomyBodySchema = z.looseObject({
+  adType: z.enum(['DSP', 'SD', 'ST']).optional(),
+  categoryPath: z.array(z.string()).optional(),
+  countries: z.array(z.string()).min(1).max(1).optional(),
+});
+
 const ListBodySchema = z.looseObject({
   adType: z.enum(['DSP', 'SD', 'ST']).optional(),
   countries: z.array(z.string()).min(1).max(1).optional(),
@@ -113,7 +119,10 @@ export function audienceInsightsHandlers(state: SimulatorState) {
         return discoveryError(400, 'INVALID_ARGUMENT', 'maxResults must be between 1 and 250');
       const offset = offsetOf(url.searchParams.get('nextToken'));
       if (offset === null) return discoveryError(400, 'INVALID_ARGUMENT', 'nextToken is invalid');
-      const parsed = ListBodySchema.safeParse((await request.json().catch(() => ({}))) ?? {});
+      const json = (await request.json().catch(() => ({}))) ?? {};
+      const entry = state.requestLog.at(-1);
+      if (entry) entry.body = json;
+      const parsed = ListBodySchema.safeParse(json);
       if (!parsed.success) return discoveryError(400, 'INVALID_ARGUMENT', z.prettifyError(parsed.error));
       // A profile sees Amazon's audiences and its own customers in its marketplace, never another profile's.
       const visible = state.audiences.filter((a) => a.profileId === null || a.profileId === profile.profileId);
@@ -123,6 +132,45 @@ export function audienceInsightsHandlers(state: SimulatorState) {
         audiences: matching.slice(offset, offset + maxResults).map((a) => discoveryView(a, createDate)),
         matchCount: matching.length,
         ...(offset + maxResults < matching.length ? { nextToken: tokenFor(offset + maxResults) } : {}),
+      });
+    }),
+
+    // The taxonomy: main categories without a path, the shopping categories under one (In-market), with counts.
+    http.post('*/audiences/taxonomy/list', async ({ request }) => {
+      logRequest(state, request);
+      const denied = checkBearer(state, request);
+      if (denied) return denied;
+      const profile = scopedProfile(state, request);
+      if (!profile) return discoveryError(403, 'ACCESS_DENIED', 'Amazon-Advertising-API-Scope names no profile you can access');
+      if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? ''))
+        return discoveryError(400, 'INVALID_ARGUMENT', 'Content-Type must be application/json');
+      const url = new URL(request.url);
+      const maxResults = Number(url.searchParams.get('maxResults') ?? '10');
+      if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 250)
+        return discoveryError(400, 'INVALID_ARGUMENT', 'maxResults must be between 1 and 250');
+      const offset = offsetOf(url.searchParams.get('nextToken'));
+      if (offset === null) return discoveryError(400, 'INVALID_ARGUMENT', 'nextToken is invalid');
+      const json = (await request.json().catch(() => ({}))) ?? {};
+      const entry = state.requestLog.at(-1);
+      if (entry) entry.body = json;
+      const parsed = TaxonomyBodySchema.safeParse(json);
+      if (!parsed.success) return discoveryError(400, 'INVALID_ARGUMENT', z.prettifyError(parsed.error));
+      if (parsed.data.adType === 'DSP' && !url.searchParams.get('advertiserId'))
+        return discoveryError(400, 'INVALID_ARGUMENT', 'advertiserId is required for the DSP adType');
+      const path = parsed.data.categoryPath ?? [];
+      const visible = state.audiences.filter((a) => a.profileId === null || a.profileId === profile.profileId);
+      const counts = new Map<string, number>();
+      for (const audience of visible) {
+        const levels = [audience.category, ...(audience.shoppingCategory ? [audience.shoppingCategory] : [])];
+        if (path.some((p, i) => levels[i] !== p)) continue;
+        const child = levels[path.length];
+        if (child) counts.set(child, (counts.get(child) ?? 0) + 1);
+      }
+      const categories = [...counts].map(([category, audienceCount]) => ({ category, audienceCount }));
+      return HttpResponse.json({
+        categoryPath: path,
+        categories: categories.slice(offset, offset + maxResults),
+        ...(offset + maxResults < categories.length ? { nextToken: tokenFor(offset + maxResults) } : {}),
       });
     }),
 

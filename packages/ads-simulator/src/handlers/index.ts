@@ -3,7 +3,9 @@ import { faultHandlers } from '../faults.ts';
 import type { SimulatorState } from '../state.ts';
 import { audienceInsightsHandlers } from './audience-insights.ts';
 import { authHandlers } from './auth.ts';
+import { brandBenchmarksHandlers } from './brand-benchmarks.ts';
 import { brandMetricsHandlers } from './brand-metrics.ts';
+import { historicReachHandlers } from './historic-reach.ts';
 import { partnerOpportunityHandlers } from './partner-opportunities.ts';
 import { personaBuilderHandlers } from './persona-builder.ts';
 import { profileHandlers } from './profiles.ts';
@@ -27,8 +29,10 @@ export function createHandlers(state: SimulatorState) {
     ...partnerOpportunityHandlers(state),
     ...recommendationsApiHandlers(state),
     ...brandMetricsHandlers(state),
+    ...brandBenchmarksHandlers(state),
     ...audienceInsightsHandlers(state),
     ...reachForecastingHandlers(state),
+    ...historicReachHandlers(state),
     ...personaBuilderHandlers(state),
     ...sponsoredProductsEntityHandlers(state),
     ...sponsoredProductsRecommendationHandlers(state),

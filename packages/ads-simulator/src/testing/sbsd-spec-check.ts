@@ -1,6 +1,7 @@
 /**
  * Checks Sponsored Brands and Sponsored Display exchanges against Amazon's published documents (sponsored-brands-v4,
- * sponsored-brands-v3 and sponsored-display-v3 in published-specs/): a request's Accept and Content-Type must be
+ * sponsored-brands-v3 and sponsored-display-v3 in published-specs/), and the planning services' (persona-builder and
+ * audiences-discovery): a request's Accept and Content-Type must be
  * media types the operation declares and its JSON body must match the declared request schema; an answer must match
  * the schema of its status and media type. Used by the simulator's conformance test (its answers) and by the BFF's
  * SB / SD integration test (every request RecDesk sent, from the simulator's request log).
@@ -20,7 +21,13 @@ interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: unknown }> } | { $ref: string }>;
 }
 
-const SPEC_FILES = { sb4: 'sponsored-brands-v4.json', sb3: 'sponsored-brands-v3.json', sd3: 'sponsored-display-v3.json' } as const;
+const SPEC_FILES = {
+  sb4: 'sponsored-brands-v4.json',
+  sb3: 'sponsored-brands-v3.json',
+  sd3: 'sponsored-display-v3.json',
+  pb: 'persona-builder.json',
+  disc: 'audiences-discovery.json',
+} as const;
 
 let cached: { ajv: Ajv; specs: Spec[] } | null = null;
 
@@ -123,6 +130,17 @@ export function responseProblems(method: string, path: string, status: number, c
   const validate = validatorAt(spec.id, ...at, 'content', match, 'schema');
   if (!validate) return [`${method} ${template}: no schema for ${status} ${match}`];
   return errorsOf(validate, body).map((p) => `${method} ${template} ${status}: ${p}`);
+}
+
+/** Every logged Persona Builder and audiences discovery request's problems (their bodies are kept on the log). */
+export function planningRequestProblems(log: readonly RequestLogEntry[]): string[] {
+  return log
+    .filter((entry) =>
+      /\/insights\/(topCategoriesPurchased|topOverlappingAudiences|demographics|bandedSize)$|\/audiences\/(taxonomy\/)?list$/.test(
+        entry.path,
+      ),
+    )
+    .flatMap((entry) => requestProblems(entry));
 }
 
 /** Every logged SB / SD request's problems. */

@@ -17,6 +17,8 @@ export const RECOMMENDATION_SOURCES = [
   'audience-insights',
   'reach-forecasting',
   'persona-builder',
+  'brand-benchmarks',
+  'historic-reach',
   'marketing-stream',
 ] as const;
 
@@ -36,6 +38,8 @@ export const SOURCE_LABELS: Readonly<Record<RecommendationSource, string>> = {
   'audience-insights': 'Audience Insights',
   'reach-forecasting': 'Reach Forecasting',
   'persona-builder': 'Persona Builder',
+  'brand-benchmarks': 'Brand Benchmarks',
+  'historic-reach': 'Historic Reach',
   'marketing-stream': 'Marketing Stream',
 };
 
@@ -71,6 +75,10 @@ export const DEFAULT_FRESHNESS_POLICIES: Readonly<Record<RecommendationSource, F
   'reach-forecasting': { freshForMs: 24 * HOUR, staleAfterMs: 72 * HOUR },
   // Personas describe who buys, which moves slowly: weekly like the overlaps.
   'persona-builder': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
+  // Brand View Pro indexes its reports weekly: a report of last week is fresh, one of the week before is aging.
+  'brand-benchmarks': { freshForMs: 8 * 24 * HOUR, staleAfterMs: 15 * 24 * HOUR },
+  // History does not change, but the curve of the last 12 weeks moves on each week.
+  'historic-reach': { freshForMs: 8 * 24 * HOUR, staleAfterMs: 22 * 24 * HOUR },
   'marketing-stream': { freshForMs: 15 * MINUTE, staleAfterMs: 60 * MINUTE },
 };
 

@@ -57,3 +57,9 @@ export function nextLocalMidnight(at: Date, timeZone: string): Date {
   const elapsedMs = (((parts.hour ?? 0) * 60 + (parts.minute ?? 0)) * 60 + (parts.second ?? 0)) * 1000 + at.getUTCMilliseconds();
   return new Date(at.getTime() + 86_400_000 - elapsedMs);
 }
+
+/** The Amazon marketplace id of a country code (profiles name marketplaces by country), or null. */
+export function marketplaceIdOf(country: string): string | null {
+  const code = country.toUpperCase() === 'GB' ? 'UK' : country.toUpperCase();
+  return Object.entries(MARKETPLACES).find(([, info]) => info.country === code)?.[0] ?? null;
+}

@@ -6,6 +6,22 @@
 import type { NormalisedRecommendation } from '@recdesk/shared-types';
 import type { AdsProfile } from '../../ads-client/profiles.ts';
 import type { RetailCategory } from './pb-api.ts';
+import type { AudienceInsight, BandedSize, Demographics, TaxonomyNode } from './pb-facts-api.ts';
+
+/** The rest of a persona (Persona Builder and the audiences taxonomy), kept in raw for the Plan view. */
+export interface PersonaFacts {
+  topAudiences: AudienceInsight[];
+  demographics: Demographics | null;
+  bandedSize: BandedSize | null;
+  taxonomy: TaxonomyNode[];
+}
+
+const count = (value: number) => Math.round(value).toLocaleString('en-US');
+
+/** A banded size in words: "10,000 to 100,000", or "100,000,000 or more" without an upper bound. */
+export function sizeText(size: BandedSize): string {
+  return size.max === undefined ? `${count(size.min)} or more` : `${count(size.min)} to ${count(size.max)}`;
+}
 
 export function normalisePersona(
   audience: { audienceId: string; audienceName: string },
@@ -13,6 +29,7 @@ export function normalisePersona(
   lastUpdatedAt: string | null,
   profile: AdsProfile,
   fetchedAt: Date,
+  facts?: PersonaFacts,
 ): NormalisedRecommendation | null {
   if (categories.length === 0) return null;
   const sorted = [...categories].sort((a, b) => b.insightMetrics.affinity - a.insightMetrics.affinity);
@@ -32,6 +49,10 @@ export function normalisePersona(
       (top
         ? ` ${top.insightMetrics.overlapPercentage.toFixed(0)}% of them bought ${top.name}, ${top.insightMetrics.affinity.toFixed(1)} times as likely as ` +
           'the average customer: these categories are where to meet more shoppers like them.'
+        : '') +
+      (facts?.bandedSize ? ` The audience counts ${sizeText(facts.bandedSize)} customers.` : '') +
+      (facts?.topAudiences[0]
+        ? ` Its strongest audience overlap is ${facts.topAudiences[0].name} (${facts.topAudiences[0].insightMetrics.affinity.toFixed(1)}×).`
         : ''),
     advertiserId: profile.accountId,
     advertiserName: profile.accountName,
@@ -57,6 +78,6 @@ export function normalisePersona(
     estimatedImpact: [],
     generatedAt,
     expiresAt: null,
-    raw: { audience, lastUpdatedAt, retailCategories: categories },
+    raw: { audience, lastUpdatedAt, retailCategories: categories, ...(facts ?? {}) },
   };
 }

@@ -4,6 +4,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { databaseTargets } from '../../testing/database-targets.ts';
 import { startTestBff, type TestBff } from '../../testing/test-runtime.ts';
 import { TOP_CATEGORIES_INPUT, TOP_CATEGORIES_OUTPUT } from './pb-api.ts';
+import {
+  BANDED_SIZE_INPUT,
+  BANDED_SIZE_OUTPUT,
+  DEMOGRAPHICS_INPUT,
+  DEMOGRAPHICS_OUTPUT,
+  TOP_AUDIENCES,
+  TOP_OVERLAPPING_INPUT,
+  TOP_OVERLAPPING_OUTPUT,
+} from './pb-facts-api.ts';
 
 // PGlite starts slowly on a loaded machine; these tests make real HTTP calls to the simulator and many queries.
 vi.setConfig({ testTimeout: 120_000 });
@@ -55,6 +64,42 @@ describe.each(databaseTargets)('Persona Builder sync on $name', ({ create }) => 
         raw: { retailCategories: { path: { browseNodeName: string }[] }[] };
       };
       for (const category of detail.raw.retailCategories) expect(sold).toContain(category.path[0]?.browseNodeName);
+    }
+    // The rest of the persona: each endpoint once per profile in its own media types, the facts kept for the plan.
+    for (const [path, input, output] of [
+      ['/insights/topOverlappingAudiences', TOP_OVERLAPPING_INPUT, TOP_OVERLAPPING_OUTPUT],
+      ['/insights/demographics', DEMOGRAPHICS_INPUT, DEMOGRAPHICS_OUTPUT],
+      ['/insights/bandedSize', BANDED_SIZE_INPUT, BANDED_SIZE_OUTPUT],
+    ]) {
+      const facts = state.requestLog.filter((r) => r.path.endsWith(path as string));
+      expect(facts).toHaveLength(state.world.profiles.length);
+      for (const call of facts) expect(call.headers).toMatchObject({ 'content-type': input, accept: output });
+    }
+    expect(state.requestLog.filter((r) => r.path.endsWith('/audiences/taxonomy/list'))).toHaveLength(state.world.profiles.length);
+    // Every Persona Builder and audiences discovery request RecDesk sent conforms to the published specs.
+    const { planningRequestProblems } = await import('@recdesk/ads-simulator/testing/sbsd-spec-check');
+    expect(planningRequestProblems(state.requestLog)).toEqual([]);
+    const { overlapsOf } = await import('@recdesk/ads-simulator/audiences');
+    for (const item of items) {
+      const detail = (await bff.http.get(`/api/recommendations/${item.id}`).expect(200)).body as {
+        raw: {
+          audience: { audienceId: string };
+          topAudiences: { id: string; name: string }[];
+          bandedSize: { min: number };
+          demographics: { age: unknown[] };
+          taxonomy: { category: string }[];
+        };
+      };
+      const seed = state.audiences.find((a) => a.audienceId === detail.raw.audience.audienceId);
+      if (!seed) throw new Error('no seed audience');
+      const expected = overlapsOf(seed, state.audiences, state.brandMetrics).slice(0, TOP_AUDIENCES);
+      expect(detail.raw.topAudiences.map((a) => [a.id, a.name])).toEqual(
+        expected.map((o) => [o.audience.audienceId, o.audience.audienceName]),
+      );
+      expect(detail.raw.bandedSize.min).toBeGreaterThan(0);
+      expect(detail.raw.demographics.age.length).toBeGreaterThan(0);
+      expect(detail.raw.taxonomy.map((t) => t.category)).toContain('In-market');
+      expect(item.description).toMatch(/The audience counts [\d,]+ (to [\d,]+ |or more )?customers\./);
     }
     await bff.http.post('/api/sync?source=persona-builder').expect(200);
     expect(await personaItems(bff)).toHaveLength(state.world.profiles.length);

@@ -11,6 +11,8 @@ import { advertiserLabel, advertiserQueries } from '../../shared/advertisers/adv
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
 import { retryableLazy } from '../../shared/ui/retryable-lazy.ts';
 import { useSearchParams } from '../../shared/use-search-params.ts';
+import { BrandFunnel } from './BrandFunnel.tsx';
+import { PersonaFacts } from './PersonaFacts.tsx';
 import { planQueries } from './plan-queries.ts';
 import { reachAt } from './reach-at.ts';
 
@@ -68,6 +70,10 @@ function ProfilePlan({ profile }: { profile: PlanProfile }) {
       ) : (
         <p className="muted">No persona yet.</p>
       )}
+      {profile.personaFacts ? <PersonaFacts facts={profile.personaFacts} audienceName={profile.persona?.audienceName ?? null} /> : null}
+      {(profile.benchmarks ?? []).map((b) => (
+        <BrandFunnel key={b.category} benchmarks={b} />
+      ))}
       <table aria-label="Top overlapping audiences">
         <thead>
           <tr>
