@@ -17,7 +17,7 @@ describe.each(databaseTargets)('the plan view’s benchmarks and persona facts o
   }
 
   it('shows the brand’s funnel against its category, and the persona’s size, demographics and top audiences by name', async () => {
-    bff = await startTestBff(create(), { BRAND_METRICS_POLL_INTERVAL_MS: '5' });
+    bff = await startTestBff(await create(), { BRAND_METRICS_POLL_INTERVAL_MS: '5' });
     for (const source of ['persona-builder', 'brand-metrics', 'brand-benchmarks'])
       await bff.http.post(`/api/sync?source=${source}`).expect(200);
     const state = bff.runtime.simulator?.state;

@@ -33,7 +33,7 @@ describe.each(databaseTargets)('rules over insight signals on $name', ({ create 
 
   it('previews and backtests audience.affinity > 2.5 and a brand signal under its category median with the matches the world implies', async () => {
     // Brand Metrics reports polled a few ms apart: they are ready on the second poll.
-    bff = await startTestBff(create(), { BRAND_METRICS_POLL_INTERVAL_MS: '5' });
+    bff = await startTestBff(await create(), { BRAND_METRICS_POLL_INTERVAL_MS: '5' });
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     for (const source of ['audience-insights', 'brand-metrics', 'brand-benchmarks'])

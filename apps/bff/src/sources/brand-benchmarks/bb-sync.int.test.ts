@@ -30,7 +30,7 @@ describe.each(databaseTargets)('Brand Benchmarks sync on $name', ({ create }) =>
   });
 
   it('reads each advertiser’s latest Brand Report with the manager account and places its brand in each category, as Brand Metrics does', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const summary: SyncSummary = (await bff.http.post('/api/sync?source=brand-benchmarks').expect(200)).body;
@@ -71,7 +71,7 @@ describe.each(databaseTargets)('Brand Benchmarks sync on $name', ({ create }) =>
   });
 
   it('quarantines a malformed row, folds a row listed twice, and skips an advertiser Brand View Pro does not know', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const profile = state.world.profiles[0];

@@ -23,7 +23,7 @@ describe.each(databaseTargets)('Historic Reach sync on $name', ({ create }) => {
   });
 
   it('makes one curve per profile as documented (headers, JSON both ways, limits), polled until COMPLETED, replaced on the next sync', async () => {
-    bff = await startTestBff(create(), ENV);
+    bff = await startTestBff(await create(), ENV);
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const summary: SyncSummary = (await bff.http.post('/api/sync?source=historic-reach').expect(200)).body;
@@ -66,7 +66,7 @@ describe.each(databaseTargets)('Historic Reach sync on $name', ({ create }) => {
   });
 
   it('quarantines a malformed data point and reports a failed curve after the other profiles', async () => {
-    bff = await startTestBff(create(), ENV);
+    bff = await startTestBff(await create(), ENV);
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const [failing, broken] = state.world.profiles;
