@@ -976,7 +976,10 @@ export class LifecycleService {
     const keys = new Set(change.entityKeys);
     const rows = (
       await readNeighbourhood(db, change.advertiserId, change.campaignIds, LIVE_STATUSES, (query) => query.select(LEAN_COLUMNS).execute())
-    ).filter((row) => keys.has(entityKeyOf(row.entity as EntityRef)));
+    )
+      .filter((row) => keys.has(entityKeyOf(row.entity as EntityRef)))
+      // In id order, as the full pass reads them: of two reports of an entity's value at the same time, the first wins.
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const subjects: KnownStateSubject[] = rows.map((row) => ({
       source: RecommendationSourceSchema.parse(row.source),
       entity: row.entity as Recommendation['entity'],
