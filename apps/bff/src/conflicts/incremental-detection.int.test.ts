@@ -120,6 +120,7 @@ describe.each(databaseTargets)('incremental validation and conflicts on $name', 
     const r = random(seed);
     const pool = new Map<string, NormalisedRecommendation>();
     const kinds = new Set<string>();
+    let drifted = 0;
     let next = 0;
     const rounds = 10;
     for (let round = 0; round < rounds; round++) {
@@ -154,6 +155,7 @@ describe.each(databaseTargets)('incremental validation and conflicts on $name', 
 
       const incremental = await snapshot(app);
       for (const c of incremental.conflicts) kinds.add(c.kind);
+      drifted += incremental.items.filter((item) => item.status === 'drifted').length;
       await lifecycle.validateAdvertisers(ADVERTISERS);
       await conflicts.detect(ADVERTISERS);
       const full = await snapshot(app);
@@ -163,7 +165,6 @@ describe.each(databaseTargets)('incremental validation and conflicts on $name', 
     expect([...kinds]).toEqual(
       expect.arrayContaining(['duplicate', 'opposite_directions', 'budget_cut_with_bid_increase', 'pause_with_change', 'cross_product_budget']),
     );
-    const drifted = await app.runtime.db.selectFrom('recommendations').select('id').where('status', '=', 'drifted').execute();
-    expect(drifted.length).toBeGreaterThan(0);
+    expect(drifted).toBeGreaterThan(0);
   });
 });
