@@ -2,7 +2,7 @@
  * Incremental conflicts (issue 18, item 2): a second sync with 1 % of the rows changed costs at most 5 % of the first.
  * BENCH_RESYNC_ITEMS (100,000, the ingest benchmark's scale) recommendations over 50 advertisers, shaped like a real
  * queue (per campaign a budget change, keyword bids, new keywords, now and then a pause, SB / SD budgets beside SP
- * ones), go through the production store (upsert in batches of 5,000, as a source run does) and the after-ingest step
+ * ones), go through the production store (upsert in batches of 1,000, as a source run does) and the after-ingest step
  * (validation and conflict detection over what changed). Then the same rows again with 1 % of the proposals changed.
  * The floor of the re-sync's after-ingest step is not zero work, so the whole-advertiser pass it replaces is timed
  * too, over the same advertisers (what every re-sync cost before).
@@ -25,7 +25,7 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.
 const ON_PGLITE = process.env.BENCH_DATABASE === 'pglite';
 const ITEMS = Number(process.env.BENCH_RESYNC_ITEMS ?? 100_000);
 const ADVERTISERS = 50;
-const BATCH = 5_000;
+const BATCH = 1_000;
 const CHANGED_SHARE = 0.01;
 const GOAL = 0.05;
 
@@ -65,7 +65,9 @@ function makeQueue(count: number): NormalisedRecommendation[] {
         items.push(bidChange({ ...keyword, id: `k${campaign}-${k}-x`, source: source(), from: bid, to: next() < 0.5 ? to : bid * 0.8 }));
     }
     for (let n = 0; n < 4 && items.length < count; n++)
-      items.push(newKeyword({ ...base, id: `n${campaign}-${n}`, adGroupId: `G${campaign}-0`, text: `new ${n}`, bid: 0.75, source: source() }));
+      items.push(
+        newKeyword({ ...base, id: `n${campaign}-${n}`, adGroupId: `G${campaign}-0`, text: `new ${n}`, bid: 0.75, source: source() }),
+      );
     if (next() < 0.05 && items.length < count) items.push(stateChange({ ...base, id: `p${campaign}`, to: 'PAUSED', source: source() }));
   }
   return items.slice(0, count);
@@ -85,10 +87,13 @@ export const benchmark: Benchmark = {
   async run(): Promise<BenchResult> {
     const schema = `bench_${randomUUID().replaceAll('-', '')}`;
     const target: DatabaseTarget = ON_PGLITE ? { kind: 'pglite' } : { kind: 'postgres', url: DATABASE_URL, schema };
-    const runtime = await createRuntime(parseEnv({ SYNC_ON_START: 'false', STREAM_SIMULATED: 'false', LOG_LEVEL: 'silent', INGEST_RETRY_FIRST_MS: '0' }), {
-      database: target,
-      log: pino({ level: 'silent' }),
-    });
+    const runtime = await createRuntime(
+      parseEnv({ SYNC_ON_START: 'false', STREAM_SIMULATED: 'false', LOG_LEVEL: 'silent', INGEST_RETRY_FIRST_MS: '0' }),
+      {
+        database: target,
+        log: pino({ level: 'silent' }),
+      },
+    );
     const { store, lifecycle, conflicts } = runtime;
     const timeSync = async (items: readonly NormalisedRecommendation[]) => {
       const started = performance.now();

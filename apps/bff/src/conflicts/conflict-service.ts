@@ -24,12 +24,12 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { ConflictsTable, Database } from '../db/schema.ts';
+import type { TouchedAdvertiser } from '../lifecycle/change-tracker.ts';
+import { isUnscopedKey } from '../lifecycle/entity-keys.ts';
 import type { OpenConflictRef } from '../lifecycle/lifecycle-machine.ts';
 import type { ConflictGate, LifecycleService } from '../lifecycle/lifecycle-service.ts';
+import { type RecommendationsQuery, readNeighbourhood } from '../lifecycle/neighbourhood.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
-import { changesOf, type TouchedAdvertiser } from '../lifecycle/change-tracker.ts';
-import { isUnscopedKey } from '../lifecycle/entity-keys.ts';
-import { readNeighbourhood, type RecommendationsQuery } from '../lifecycle/neighbourhood.ts';
 import {
   ACROSS_CAMPAIGN_KINDS,
   type DetectedConflict,
@@ -193,9 +193,7 @@ export class ConflictService implements ConflictGate {
           return eb.or(arms);
         });
       const rows = await query.execute();
-      return rows.filter((row) =>
-        inScope(row.kind as ConflictKind, row.entity_key, inCampaignsNow.has(row.id)),
-      );
+      return rows.filter((row) => inScope(row.kind as ConflictKind, row.entity_key, inCampaignsNow.has(row.id)));
     });
   }
 
@@ -448,7 +446,20 @@ export class ConflictService implements ConflictGate {
 /** The engine's view of the rows a query finds (the query chooses which; this chooses the columns). */
 async function engineItemsOf(query: RecommendationsQuery): Promise<EngineItem[]> {
   const rows = await query
-    .select(['id', 'advertiser_id', 'profile_id', 'status', 'source', 'source_type', 'title', 'entity', 'action', 'priority', 'refreshed_at', 'content_hash'])
+    .select([
+      'id',
+      'advertiser_id',
+      'profile_id',
+      'status',
+      'source',
+      'source_type',
+      'title',
+      'entity',
+      'action',
+      'priority',
+      'refreshed_at',
+      'content_hash',
+    ])
     // Marketing Stream's budget-usage insights carry how much of the budget is spent today (conflict-engine.ts, 3).
     .select(
       sql<number | null>`case when source_type = 'BUDGET_USAGE' then (raw->'message'->>'budget_usage_percentage')::float end`.as(

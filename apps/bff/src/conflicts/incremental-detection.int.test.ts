@@ -47,13 +47,27 @@ function proposal(r: Random, id: string): NormalisedRecommendation {
   switch (r.int(10)) {
     case 0:
     case 1:
-      return bidChange({ ...base, campaignId: spCampaign, adGroupId, keywordId, text: keywordId, from: r.pick([1, 1.2]), to: r.pick([0.8, 1.1, 1.3]) });
+      return bidChange({
+        ...base,
+        campaignId: spCampaign,
+        adGroupId,
+        keywordId,
+        text: keywordId,
+        from: r.pick([1, 1.2]),
+        to: r.pick([0.8, 1.1, 1.3]),
+      });
     case 2:
       return budgetChange({ ...base, campaignId: spCampaign, from: 100, to: r.pick([60, 90, 120]) });
     case 3: {
       // SB or SD budget raises (and cuts), against the SP cuts of the same profile.
       const product = r.pick(['sb-recommendations', 'sd-recommendations'] as const);
-      return budgetChange({ ...base, source: product, campaignId: `${advertiserId}-${product}-${r.int(2)}`, from: 50, to: r.pick([40, 70]) });
+      return budgetChange({
+        ...base,
+        source: product,
+        campaignId: `${advertiserId}-${product}-${r.int(2)}`,
+        from: 50,
+        to: r.pick([40, 70]),
+      });
     }
     case 4:
       return newKeyword({ ...base, campaignId: spCampaign, adGroupId, text: r.pick(['glass kettle', 'tea kettle']), bid: 0.9 });
@@ -75,14 +89,27 @@ function proposal(r: Random, id: string): NormalisedRecommendation {
             ...item,
             kind: 'creative',
             title: 'New headline',
-            action: { type: 'creative', field: 'headline', from: null, to: r.pick(['Brew better', 'Tea time']), unit: 'none', currency: null, direction: 'change' },
+            action: {
+              type: 'creative',
+              field: 'headline',
+              from: null,
+              to: r.pick(['Brew better', 'Tea time']),
+              unit: 'none',
+              currency: null,
+              direction: 'change',
+            },
           };
     }
     case 7: {
       // An SD audience expansion: a new target of an SD campaign.
       const campaignId = `${advertiserId}-sd-recommendations-${r.int(2)}`;
       const item = newKeyword({ ...base, source: 'sd-recommendations', campaignId, adGroupId: `${campaignId}-G`, bid: 1 });
-      const entity: EntityRef = { ...item.entity, level: 'target', targetText: r.pick(['in-market kettles', 'tea lovers']), matchType: null };
+      const entity: EntityRef = {
+        ...item.entity,
+        level: 'target',
+        targetText: r.pick(['in-market kettles', 'tea lovers']),
+        matchType: null,
+      };
       return {
         ...item,
         entity,
@@ -92,7 +119,14 @@ function proposal(r: Random, id: string): NormalisedRecommendation {
     default: {
       // Unscoped: a product-level change that names no campaign (its key spans the advertiser's campaigns).
       const item = bidChange({ ...base, from: r.pick([1, 1.5]), to: r.pick([1.2, 2]) });
-      const entity: EntityRef = { ...item.entity, level: 'product', campaignId: null, adGroupId: null, targetId: null, asin: `B0${r.int(2)}` };
+      const entity: EntityRef = {
+        ...item.entity,
+        level: 'product',
+        campaignId: null,
+        adGroupId: null,
+        targetId: null,
+        asin: `B0${r.int(2)}`,
+      };
       return { ...item, entity };
     }
   }
@@ -107,7 +141,12 @@ describe.each(databaseTargets)('incremental validation and conflicts on $name', 
 
   async function snapshot(app: TestBff) {
     const { db } = app.runtime;
-    const conflicts = await db.selectFrom('conflicts').select(['fingerprint', 'kind']).where('status', '=', 'open').orderBy('fingerprint').execute();
+    const conflicts = await db
+      .selectFrom('conflicts')
+      .select(['fingerprint', 'kind'])
+      .where('status', '=', 'open')
+      .orderBy('fingerprint')
+      .execute();
     const items = await db.selectFrom('recommendations').select(['id', 'status', 'validation_issues']).orderBy('id').execute();
     return { conflicts, items };
   }
@@ -163,7 +202,13 @@ describe.each(databaseTargets)('incremental validation and conflicts on $name', 
     }
     // Not vacuous: the rounds raised the groupings the neighbourhoods must hold whole.
     expect([...kinds]).toEqual(
-      expect.arrayContaining(['duplicate', 'opposite_directions', 'budget_cut_with_bid_increase', 'pause_with_change', 'cross_product_budget']),
+      expect.arrayContaining([
+        'duplicate',
+        'opposite_directions',
+        'budget_cut_with_bid_increase',
+        'pause_with_change',
+        'cross_product_budget',
+      ]),
     );
     expect(drifted).toBeGreaterThan(0);
   });

@@ -14,12 +14,12 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { type RecommendationStore, recommendationIdOf } from '../lifecycle/recommendation-store.ts';
+import { marketplaceOf } from '../sources/marketing-stream/stream-marketplaces.ts';
 import {
   normaliseBudgetUsage,
   normaliseCampaignDiagnostics,
   normaliseSpBudgetRecommendation,
 } from '../sources/marketing-stream/stream-normalise.ts';
-import { marketplaceOf } from '../sources/marketing-stream/stream-marketplaces.ts';
 import { type ParsedDelivery, parseDeliveries, parseRawDelivery } from '../sources/marketing-stream/stream-parse.ts';
 import type { QuarantineEntry, QuarantineStore } from './quarantine-store.ts';
 
@@ -245,7 +245,11 @@ export class StreamIngest {
     }
   }
 
-  private async accept(delivery: Valid, counts: { stored: number; unchanged: number }, context: BatchContext): Promise<StreamMessageOutcome> {
+  private async accept(
+    delivery: Valid,
+    counts: { stored: number; unchanged: number },
+    context: BatchContext,
+  ): Promise<StreamMessageOutcome> {
     const base = {
       index: delivery.index,
       datasetId: delivery.datasetId,
@@ -311,7 +315,11 @@ export class StreamIngest {
     return taken ? 'claimed' : 'busy';
   }
 
-  private async process(delivery: Valid, counts: { stored: number; unchanged: number }, context: BatchContext): Promise<StreamMessageOutcome> {
+  private async process(
+    delivery: Valid,
+    counts: { stored: number; unchanged: number },
+    context: BatchContext,
+  ): Promise<StreamMessageOutcome> {
     const { store, options } = this.deps;
     const base = {
       index: delivery.index,
@@ -438,10 +446,9 @@ export class StreamIngest {
 }
 
 /** The item with the advertiser's name and profile the pulls know (BatchContext), where the message gave none. */
-function withAccountOf<T extends { advertiserId: string; marketplace: string | null; advertiserName: string | null; profileId: string | null }>(
-  item: T,
-  context: BatchContext,
-): T {
+function withAccountOf<
+  T extends { advertiserId: string; marketplace: string | null; advertiserName: string | null; profileId: string | null },
+>(item: T, context: BatchContext): T {
   if (item.advertiserName !== null && item.profileId !== null) return item;
   const known = context.accounts.get(accountKey(item.advertiserId, item.marketplace));
   if (!known) return item;

@@ -997,7 +997,8 @@ export class LifecycleService {
       limits,
     );
     let written = 0;
-    for (let start = 0; start < updates.length; start += 500) written += await this.writeValidation(updates.slice(start, start + 500), at, actor);
+    for (let start = 0; start < updates.length; start += 500)
+      written += await this.writeValidation(updates.slice(start, start + 500), at, actor);
     return written;
   }
 

@@ -19,7 +19,7 @@ export const BUDGET_REACH = sql<boolean>`((entity->>'level' = 'campaign' AND (ac
 const CHUNK = 1000;
 
 /** The recommendations table before its columns are chosen. */
-export type RecommendationsQuery = SelectQueryBuilder<Database, 'recommendations', {}>;
+export type RecommendationsQuery = SelectQueryBuilder<Database, 'recommendations', object>;
 
 /**
  * The advertiser's items in these statuses that lie in these campaigns or are unscoped (and, with `budgetReach`, the

@@ -352,7 +352,12 @@ export class RecommendationStore {
         });
       }
       await insertEvents(trx, events, now);
-      return { stored: written.length, unchanged: rows.length - written.length, changed: [...written, ...returned].map((row) => row.id), before };
+      return {
+        stored: written.length,
+        unchanged: rows.length - written.length,
+        changed: [...written, ...returned].map((row) => row.id),
+        before,
+      };
     });
     // Only real changes (new, changed upstream, back from rejection) are re-examined, with the entity each had before.
     const itemById = new Map([...unique.values()].map((item) => [recommendationIdOf(item.source, item.sourceRecommendationId), item]));
