@@ -22,13 +22,23 @@ export interface TouchedAdvertiser {
   campaignIds: string[];
   /** A changed entity could not be located in a campaign: only a pass over the whole advertiser is exact. */
   unbounded: boolean;
+  /**
+   * Items sent again (changed or not), whose sighting needs its validation mark; null when more were seen than are
+   * worth listing (a sync): then every sighted item of the advertiser is marked, in one statement.
+   */
+  seenItemIds: string[] | null;
 }
+
+/** Beyond this many sightings per advertiser, the mark is one statement over the advertiser rather than by id. */
+export const SEEN_LIST_LIMIT = 10_000;
 
 interface Pending {
   itemIds: Set<string>;
   entityKeys: Set<string>;
   campaignIds: Set<string>;
   unbounded: boolean;
+  /** null: more than SEEN_LIST_LIMIT. */
+  seenItemIds: Set<string> | null;
 }
 
 export class ChangeTracker {
@@ -37,15 +47,18 @@ export class ChangeTracker {
   private of(advertiserId: string): Pending {
     let entry = this.pending.get(advertiserId);
     if (!entry) {
-      entry = { itemIds: new Set(), entityKeys: new Set(), campaignIds: new Set(), unbounded: false };
+      entry = { itemIds: new Set(), entityKeys: new Set(), campaignIds: new Set(), unbounded: false, seenItemIds: new Set() };
       this.pending.set(advertiserId, entry);
     }
     return entry;
   }
 
-  /** Items of the advertiser were seen (perhaps unchanged): its sightings need their validation mark. */
-  seen(advertiserId: string): void {
-    this.of(advertiserId);
+  /** An item of the advertiser was sent again (perhaps unchanged): its sighting needs its validation mark. */
+  seen(advertiserId: string, itemId: string): void {
+    const entry = this.of(advertiserId);
+    if (!entry.seenItemIds) return;
+    entry.seenItemIds.add(itemId);
+    if (entry.seenItemIds.size > SEEN_LIST_LIMIT) entry.seenItemIds = null;
   }
 
   /** An item changed (or was moved by a decision), about this entity. */
@@ -66,6 +79,7 @@ export class ChangeTracker {
       entityKeys: [...entry.entityKeys],
       campaignIds: [...entry.campaignIds],
       unbounded: entry.unbounded,
+      seenItemIds: entry.seenItemIds ? [...entry.seenItemIds] : null,
     }));
     this.pending.clear();
     return drained;

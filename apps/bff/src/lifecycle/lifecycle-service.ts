@@ -966,7 +966,7 @@ export class LifecycleService {
       }
       const at = this.deps.now();
       if (change.entityKeys.length > 0) changed += await this.validateNeighbourhood(change, actor, at);
-      await this.markValidated(change.advertiserId, at);
+      await this.markValidated(change.advertiserId, at, change.seenItemIds);
     }
     return { changed };
   }
@@ -1019,14 +1019,21 @@ export class LifecycleService {
    * Only rows upstream sent since their last validation need the mark (a stale item needs one after its sighting).
    * Rows a validation wrote got it with their outcome; this marks the rest, whose outcome the pass left as it was.
    */
-  private async markValidated(advertiserId: string, at: Date): Promise<void> {
-    await this.deps.db
-      .updateTable('recommendations')
-      .set({ validated_at: at })
-      .where('advertiser_id', '=', advertiserId)
-      .where('status', 'in', VALIDATABLE_STATUSES)
-      .where((eb) => eb.or([eb('validated_at', 'is', null), eb('validated_at', '<', eb.ref('last_seen_at'))]))
-      .execute();
+  private async markValidated(advertiserId: string, at: Date, itemIds: readonly string[] | null = null): Promise<void> {
+    const mark = () =>
+      this.deps.db
+        .updateTable('recommendations')
+        .set({ validated_at: at })
+        .where('advertiser_id', '=', advertiserId)
+        .where('status', 'in', VALIDATABLE_STATUSES)
+        .where((eb) => eb.or([eb('validated_at', 'is', null), eb('validated_at', '<', eb.ref('last_seen_at'))]));
+    // The items seen, by id, when they are few (a Stream round); else the advertiser's, in one statement (a sync).
+    if (itemIds === null) await mark().execute();
+    else
+      for (let start = 0; start < itemIds.length; start += 1000)
+        await mark()
+          .where('id', 'in', itemIds.slice(start, start + 1000))
+          .execute();
   }
 
   private async validateAdvertiser(advertiserId: string, actor: Actor): Promise<number> {

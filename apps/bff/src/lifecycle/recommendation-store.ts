@@ -254,7 +254,7 @@ export class RecommendationStore {
       };
     });
     const ids = rows.map((row) => row.id);
-    for (const item of unique.values()) this.changes.seen(item.advertiserId);
+    for (const row of rows) this.changes.seen(row.advertiser_id, row.id);
 
     const result = await this.db.transaction().execute(async (trx) => {
       const before = new Map(
