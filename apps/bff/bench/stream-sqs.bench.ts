@@ -205,7 +205,7 @@ export const benchmark: Benchmark = {
       await a.stop();
       await b.stop();
       const counted = await admin.query<{ items: string; quarantined: string }>(
-        `SELECT (SELECT count(*) FROM "${schema}".recommendations WHERE advertiser_id <> 'ENTITYBENCH1' AND source = 'marketing-stream') AS items,
+        `SELECT (SELECT count(*) FROM "${schema}".recommendations WHERE (advertiser_id = 'ENTITYBENCH2' OR advertiser_id LIKE 'ENTITYUNKNOWN%') AND source = 'marketing-stream') AS items,
                 (SELECT count(DISTINCT raw) FROM "${schema}".quarantine WHERE source = 'marketing-stream') AS quarantined`,
       );
       const items = Number(counted.rows[0]?.items);
