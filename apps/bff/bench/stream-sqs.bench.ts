@@ -105,7 +105,12 @@ export const benchmark: Benchmark = {
       // 3. To applied: an `on` rule over Stream budget items, the apply worker, and campaigns the simulator knows.
       const state = runtime.simulator?.state as SimulatorState;
       await runtime.rules.create(
-        RuleBodySchema.parse({ name: 'Keep budgets running', expression: 'kind = "budget"', mode: 'on', scope: { sources: ['marketing-stream'] } }),
+        RuleBodySchema.parse({
+          name: 'Keep budgets running',
+          expression: 'kind = "budget"',
+          mode: 'on',
+          scope: { sources: ['marketing-stream'] },
+        }),
         { type: 'user', id: 'bench', version: null },
       );
       await runtime.apply.startWorker({ sweepMs: 60_000 });
@@ -225,7 +230,11 @@ export const benchmark: Benchmark = {
             met: p95 < 2,
           },
           { label: 'throughput one consumer held (sustained run)', value: total / sustainedSeconds, unit: 'messages/s' },
-          { label: `enqueue → applied upstream p50 (${applied.length} of ${probeSent.size} budget recommendations, on rule)`, value: percentile(applied, 50) / 1000, unit: 's' },
+          {
+            label: `enqueue → applied upstream p50 (${applied.length} of ${probeSent.size} budget recommendations, on rule)`,
+            value: percentile(applied, 50) / 1000,
+            unit: 's',
+          },
           {
             label: `enqueue → applied upstream p95 (${applied.length} of ${probeSent.size} budget recommendations, on rule)`,
             value: percentile(applied, 95) / 1000,
