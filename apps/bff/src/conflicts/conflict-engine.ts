@@ -473,17 +473,23 @@ function shareProduct(a: Classified, b: Classified): boolean {
 const isCampaignBudget = (c: Classified, direction: 'up' | 'down') =>
   c.item.entity.level === 'campaign' && c.effect.type === 'value' && c.effect.field === 'budget' && c.effect.direction === direction;
 
+/** An item's part in the cross-product conflicts (5.), whether or not it is a primary. */
+function crossProductRole(c: Classified): 'sp-cut' | 'raise' | 'audience' | null {
+  const product = adProductOf(c.item.source);
+  if (product === 'SP' && isCampaignBudget(c, 'down')) return 'sp-cut';
+  if ((product === 'SB' || product === 'SD') && isCampaignBudget(c, 'up')) return 'raise';
+  if (product === 'SD' && c.effect.type === 'expansion' && c.item.action.type === 'add-target' && c.item.action.field === 'audience')
+    return 'audience';
+  return null;
+}
+
 /** 5. Across ad products of one profile: SB / SD budget raises and SD audience expansion against SP budget cuts. */
 function crossProduct(primaries: readonly Classified[]): DetectedConflict[] {
   const conflicts: DetectedConflict[] = [];
-  const productOf = (c: Classified) => adProductOf(c.item.source);
-  const spCuts = primaries.filter((c) => productOf(c) === 'SP' && isCampaignBudget(c, 'down'));
+  const spCuts = primaries.filter((c) => crossProductRole(c) === 'sp-cut');
   if (spCuts.length === 0) return conflicts;
-  const raises = primaries.filter((c) => (productOf(c) === 'SB' || productOf(c) === 'SD') && isCampaignBudget(c, 'up'));
-  const audiences = primaries.filter(
-    (c) =>
-      productOf(c) === 'SD' && c.effect.type === 'expansion' && c.item.action.type === 'add-target' && c.item.action.field === 'audience',
-  );
+  const raises = primaries.filter((c) => crossProductRole(c) === 'raise');
+  const audiences = primaries.filter((c) => crossProductRole(c) === 'audience');
   for (const cut of spCuts) {
     const effect = cut.effect as Extract<Effect, { type: 'value' }>;
     const cutText = `Sponsored Products budget cut ${money(effect.from, null)} → ${money(effect.to, cut.item.action.currency)} on ${campaignLabelOf(cut.item.entity)}`;
@@ -555,14 +561,36 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+function classifiedOf(item: EngineItem): Classified | null {
+  const effect = classify(item);
+  if (!effect) return null;
+  const entityKey = entityKeyOf(item.entity);
+  return { item, effect, entityKey, changeKey: changeKeyOf(entityKey, effect) };
+}
+
+/**
+ * The reach of each grouping, for a pass over part of an advertiser (conflict-service.ts, incremental detection):
+ * groupings 1 to 4 stay within one entity key or one campaign, except the two named here.
+ */
+export const ACROSS_CAMPAIGN_KINDS: ReadonlySet<ConflictKind> = new Set(['cross_product_budget', 'audience_expansion_during_budget_cut']);
+
+/** Whether an item may take part in a cross-product conflict (5.): an SP budget cut, an SB / SD raise, an SD audience. */
+export function reachesAcrossCampaigns(item: EngineItem): boolean {
+  const c = classifiedOf(item);
+  return c !== null && crossProductRole(c) !== null;
+}
+
+/** A pause whose changers the engine looks for beyond one campaign (4.): a portfolio's, or one naming no campaign. */
+export function pausesBeyondCampaign(item: EngineItem): boolean {
+  return classify(item)?.type === 'pause' && (item.entity.level === 'portfolio' || !item.entity.campaignId);
+}
+
 /** Finds the conflicts among the given items, per advertiser. Items of several advertisers never conflict. */
 export function detectConflicts(items: readonly EngineItem[]): EngineResult {
   const byAdvertiser = new Map<string, Classified[]>();
   for (const item of items) {
-    const effect = classify(item);
-    if (!effect) continue;
-    const entityKey = entityKeyOf(item.entity);
-    const classified: Classified = { item, effect, entityKey, changeKey: changeKeyOf(entityKey, effect) };
+    const classified = classifiedOf(item);
+    if (!classified) continue;
     const list = byAdvertiser.get(item.advertiserId);
     if (list) list.push(classified);
     else byAdvertiser.set(item.advertiserId, [classified]);

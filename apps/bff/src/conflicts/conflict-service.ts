@@ -24,10 +24,21 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { ConflictsTable, Database } from '../db/schema.ts';
+import type { TouchedAdvertiser } from '../lifecycle/change-tracker.ts';
+import { isUnscopedKey } from '../lifecycle/entity-keys.ts';
 import type { OpenConflictRef } from '../lifecycle/lifecycle-machine.ts';
 import type { ConflictGate, LifecycleService } from '../lifecycle/lifecycle-service.ts';
+import { type RecommendationsQuery, readNeighbourhood } from '../lifecycle/neighbourhood.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
-import { type DetectedConflict, detectConflicts, type EngineItem } from './conflict-engine.ts';
+import {
+  ACROSS_CAMPAIGN_KINDS,
+  type DetectedConflict,
+  detectConflicts,
+  type EngineItem,
+  type EngineResult,
+  pausesBeyondCampaign,
+  reachesAcrossCampaigns,
+} from './conflict-engine.ts';
 
 type Executor = Kysely<Database>;
 type ConflictRow = Selectable<ConflictsTable>;
@@ -60,6 +71,23 @@ export class ConflictService implements ConflictGate {
     await this.detect(advertiserIds);
   }
 
+  /**
+   * Runs detection over the neighbourhoods of these changes only (the store's drained changes, or a decision's),
+   * opening and resolving conflicts there and leaving the rest of each advertiser's conflicts as they are. A change
+   * that cannot be bounded to campaigns, or an advertiser with a pause that reaches beyond one campaign, gets the
+   * whole-advertiser pass.
+   */
+  redetectChanged(changes: readonly TouchedAdvertiser[]): Promise<void> {
+    const run = this.queue.then(async () => {
+      for (const change of changes) {
+        if (change.unbounded) await this.detectAdvertiser(change.advertiserId);
+        else if (change.itemIds.length > 0) await this.detectNeighbourhood(change);
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   private async detectNow(advertiserIds?: readonly string[]): Promise<DetectConflictsResult> {
     const { db } = this.deps;
     const ids =
@@ -84,60 +112,132 @@ export class ConflictService implements ConflictGate {
   }
 
   async loadEngineItems(advertiserId: string): Promise<EngineItem[]> {
-    const rows = await this.deps.db
-      .selectFrom('recommendations')
-      .select([
-        'id',
-        'advertiser_id',
-        'profile_id',
-        'status',
-        'source',
-        'source_type',
-        'title',
-        'entity',
-        'action',
-        'priority',
-        'refreshed_at',
-        'content_hash',
-      ])
-      // Marketing Stream's budget-usage insights carry how much of the budget is spent today (conflict-engine.ts, 3).
-      .select(
-        sql<number | null>`case when source_type = 'BUDGET_USAGE' then (raw->'message'->>'budget_usage_percentage')::float end`.as(
-          'budget_usage_percent',
-        ),
-      )
-      .where('advertiser_id', '=', advertiserId)
-      .where('status', 'in', ENGINE_STATUSES)
-      .execute();
-    return rows.map((row) => ({
-      id: row.id,
-      advertiserId: row.advertiser_id,
-      profileId: row.profile_id,
-      status: row.status as LifecycleStatus,
-      source: row.source as EngineItem['source'],
-      title: row.title,
-      entity: row.entity as EngineItem['entity'],
-      action: row.action as EngineItem['action'],
-      priority: row.priority,
-      refreshedAt: new Date(row.refreshed_at).toISOString(),
-      contentHash: row.content_hash,
-      budgetUsagePercent: row.budget_usage_percent === null ? null : Number(row.budget_usage_percent),
-      sourceType: row.source_type,
-    }));
+    return engineItemsOf(
+      this.deps.db.selectFrom('recommendations').where('advertiser_id', '=', advertiserId).where('status', 'in', ENGINE_STATUSES),
+    );
   }
 
-  private async detectAdvertiser(advertiserId: string): Promise<{ opened: number; resolved: number; superseded: number }> {
-    const { db, now, lifecycle } = this.deps;
-    const found = detectConflicts(await this.loadEngineItems(advertiserId));
-    const superseded = found.supersede.length > 0 ? await lifecycle.supersede(found.supersede) : 0;
-    const at = now();
-    return db.transaction().execute(async (trx) => {
-      const open = await trx
+  /**
+   * Incremental detection (issue 18, item 2). The campaigns of the changes (and of the other members of the open
+   * conflicts the changed items are in) are read whole, with the advertiser's unscoped items: every entity and
+   * campaign grouping of the engine that holds one of their items is then complete. Cross-product conflicts (5.)
+   * compare campaign budgets and audiences across the advertiser: when the neighbourhood holds a part of one, those
+   * few items are read too (a partial index each), and all the advertiser's cross-product conflicts are reconciled.
+   * A conflict is in scope when it is cross-product (and those were read), its key is advertiser-wide, or a member is
+   * in one of the campaigns: exactly those are compared with the stored open ones; the others stay as they are.
+   * Assumes what the Ads API guarantees: an ad group, keyword or target id belongs to one campaign.
+   */
+  private async detectNeighbourhood(change: TouchedAdvertiser): Promise<void> {
+    const { db } = this.deps;
+    const { advertiserId } = change;
+    const changed = new Set(change.itemIds);
+    const campaigns = new Set(change.campaignIds);
+    for (let start = 0; start < change.itemIds.length; start += 1000) {
+      const rows = await db
+        .selectFrom('conflict_members as mine')
+        .innerJoin('conflict_members as other', 'other.conflict_id', 'mine.conflict_id')
+        .innerJoin('recommendations as r', 'r.id', 'other.recommendation_id')
+        .select('r.campaign_id')
+        .distinct()
+        .where('mine.recommendation_id', 'in', change.itemIds.slice(start, start + 1000))
+        .where('mine.open', '=', true)
+        .where('r.campaign_id', 'is not', null)
+        .execute();
+      for (const row of rows) if (row.campaign_id) campaigns.add(row.campaign_id);
+    }
+    const inCampaigns = (id: string | null | undefined) => Boolean(id && campaigns.has(id));
+    const campaignIds = [...campaigns];
+    let items = await readNeighbourhood(db, advertiserId, campaignIds, ENGINE_STATUSES, engineItemsOf);
+    if (items.some(pausesBeyondCampaign)) {
+      await this.detectAdvertiser(advertiserId);
+      return;
+    }
+    const storedAcross = await this.openConflictsInCampaigns(db, advertiserId, campaignIds);
+    const acrossCampaigns =
+      [...storedAcross.values()].some((kind) => ACROSS_CAMPAIGN_KINDS.has(kind as ConflictKind)) ||
+      items.some((item) => reachesAcrossCampaigns(item) && (inCampaigns(item.entity.campaignId) || changed.has(item.id)));
+    if (acrossCampaigns) {
+      const known = new Set(items.map((item) => item.id));
+      const reach = await readNeighbourhood(db, advertiserId, [], ENGINE_STATUSES, engineItemsOf, { budgetReach: true });
+      items = [...items, ...reach.filter((item) => !known.has(item.id))];
+    }
+    const campaignOf = new Map(items.map((item) => [item.id, item.entity.campaignId]));
+    const inScope = (kind: ConflictKind, entityKey: string, memberInCampaigns: boolean) =>
+      ACROSS_CAMPAIGN_KINDS.has(kind) ? acrossCampaigns : isUnscopedKey(entityKey) || memberInCampaigns;
+    const found = detectConflicts(items);
+    const conflicts = found.conflicts.filter((c) =>
+      inScope(
+        c.kind,
+        c.entityKey,
+        c.memberIds.some((id) => inCampaigns(campaignOf.get(id))),
+      ),
+    );
+    // A duplicate is superseded only by a group seen whole: one whose conflict is in scope.
+    const grouped = new Set(conflicts.filter((c) => c.kind === 'duplicate').flatMap((c) => c.memberIds));
+    const supersede = found.supersede.filter((entry) => grouped.has(entry.id));
+    await this.reconcile({ conflicts, supersede }, async (trx) => {
+      const inCampaignsNow = await this.openConflictsInCampaigns(trx, advertiserId, campaignIds);
+      const query = trx
         .selectFrom('conflicts')
         .selectAll()
         .where('advertiser_id', '=', advertiserId)
         .where('status', '=', 'open')
+        .where((eb) => {
+          const arms = [
+            eb.and(
+              ['keyword:%', 'target:%', 'placement:%', 'ad-group:%', 'campaign:%'].map((prefix) => eb('entity_key', 'not like', prefix)),
+            ),
+          ];
+          if (inCampaignsNow.size > 0) arms.push(eb('id', 'in', [...inCampaignsNow.keys()]));
+          if (acrossCampaigns) arms.push(eb('kind', 'in', [...ACROSS_CAMPAIGN_KINDS]));
+          return eb.or(arms);
+        });
+      const rows = await query.execute();
+      return rows.filter((row) => inScope(row.kind as ConflictKind, row.entity_key, inCampaignsNow.has(row.id)));
+    });
+  }
+
+  /** The advertiser's open conflicts with a member in one of these campaigns, with their kinds. */
+  private async openConflictsInCampaigns(db: Executor, advertiserId: string, campaignIds: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let start = 0; start < campaignIds.length; start += 1000) {
+      const rows = await db
+        .selectFrom('recommendations as r')
+        .innerJoin('conflict_members as m', 'm.recommendation_id', 'r.id')
+        .innerJoin('conflicts as c', 'c.id', 'm.conflict_id')
+        .select(['c.id', 'c.kind'])
+        .distinct()
+        .where('r.advertiser_id', '=', advertiserId)
+        .where('r.campaign_id', 'in', campaignIds.slice(start, start + 1000))
+        .where('m.open', '=', true)
+        .where('c.status', '=', 'open')
         .execute();
+      for (const row of rows) found.set(row.id, row.kind);
+    }
+    return found;
+  }
+
+  private async detectAdvertiser(advertiserId: string): Promise<{ opened: number; resolved: number; superseded: number }> {
+    const found = detectConflicts(await this.loadEngineItems(advertiserId));
+    return this.reconcile(found, (trx) =>
+      trx.selectFrom('conflicts').selectAll().where('advertiser_id', '=', advertiserId).where('status', '=', 'open').execute(),
+    );
+  }
+
+  /**
+   * Brings the stored conflicts in line with what the engine found: `openInScope` reads the open conflicts the
+   * findings cover (an advertiser's all, or those of a neighbourhood). Same fingerprint: kept; no longer found:
+   * resolved, saying why; new: opened (unless a person kept both sides of it).
+   */
+  private async reconcile(
+    found: EngineResult,
+    openInScope: (trx: Executor) => Promise<ConflictRow[]>,
+  ): Promise<{ opened: number; resolved: number; superseded: number }> {
+    const { db, now, lifecycle } = this.deps;
+    const superseded = found.supersede.length > 0 ? await lifecycle.supersede(found.supersede) : 0;
+    const at = now();
+    return db.transaction().execute(async (trx) => {
+      const open = await openInScope(trx);
       const openByFingerprint = new Map(open.map((row) => [row.fingerprint, row]));
       const wanted = new Map(found.conflicts.map((c) => [c.fingerprint, c]));
       // Conflicts a person settled by keeping both sides stay settled while their members are unchanged.
@@ -341,4 +441,45 @@ export class ConflictService implements ConflictGate {
       return { ...conflict, members: ids.flatMap((id) => members.get(id) ?? []) };
     });
   }
+}
+
+/** The engine's view of the rows a query finds (the query chooses which; this chooses the columns). */
+async function engineItemsOf(query: RecommendationsQuery): Promise<EngineItem[]> {
+  const rows = await query
+    .select([
+      'id',
+      'advertiser_id',
+      'profile_id',
+      'status',
+      'source',
+      'source_type',
+      'title',
+      'entity',
+      'action',
+      'priority',
+      'refreshed_at',
+      'content_hash',
+    ])
+    // Marketing Stream's budget-usage insights carry how much of the budget is spent today (conflict-engine.ts, 3).
+    .select(
+      sql<number | null>`case when source_type = 'BUDGET_USAGE' then (raw->'message'->>'budget_usage_percentage')::float end`.as(
+        'budget_usage_percent',
+      ),
+    )
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    advertiserId: row.advertiser_id,
+    profileId: row.profile_id,
+    status: row.status as LifecycleStatus,
+    source: row.source as EngineItem['source'],
+    title: row.title,
+    entity: row.entity as EngineItem['entity'],
+    action: row.action as EngineItem['action'],
+    priority: row.priority,
+    refreshedAt: new Date(row.refreshed_at).toISOString(),
+    contentHash: row.content_hash,
+    budgetUsagePercent: row.budget_usage_percent === null ? null : Number(row.budget_usage_percent),
+    sourceType: row.source_type,
+  }));
 }

@@ -30,6 +30,8 @@ import * as streamSubscriptions0021 from './migrations/0021-stream-subscriptions
 import * as measuredAndControls0024 from './migrations/0024-measured-and-controls.ts';
 import * as exchangeRates0025 from './migrations/0025-exchange-rates.ts';
 import * as listIndexes0026 from './migrations/0026-list-indexes.ts';
+import * as neighbourhoodIndexes0034 from './migrations/0034-neighbourhood-indexes.ts';
+import * as pulledAccountsIndex0035 from './migrations/0035-pulled-accounts-index.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -62,6 +64,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0024-measured-and-controls': measuredAndControls0024,
   '0025-exchange-rates': exchangeRates0025,
   '0026-list-indexes': listIndexes0026,
+  '0034-neighbourhood-indexes': neighbourhoodIndexes0034,
+  '0035-pulled-accounts-index': pulledAccountsIndex0035,
 };
 
 export type DatabaseTarget =

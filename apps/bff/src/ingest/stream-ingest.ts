@@ -13,7 +13,8 @@ import type { StreamMessageOutcome, StreamMessagesResponse } from '@recdesk/shar
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
+import { type RecommendationStore, recommendationIdOf } from '../lifecycle/recommendation-store.ts';
+import { marketplaceOf } from '../sources/marketing-stream/stream-marketplaces.ts';
 import {
   normaliseBudgetUsage,
   normaliseCampaignDiagnostics,
@@ -57,6 +58,16 @@ function dedupKeysOf(bodies: readonly string[]): (string | null)[] {
 }
 
 type Valid = Extract<ParsedDelivery, { status: 'valid' }>;
+
+/** What a delivery's messages share, read once per delivery batch rather than once per message. */
+interface BatchContext {
+  /** Campaign names by campaign id, from the stored recommendations. */
+  campaignNames: Map<string, string>;
+  /** Advertiser name and profile by `advertiserId|marketplace` (marketplace '' for any), from the pulls. */
+  accounts: Map<string, { advertiserName: string | null; profileId: string | null }>;
+}
+
+const accountKey = (advertiserId: string, marketplace: string | null) => `${advertiserId}|${marketplace ?? ''}`;
 
 export class StreamIngest {
   /** The urgent lane (set by the runtime): validation and the rules over just the items a delivery created. */
@@ -204,11 +215,12 @@ export class StreamIngest {
     });
     const positionOf = new Map(deliveries.map((delivery, position) => [delivery, position]));
     const lanes = [...byScope.values()];
+    const context = await this.contextOf(lanes.flat());
     const worker = async () => {
       for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
         for (const delivery of lane) {
           try {
-            outcomes[positionOf.get(delivery) ?? 0] = await this.accept(delivery, counts);
+            outcomes[positionOf.get(delivery) ?? 0] = await this.accept(delivery, counts, context);
           } catch (error) {
             lanes.length = 0;
             throw Object.assign(error as Error, { deliveryIndex: delivery.index });
@@ -287,7 +299,11 @@ export class StreamIngest {
     }
   }
 
-  private async accept(delivery: Valid, counts: { stored: number; unchanged: number }): Promise<StreamMessageOutcome> {
+  private async accept(
+    delivery: Valid,
+    counts: { stored: number; unchanged: number },
+    context: BatchContext,
+  ): Promise<StreamMessageOutcome> {
     const base = {
       index: delivery.index,
       datasetId: delivery.datasetId,
@@ -298,7 +314,7 @@ export class StreamIngest {
     const claim = await this.claim(delivery);
     if (claim === 'processed') return { ...base, status: 'duplicate', reason: 'already received (Stream delivers at least once)' };
     if (claim === 'busy') return { ...base, status: 'deferred', reason: 'another consumer is processing the same message' };
-    const outcome = await this.process(delivery, counts);
+    const outcome = await this.process(delivery, counts, context);
     // Processed only once its item is stored: a consumer dying before this line leaves a claim to be taken over.
     await this.deps.db
       .updateTable('stream_messages')
@@ -353,8 +369,12 @@ export class StreamIngest {
     return taken ? 'claimed' : 'busy';
   }
 
-  private async process(delivery: Valid, counts: { stored: number; unchanged: number }): Promise<StreamMessageOutcome> {
-    const { db, store, options } = this.deps;
+  private async process(
+    delivery: Valid,
+    counts: { stored: number; unchanged: number },
+    context: BatchContext,
+  ): Promise<StreamMessageOutcome> {
+    const { store, options } = this.deps;
     const base = {
       index: delivery.index,
       datasetId: delivery.datasetId,
@@ -362,7 +382,7 @@ export class StreamIngest {
       recommendationId: null,
       reason: null,
     };
-    const campaignName = await this.campaignNameOf(delivery.scopeId);
+    const campaignName = context.campaignNames.get(delivery.scopeId) ?? null;
     let item: Parameters<RecommendationStore['upsertMany']>[0][number] | null;
     if (delivery.datasetId === 'budget-usage') {
       if (await this.newerUsageKnown(delivery))
@@ -390,17 +410,12 @@ export class StreamIngest {
         validForMs: options.budgetRecommendationValidForMs,
       });
     }
-    item = await this.withAccountOf(item);
+    item = withAccountOf(item, context);
     const result = await store.upsertMany([item]);
     counts.stored += result.stored;
     counts.unchanged += result.unchanged;
-    const [stored] = await db
-      .selectFrom('recommendations')
-      .select('id')
-      .where('source', '=', 'marketing-stream')
-      .where('source_recommendation_id', '=', item.sourceRecommendationId)
-      .execute();
-    return { ...base, status: 'accepted', recommendationId: stored?.id ?? null };
+    // The store's ids are derived from the source's own id: the stored item's is known without reading it back.
+    return { ...base, status: 'accepted', recommendationId: recommendationIdOf('marketing-stream', item.sourceRecommendationId) };
   }
 
   /** Messages can arrive out of order: an older usage step must not overwrite a newer one of the same budget. */
@@ -420,33 +435,40 @@ export class StreamIngest {
 
   /**
    * A Stream message names the advertiser by id and marketplace only: the name and the Ads profile come from what the
-   * pulls stored for the same advertiser in the same marketplace, so the queue shows who it is about, not an entity id.
+   * pulls stored for the same advertiser in the same marketplace, and the campaign's name from any stored item of it,
+   * so the queue shows who and what it is about, not entity ids. One statement each per delivery batch (a lateral
+   * LIMIT 1 per advertiser and marketplace, or campaign; migration 0035 indexes the pulls' accounts).
    */
-  private async withAccountOf<
-    T extends { advertiserId: string; marketplace: string | null; advertiserName: string | null; profileId: string | null },
-  >(item: T): Promise<T> {
-    if (item.advertiserName !== null && item.profileId !== null) return item;
-    let query = this.deps.db
-      .selectFrom('recommendations')
-      .select(['advertiser_name', 'profile_id'])
-      .where('advertiser_id', '=', item.advertiserId)
-      .where('advertiser_name', 'is not', null)
-      .where('source', '!=', 'marketing-stream');
-    if (item.marketplace !== null) query = query.where('marketplace', '=', item.marketplace);
-    const known = await query.limit(1).executeTakeFirst();
-    if (!known) return item;
-    return { ...item, advertiserName: item.advertiserName ?? known.advertiser_name, profileId: item.profileId ?? known.profile_id };
-  }
-
-  private async campaignNameOf(campaignId: string): Promise<string | null> {
-    const row = await this.deps.db
-      .selectFrom('recommendations')
-      .select(sql<string>`entity->>'campaignName'`.as('name'))
-      .where('campaign_id', '=', campaignId)
-      .where(sql<boolean>`entity->>'campaignName' is not null`)
-      .limit(1)
-      .executeTakeFirst();
-    return row?.name ?? null;
+  private async contextOf(deliveries: readonly Valid[]): Promise<BatchContext> {
+    const context: BatchContext = { campaignNames: new Map(), accounts: new Map() };
+    if (deliveries.length === 0) return context;
+    const { db } = this.deps;
+    const campaigns = [...new Set(deliveries.map((d) => d.scopeId))];
+    // The marketplace as the normalisers name it on the item (its country code).
+    const marketplace = (d: Valid) => marketplaceOf(d.marketplaceId)?.country ?? d.marketplaceId;
+    const pairs = [...new Map(deliveries.map((d) => [accountKey(d.advertiserId, marketplace(d)), d])).values()];
+    const [names, accounts] = await Promise.all([
+      sql<{ campaign_id: string; name: string }>`
+        select k.campaign_id, n.name
+        from unnest(${campaigns}::text[]) as k(campaign_id)
+        cross join lateral (
+          select entity->>'campaignName' as name from recommendations r
+          where r.campaign_id = k.campaign_id and r.entity->>'campaignName' is not null limit 1
+        ) as n`.execute(db),
+      sql<{ advertiser_id: string; marketplace: string; advertiser_name: string | null; profile_id: string | null }>`
+        select k.advertiser_id, k.marketplace, a.advertiser_name, a.profile_id
+        from unnest(${pairs.map((d) => d.advertiserId)}::text[], ${pairs.map(marketplace)}::text[]) as k(advertiser_id, marketplace)
+        cross join lateral (
+          select advertiser_name, profile_id from recommendations r
+          where r.advertiser_id = k.advertiser_id and r.source <> 'marketing-stream' and r.advertiser_name is not null
+            and (k.marketplace = '' or r.marketplace = k.marketplace)
+          limit 1
+        ) as a`.execute(db),
+    ]);
+    for (const row of names.rows) context.campaignNames.set(row.campaign_id, row.name);
+    for (const row of accounts.rows)
+      context.accounts.set(`${row.advertiser_id}|${row.marketplace}`, { advertiserName: row.advertiser_name, profileId: row.profile_id });
+    return context;
   }
 
   private async latestBudget(campaignId: string): Promise<number | null> {
@@ -475,4 +497,14 @@ export class StreamIngest {
     const suggested = row ? Number(row.suggested) : Number.NaN;
     return Number.isFinite(suggested) ? suggested : null;
   }
+}
+
+/** The item with the advertiser's name and profile the pulls know (BatchContext), where the message gave none. */
+function withAccountOf<
+  T extends { advertiserId: string; marketplace: string | null; advertiserName: string | null; profileId: string | null },
+>(item: T, context: BatchContext): T {
+  if (item.advertiserName !== null && item.profileId !== null) return item;
+  const known = context.accounts.get(accountKey(item.advertiserId, item.marketplace));
+  if (!known) return item;
+  return { ...item, advertiserName: item.advertiserName ?? known.advertiserName, profileId: item.profileId ?? known.profileId };
 }

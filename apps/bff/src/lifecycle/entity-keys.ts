@@ -65,3 +65,28 @@ export function entityLabelOf(entity: EntityRef): string {
 export function campaignLabelOf(entity: EntityRef): string {
   return `Campaign ${entity.campaignName ?? entity.campaignId ?? '?'}`;
 }
+
+/** Levels whose entities belong to one campaign (Ads API ids of ad groups, keywords and targets are unique to it). */
+const CAMPAIGN_SCOPED_LEVELS = new Set(['keyword', 'target', 'placement', 'ad-group', 'campaign']);
+
+/**
+ * Where an entity lives, for the incremental passes (validation, conflicts): its key, and the campaign whose items
+ * include every item with the same key. `campaignId` null: the key is advertiser-wide (a portfolio, product, brand or
+ * the advertiser), and its items are found among the advertiser's unscoped items. `bounded` false: a campaign-level
+ * entity that names no campaign, whose key items elsewhere may share: only a pass over the whole advertiser is exact.
+ */
+export function neighbourhoodOf(entity: EntityRef): { key: string; campaignId: string | null; bounded: boolean } {
+  const key = entityKeyOf(entity);
+  if (!CAMPAIGN_SCOPED_LEVELS.has(entity.level)) return { key, campaignId: null, bounded: true };
+  return entity.campaignId ? { key, campaignId: entity.campaignId, bounded: true } : { key, campaignId: null, bounded: false };
+}
+
+/** Whether an item is found by the unscoped query (campaign_id null, or a level above campaigns). */
+export function isUnscoped(entity: EntityRef): boolean {
+  return !entity.campaignId || !CAMPAIGN_SCOPED_LEVELS.has(entity.level);
+}
+
+/** Whether an entity key (or a conflict's) is advertiser-wide: not one of a campaign's entities. */
+export function isUnscopedKey(key: string): boolean {
+  return !/^(keyword|target|placement|ad-group|campaign):/.test(key);
+}

@@ -18,6 +18,7 @@ import {
   type BulkActionResult,
   type BulkItemResult,
   type DismissBody,
+  type EntityRef,
   type ItemAction,
   type ItemActionAnswer,
   type LifecycleStatus,
@@ -46,7 +47,10 @@ import {
   SYSTEM_PERSON,
   type WriterVerdict,
 } from './allowed-actions.ts';
+import { changesOf, type TouchedAdvertiser } from './change-tracker.ts';
+import { entityKeyOf } from './entity-keys.ts';
 import type { GuardrailStore } from './guardrail-store.ts';
+import type { GuardrailLimits } from './lifecycle-config.ts';
 import {
   type ActionSubject,
   type Decision,
@@ -56,6 +60,7 @@ import {
   type Refusal,
   type RefusalCode,
 } from './lifecycle-machine.ts';
+import { readNeighbourhood } from './neighbourhood.ts';
 import {
   controlGroupOf,
   insertEvents,
@@ -88,8 +93,10 @@ export interface ConflictGate {
     resolution: string,
     now: Date,
   ): Promise<void>;
-  /** Re-runs detection for these advertisers after items joined or left the open queue. */
+  /** Re-runs detection over these advertisers' whole queues (explicit re-validation). */
   redetect(advertiserIds: readonly string[]): Promise<void>;
+  /** Re-runs detection over the neighbourhoods of these changes only (after an ingest or a decision). */
+  redetectChanged(changes: readonly TouchedAdvertiser[]): Promise<void>;
 }
 
 /**
@@ -503,7 +510,7 @@ export class LifecycleService {
       body.editedValue === undefined ? {} : { value: body.editedValue },
     );
     const alsoChanged: string[] = [];
-    const redetect = new Set<string>();
+    const redetect: RecommendationRow[] = [];
     let written = false;
     let firstApprovalOnly = false;
     await db.transaction().execute(async (trx) => {
@@ -555,6 +562,7 @@ export class LifecycleService {
           const other = await store.getRow(otherId, trx);
           if (!other || !decideTransition(other.status as LifecycleStatus, 'rejected').ok) continue;
           alsoChanged.push(otherId);
+          redetect.push(other);
           await this.write(
             trx,
             other,
@@ -579,11 +587,11 @@ export class LifecycleService {
         resolution,
         now(),
       );
-      redetect.add(row.advertiser_id);
+      redetect.push(row);
     });
     if (!written) await this.staleVersion(id, body.version);
     if (firstApprovalOnly) return { item: await this.currentOf(id), alsoChanged };
-    if (redetect.size > 0) await this.conflicts?.redetect([...redetect]);
+    if (redetect.length > 0) await this.afterDecision(redetect);
     return { item: await this.currentOf(id), alsoChanged };
   }
 
@@ -721,7 +729,7 @@ export class LifecycleService {
         ),
       );
     if (!written) await this.staleVersion(id, body.version);
-    await this.conflicts?.redetect([row.advertiser_id]);
+    await this.afterDecision([row]);
     return this.currentOf(id);
   }
 
@@ -766,7 +774,7 @@ export class LifecycleService {
       await this.staleVersion(id, body.version);
     }
     // Approved and validated items are both open: the conflict engine re-reads the advertiser's queue all the same.
-    if (full) await this.conflicts?.redetect([row.advertiser_id]);
+    if (full) await this.afterDecision([row]);
     return this.currentOf(id);
   }
 
@@ -849,7 +857,7 @@ export class LifecycleService {
     await this.enforce(action, row, [], person, { expectedVersion: version }, db);
     const written = await db.transaction().execute((trx) => this.write(trx, row, to, event));
     if (!written) await this.staleVersion(id, version);
-    await this.conflicts?.redetect([row.advertiser_id]);
+    await this.afterDecision([row]);
     return this.currentOf(id);
   }
 
@@ -942,8 +950,94 @@ export class LifecycleService {
     return { changed };
   }
 
+  /**
+   * Validates what changed (the store's drained changes): per advertiser, the items on the entities the changes
+   * touched, against the known state those entities' live items give, which is all a change can move (an item's
+   * outcome depends on its own entity's known value, and its ancestors' facts from the provider, never on other
+   * items' entities). Sightings without a change only get their validation mark. A change that could not be located
+   * in a campaign validates its whole advertiser.
+   */
+  async validateChanged(changes: readonly TouchedAdvertiser[], actor: Actor = SYSTEM('validation')): Promise<{ changed: number }> {
+    let changed = 0;
+    for (const change of changes) {
+      if (change.unbounded) {
+        changed += await this.validateAdvertiser(change.advertiserId, actor);
+        continue;
+      }
+      const at = this.deps.now();
+      if (change.entityKeys.length > 0) changed += await this.validateNeighbourhood(change, actor, at);
+      await this.markValidated(change.advertiserId, at, change.seenItemIds);
+    }
+    return { changed };
+  }
+
+  private async validateNeighbourhood(change: TouchedAdvertiser, actor: Actor, at: Date): Promise<number> {
+    const { db } = this.deps;
+    const keys = new Set(change.entityKeys);
+    const rows = (
+      await readNeighbourhood(db, change.advertiserId, change.campaignIds, LIVE_STATUSES, (query) => query.select(LEAN_COLUMNS).execute())
+    )
+      .filter((row) => keys.has(entityKeyOf(row.entity as EntityRef)))
+      // In id order, as the full pass reads them: of two reports of an entity's value at the same time, the first wins.
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const subjects: KnownStateSubject[] = rows.map((row) => ({
+      source: RecommendationSourceSchema.parse(row.source),
+      entity: row.entity as Recommendation['entity'],
+      action: row.action as Recommendation['action'],
+      refreshedAt: new Date(row.refreshed_at).toISOString(),
+    }));
+    const known = knownStatesFromRecommendations(subjects);
+    if (this.deps.entityStates)
+      for (const [key, state] of await this.deps.entityStates.statesFor(change.advertiserId, subjects)) known.set(key, state);
+    const limits = await this.deps.guardrails.forAdvertiser(change.advertiserId);
+    const validatable = new Set<string>(VALIDATABLE_STATUSES);
+    const updates = this.validationUpdates(
+      rows.filter((row) => validatable.has(row.status)),
+      known,
+      limits,
+    );
+    let written = 0;
+    for (let start = 0; start < updates.length; start += 500)
+      written += await this.writeValidation(updates.slice(start, start + 500), at, actor);
+    return written;
+  }
+
+  /** The outcomes that differ from what the rows hold (their status or their issues). */
+  private validationUpdates(rows: readonly LeanRecommendationRow[], known: KnownStates, limits: GuardrailLimits): ValidationUpdate[] {
+    const updates: ValidationUpdate[] = [];
+    for (const row of rows) {
+      const outcome = validateRecommendation(this.deps.store.toRecommendation(row), known, limits);
+      const from = row.status as LifecycleStatus;
+      const to = statusAfterValidation(from, outcome);
+      if (to !== from || JSON.stringify(outcome.issues) !== JSON.stringify(row.validation_issues))
+        updates.push({ row, to, issues: outcome.issues });
+    }
+    return updates;
+  }
+
+  /**
+   * Only rows upstream sent since their last validation need the mark (a stale item needs one after its sighting).
+   * Rows a validation wrote got it with their outcome; this marks the rest, whose outcome the pass left as it was.
+   */
+  private async markValidated(advertiserId: string, at: Date, itemIds: readonly string[] | null = null): Promise<void> {
+    const mark = () =>
+      this.deps.db
+        .updateTable('recommendations')
+        .set({ validated_at: at })
+        .where('advertiser_id', '=', advertiserId)
+        .where('status', 'in', VALIDATABLE_STATUSES)
+        .where((eb) => eb.or([eb('validated_at', 'is', null), eb('validated_at', '<', eb.ref('last_seen_at'))]));
+    // The items seen, by id, when they are few (a Stream round); else the advertiser's, in one statement (a sync).
+    if (itemIds === null) await mark().execute();
+    else
+      for (let start = 0; start < itemIds.length; start += 1000)
+        await mark()
+          .where('id', 'in', itemIds.slice(start, start + 1000))
+          .execute();
+  }
+
   private async validateAdvertiser(advertiserId: string, actor: Actor): Promise<number> {
-    const { db, now } = this.deps;
+    const { now } = this.deps;
     const at = now();
     const known = await this.knownStatesOf(advertiserId);
     const limits = await this.deps.guardrails.forAdvertiser(advertiserId);
@@ -953,28 +1047,13 @@ export class LifecycleService {
     let after: string | null = null;
     for (;;) {
       const rows = await this.validatablePage(advertiserId, after);
-      const updates: ValidationUpdate[] = [];
-      for (const row of rows) {
-        const outcome = validateRecommendation(this.deps.store.toRecommendation(row), known, limits);
-        const from = row.status as LifecycleStatus;
-        const to = statusAfterValidation(from, outcome);
-        if (to !== from || JSON.stringify(outcome.issues) !== JSON.stringify(row.validation_issues))
-          updates.push({ row, to, issues: outcome.issues });
-      }
+      const updates = this.validationUpdates(rows, known, limits);
       for (let start = 0; start < updates.length; start += 500)
         written += await this.writeValidation(updates.slice(start, start + 500), at, actor);
       after = rows.at(-1)?.id ?? null;
       if (rows.length < PAGE_SIZE || after === null) break;
     }
-    // Only rows upstream sent since their last validation need the mark (a stale item needs one after its sighting).
-    // Rows written above got it with their outcome; this marks the rest, which validation left as they were.
-    await db
-      .updateTable('recommendations')
-      .set({ validated_at: at })
-      .where('advertiser_id', '=', advertiserId)
-      .where('status', 'in', VALIDATABLE_STATUSES)
-      .where((eb) => eb.or([eb('validated_at', 'is', null), eb('validated_at', '<', eb.ref('last_seen_at'))]))
-      .execute();
+    await this.markValidated(advertiserId, at);
     return written;
   }
 
@@ -1022,12 +1101,26 @@ export class LifecycleService {
     return this.currentOf(id);
   }
 
-  /** After an ingestion: validate what changed, then let the conflict engine look at the same advertisers. */
+  /**
+   * After an ingestion (or the lifecycle job's tick): validate the neighbourhoods of what changed since the last time,
+   * then let the conflict engine look at the same neighbourhoods. The cost follows the change, not the store.
+   */
   async afterIngest(): Promise<void> {
-    const advertiserIds = this.deps.store.drainTouchedAdvertisers();
-    if (advertiserIds.length === 0) return;
-    await this.validateAdvertisers(advertiserIds);
-    await this.conflicts?.redetect(advertiserIds);
+    const changes = this.deps.store.drainTouched();
+    if (changes.length === 0) return;
+    await this.validateChanged(changes);
+    await this.conflicts?.redetectChanged(changes);
+  }
+
+  /**
+   * Items a decision moved (in or out of the live queue, or to another approval state): the store records them, so
+   * that the next after-ingest step re-validates the items on the same entities (whose known state may follow from
+   * them), and the conflicts of their neighbourhoods are found again now, for the person's next look.
+   */
+  private async afterDecision(rows: readonly Pick<LeanRecommendationRow, 'id' | 'advertiser_id' | 'entity'>[]): Promise<void> {
+    const items = rows.map((row) => ({ id: row.id, advertiserId: row.advertiser_id, entity: row.entity as EntityRef }));
+    for (const item of items) this.deps.store.changes.changed(item.advertiserId, item.id, item.entity);
+    await this.conflicts?.redetectChanged(changesOf(items));
   }
 
   /**
@@ -1052,7 +1145,10 @@ export class LifecycleService {
         .execute((trx) =>
           this.write(trx, row, 'superseded', { actor, reason: `duplicate of ${entry.primaryId}, which is kept as primary` }),
         );
-      if (written) count++;
+      if (written) {
+        count++;
+        this.deps.store.changes.changed(row.advertiser_id, row.id, row.entity as EntityRef);
+      }
     }
     return count;
   }
@@ -1072,12 +1168,15 @@ export class LifecycleService {
     for (let start = 0; start < allowed.length; start += 500) {
       const chunk = allowed.slice(start, start + 500);
       const values = chunk.map((e) => sql`(${e.id}::uuid, ${e.from}, ${e.to})`);
-      const result = await sql<{ id: string }>`
+      const result = await sql<{ id: string; advertiser_id: string; entity: unknown }>`
         UPDATE recommendations r SET status = v.to_status, version = r.version + 1, updated_at = ${at}
         FROM (VALUES ${sql.join(values)}) AS v(id, from_status, to_status)
         WHERE r.id = v.id AND r.status = v.from_status
-        RETURNING r.id`.execute(db);
+        RETURNING r.id, r.advertiser_id, r.entity`.execute(db);
       for (const row of result.rows) moved.add(row.id);
+      // Applied, failed or queued items leave (or rejoin) the live queue: the next after-ingest step looks at their
+      // neighbourhoods (if the caller's transaction rolls back, that look finds nothing changed).
+      for (const row of result.rows) this.deps.store.changes.changed(row.advertiser_id, row.id, row.entity as EntityRef);
       await insertEvents(
         db,
         chunk
@@ -1103,11 +1202,11 @@ export class LifecycleService {
   async expireDue(): Promise<number> {
     const { db, now, log } = this.deps;
     let total = 0;
-    const advertisers = new Set<string>();
+    const gone: Pick<LeanRecommendationRow, 'id' | 'advertiser_id' | 'entity'>[] = [];
     for (;;) {
       const at = now();
       const expired = await db.transaction().execute(async (trx) => {
-        const result = await sql<{ id: string; advertiser_id: string; from_status: string; expires_at: Date }>`
+        const result = await sql<{ id: string; advertiser_id: string; entity: EntityRef; from_status: string; expires_at: Date }>`
           WITH due AS (
             SELECT id, status FROM recommendations
             WHERE expires_at <= ${at} AND status IN ('discovered', 'validated', 'drifted', 'approved', 'failed')
@@ -1115,7 +1214,7 @@ export class LifecycleService {
           )
           UPDATE recommendations r SET status = 'expired', version = r.version + 1, updated_at = ${at}
           FROM due WHERE r.id = due.id
-          RETURNING r.id, r.advertiser_id, due.status AS from_status, r.expires_at`.execute(trx);
+          RETURNING r.id, r.advertiser_id, r.entity, due.status AS from_status, r.expires_at`.execute(trx);
         await insertEvents(
           trx,
           result.rows.map((row) => ({
@@ -1129,12 +1228,12 @@ export class LifecycleService {
         );
         return result.rows;
       });
-      for (const row of expired) advertisers.add(row.advertiser_id);
+      gone.push(...expired);
       total += expired.length;
       if (expired.length < 1000) break;
     }
     if (total > 0) log.info({ expired: total }, 'recommendations expired');
-    if (advertisers.size > 0) await this.conflicts?.redetect([...advertisers]);
+    if (gone.length > 0) await this.afterDecision(gone);
     return total;
   }
 }

@@ -134,7 +134,7 @@ export function newKeyword(options: KeywordOptions & { bid: number }): Normalise
 }
 
 export function stateChange(
-  options: KeywordOptions & { to: 'PAUSED' | 'ARCHIVED' | 'ENABLED'; level?: KeywordOptions['level'] | 'campaign' },
+  options: Omit<KeywordOptions, 'level'> & { to: 'PAUSED' | 'ARCHIVED' | 'ENABLED'; level?: KeywordOptions['level'] | 'campaign' },
 ) {
   const level = options.level ?? 'campaign';
   return item(options, {

@@ -31,6 +31,7 @@ import {
 import { CompiledQuery, type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, RecommendationsTable } from '../db/schema.ts';
+import { ChangeTracker } from './change-tracker.ts';
 import type { LifecyclePolicy } from './lifecycle-config.ts';
 import { type EffectivenessOf, NEUTRAL_EFFECTIVENESS, priorityOf } from './priority.ts';
 
@@ -176,7 +177,8 @@ export class RecommendationStore {
   readonly policies: Record<RecommendationSource, LifecyclePolicy>;
   private readonly quietPeriodMs: number;
   private readonly effectiveness: EffectivenessOf;
-  private readonly touched = new Set<string>();
+  /** What ingestion (and the lifecycle's decisions) changed since the after-ingest step last drained it. */
+  readonly changes = new ChangeTracker();
 
   constructor(
     private readonly db: Db,
@@ -193,11 +195,13 @@ export class RecommendationStore {
     this.effectiveness = options.effectiveness ?? NEUTRAL_EFFECTIVENESS;
   }
 
-  /** The advertisers written since the last call (the sync's after-ingest step drains this). */
-  drainTouchedAdvertisers(): string[] {
-    const ids = [...this.touched];
-    this.touched.clear();
-    return ids;
+  /**
+   * What changed since the last call, per advertiser: the items new or changed upstream (or moved by a decision) and
+   * the entities they touch; an advertiser whose items were only seen again comes with empty lists (its sightings
+   * still need their validation mark). The after-ingest step drains this.
+   */
+  drainTouched() {
+    return this.changes.drain();
   }
 
   expiryOf(item: Pick<NormalisedRecommendation, 'expiresAt' | 'source'>, refreshedAt: Date): Date {
@@ -250,14 +254,14 @@ export class RecommendationStore {
       };
     });
     const ids = rows.map((row) => row.id);
-    for (const item of unique.values()) this.touched.add(item.advertiserId);
+    for (const row of rows) this.changes.seen(row.advertiser_id, row.id);
 
     const result = await this.db.transaction().execute(async (trx) => {
       const before = new Map(
         (
           await trx
             .selectFrom('recommendations')
-            .select(['id', 'status', 'action', 'content_hash', 'rejected_at'])
+            .select(['id', 'status', 'action', 'content_hash', 'rejected_at', 'advertiser_id', 'entity'])
             .where('id', 'in', ids)
             .forUpdate()
             .execute()
@@ -348,9 +352,26 @@ export class RecommendationStore {
         });
       }
       await insertEvents(trx, events, now);
-      return { stored: written.length, unchanged: rows.length - written.length };
+      return {
+        stored: written.length,
+        unchanged: rows.length - written.length,
+        changed: [...written, ...returned].map((row) => row.id),
+        before,
+      };
     });
-    return { ...result, advertiserIds: [...new Set([...unique.values()].map((item) => item.advertiserId))] };
+    // Only real changes (new, changed upstream, back from rejection) are re-examined, with the entity each had before.
+    const itemById = new Map([...unique.values()].map((item) => [recommendationIdOf(item.source, item.sourceRecommendationId), item]));
+    for (const id of result.changed) {
+      const item = itemById.get(id);
+      const old = result.before.get(id);
+      if (item) this.changes.changed(item.advertiserId, id, item.entity);
+      if (old) this.changes.changed(old.advertiser_id, id, old.entity as NormalisedRecommendation['entity']);
+    }
+    return {
+      stored: result.stored,
+      unchanged: result.unchanged,
+      advertiserIds: [...new Set([...unique.values()].map((item) => item.advertiserId))],
+    };
   }
 
   /** The SQL condition for one freshness band, per source policy (parameters, never text from the request). */
