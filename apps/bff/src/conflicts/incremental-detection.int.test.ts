@@ -152,7 +152,7 @@ describe.each(databaseTargets)('incremental validation and conflicts on $name', 
   }
 
   it('leaves nothing for a full pass to change, over random change sets', async () => {
-    const app = await startTestBff(create());
+    const app = await startTestBff(await create());
     bff = app;
     const { store, lifecycle, conflicts } = app.runtime;
     const seed = Number(process.env.INCREMENTAL_SEED ?? 20261206);
