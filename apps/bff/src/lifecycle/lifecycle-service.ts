@@ -1060,6 +1060,19 @@ export class LifecycleService {
   /** Writes one chunk of validation outcomes, each only if the item is unchanged since read, with its event. */
   private async writeValidation(chunk: readonly ValidationUpdate[], at: Date, actor: Actor): Promise<number> {
     return this.deps.db.transaction().execute(async (trx) => {
+      // Rows are locked in id order first: two ingest workers validating the same advertiser at once otherwise lock
+      // them in the join's order and deadlock (seen in the fleet's start-up sync, which then left items unvalidated).
+      await trx
+        .selectFrom('recommendations')
+        .select('id')
+        .where(
+          'id',
+          'in',
+          chunk.map((u) => u.row.id),
+        )
+        .orderBy('id')
+        .forUpdate()
+        .execute();
       const values = chunk.map(
         (u) =>
           sql`(${u.row.id}::uuid, ${u.row.version}::int, ${u.row.status}, ${u.to}, ${JSON.stringify(u.issues)}::jsonb, ${u.to !== u.row.status && u.to !== 'validated' ? 1 : 0}::int)`,
