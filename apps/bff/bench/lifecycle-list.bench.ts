@@ -1,8 +1,9 @@
 /**
  * `GET /api/recommendations` with filters and sorts at 100,000 items on the PostgreSQL server (a schema of its own,
  * dropped after): p50 / p95 of 200 requests through the HTTP app (Express, the route's zod validation, the store,
- * the conflict ids, JSON), against its floor measured in the same run: the very SQL the store issues for the same
- * request (the page and the total, concurrently, as the store runs them), executed bare on a pg connection.
+ * the conflict ids, JSON), against its floor measured in the same run: the cheapest query that returns the same page
+ * (its ids alone, same filter, order and limit, no total), executed bare on a pg connection. The store's own SQL
+ * (the page and, on a first page, the total, concurrently, as the store runs them) is reported beside it.
  *
  * The 100k items come through the real write path (upsert with priority, validation, the conflict engine), so the
  * statuses, priorities and conflict memberships the filters read are the ones production would have. The HTTP app
@@ -177,8 +178,12 @@ export const benchmark: Benchmark = {
         await raw.query(idsSql.sql, [...idsSql.parameters]);
         const floorMs = performance.now() - t;
 
+        // As the store runs them: a next page answers the total its cursor carries and only runs the page.
         t = performance.now();
-        await Promise.all([raw.query(pageSql.sql, [...pageSql.parameters]), raw.query(countSql.sql, [...countSql.parameters])]);
+        await Promise.all([
+          raw.query(pageSql.sql, [...pageSql.parameters]),
+          cursor ? undefined : raw.query(countSql.sql, [...countSql.parameters]),
+        ]);
         const storeMs = performance.now() - t;
 
         t = performance.now();
@@ -211,14 +216,14 @@ export const benchmark: Benchmark = {
       }
       const storeP95 = percentile(storeSql, 95);
       measurements.push({
-        label: "of which the store's own SQL p95 (page and total, concurrently)",
+        label: "of which the store's own SQL p95 (page and, on a first page, its total, concurrently)",
         value: storeP95,
         unit: 'ms',
         floor: percentile(floor, 95),
         ratio: ratioOf(storeP95, percentile(floor, 95)),
       });
       notes.push(
-        `Floor: the cheapest query that returns the same page: the ids alone, with the same filter, order and limit (no total, no other columns), run bare on one pg connection (no HTTP, validation, mapping, actions or conflict ids). Totals are exact up to 10,000 and an estimate beyond (issue 18, item 4). Requests cycle through ${QUERIES.length} lane queries, first and second pages. PostgreSQL at ${new URL(SERVER_URL).host}, schema dropped after.`,
+        `Floor: the cheapest query that returns the same page: the ids alone, with the same filter, order and limit (no total, no other columns), run bare on one pg connection (no HTTP, validation, mapping, actions or conflict ids). Totals are counted by a first page, exact up to 1,000 and an estimate beyond; a next page repeats the total its cursor carries (issue 18, item 4). Requests cycle through ${QUERIES.length} lane queries, first and second pages. PostgreSQL at ${new URL(SERVER_URL).host}, schema dropped after.`,
         `HTTP p95 per query (ms): ${[...perQuery.entries()]
           .map(([index, times]) => `${new URLSearchParams(QUERIES[index]).toString()} ${percentile(times, 95).toFixed(1)}`)
           .join('; ')}.`,

@@ -31,7 +31,7 @@ const lastBox = { width: 0, height: 0 };
 interface QueueTableProps {
   items: Recommendation[];
   total: number;
-  /** The total is the server's estimate (over 10,000 match): the row count is then unknown to assistive technology. */
+  /** The total is the server's estimate (over 1,000 match): the row count is then unknown to assistive technology. */
   totalIsEstimate?: boolean;
   hasNextPage: boolean;
   isFetchingNextPage: boolean;

@@ -1,11 +1,11 @@
 /**
- * How the queue says how many items match. The server counts exactly up to 10,000; beyond it answers the database's
+ * How the queue says how many items match. The server counts exactly up to 1,000; beyond it answers the database's
  * estimate, marked (`totalIsEstimate`), which the screen shows as "about N" (two significant digits, never below
- * "10,000+"), so a number that is not exact never looks exact.
+ * "1,000+"), so a number that is not exact never looks exact.
  */
 import { formatNumber } from '../../shared/format.ts';
 
-export const EXACT_TOTAL_LIMIT = 10_000;
+export const EXACT_TOTAL_LIMIT = 1_000;
 
 export function totalLabel(total: number, isEstimate: boolean | undefined): string {
   if (!isEstimate) return formatNumber(total, 0);
