@@ -45,7 +45,7 @@ type PlannedItem = { id: string; advertiserId: string; plan: StoredPlan; undoOf?
  * item 3: the first upstream call within 100 ms of the request), then the rest. The lead costs one chunk more (its
  * calls) when the batch would otherwise fit fewer: the price of not waiting for a whole batch's planning and moves.
  */
-export const LEAD_ITEMS = 50;
+export const LEAD_ITEMS = 25;
 
 export interface ApplyServiceDeps {
   db: Db;

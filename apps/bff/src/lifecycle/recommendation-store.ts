@@ -156,7 +156,13 @@ function sortValueOf(row: LeanRecommendationRow, sort: RecommendationSort): numb
 
 /** The next page's cursor, carrying the list's total so that the next page need not count it again. */
 function encodeCursor(row: LeanRecommendationRow, sort: RecommendationSort, total: number, totalIsEstimate: boolean): string {
-  const cursor: RecommendationCursor = { s: sort, v: sortValueOf(row, sort), id: row.id, t: total, ...(totalIsEstimate ? { e: true } : {}) };
+  const cursor: RecommendationCursor = {
+    s: sort,
+    v: sortValueOf(row, sort),
+    id: row.id,
+    t: total,
+    ...(totalIsEstimate ? { e: true } : {}),
+  };
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
@@ -407,11 +413,7 @@ export class RecommendationStore {
           .where('conflict_members.open', '=', true);
         return conflicted ? eb.exists(member) : eb.not(eb.exists(member));
       });
-      counted = conflicted
-        ? counted.where(
-            sql<boolean>`id = ANY(ARRAY(SELECT recommendation_id FROM conflict_members WHERE open))`,
-          )
-        : base;
+      counted = conflicted ? counted.where(sql<boolean>`id = ANY(ARRAY(SELECT recommendation_id FROM conflict_members WHERE open))`) : base;
     }
     if (query.expiringWithin !== undefined) {
       // "Expiring soon" holds what still waits for a decision: a rejected or applied item's expiry no longer matters.
