@@ -3,7 +3,7 @@
  * rest of its items are written; meanwhile the other chunks are held by the writer's lease, so no worker takes one
  * while it is empty and the batch cannot look finished. A writer that dies between the two writes lets that lease run
  * out: the empty chunks are closed, the batch finishes, and the items never written stay approved. A batch of more
- * than LEAD_ITEMS items is planned in two steps: the lead (its first ids) is written and queued before the rest is
+ * than LEAD_FROM items is planned in two steps: the lead (its first ids) is written and queued before the rest is
  * even planned, an empty holder chunk under the writer's lease keeping the batch open meanwhile.
  */
 import type { SimulatorState } from '@recdesk/ads-simulator/state';
@@ -15,7 +15,7 @@ import { FAST_CLIENT } from '../sources/shared/sp-test-helpers.ts';
 import { databaseTargets } from '../testing/database-targets.ts';
 import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
 import type { ApplyQueue } from './apply-queue.ts';
-import { ApplyService, LEAD_ITEMS } from './apply-service.ts';
+import { ApplyService, LEAD_FROM, LEAD_ITEMS } from './apply-service.ts';
 import { ledgerCounts, type SeededKeyword, seedKeywordBids } from './apply-test-helpers.ts';
 
 const ACTOR: Actor = { type: 'user', id: 'approver@recdesk.local', version: null };
@@ -106,8 +106,8 @@ describe.each(databaseTargets)('apply without a head start on $name', ({ create 
     ]);
   });
 
-  it(`plans a batch of more than ${LEAD_ITEMS} items in two steps: the lead queued first, then the rest and the holder`, async () => {
-    const seeded = await seedKeywordBids(bff.runtime, LEAD_ITEMS + 10);
+  it(`plans a batch of more than ${LEAD_FROM} items in two steps: the lead queued first, then the rest and the holder`, async () => {
+    const seeded = await seedKeywordBids(bff.runtime, LEAD_FROM + 10);
     const ids = seeded.map((s) => s.recommendationId);
     const seen: { chunks: number; state: Awaited<ReturnType<typeof itemsPerChunk>>; applying: number }[] = [];
     let batchId = '';
@@ -123,7 +123,7 @@ describe.each(databaseTargets)('apply without a head start on $name', ({ create 
       stop: async () => undefined,
     };
     const accepted = await serviceWith(queue).apply(ids, ACTOR);
-    expect(accepted).toMatchObject({ batchId, queued: LEAD_ITEMS + 10, refused: [] });
+    expect(accepted).toMatchObject({ batchId, queued: LEAD_FROM + 10, refused: [] });
     const writer = `batch-writer:${batchId}`;
     expect(seen).toEqual([
       // The lead alone is planned, moved to applying and queued; an empty holder keeps the batch open.
@@ -140,16 +140,16 @@ describe.each(databaseTargets)('apply without a head start on $name', ({ create 
         chunks: 2,
         state: [
           { items: 0, lease_owner: null },
-          { items: 10, lease_owner: null },
           { items: LEAD_ITEMS, lease_owner: null },
+          { items: LEAD_FROM + 10 - LEAD_ITEMS, lease_owner: null },
         ],
-        applying: LEAD_ITEMS + 10,
+        applying: LEAD_FROM + 10,
       },
     ]);
   });
 
   it('a writer that died after the lead leaves a batch that finishes: the lead applied once, the rest still approved', async () => {
-    const seeded = await seedKeywordBids(bff.runtime, LEAD_ITEMS + 10);
+    const seeded = await seedKeywordBids(bff.runtime, LEAD_FROM + 10);
     const dying: ApplyQueue = {
       enqueue: async () => {
         throw new Error('simulated crash of the writer');

@@ -30,7 +30,17 @@ import { ConflictError, NotFoundError } from '../errors/domain-errors.ts';
 import { type Person, SYSTEM_PERSON } from '../lifecycle/allowed-actions.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
-import { type ApplyPlan, type ApplyValue, chunksOf, isEntityWrite, planOf, READABLE_CALLS, sameValue, spWriteItem } from './apply-plan.ts';
+import {
+  type ApplyPlan,
+  type ApplyValue,
+  CALL_LIMITS,
+  chunksOf,
+  isEntityWrite,
+  planOf,
+  READABLE_CALLS,
+  sameValue,
+  spWriteItem,
+} from './apply-plan.ts';
 import type { ApplyQueue } from './apply-queue.ts';
 import type { ApplyTables } from './apply-tables.ts';
 import { ApplyWorker, type ApplyWorkerHooks, type StoredPlan, whenSending } from './apply-worker.ts';
@@ -41,11 +51,14 @@ import { endpointOf, UpstreamWriters } from './upstream-writers.ts';
 type PlannedItem = { id: string; advertiserId: string; plan: StoredPlan; undoOf?: string };
 
 /**
- * A batch larger than this is planned and written in two steps: these first ids as the lead, queued at once (issue 18,
- * item 3: the first upstream call within 100 ms of the request), then the rest. The lead costs one chunk more (its
- * calls) when the batch would otherwise fit fewer: the price of not waiting for a whole batch's planning and moves.
+ * A batch of more than LEAD_FROM items (more than one call of the largest kind can take) is planned and written in two
+ * steps: its first LEAD_ITEMS ids as the lead, queued at once (issue 18, item 3: the first upstream call within
+ * 100 ms of the request, not after the planning and lifecycle moves of a whole batch), then the rest. The lead is one
+ * chunk more, and so its calls (a live read, a write, a read back), which is why a batch that one call takes whole
+ * is written as before: for it, the calls saved outweigh the wait.
  */
 export const LEAD_ITEMS = 25;
+export const LEAD_FROM = Math.max(...Object.values(CALL_LIMITS));
 
 export interface ApplyServiceDeps {
   db: Db;
@@ -148,7 +161,7 @@ export class ApplyService {
 
   /**
    * Queues the approved items among `ids` as one batch; the others are refused with a reason. A batch of more than
-   * LEAD_ITEMS items is planned and written in two steps (issue 18, item 3): its first LEAD_ITEMS ids are planned,
+   * LEAD_FROM items is planned and written in two steps (issue 18, item 3): its first LEAD_ITEMS ids are planned,
    * written and queued on their own, so the first upstream call does not wait for the planning and the lifecycle moves
    * of the whole batch; the rest is planned and written while that chunk is sent.
    */
@@ -172,8 +185,9 @@ export class ApplyService {
         })),
         actor,
       );
-    let planned = await this.planItems(unique.slice(0, LEAD_ITEMS), person, profiles, refused);
-    let rest = unique.slice(LEAD_ITEMS);
+    const lead = unique.length > LEAD_FROM ? LEAD_ITEMS : unique.length;
+    let planned = await this.planItems(unique.slice(0, lead), person, profiles, refused);
+    let rest = unique.slice(lead);
     // Nothing of the lead can be applied: the batch is planned whole, as a small one is.
     if (planned.length === 0 && rest.length > 0) {
       planned = await this.planItems(rest, person, profiles, refused);
