@@ -146,7 +146,7 @@ describe.each(databaseTargets)('apply without a head start on $name', ({ create 
         applying: LEAD_FROM + 10,
       },
     ]);
-  });
+  }, 120_000);
 
   it('a writer that died after the lead leaves a batch that finishes: the lead applied once, the rest still approved', async () => {
     const seeded = await seedKeywordBids(bff.runtime, LEAD_FROM + 10);
@@ -176,7 +176,7 @@ describe.each(databaseTargets)('apply without a head start on $name', ({ create 
     const statuses = await sql<{ status: string }>`
       SELECT DISTINCT status FROM recommendations WHERE id IN (${sql.join(rest.map((s) => s.recommendationId))})`.execute(bff.runtime.db);
     expect(statuses.rows.map((r) => r.status)).toEqual(['approved']);
-  });
+  }, 120_000);
 
   it('a writer that died after the first chunk leaves a batch that finishes, its unwritten items still approved', async () => {
     const { small, large } = await seedTwoChunks();
