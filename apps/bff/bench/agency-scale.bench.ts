@@ -233,6 +233,9 @@ async function measureSize(items: number): Promise<SizeResult> {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/recommendations`;
     const { http, floor, storeSql, perQuery } = await timeListRequests(store, raw, base, REQUESTS);
     console.info(
+      `  ${items}: list p95 per query (ms): ${[...perQuery.entries()].map(([index, times]) => `${new URLSearchParams(LIST_QUERIES[index])} ${percentile(times, 95).toFixed(1)}`).join('; ')}`,
+    );
+    console.info(
       `  ${items}: list p50 ${percentile(http, 50).toFixed(1)} ms, p95 ${percentile(http, 95).toFixed(1)} ms (floor p95 ${percentile(floor, 95).toFixed(1)} ms, store SQL p95 ${percentile(storeSql, 95).toFixed(1)} ms)`,
     );
 
