@@ -2,7 +2,9 @@
  * Apply without a head start (issue 18, item 3): a batch's first (smallest) chunk is committed and queued before the
  * rest of its items are written; meanwhile the other chunks are held by the writer's lease, so no worker takes one
  * while it is empty and the batch cannot look finished. A writer that dies between the two writes lets that lease run
- * out: the empty chunks are closed, the batch finishes, and the items never written stay approved.
+ * out: the empty chunks are closed, the batch finishes, and the items never written stay approved. A batch of more
+ * than LEAD_FROM items is planned in two steps: the lead (its first ids) is written and queued before the rest is
+ * even planned, an empty holder chunk under the writer's lease keeping the batch open meanwhile.
  */
 import type { SimulatorState } from '@recdesk/ads-simulator/state';
 import type { Actor } from '@recdesk/shared-types';
@@ -13,7 +15,7 @@ import { FAST_CLIENT } from '../sources/shared/sp-test-helpers.ts';
 import { databaseTargets } from '../testing/database-targets.ts';
 import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
 import type { ApplyQueue } from './apply-queue.ts';
-import { ApplyService } from './apply-service.ts';
+import { ApplyService, LEAD_FROM, LEAD_ITEMS } from './apply-service.ts';
 import { ledgerCounts, type SeededKeyword, seedKeywordBids } from './apply-test-helpers.ts';
 
 const ACTOR: Actor = { type: 'user', id: 'approver@recdesk.local', version: null };
@@ -103,6 +105,78 @@ describe.each(databaseTargets)('apply without a head start on $name', ({ create 
       },
     ]);
   });
+
+  it(`plans a batch of more than ${LEAD_FROM} items in two steps: the lead queued first, then the rest and the holder`, async () => {
+    const seeded = await seedKeywordBids(bff.runtime, LEAD_FROM + 10);
+    const ids = seeded.map((s) => s.recommendationId);
+    const seen: { chunks: number; state: Awaited<ReturnType<typeof itemsPerChunk>>; applying: number }[] = [];
+    let batchId = '';
+    const queue: ApplyQueue = {
+      enqueue: async (chunkIds) => {
+        const batch = await sql<{ batch_id: string }>`SELECT batch_id FROM apply_chunks WHERE id = ${chunkIds[0]}`.execute(bff.runtime.db);
+        batchId = batch.rows[0]?.batch_id ?? '';
+        const applying = await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM recommendations WHERE status = 'applying' AND id IN (${sql.join(ids)})`.execute(bff.runtime.db);
+        seen.push({ chunks: chunkIds.length, state: await itemsPerChunk(batchId), applying: applying.rows[0]?.n ?? -1 });
+      },
+      work: async () => undefined,
+      stop: async () => undefined,
+    };
+    const accepted = await serviceWith(queue).apply(ids, ACTOR);
+    expect(accepted).toMatchObject({ batchId, queued: LEAD_FROM + 10, refused: [] });
+    const writer = `batch-writer:${batchId}`;
+    expect(seen).toEqual([
+      // The lead alone is planned, moved to applying and queued; an empty holder keeps the batch open.
+      {
+        chunks: 1,
+        state: [
+          { items: 0, lease_owner: writer },
+          { items: LEAD_ITEMS, lease_owner: null },
+        ],
+        applying: LEAD_ITEMS,
+      },
+      // Then the holder (released, empty: a worker closes it) and the rest's chunk.
+      {
+        chunks: 2,
+        state: [
+          { items: 0, lease_owner: null },
+          { items: LEAD_ITEMS, lease_owner: null },
+          { items: LEAD_FROM + 10 - LEAD_ITEMS, lease_owner: null },
+        ],
+        applying: LEAD_FROM + 10,
+      },
+    ]);
+  }, 120_000);
+
+  it('a writer that died after the lead leaves a batch that finishes: the lead applied once, the rest still approved', async () => {
+    const seeded = await seedKeywordBids(bff.runtime, LEAD_FROM + 10);
+    const dying: ApplyQueue = {
+      enqueue: async () => {
+        throw new Error('simulated crash of the writer');
+      },
+      work: async () => undefined,
+      stop: async () => undefined,
+    };
+    await expect(
+      serviceWith(dying, 1_000).apply(
+        seeded.map((s) => s.recommendationId),
+        ACTOR,
+      ),
+    ).rejects.toThrow('simulated crash');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await bff.runtime.apply.createWorker().sweep();
+    const batch = await sql<{ finished_at: Date | null }>`SELECT finished_at FROM apply_batches`.execute(bff.runtime.db);
+    expect(batch.rows).toHaveLength(1);
+    expect(batch.rows[0]?.finished_at).not.toBeNull();
+    const counts = ledgerCounts(bff.runtime.simulator?.state as SimulatorState);
+    const lead = seeded.slice(0, LEAD_ITEMS);
+    const rest = seeded.slice(LEAD_ITEMS);
+    for (const s of lead) expect(counts.get(`keyword:${s.keywordId}`)).toBe(1);
+    for (const s of rest) expect(counts.get(`keyword:${s.keywordId}`)).toBeUndefined();
+    const statuses = await sql<{ status: string }>`
+      SELECT DISTINCT status FROM recommendations WHERE id IN (${sql.join(rest.map((s) => s.recommendationId))})`.execute(bff.runtime.db);
+    expect(statuses.rows.map((r) => r.status)).toEqual(['approved']);
+  }, 120_000);
 
   it('a writer that died after the first chunk leaves a batch that finishes, its unwritten items still approved', async () => {
     const { small, large } = await seedTwoChunks();

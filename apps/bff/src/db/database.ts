@@ -32,6 +32,7 @@ import * as exchangeRates0025 from './migrations/0025-exchange-rates.ts';
 import * as listIndexes0026 from './migrations/0026-list-indexes.ts';
 import * as neighbourhoodIndexes0034 from './migrations/0034-neighbourhood-indexes.ts';
 import * as pulledAccountsIndex0035 from './migrations/0035-pulled-accounts-index.ts';
+import * as openExpiryIndexOnly0037 from './migrations/0037-open-expiry-index-only.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -66,6 +67,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0026-list-indexes': listIndexes0026,
   '0034-neighbourhood-indexes': neighbourhoodIndexes0034,
   '0035-pulled-accounts-index': pulledAccountsIndex0035,
+  '0037-open-expiry-index-only': openExpiryIndexOnly0037,
 };
 
 export type DatabaseTarget =

@@ -306,10 +306,12 @@ export class LifecycleService {
   ): Promise<ActionableRecommendation[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
-    const [conflicts, conflictIds] = await Promise.all([
-      this.conflicts ? this.conflicts.openConflictsOf(db, ids) : Promise.resolve(new Map<string, OpenConflictRef[]>()),
-      this.deps.store.openConflictIdsOf(ids, db),
-    ]);
+    // One read of the page's open conflicts: the refs the verdicts need, and the ids the items carry (sorted, as
+    // openConflictIdsOf answers them).
+    const conflicts: Map<string, OpenConflictRef[]> = this.conflicts ? await this.conflicts.openConflictsOf(db, ids) : new Map();
+    const conflictIds = this.conflicts
+      ? new Map([...conflicts].map(([id, refs]) => [id, refs.map((ref) => ref.id).sort()]))
+      : await this.deps.store.openConflictIdsOf(ids, db);
     return rows.map((row) => ({
       ...this.deps.store.toRecommendation(row, conflictIds.get(row.id)),
       actions: allowedActions(this.factsOf(row, conflicts.get(row.id) ?? [], person)),

@@ -4,14 +4,14 @@
  * one INSERT … SELECT over generate_series with the table's secondary indexes set aside and built again after (a
  * bulk build is several times faster than 100k inserts into two dozen indexes), then analysed and vacuumed as
  * autovacuum would. One database: the PostgreSQL server when it answers (faster), else PGlite; the plans are the
- * same planner's.
+ * same planner's. Totals: exact up to 10,000, an estimate beyond, and a next page repeats its cursor's.
  */
 import { ListRecommendationsQuerySchema, RECOMMENDATION_SORTS } from '@recdesk/shared-types';
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseTarget, type Db, migrate, openDatabase } from '../db/database.ts';
 import { databaseTargets, dropTestTarget } from '../testing/database-targets.ts';
-import { RecommendationStore } from './recommendation-store.ts';
+import { EXACT_TOTAL_LIMIT, RecommendationStore } from './recommendation-store.ts';
 
 const ITEMS = 100_000;
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -101,16 +101,36 @@ describe.each(databaseTargets.slice(-1))('list plans at 100k items on $name', ({
   }, 60_000);
 
   it('counts exactly up to 10,000 and marks an estimate beyond', async () => {
-    const few = await store.listPage(ListRecommendationsQuerySchema.parse({ advertiserId: 'ADV7', status: 'validated' }));
-    const exact = await sql<{
-      n: string;
-    }>`SELECT count(*) AS n FROM recommendations WHERE advertiser_id = 'ADV7' AND status = 'validated'`.execute(db);
+    const fewQuery = { advertiserId: 'ADV7', status: 'validated', goal: 'growth' };
+    const few = await store.listPage(ListRecommendationsQuerySchema.parse(fewQuery));
+    const exact = await sql<{ n: string }>`SELECT count(*) AS n FROM recommendations
+      WHERE advertiser_id = 'ADV7' AND status = 'validated' AND goal = 'growth'`.execute(db);
+    expect(Number(exact.rows[0]?.n)).toBeGreaterThan(0);
+    expect(Number(exact.rows[0]?.n)).toBeLessThanOrEqual(EXACT_TOTAL_LIMIT);
     expect({ total: few.total, estimate: few.totalIsEstimate }).toEqual({ total: Number(exact.rows[0]?.n), estimate: false });
 
     const all = await store.listPage(ListRecommendationsQuerySchema.parse({}));
     expect(all.totalIsEstimate).toBe(true);
     // The planner's estimate after ANALYZE: above the exact limit, near the real count.
-    expect(all.total).toBeGreaterThan(10_000);
+    expect(all.total).toBeGreaterThan(EXACT_TOTAL_LIMIT);
     expect(Math.abs(all.total - ITEMS) / ITEMS).toBeLessThan(0.2);
+  });
+
+  it("answers a next page with the total its cursor carries, and the conflict filter's count by probes", async () => {
+    const first = await store.listPage(ListRecommendationsQuerySchema.parse({ status: 'validated', limit: '10' }));
+    expect(first.nextCursor).not.toBeNull();
+    const next = await store.listPage(ListRecommendationsQuerySchema.parse({ status: 'validated', limit: '10', cursor: first.nextCursor }));
+    expect({ total: next.total, estimate: next.totalIsEstimate }).toEqual({ total: first.total, estimate: first.totalIsEstimate });
+    expect(next.rows.map((row) => row.id)).not.toContain(first.rows[0]?.id);
+
+    const members = await sql<{ id: string }>`SELECT id FROM recommendations ORDER BY id LIMIT 3`.execute(db);
+    await sql`INSERT INTO conflicts (id, advertiser_id, kind, entity_key, fingerprint, explanation, suggested_resolution, status, detected_at)
+      VALUES ('00000000-0000-4000-8000-000000000001', 'ADV1', 'duplicate', 'k', 'f', 'x', 'y', 'open', ${NOW})`.execute(db);
+    for (const member of members.rows)
+      await sql`INSERT INTO conflict_members (conflict_id, recommendation_id, open)
+        VALUES ('00000000-0000-4000-8000-000000000001', ${member.id}, true)`.execute(db);
+    const conflicted = await store.listPage(ListRecommendationsQuerySchema.parse({ conflicted: 'true' }));
+    expect({ total: conflicted.total, estimate: conflicted.totalIsEstimate }).toEqual({ total: 3, estimate: false });
+    expect(conflicted.rows.map((row) => row.id).sort()).toEqual(members.rows.map((row) => row.id));
   });
 });

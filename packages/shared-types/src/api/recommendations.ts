@@ -19,12 +19,17 @@ const TIME_SORTS: ReadonlySet<string> = new Set<RecommendationSort>(['generatedA
 /**
  * The queue's keyset cursor (base64url JSON): the sort, the last row's sort value and its id. A time sort's value is
  * an instant (or `infinity` for "never expires"); a number sort's is a finite number (or `-Infinity` for "none").
+ * `t` and `e` carry the first page's total and whether it was an estimate (issue 18, item 4): a next page answers
+ * them instead of counting again, so only the first page of a list pays for its total. They are display figures
+ * only (a tampered one misleads only its sender; the rows are filtered and scoped as always).
  */
 export const RecommendationCursorSchema = z
   .strictObject({
     s: RecommendationSortSchema,
     v: z.union([z.number().finite(), boundedInstant(), z.literal('infinity'), z.literal('-Infinity')]),
     id: z.uuid(),
+    t: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    e: z.boolean().optional(),
   })
   .refine(
     (cursor) =>
@@ -67,7 +72,10 @@ export type ListRecommendationsQuery = z.infer<typeof ListRecommendationsQuerySc
 export const RecommendationPageSchema = z.object({
   items: z.array(ActionableRecommendationSchema),
   nextCursor: z.string().nullable(),
-  /** Exact up to 10,000 matching items; beyond, the database's estimate (then `totalIsEstimate` is true). */
+  /**
+   * Exact up to 10,000 matching items; beyond, the database's estimate (then `totalIsEstimate` is true). Counted for
+   * a first page; a next page repeats the total its cursor carries (the one the first page answered).
+   */
   total: z.number().int().nonnegative(),
   /** True when `total` is an estimate (more than 10,000 items match); absent or false: it is exact. */
   totalIsEstimate: z.boolean().optional(),
