@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import { Kysely, type KyselyPlugin, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import * as recommendations0001 from './migrations/0001-recommendations.ts';
@@ -116,7 +116,25 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
       client.release();
     }
   }
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** The server pool behind each database opened here (PGlite has none): COPY needs a client, which Kysely does not give. */
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** The pool a database reads through, or null (PGlite, or a database not opened by openDatabase). */
+export function poolOf(db: Db): pg.Pool | null {
+  return pools.get(db) ?? null;
+}
+
+/** `db.withPlugin(plugin)`, keeping the pool known to poolOf (Kysely's copy shares the pool but not this registry). */
+export function withPlugin(db: Db, plugin: KyselyPlugin): Db {
+  const derived = db.withPlugin(plugin);
+  const pool = pools.get(db);
+  if (pool) pools.set(derived, pool);
+  return derived;
 }
 
 export async function migrate(db: Db, schema?: string): Promise<void> {
