@@ -30,6 +30,7 @@ import * as streamSubscriptions0021 from './migrations/0021-stream-subscriptions
 import * as measuredAndControls0024 from './migrations/0024-measured-and-controls.ts';
 import * as exchangeRates0025 from './migrations/0025-exchange-rates.ts';
 import * as listIndexes0026 from './migrations/0026-list-indexes.ts';
+import * as recommendationsFillfactor0039 from './migrations/0039-recommendations-fillfactor.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0024-measured-and-controls': measuredAndControls0024,
   '0025-exchange-rates': exchangeRates0025,
   '0026-list-indexes': listIndexes0026,
+  '0039-recommendations-fillfactor': recommendationsFillfactor0039,
 };
 
 export type DatabaseTarget =
