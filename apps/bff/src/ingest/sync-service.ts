@@ -16,7 +16,7 @@ import type { QuarantineEntry, QuarantineStore } from './quarantine-store.ts';
 
 /** Items per staged merge: large enough that the per-batch round trips (stage, analyse, merge) are amortised, small
  * enough that memory holds a batch (two, with the one being written), never the file. */
-const BATCH_SIZE = 2000;
+const BATCH_SIZE = 1000;
 
 export interface SyncDeps {
   db: Db;
