@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // `pnpm validate` (what `npm test` runs after installing): every check, in stages, with each stage's time printed at
 // the end so that the README's table of stage times can be kept true. The static checks and the build do not depend
-// on each other and run side by side (their output is held and printed whole, one after the other); the test stages
-// run one at a time, since each of them alone keeps the machine's cores busy. Stops at the first stage that fails.
+// on each other and run side by side (their output is held and printed whole, one after the other). Vitest runs
+// alone, since it keeps every core busy. The later stages pair a CPU-bound run with one that mostly waits: the
+// clock-shifted unit tests beside the apply fleet (which waits on the upstream's rate limit), the Playwright stories
+// (which wait on the browser) beside the Marketing Stream fleet. Stops at the first stage that fails.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const pnpm = fileURLToPath(new URL('./pnpm.mjs', import.meta.url));
 
 /** Each stage is one script, or scripts run side by side. */
-const STAGES = [['lint', 'typecheck', 'build'], ['test:unit'], ['test:clock'], ['test:fleet'], ['test:e2e']];
+const STAGES = [['lint', 'typecheck', 'build'], ['test:unit'], ['test:clock', 'test:fleet'], ['test:e2e', 'test:fleet:stream']];
 
 const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
 
@@ -42,8 +44,8 @@ for (const stage of STAGES) {
 
 process.stdout.write('\nStage times\n');
 for (const { script, ok, ms } of results)
-  process.stdout.write(`  ${script.padEnd(12)} ${seconds(ms).padStart(7)}  ${ok ? 'passed' : 'FAILED'}\n`);
-process.stdout.write(`  ${'total'.padEnd(12)} ${seconds(Date.now() - started).padStart(7)}\n`);
+  process.stdout.write(`  ${script.padEnd(18)} ${seconds(ms).padStart(7)}  ${ok ? 'passed' : 'FAILED'}\n`);
+process.stdout.write(`  ${'total'.padEnd(18)} ${seconds(Date.now() - started).padStart(7)}\n`);
 if (failed) {
   process.stderr.write(`\n${failed.script} failed (${failed.code}).\n`);
   process.exit(1);

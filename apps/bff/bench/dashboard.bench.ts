@@ -29,7 +29,7 @@ import { parseEnv } from '../src/config/env.ts';
 import type { DatabaseTarget } from '../src/db/database.ts';
 import { bidChange, budgetChange, newKeyword } from '../src/lifecycle/recommendation-fixtures.ts';
 import { createRuntime, type Runtime, VERSION, WEB_DIST_DIR } from '../src/runtime.ts';
-import { dropSchema } from '../src/testing/database-targets.ts';
+import { dropTestTarget } from '../src/testing/database-targets.ts';
 import { type BenchMeasurement, type Benchmark, ratioOf } from './bench-report.ts';
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -189,7 +189,7 @@ async function startBff(seed: boolean, notes: string[]): Promise<RunningBff> {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await runtime.close();
-      await dropSchema(target);
+      await dropTestTarget(target);
     },
   };
 }

@@ -30,9 +30,9 @@ import {
   SourcesResponseSchema,
   SyncSummarySchema,
 } from '@recdesk/shared-types';
-import pg from 'pg';
 import { z } from 'zod';
 import { FleetApi } from './fleet-api.ts';
+import { admin, createFleetDatabase, fleetServerUrl as serverUrl } from './fleet-database.ts';
 import { Fleet, freePort, type ProcessSpec, sleep, waitFor } from './fleet-processes.ts';
 import { type AllowedItem, checkLedger } from './ledger-check.ts';
 
@@ -45,7 +45,6 @@ const ADMIN = { email: 'fleet-admin@recdesk.test', password: 'fleet-admin-passwo
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bffDir = path.resolve(here, '..');
 const simulatorDir = path.resolve(here, '../../../packages/ads-simulator');
-const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const seed = Number(process.env.FLEET_SEED ?? Math.floor(Math.random() * 1_000_000));
 const random = seededRandom(seed);
 const between = (min: number, max: number) => min + random() * (max - min);
@@ -56,22 +55,8 @@ const say = (message: string) => console.info(`[fleet ${elapsed()}] ${message}`)
 const violations: string[] = [];
 const logDir = mkdtempSync(path.join(tmpdir(), 'recdesk-fleet-'));
 const fleet = new Fleet(logDir);
-const database = `recdesk_fleet_${randomBytes(6).toString('hex')}`;
-const databaseUrl = (() => {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
-
-async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const database = await createFleetDatabase('recdesk_fleet');
+const databaseUrl = database.url;
 
 async function startSimulator(): Promise<string> {
   const port = await freePort();
@@ -149,8 +134,7 @@ async function listAll(api: FleetApi, query: string): Promise<Recommendation[]> 
 }
 
 async function main(): Promise<void> {
-  say(`seed ${seed}; database ${database} on ${new URL(serverUrl).host}; logs in ${logDir}`);
-  await admin(serverUrl, (client) => client.query(`CREATE DATABASE "${database}"`));
+  say(`seed ${seed}; database ${database.name} on ${new URL(serverUrl).host}; logs in ${logDir}`);
 
   const simulatorUrl = await startSimulator();
   say(`simulator at ${simulatorUrl} with ${BULK_ROWS} bulk Partner Opportunity rows`);
@@ -417,10 +401,6 @@ if (failed) {
     }
   }
 }
-if (process.env.FLEET_KEEP_DATABASE !== 'true') {
-  await admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)).catch((error: Error) =>
-    console.error(`could not drop ${database}: ${error.message}`),
-  );
-}
+await database.drop();
 console.info(`[fleet ${elapsed()}] ${failed ? 'FAILED' : 'passed'} (seed ${seed}; logs in ${logDir}; run ${randomUUID().slice(0, 8)})`);
 process.exit(failed ? 1 : 0);

@@ -409,6 +409,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     options: {
       budgetUsageAlertPercent: env.STREAM_BUDGET_USAGE_ALERT_PERCENT,
       budgetRecommendationValidForMs: env.STREAM_BUDGET_RECOMMENDATION_VALID_HOURS * 3_600_000,
+      // The consumer keeps claims fresh with the visibility: a dead consumer's claim lapses as its messages reappear.
+      claimLeaseMs: env.STREAM_SQS_VISIBILITY_SECONDS * 1000,
     },
   });
 
@@ -567,6 +569,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       performance.clock?.stop();
       // Its batch under way is stored and deleted before the database closes.
       await streamQueue?.stop();
+      // The urgent lane of what was stored last (validation, rules) finishes before the database closes.
+      await stream.settled();
       await performance.ingest.stop();
       await scheduler.stop();
       await observability.stop();

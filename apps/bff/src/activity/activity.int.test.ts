@@ -53,7 +53,7 @@ describe.each(databaseTargets)('activity log on $name', ({ create }) => {
   const list = async (query: string): Promise<ActivityEntry[]> => (await bff.http.get(`/api/activity?${query}`).expect(200)).body.items;
 
   beforeAll(async () => {
-    bff = await startTestBff(create(), FAST_CLIENT);
+    bff = await startTestBff(await create(), FAST_CLIENT);
     const { runtime } = bff;
     const state = runtime.simulator?.state as SimulatorState;
     const worker = runtime.apply.createWorker();

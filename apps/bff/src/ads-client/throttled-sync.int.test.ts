@@ -78,7 +78,7 @@ describe.each(databaseTargets)('a full sync through a throttling, failing upstre
   });
 
   it('loses nothing, waits out every Retry-After, stays within the bounded attempts, and refreshes an expired token once', async () => {
-    bff = await startTestBff(create(), ENV);
+    bff = await startTestBff(await create(), ENV);
     const simulator = bff.runtime.simulator;
     if (!simulator) throw new Error('the simulated mode starts a simulator');
     setFaults(simulator.state, {

@@ -9,7 +9,7 @@ describe.each(databaseTargets)('GET /api/advertisers on $name', ({ create }) => 
   let bff: TestBff;
 
   beforeAll(async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     await bff.http.post('/api/sync?source=partner-opportunities').expect(200);
   });
   afterAll(async () => {

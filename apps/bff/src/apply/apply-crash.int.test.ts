@@ -64,7 +64,7 @@ describe.skipIf(servers.length === 0)('apply worker process killed mid-batch (Po
 
   it('500 items, SIGKILLed three times and restarted: every item applied or failed with a reason, each change once upstream', async () => {
     const simulator = await startSimulator();
-    const target = (servers[0] as (typeof servers)[number]).create();
+    const target = await (servers[0] as (typeof servers)[number]).create();
     if (target.kind !== 'postgres') throw new Error('a PostgreSQL target was expected');
     const bff = await startTestBff(target, { ...FAST_CLIENT, ADS_SIMULATOR_URL: simulator.url });
     try {

@@ -16,7 +16,7 @@ describe.each(databaseTargets)('fair chunk claiming on $name', ({ create }) => {
   let bff: TestBff;
 
   beforeEach(async () => {
-    bff = await startTestBff(create(), FAST_CLIENT);
+    bff = await startTestBff(await create(), FAST_CLIENT);
   });
   afterEach(async () => {
     await bff.close();

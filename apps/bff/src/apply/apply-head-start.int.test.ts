@@ -22,7 +22,7 @@ describe.each(databaseTargets)('apply without a head start on $name', ({ create 
   let bff: TestBff;
 
   beforeEach(async () => {
-    bff = await startTestBff(create(), FAST_CLIENT);
+    bff = await startTestBff(await create(), FAST_CLIENT);
   });
   afterEach(async () => {
     await bff.close();

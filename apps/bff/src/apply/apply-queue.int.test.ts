@@ -14,7 +14,7 @@ const servers = databaseTargets.filter((target) => target.name !== 'PGlite');
 
 describe.skipIf(servers.length === 0)('apply queue on the PostgreSQL server', () => {
   it('two queue workers share a batch and apply each item once', async () => {
-    const bff = await startTestBff((servers[0] as (typeof servers)[number]).create(), FAST_CLIENT);
+    const bff = await startTestBff(await (servers[0] as (typeof servers)[number]).create(), FAST_CLIENT);
     try {
       const state = bff.runtime.simulator?.state as SimulatorState;
       await bff.runtime.apply.startWorker({ concurrency: 2, sweepMs: 60_000, worker: bff.runtime.apply.createWorker({ workerId: 'one' }) });

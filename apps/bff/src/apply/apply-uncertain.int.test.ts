@@ -20,7 +20,7 @@ describe.each(databaseTargets)('uncertain apply writes on $name', ({ create }) =
   let bff: TestBff;
   // PGlite starts slowly on a loaded machine.
   beforeAll(async () => {
-    bff = await startTestBff(create(), { ...FAST_CLIENT, ADS_REQUEST_TIMEOUT_MS: '1500' });
+    bff = await startTestBff(await create(), { ...FAST_CLIENT, ADS_REQUEST_TIMEOUT_MS: '1500' });
   }, 120_000);
   afterAll(async () => {
     await bff?.close();

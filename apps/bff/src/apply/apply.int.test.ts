@@ -17,7 +17,7 @@ describe.each(databaseTargets)('apply pipeline on $name', ({ create }) => {
   let state: SimulatorState;
 
   beforeEach(async () => {
-    bff = await startTestBff(create(), FAST_CLIENT);
+    bff = await startTestBff(await create(), FAST_CLIENT);
     state = bff.runtime.simulator?.state as SimulatorState;
   });
   afterEach(async () => {

@@ -17,7 +17,7 @@ describe.each(databaseTargets)('SB and SD apply on $name', ({ create }) => {
   let state: SimulatorState;
 
   beforeEach(async () => {
-    bff = await startTestBff(create(), FAST_CLIENT);
+    bff = await startTestBff(await create(), FAST_CLIENT);
     state = bff.runtime.simulator?.state as SimulatorState;
   }, SP_TEST_TIMEOUT_MS);
   afterEach(async () => {

@@ -17,7 +17,7 @@ describe.each(databaseTargets)('undo with overwrite on $name', ({ create }) => {
 
   // One BFF for the file: each test seeds keywords of its own.
   beforeAll(async () => {
-    bff = await startTestBff(create(), FAST_CLIENT);
+    bff = await startTestBff(await create(), FAST_CLIENT);
     state = bff.runtime.simulator?.state as SimulatorState;
   }, 120_000);
   afterAll(async () => {

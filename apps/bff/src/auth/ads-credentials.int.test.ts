@@ -21,7 +21,7 @@ describe.each(databaseTargets)('stored Ads API credentials on $name', ({ create 
   let bff: TestBff;
   beforeAll(async () => {
     simulator = await startSimulator({ port: 0 });
-    bff = await startTestBff(create(), {
+    bff = await startTestBff(await create(), {
       ADS_API_MODE: 'live',
       ADS_API_BASE_URL: simulator.url,
       ADS_LWA_TOKEN_URL: `${simulator.url}/auth/o2/token`,

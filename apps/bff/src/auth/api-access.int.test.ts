@@ -207,7 +207,7 @@ describe.each(databaseTargets)('every endpoint × role on $name', ({ create }) =
   let tried: Tried[];
 
   beforeAll(async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     await bff.http.post('/api/sync?source=partner-opportunities').expect(200);
     const page = RecommendationPageSchema.parse((await bff.http.get('/api/recommendations?limit=200').expect(200)).body);
     const advertisers = [...new Set(page.items.map((item) => item.advertiserId))].sort();

@@ -14,7 +14,7 @@ const VIEWER = { email: 'vik@agency.test', password: 'vik-password-1234' };
 describe.each(databaseTargets)('audit trail on $name', ({ create }) => {
   let bff: TestBff;
   beforeAll(async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     await bff.runtime.auth.users.create({ ...VIEWER, role: 'viewer', allAdvertisers: true, advertiserIds: [] });
   });
   afterAll(async () => {

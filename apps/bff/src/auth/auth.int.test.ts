@@ -89,7 +89,7 @@ describe.each(databaseTargets)('auth and scope on $name', ({ create }) => {
       },
     });
     const log = pino({ level: 'debug', redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } }, capture);
-    bff = await startTestBff(create(), {}, { log });
+    bff = await startTestBff(await create(), {}, { log });
     await bff.http.post('/api/sync?source=partner-opportunities').expect(200);
     const page = RecommendationPageSchema.parse((await bff.http.get('/api/recommendations?limit=200').expect(200)).body);
     const advertisers = [...new Set(page.items.map((item) => item.advertiserId))].sort();

@@ -20,7 +20,7 @@ describe.each(databaseTargets)('OIDC sign-in on $name', ({ create }) => {
   let provider: TestProvider;
   beforeAll(async () => {
     provider = await startTestProvider({ clientId: 'recdesk', clientSecret: 'provider-client-secret-value', redirectUri: REDIRECT });
-    bff = await startTestBff(create(), {
+    bff = await startTestBff(await create(), {
       OIDC_ISSUER_URL: provider.issuer,
       OIDC_CLIENT_ID: provider.clientId,
       OIDC_CLIENT_SECRET: provider.clientSecret,

@@ -20,7 +20,7 @@ describe.each(databaseTargets)('two-person rule on $name', ({ create }) => {
   let bff: TestBff;
   beforeAll(async () => {
     // The fixtures are proposals of early June 2026: the clock stands there.
-    bff = await startTestBff(create(), {}, { now: () => new Date('2026-06-01T12:00:00Z') });
+    bff = await startTestBff(await create(), {}, { now: () => new Date('2026-06-01T12:00:00Z') });
     for (const person of [ANA, BEN]) {
       await bff.runtime.auth.users.create({ ...person, role: 'approver', allAdvertisers: false, advertiserIds: ['ADV-A'] });
     }

@@ -51,7 +51,7 @@ describe.each(databaseTargets.slice(0, 1))('no secret in answers, pages or logs 
     });
     provider = await startTestProvider({ clientId: 'recdesk', clientSecret: 'oidc-client-secret-5e6f7a', redirectUri: REDIRECT });
     bff = await startTestBff(
-      create(),
+      await create(),
       {
         OIDC_ISSUER_URL: provider.issuer,
         OIDC_CLIENT_ID: provider.clientId,

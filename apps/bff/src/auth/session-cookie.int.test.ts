@@ -10,7 +10,7 @@ import path from 'node:path';
 import supertest from 'supertest';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseTarget } from '../db/database.ts';
-import { databaseTargets, dropSchema } from '../testing/database-targets.ts';
+import { databaseTargets, dropTestTarget } from '../testing/database-targets.ts';
 import { pgliteTarget } from '../testing/pglite-template.ts';
 import { startTestBff, TEST_ADMIN, type TestBff } from '../testing/test-runtime.ts';
 
@@ -84,8 +84,8 @@ describe.each(databaseTargets)('a restart keeps people signed in on $name', ({ c
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
   /** A database that outlives one app: PGlite on disk, or one schema on the server. */
-  const durable = (): DatabaseTarget => {
-    const target = create();
+  const durable = async (): Promise<DatabaseTarget> => {
+    const target = await create();
     if (target.kind !== 'pglite') return target;
     const dir = mkdtempSync(path.join(tmpdir(), 'recdesk-restart-'));
     dirs.push(dir);
@@ -104,7 +104,7 @@ describe.each(databaseTargets)('a restart keeps people signed in on $name', ({ c
   const meWith = (bff: TestBff, cookie: string) => supertest(bff.app).get('/api/auth/me').set('cookie', cookie);
 
   it('with the secret generated once and kept in the database', async () => {
-    const target = durable();
+    const target = await durable();
     try {
       const cookie = await withApp(target, {}, signedIn);
       await withApp(target, {}, async (bff) => {
@@ -113,12 +113,12 @@ describe.each(databaseTargets)('a restart keeps people signed in on $name', ({ c
         expect(me.body.user.email).toBe(TEST_ADMIN.email);
       });
     } finally {
-      await dropSchema(target);
+      await dropTestTarget(target);
     }
   });
 
   it('with SESSION_SECRET, rotated by putting the new one first', async () => {
-    const target = durable();
+    const target = await durable();
     const [oldSecret, newSecret] = [secret(), secret()];
     try {
       const cookie = await withApp(target, { SESSION_SECRET: oldSecret }, signedIn);
@@ -132,7 +132,7 @@ describe.each(databaseTargets)('a restart keeps people signed in on $name', ({ c
         expect((await meWith(bff, fresh)).status).toBe(200);
       });
     } finally {
-      await dropSchema(target);
+      await dropTestTarget(target);
     }
   });
 });

@@ -14,7 +14,7 @@ describe.each(databaseTargets.filter((t) => t.name !== 'PGlite'))('sign-in throt
   let first: TestBff;
   let second: TestBff;
   beforeAll(async () => {
-    const target = create();
+    const target = await create();
     first = await startTestBff(target);
     second = await startTestBff(target);
     await first.runtime.auth.users.create({ ...ACCOUNT, role: 'viewer', allAdvertisers: true, advertiserIds: [] });

@@ -27,7 +27,7 @@ describe.each(databaseTargets)('conflicts and the queue on $name', ({ create }) 
   });
 
   async function start() {
-    bff = await startTestBff(create(), {}, { now: () => clock });
+    bff = await startTestBff(await create(), {}, { now: () => clock });
     return bff;
   }
 

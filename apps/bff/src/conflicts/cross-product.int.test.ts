@@ -14,7 +14,7 @@ import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
 describe.each(databaseTargets)('cross-product conflicts on $name', ({ create }) => {
   let bff: TestBff;
   beforeEach(async () => {
-    bff = await startTestBff(create(), FAST_CLIENT);
+    bff = await startTestBff(await create(), FAST_CLIENT);
   }, SP_TEST_TIMEOUT_MS);
   afterEach(async () => {
     await bff.close();

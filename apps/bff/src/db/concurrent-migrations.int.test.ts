@@ -46,7 +46,7 @@ describe.each(servers)('migrations on $name', ({ create }) => {
   });
 
   it('four processes starting together on a fresh database: all succeed, each migration applied once', async () => {
-    const target = create();
+    const target = await create();
     if (target.kind !== 'postgres') throw new Error('a server target was expected');
     serverUrl = target.url;
     database = `recdesk_migrate_${randomBytes(6).toString('hex')}`;

@@ -38,7 +38,7 @@ describe.each(servers)('database connection loss on $name', ({ create }) => {
   });
 
   it('PostgreSQL restarted during an apply batch: no crash, the process reconnects, the batch completes, each change once', async () => {
-    const target = create();
+    const target = await create();
     if (target.kind !== 'postgres') throw new Error('a server target was expected');
     const server = new URL(target.url);
     proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });

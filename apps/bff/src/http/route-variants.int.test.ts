@@ -170,7 +170,7 @@ describe.each(databaseTargets)('every route in every path variant on $name', ({ 
   let fill: (path: string) => string;
 
   beforeAll(async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     await bff.http.post('/api/sync?source=partner-opportunities').expect(200);
     const page = RecommendationPageSchema.parse((await bff.http.get('/api/recommendations?limit=200').expect(200)).body);
     const [a, b] = [...new Set(page.items.map((item) => item.advertiserId))].sort() as [string, string];

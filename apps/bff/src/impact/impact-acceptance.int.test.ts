@@ -21,7 +21,7 @@ describe.each(databaseTargets)('impact acceptance on $name', ({ create }) => {
   let bff: TestBff;
 
   beforeEach(async () => {
-    bff = await startTestBff(create(), {
+    bff = await startTestBff(await create(), {
       ...FAST_CLIENT,
       IMPACT_JOB_SCHEDULE: 'off',
       PERFORMANCE_SYNC_SCHEDULE: 'off',

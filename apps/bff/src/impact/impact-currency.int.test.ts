@@ -21,7 +21,7 @@ describe.each(databaseTargets)('impact totals in one currency on $name', ({ crea
 
   beforeAll(async () => {
     clock = new Date('2026-05-27T06:00:00Z');
-    bff = await startTestBff(create(), { IMPACT_JOB_SCHEDULE: 'off' }, { now: () => clock });
+    bff = await startTestBff(await create(), { IMPACT_JOB_SCHEDULE: 'off' }, { now: () => clock });
     const { store, db } = bff.runtime;
     const raise = (id: string, advertiserId: string, campaignId: string, unit: string) => ({
       ...budgetChange({

@@ -19,7 +19,7 @@ describe.each(databaseTargets)('impact at the level a change acts on, on $name',
   let bff: TestBff;
 
   beforeAll(async () => {
-    bff = await startTestBff(create(), { IMPACT_JOB_SCHEDULE: 'off' }, { now: () => new Date('2026-05-27T06:00:00Z') });
+    bff = await startTestBff(await create(), { IMPACT_JOB_SCHEDULE: 'off' }, { now: () => new Date('2026-05-27T06:00:00Z') });
     const { store, db } = bff.runtime;
     const raise = (id: string, keywordId: string) =>
       bidChange({

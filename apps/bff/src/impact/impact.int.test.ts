@@ -25,7 +25,7 @@ describe.each(databaseTargets)('impact measurement on $name', ({ create }) => {
     clock = new Date('2026-05-15T12:00:00Z');
     // The clock jumps weeks ahead: the session must outlive it.
     bff = await startTestBff(
-      create(),
+      await create(),
       { IMPACT_JOB_SCHEDULE: 'off', SESSION_IDLE_HOURS: '720', SESSION_MAX_AGE_HOURS: '2000' },
       { now: () => clock },
     );

@@ -22,7 +22,7 @@ describe('the embedded default reads the simulated Marketing Stream', () => {
 
   it('fills the urgent lane from the simulator queue and shows Marketing Stream fresh with its lag', async () => {
     if (!pglite) throw new Error('no database target');
-    bff = await startTestBff(pglite.create(), { STREAM_SIMULATED: 'true', STREAM_SIMULATED_INTERVAL_MS: '500' });
+    bff = await startTestBff(await pglite.create(), { STREAM_SIMULATED: 'true', STREAM_SIMULATED_INTERVAL_MS: '500' });
     const { runtime } = bff;
     const simulator = runtime.simulator;
     if (!simulator || !runtime.streamQueue) throw new Error('the embedded default must have the simulated Stream and its consumer');

@@ -33,7 +33,7 @@ describe.each(databaseTargets)('source status and scheduling on $name', ({ creat
   it('reports freshness from the last successful run against the policy, next runs, counts and the last error', async () => {
     // A clock the test moves: freshness and next runs are read from it.
     let now = new Date();
-    bff = await startTestBff(create(), QUIET_SCHEDULES, { now: () => now });
+    bff = await startTestBff(await create(), QUIET_SCHEDULES, { now: () => now });
 
     const listed: SourcesResponse = (await bff.http.get('/api/sources').expect(200)).body;
     expect(listed.sources.map((s) => s.source)).toContain('unified-recommendations');
@@ -82,7 +82,7 @@ describe.each(databaseTargets)('source status and scheduling on $name', ({ creat
   });
 
   it('runs a source when its schedule fires, on its own, beside the others', async () => {
-    bff = await startTestBff(create(), QUIET_SCHEDULES);
+    bff = await startTestBff(await create(), QUIET_SCHEDULES);
     const { scheduler } = bff.runtime;
     scheduler.start();
     await scheduler.trigger('unified-recommendations');
@@ -94,7 +94,7 @@ describe.each(databaseTargets)('source status and scheduling on $name', ({ creat
   });
 
   it('runs a single source beside an unrelated sync under way, and joins a request for the same source', async () => {
-    bff = await startTestBff(create(), QUIET_SCHEDULES);
+    bff = await startTestBff(await create(), QUIET_SCHEDULES);
     const other = bff.runtime.sync.sync({ source: 'partner-opportunities', trigger: 'api' });
     const single = bff.runtime.sync.sync({ source: 'unified-recommendations', trigger: 'schedule' });
     expect(single).not.toBe(other);
@@ -110,7 +110,7 @@ describe.each(databaseTargets)('source status and scheduling on $name', ({ creat
   });
 
   it('answers the quarantine of an unknown source with a problem', async () => {
-    bff = await startTestBff(create(), QUIET_SCHEDULES);
+    bff = await startTestBff(await create(), QUIET_SCHEDULES);
     await bff.http.get('/api/sources/nope/quarantine').expect(400);
     await bff.http.get('/api/sources/partner-opportunities/quarantine?limit=0').expect(400);
     expect((await bff.http.get('/api/sources/partner-opportunities/quarantine').expect(200)).body).toEqual({

@@ -79,6 +79,16 @@ function consumerConfig(bff: TestBff, overrides: Partial<SqsConsumerConfig> = {}
   };
 }
 
+/** The runtime's StreamIngest with another receiveRaw (a consumer that fails, or dies, while storing). */
+function streamWith(bff: TestBff, receiveRaw: StreamIngest['receiveRaw']): StreamIngest {
+  const stream = bff.runtime.stream;
+  return {
+    receiveRaw,
+    holdClaims: (bodies: readonly string[]) => stream.holdClaims(bodies),
+    claimStates: (bodies: readonly string[]) => stream.claimStates(bodies),
+  } as unknown as StreamIngest;
+}
+
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 100));
 }
@@ -120,7 +130,7 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
   });
 
   it('stores each valid message once and quarantines each malformed one, with two consumers and one killed midway', async () => {
-    bff = await startTestBff(create(), {}, movingClock());
+    bff = await startTestBff(await create(), {}, movingClock());
     const simulator = bff.runtime.simulator;
     if (!simulator) throw new Error('no simulator');
     const queue = simulator.streamQueue;
@@ -163,15 +173,13 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
     // Consumer A dies during its fifth batch: that batch is being stored, never deleted, its visibility never extended.
     let batchesA = 0;
     const consumerA: SqsStreamConsumer = new SqsStreamConsumer({
-      stream: {
-        receiveRaw: (raw: readonly string[], trigger?: string) => {
-          batchesA++;
-          if (batchesA < 5) return runtime.stream.receiveRaw(raw, trigger);
-          void runtime.stream.receiveRaw(raw, trigger);
-          consumerA.abandon();
-          return new Promise(() => undefined);
-        },
-      } as unknown as StreamIngest,
+      stream: streamWith(bff, (raw, trigger, locations) => {
+        batchesA++;
+        if (batchesA < 5) return runtime.stream.receiveRaw(raw, trigger, locations);
+        void runtime.stream.receiveRaw(raw, trigger, locations);
+        consumerA.abandon();
+        return new Promise(() => undefined);
+      }),
       quarantine: runtime.quarantine,
       metrics: runtime.observability.metrics,
       log: runtime.log,
@@ -221,7 +229,7 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
   });
 
   it('takes over a message whose consumer died after claiming it, and leaves one claimed just now for later', async () => {
-    bff = await startTestBff(create(), {}, movingClock());
+    bff = await startTestBff(await create(), {}, movingClock());
     const runtime = bff.runtime;
     const abandoned = parseRawDelivery(JSON.stringify(usage(1)), 0);
     const busy = parseRawDelivery(JSON.stringify(usage(2)), 0);
@@ -248,16 +256,15 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
   });
 
   it('quarantines a message received too often without being stored as poison, then deletes it', async () => {
-    bff = await startTestBff(create(), {}, movingClock());
+    bff = await startTestBff(await create(), {}, movingClock());
     const runtime = bff.runtime;
     const simulator = runtime.simulator;
     if (!simulator) throw new Error('no simulator');
     let failing = true;
     const consumer = new SqsStreamConsumer({
-      stream: {
-        receiveRaw: (raw: readonly string[], trigger?: string) =>
-          failing ? Promise.reject(new Error('database unavailable')) : runtime.stream.receiveRaw(raw, trigger),
-      } as unknown as StreamIngest,
+      stream: streamWith(bff, (raw, trigger, locations) =>
+        failing ? Promise.reject(new Error('database unavailable')) : runtime.stream.receiveRaw(raw, trigger, locations),
+      ),
       quarantine: runtime.quarantine,
       metrics: runtime.observability.metrics,
       log: runtime.log,
@@ -275,16 +282,17 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
   });
 
   it('stores the rest of a batch when one message in it cannot be stored, and leaves that one on the queue', async () => {
-    bff = await startTestBff(create(), {}, movingClock());
+    bff = await startTestBff(await create(), {}, movingClock());
     const runtime = bff.runtime;
     const simulator = runtime.simulator;
     if (!simulator) throw new Error('no simulator');
     const breaking = JSON.stringify(usage(50));
     const consumer = new SqsStreamConsumer({
-      stream: {
-        receiveRaw: (raw: readonly string[], trigger?: string) =>
-          raw.includes(breaking) ? Promise.reject(new Error('value too long for the column')) : runtime.stream.receiveRaw(raw, trigger),
-      } as unknown as StreamIngest,
+      stream: streamWith(bff, (raw, trigger, locations) =>
+        raw.includes(breaking)
+          ? Promise.reject(new Error('value too long for the column'))
+          : runtime.stream.receiveRaw(raw, trigger, locations),
+      ),
       quarantine: runtime.quarantine,
       metrics: runtime.observability.metrics,
       log: runtime.log,
@@ -304,5 +312,94 @@ describe.each(databaseTargets)('the Marketing Stream SQS consumer on $name', ({ 
     expect(items).toHaveLength(2);
     const [entry] = await runtime.quarantine.list('marketing-stream');
     expect(entry?.reason).toMatch(/received 2 times .*value too long/);
+  });
+  it("takes over a dead consumer's message at its return after the visibility timeout, never deferring it into poison", async () => {
+    // The claim lease follows the visibility timeout (5 s here): the claim lapses as the message comes back.
+    bff = await startTestBff(await create(), { STREAM_SQS_VISIBILITY_SECONDS: '5' }, movingClock());
+    const runtime = bff.runtime;
+    const simulator = runtime.simulator;
+    if (!simulator) throw new Error('no simulator');
+    const body = JSON.stringify(usage(60));
+    const parsed = parseRawDelivery(body, 0);
+    if (parsed.status !== 'valid') throw new Error('the fixture must be valid');
+    simulator.streamQueue.send(body);
+    // The consumer that dies: it received the message for 5 s and claimed it, then nothing more.
+    const [held] = await simulator.streamQueue.receive({ max: 1, visibilitySeconds: 5, waitSeconds: 0 });
+    expect(held).toBeDefined();
+    await runtime.db
+      .insertInto('stream_messages')
+      .values({
+        dedup_key: parsed.dedupKey,
+        dataset_id: parsed.datasetId,
+        advertiser_id: parsed.advertiserId,
+        marketplace_id: parsed.marketplaceId,
+        scope_id: parsed.scopeId,
+        event_at: parsed.eventAt,
+        payload: JSON.stringify(parsed.record),
+        recommendation_id: null,
+        received_at: runtime.now(),
+        processed_at: null,
+      })
+      .execute();
+    expect(await runtime.stream.claimStates([body, '{not json'])).toEqual(['held', 'none']);
+    const survivor = new SqsStreamConsumer({
+      stream: runtime.stream,
+      quarantine: runtime.quarantine,
+      metrics: runtime.observability.metrics,
+      log: runtime.log,
+      config: consumerConfig(bff, { consumers: 1, maxReceives: 3 }),
+    });
+    consumers.push(survivor);
+    survivor.start();
+    await until(() => simulator.streamQueue.size === 0);
+    // Stored by the survivor within the receives allowed (a lease running out a moment after the visibility costs at
+    // most one deferral); with a lease longer than the visibility it was deferred until quarantined as poison.
+    const [deleted] = simulator.streamQueue.deleted;
+    expect(deleted?.receiveCount).toBeLessThanOrEqual(3);
+    expect(await runtime.quarantine.list('marketing-stream')).toEqual([]);
+    const claim = await runtime.db
+      .selectFrom('stream_messages')
+      .select(['processed_at', 'recommendation_id'])
+      .where('dedup_key', '=', parsed.dedupKey)
+      .executeTakeFirstOrThrow();
+    expect(claim.processed_at).not.toBeNull();
+    expect(claim.recommendation_id).not.toBeNull();
+  });
+
+  it('deletes a message received too often that was stored meanwhile, instead of quarantining it as poison', async () => {
+    bff = await startTestBff(await create(), {}, movingClock());
+    const runtime = bff.runtime;
+    const simulator = runtime.simulator;
+    if (!simulator) throw new Error('no simulator');
+    const body = JSON.stringify(usage(61));
+    // Stored, but its delete never arrived (a stale receipt handle): it keeps coming back.
+    await runtime.stream.receiveRaw([body]);
+    simulator.streamQueue.send(body);
+    await simulator.streamQueue.receive({ max: 1, visibilitySeconds: 0, waitSeconds: 0 });
+    await simulator.streamQueue.receive({ max: 1, visibilitySeconds: 0, waitSeconds: 0 });
+    const consumer = new SqsStreamConsumer({
+      stream: runtime.stream,
+      quarantine: runtime.quarantine,
+      metrics: runtime.observability.metrics,
+      log: runtime.log,
+      config: consumerConfig(bff, { consumers: 1, maxReceives: 1 }),
+    });
+    consumers.push(consumer);
+    consumer.start();
+    await until(() => simulator.streamQueue.size === 0);
+    expect(simulator.streamQueue.deleted[0]?.receiveCount).toBe(3);
+    expect(await runtime.quarantine.list('marketing-stream')).toEqual([]);
+  });
+
+  it('quarantines a malformed SQS message once, however often and wherever in a batch it is received', async () => {
+    bff = await startTestBff(await create(), {}, movingClock());
+    const runtime = bff.runtime;
+    const malformed = '{"dataset_id": "budget-usage", "budget_usage_percentage": "high"}';
+    // First seen second in a batch by a consumer that died before deleting it, then alone by the one that took over.
+    await runtime.stream.receiveRaw([JSON.stringify(usage(62)), malformed], 'sqs', ['sqs message m-62', 'sqs message m-bad']);
+    await runtime.stream.receiveRaw([malformed], 'sqs', ['sqs message m-bad']);
+    const entries = await runtime.quarantine.list('marketing-stream');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ location: 'sqs message m-bad', reason: expect.stringMatching(/\S/) });
   });
 });

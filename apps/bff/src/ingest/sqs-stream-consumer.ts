@@ -8,7 +8,9 @@
  *   a storage failure leaves the batch on the queue and it comes back; one another consumer holds (`deferred`) comes
  *   back a few seconds later;
  * - a message received more than `maxReceives` times without being stored is poison: quarantined with its reason,
- *   then deleted, so it cannot block the queue; malformed bodies are quarantined by StreamIngest on first sight;
+ *   then deleted, so it cannot block the queue (one stored meanwhile is deleted, one another consumer is storing
+ *   waits again); malformed bodies are quarantined by StreamIngest on first sight, one entry per SQS message;
+ * - claims (StreamIngest) are kept fresh with the visibility, so a dead consumer's messages and claims lapse together;
  * - deduplication (idempotency_id or content key) and SNS unwrapping are StreamIngest's, shared with the HTTP route.
  * Lag (SentTimestamp → stored), the oldest message's age, the backlog and throughput go to /metrics and the status.
  */
@@ -53,6 +55,9 @@ export interface SqsConsumerDeps {
 }
 
 const THROUGHPUT_WINDOW_MS = 60_000;
+
+/** Where a message came from, for its quarantine entry: one entry per SQS message, however often it is received. */
+const locationOf = (m: Message) => `sqs message ${m.MessageId}`;
 
 export class SqsStreamConsumer {
   private readonly client: SQSClient;
@@ -185,8 +190,11 @@ export class SqsStreamConsumer {
     this.last.receivedAt = receivedAt;
     metrics.streamQueueState({ oldestAgeSeconds: oldest / 1000 });
 
+    // Invisible on the queue and claimed in the database for as long as the batch is being stored: a duplicate on
+    // another consumer waits (deferred), and if this consumer dies both lapse together, one visibility timeout on.
+    const bodies = messages.map((m) => m.Body ?? '');
     const heartbeat = setInterval(
-      () => void this.changeVisibility(messages, config.visibilitySeconds).catch(() => undefined),
+      () => void Promise.all([this.changeVisibility(messages, config.visibilitySeconds), stream.holdClaims(bodies)]).catch(() => undefined),
       (config.visibilitySeconds * 1000) / 2,
     );
     this.heartbeats.add(heartbeat);
@@ -195,17 +203,30 @@ export class SqsStreamConsumer {
       this.heartbeats.delete(heartbeat);
     };
     try {
-      const poison = messages.filter((m) => Number(m.Attributes?.ApproximateReceiveCount ?? 1) > config.maxReceives);
-      const fresh = messages.filter((m) => !poison.includes(m));
       const done: Message[] = [];
       const later: Message[] = [];
+      // Received too often: poison, unless it was stored meanwhile (a delete that failed: delete it now) or a consumer
+      // is storing it (a duplicate waited on: later again). Only a message nobody could store is given up on.
+      const overLimit = messages.filter((m) => Number(m.Attributes?.ApproximateReceiveCount ?? 1) > config.maxReceives);
+      const poison: Message[] = [];
+      if (overLimit.length > 0) {
+        const states = await stream.claimStates(overLimit.map((m) => m.Body ?? ''));
+        overLimit.forEach((message, i) => {
+          if (states[i] === 'processed') {
+            metrics.streamQueueMessages('duplicate');
+            done.push(message);
+          } else if (states[i] === 'held') later.push(message);
+          else poison.push(message);
+        });
+      }
+      const fresh = messages.filter((m) => !overLimit.includes(m));
       if (poison.length > 0) {
         await quarantine.add(
           poison.map((m) => ({
             source: 'marketing-stream' as const,
             runId: null,
             reason: `received ${m.Attributes?.ApproximateReceiveCount} times from the Stream queue without being stored (more than ${config.maxReceives}); last error: ${this.lastError?.message ?? 'unknown'}`,
-            location: `sqs message ${m.MessageId}`,
+            location: locationOf(m),
             raw: { body: (m.Body ?? '').slice(0, 2_000) },
           })),
         );
@@ -230,6 +251,7 @@ export class SqsStreamConsumer {
           result = await stream.receiveRaw(
             fresh.map((m) => m.Body ?? ''),
             'sqs',
+            fresh.map(locationOf),
           );
         } catch (error) {
           if (fresh.length === 1) throw error;
@@ -239,7 +261,7 @@ export class SqsStreamConsumer {
           const failing: Message[] = [];
           for (const message of fresh) {
             try {
-              const alone = await stream.receiveRaw([message.Body ?? ''], 'sqs');
+              const alone = await stream.receiveRaw([message.Body ?? ''], 'sqs', [locationOf(message)]);
               for (const outcome of alone.outcomes) record(message, outcome.status, this.wallClock());
             } catch {
               failing.push(message);

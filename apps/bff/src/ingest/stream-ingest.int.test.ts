@@ -53,7 +53,7 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
   });
 
   it('creates one item for a message delivered twice (SQS body, then the same message through SNS)', async () => {
-    bff = await startTestBff(create(), {}, clock);
+    bff = await startTestBff(await create(), {}, clock);
     const message = usage(93, '2026-11-23T10:00:00.000Z');
     const first: StreamMessagesResponse = (await bff.http.post('/api/stream/messages').send(message).expect(200)).body;
     expect(first).toMatchObject({ received: 1, accepted: 1, duplicates: 0 });
@@ -76,7 +76,7 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
   });
 
   it('raises an urgent item above the threshold, updates it as usage climbs, and ignores usage under it', async () => {
-    bff = await startTestBff(create(), { STREAM_BUDGET_USAGE_ALERT_PERCENT: '90' }, clock);
+    bff = await startTestBff(await create(), { STREAM_BUDGET_USAGE_ALERT_PERCENT: '90' }, clock);
     const batch: StreamMessagesResponse = (
       await bff.http
         .post('/api/stream/messages')
@@ -105,7 +105,7 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
   });
 
   it('turns a sp-budget-recommendation into a budget raise from the budget Stream last reported', async () => {
-    bff = await startTestBff(create(), {}, clock);
+    bff = await startTestBff(await create(), {}, clock);
     await bff.http.post('/api/stream/messages').send(usage(70, '2026-11-23T08:00:00.000Z')).expect(200);
     const result: StreamMessagesResponse = (await bff.http.post('/api/stream/messages').send(suggestion).expect(200)).body;
     expect(result.outcomes[0]).toMatchObject({ status: 'accepted' });
@@ -120,7 +120,7 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
   });
 
   it('quarantines a malformed message with its reason and processes the rest of the batch', async () => {
-    bff = await startTestBff(create(), {}, clock);
+    bff = await startTestBff(await create(), {}, clock);
     const result: StreamMessagesResponse = (
       await bff.http
         .post('/api/stream/messages')
@@ -148,7 +148,7 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
   });
 
   it('raises a conflict when budget usage reaches 100 % on a campaign with a pending budget cut', async () => {
-    bff = await startTestBff(create(), {}, clock);
+    bff = await startTestBff(await create(), {}, clock);
     await bff.runtime.store.upsertMany([
       budgetChange({ id: 'cut-555000111', advertiserId: 'ENTITYSTREAM1', campaignId: '555000111', from: 40, to: 25 }),
     ]);
@@ -166,7 +166,7 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
   });
 
   it("names the advertiser and its profile in the message's marketplace from what the pulls stored", async () => {
-    bff = await startTestBff(create(), { STREAM_BUDGET_USAGE_ALERT_PERCENT: '90' }, clock);
+    bff = await startTestBff(await create(), { STREAM_BUDGET_USAGE_ALERT_PERCENT: '90' }, clock);
     const pulled = (id: string, marketplace: string, profileId: string) => ({
       ...budgetChange({ id, advertiserId: 'ENTITYSTREAM1', campaignId: id, from: 40, to: 45, marketplace }),
       profileId,
@@ -178,7 +178,7 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
   });
 
   it('names a Stream item that arrived before the pulls once a pull has stored its advertiser', async () => {
-    bff = await startTestBff(create(), { STREAM_BUDGET_USAGE_ALERT_PERCENT: '90' }, clock);
+    bff = await startTestBff(await create(), { STREAM_BUDGET_USAGE_ALERT_PERCENT: '90' }, clock);
     await bff.http.post('/api/stream/messages').send(usage(95, '2026-11-23T10:00:00.000Z')).expect(200);
     expect((await streamItems(bff))[0]).toMatchObject({ advertiserName: null, profileId: null });
     await bff.runtime.store.upsertMany([
@@ -192,7 +192,7 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
   });
 
   it('answers a body that is not a delivery with a problem', async () => {
-    bff = await startTestBff(create(), {}, clock);
+    bff = await startTestBff(await create(), {}, clock);
     const response = await bff.http.post('/api/stream/messages').set('content-type', 'text/plain').send('{oops').expect(400);
     expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
     await bff.http.post('/api/stream/messages').send([]).expect(400);

@@ -29,7 +29,9 @@ export interface StreamIngestOptions {
   budgetRecommendationValidForMs: number;
   /**
    * How long a claim on a message holds (ms): a redelivery finding it unprocessed and younger is left for later
-   * (`deferred`), an older one was abandoned by a consumer that died and is taken over. Default 60 s.
+   * (`deferred`), an older one was abandoned by a consumer that died and is taken over. Default 60 s. The SQS consumer
+   * keeps its claims fresh as it keeps its messages invisible (`holdClaims`), so the runtime sets it to the queue's
+   * visibility timeout: a dead consumer's message comes back just as its claim can be taken over.
    */
   claimLeaseMs?: number;
   /** Messages about different campaigns stored at once within a delivery (default 4). */
@@ -46,6 +48,13 @@ export interface StreamIngestDeps {
 }
 
 const SUGGESTION_LOOKBACK_MS = 7 * 86_400_000;
+
+function dedupKeysOf(bodies: readonly string[]): (string | null)[] {
+  return bodies.map((body, index) => {
+    const parsed = parseRawDelivery(body, index);
+    return parsed.status === 'valid' ? parsed.dedupKey : null;
+  });
+}
 
 type Valid = Extract<ParsedDelivery, { status: 'valid' }>;
 
@@ -94,15 +103,60 @@ export class StreamIngest {
     return this.ingest(parseDeliveries(body), trigger);
   }
 
-  /** SQS message bodies as they came off the queue: one that is not JSON is quarantined like any malformed one. */
-  async receiveRaw(bodies: readonly string[], trigger = 'sqs'): Promise<StreamMessagesResponse> {
+  /**
+   * SQS message bodies as they came off the queue: one that is not JSON is quarantined like any malformed one.
+   * `locations` name each body where it came from (`sqs message <id>`): a malformed message's quarantine entry is
+   * recorded under it, so the same message received again (after a consumer died) is one entry, not one per receive.
+   */
+  async receiveRaw(bodies: readonly string[], trigger = 'sqs', locations?: readonly string[]): Promise<StreamMessagesResponse> {
     return this.ingest(
       bodies.map((body, index) => parseRawDelivery(body, index)),
       trigger,
+      locations,
     );
   }
 
-  private async ingest(deliveries: ParsedDelivery[], trigger: string): Promise<StreamMessagesResponse> {
+  /**
+   * Keeps the claims on these bodies' messages fresh while they are being stored (the SQS consumer calls it as it
+   * extends their visibility): a slow batch is not taken over by a consumer holding a duplicate. Processed ones stay.
+   */
+  async holdClaims(bodies: readonly string[]): Promise<void> {
+    const keys = dedupKeysOf(bodies).filter((key): key is string => key !== null);
+    if (keys.length === 0) return;
+    await this.deps.db
+      .updateTable('stream_messages')
+      .set({ received_at: this.deps.now() })
+      .where('dedup_key', 'in', keys)
+      .where('processed_at', 'is', null)
+      .execute();
+  }
+
+  /**
+   * Where each body's message stands, without claiming it: `processed` (stored already), `held` (claimed by a
+   * consumer within the lease), `none` (not claimed, abandoned, or not a valid message). The SQS consumer asks before
+   * it gives up on a message received too often: one stored or being stored is not poison.
+   */
+  async claimStates(bodies: readonly string[]): Promise<('processed' | 'held' | 'none')[]> {
+    const keys = dedupKeysOf(bodies);
+    const wanted = keys.filter((key): key is string => key !== null);
+    if (wanted.length === 0) return keys.map(() => 'none');
+    const rows = await this.deps.db
+      .selectFrom('stream_messages')
+      .select(['dedup_key', 'received_at', 'processed_at'])
+      .where('dedup_key', 'in', wanted)
+      .execute();
+    const at = this.deps.now().getTime();
+    const lease = this.deps.options.claimLeaseMs ?? 60_000;
+    const state = new Map(
+      rows.map((row) => [
+        row.dedup_key,
+        row.processed_at ? 'processed' : at - new Date(row.received_at).getTime() < lease ? 'held' : 'none',
+      ]),
+    );
+    return keys.map((key) => (key === null ? 'none' : ((state.get(key) as 'processed' | 'held' | undefined) ?? 'none')));
+  }
+
+  private async ingest(deliveries: ParsedDelivery[], trigger: string, locations?: readonly string[]): Promise<StreamMessagesResponse> {
     const { db, now, quarantine, log } = this.deps;
     const runId = randomUUID();
     await db
@@ -133,7 +187,7 @@ export class StreamIngest {
           source: 'marketing-stream',
           runId,
           reason: delivery.reason,
-          location: `delivery ${delivery.index}`,
+          location: locations?.[position] ?? `delivery ${delivery.index}`,
           raw: delivery.raw,
         });
         outcomes[position] = { ...base, status: 'quarantined', reason: delivery.reason };

@@ -51,7 +51,7 @@ describe.each(databaseTargets)('upstream faults on $name', ({ create }) => {
 
   const start = async (env: Record<string, string> = COMPRESSED) => {
     offset = 0;
-    bff = await startTestBff(create(), env, { now: () => new Date(Date.now() + offset) });
+    bff = await startTestBff(await create(), env, { now: () => new Date(Date.now() + offset) });
     state = bff.runtime.simulator?.state as SimulatorState;
   };
   afterEach(async () => {

@@ -49,7 +49,7 @@ describe.each(databaseTargets)('allowed actions on $name', ({ create }) => {
   };
 
   beforeAll(async () => {
-    bff = await startTestBff(create(), {}, { now: () => new Date('2026-06-01T12:00:00Z') });
+    bff = await startTestBff(await create(), {}, { now: () => new Date('2026-06-01T12:00:00Z') });
     await bff.runtime.auth.users.create({ ...VIEWER, role: 'viewer', allAdvertisers: true, advertiserIds: [] });
     await bff.runtime.store.upsertMany([
       budgetChange({ id: 'ok', campaignId: 'C1', from: 100, to: 110 }),

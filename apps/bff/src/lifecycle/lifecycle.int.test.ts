@@ -31,7 +31,7 @@ describe.each(databaseTargets)('recommendation lifecycle on $name', ({ create })
   });
 
   async function start(env: Record<string, string> = {}) {
-    bff = await startTestBff(create(), env, { now: () => clock });
+    bff = await startTestBff(await create(), env, { now: () => clock });
     return bff;
   }
 

@@ -10,7 +10,7 @@ import { ListRecommendationsQuerySchema, RECOMMENDATION_SORTS } from '@recdesk/s
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseTarget, type Db, migrate, openDatabase } from '../db/database.ts';
-import { databaseTargets, dropSchema } from '../testing/database-targets.ts';
+import { databaseTargets, dropTestTarget } from '../testing/database-targets.ts';
 import { RecommendationStore } from './recommendation-store.ts';
 
 const ITEMS = 100_000;
@@ -52,7 +52,7 @@ describe.each(databaseTargets.slice(-1))('list plans at 100k items on $name', ({
   };
 
   beforeAll(async () => {
-    target = create();
+    target = await create();
     db = await openDatabase(target);
     await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
     store = new RecommendationStore(db, () => NOW);
@@ -81,7 +81,7 @@ describe.each(databaseTargets.slice(-1))('list plans at 100k items on $name', ({
 
   afterAll(async () => {
     await db?.destroy();
-    if (target) await dropSchema(target);
+    if (target) await dropTestTarget(target);
   });
 
   it('reads every lane page, its next page and its total from an index', async () => {

@@ -20,7 +20,7 @@ describe.each(databaseTargets)('withdrawing an approval on $name', ({ create }) 
   let bff: TestBff;
   let seeded: SeededKeyword[];
   beforeAll(async () => {
-    bff = await startTestBff(create(), FAST_CLIENT);
+    bff = await startTestBff(await create(), FAST_CLIENT);
     await bff.runtime.auth.users.create({ ...VIEWER, role: 'viewer', allAdvertisers: true, advertiserIds: [] });
     await bff.runtime.auth.users.create({ ...OUTSIDER, role: 'approver', allAdvertisers: false, advertiserIds: ['ADV-ELSEWHERE'] });
     // Validated bid changes on live keywords of the simulated world: approved below through HTTP, as a person would.

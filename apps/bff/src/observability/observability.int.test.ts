@@ -60,7 +60,7 @@ describe.each(databaseTargets)('observability on $name', ({ create }) => {
   let target: DatabaseTarget;
 
   beforeAll(async () => {
-    target = create();
+    target = await create();
     bff = await startTestBff(target, ENV, { now: () => clock, log: createLogger('info', logs) });
     state = bff.runtime.simulator?.state as SimulatorState;
   }, 60_000);

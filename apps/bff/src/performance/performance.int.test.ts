@@ -37,7 +37,7 @@ describe.each(databaseTargets)('performance on $name', ({ create }) => {
   let state: SimulatorState;
 
   beforeEach(async () => {
-    bff = await startTestBff(create(), ENV);
+    bff = await startTestBff(await create(), ENV);
     state = bff.runtime.simulator?.state as SimulatorState;
   }, SP_TEST_TIMEOUT_MS);
   afterEach(async () => {

@@ -166,7 +166,7 @@ describe.each(databaseTargets)('performance in live mode on $name', ({ create })
 
   beforeEach(async () => {
     upstream = await startReportingServer(today);
-    bff = await startTestBff(create(), {
+    bff = await startTestBff(await create(), {
       ADS_API_MODE: 'live',
       ADS_API_BASE_URL: upstream.url,
       ADS_LWA_TOKEN_URL: `${upstream.url}/auth/o2/token`,

@@ -17,7 +17,7 @@ describe.each(databaseTargets)('a rule control group on $name', ({ create }) => 
   let bff: TestBff;
 
   beforeAll(async () => {
-    bff = await startTestBff(create(), FAST_CLIENT);
+    bff = await startTestBff(await create(), FAST_CLIENT);
   }, 120_000);
   afterAll(async () => {
     await bff?.close();

@@ -7,7 +7,7 @@ describe.each(databaseTargets)('rule versions on $name', ({ create }) => {
   let bff: TestBff;
   // Starting a BFF on PGlite takes long on a busy machine.
   beforeAll(async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
   }, 120_000);
   afterAll(async () => {
     await bff?.close();

@@ -18,7 +18,7 @@ describe.each(databaseTargets)('auto-apply rules on $name', ({ create }) => {
 
   // PGlite starts slowly on a loaded machine: a bound for hangs, not a speed check.
   beforeEach(async () => {
-    bff = await startTestBff(create(), FAST_CLIENT);
+    bff = await startTestBff(await create(), FAST_CLIENT);
     state = bff.runtime.simulator?.state as SimulatorState;
   }, 120_000);
   afterEach(async () => {

@@ -17,7 +17,7 @@ describe.each(databaseTargets)('urgent lane on $name', ({ create }) => {
   });
 
   it('a Stream budget recommendation is applied by an on rule within seconds, with no sync', async () => {
-    bff = await startTestBff(create(), FAST_CLIENT);
+    bff = await startTestBff(await create(), FAST_CLIENT);
     const runtime = bff.runtime;
     const state = runtime.simulator?.state as SimulatorState;
     // The server runs the apply worker; so does this test.

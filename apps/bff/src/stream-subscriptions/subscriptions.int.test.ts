@@ -18,7 +18,7 @@ describe.each(databaseTargets)('Stream subscriptions on $name', ({ create }) => 
   });
 
   it('creates a subscription upstream once per token, answers 409 and 429 as such, lists and archives it', async () => {
-    bff = await startTestBff(create(), { ADS_RETRY_MAX_ATTEMPTS: '2', ADS_RETRY_BASE_DELAY_MS: '1', ADS_RETRY_MAX_DELAY_MS: '10' });
+    bff = await startTestBff(await create(), { ADS_RETRY_MAX_ATTEMPTS: '2', ADS_RETRY_BASE_DELAY_MS: '1', ADS_RETRY_MAX_DELAY_MS: '10' });
     const simulator = bff.runtime.simulator;
     const profile = simulator?.state.world.profiles[0];
     if (!simulator || !profile) throw new Error('no simulator');
@@ -77,7 +77,7 @@ describe.each(databaseTargets)('Stream subscriptions on $name', ({ create }) => 
   });
 
   it('refuses a profile that is not the advertiser’s', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const [first, other] = (bff.runtime.simulator?.state.world.profiles ?? []).filter(
       (p, _i, all) => p.advertiser.entityId !== all[0]?.advertiser.entityId || p === all[0],
     );

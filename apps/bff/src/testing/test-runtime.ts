@@ -10,7 +10,7 @@ import { createAppFor } from '../app.ts';
 import { parseEnv } from '../config/env.ts';
 import type { DatabaseTarget } from '../db/database.ts';
 import { createRuntime, type Runtime, VERSION } from '../runtime.ts';
-import { dropSchema } from './database-targets.ts';
+import { dropTestTarget } from './database-targets.ts';
 
 export interface TestBff {
   runtime: Runtime;
@@ -71,7 +71,7 @@ export async function startTestBff(
     signIn,
     async close() {
       await runtime.close();
-      await dropSchema(target);
+      await dropTestTarget(target);
     },
   };
 }

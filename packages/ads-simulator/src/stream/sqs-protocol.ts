@@ -88,6 +88,14 @@ function batchFailure(id: string, error: unknown) {
   return { Id: id, SenderFault: error instanceof QueueError, Code: code, Message: (error as Error).message };
 }
 
+/**
+ * The access key id a request was signed with (`Authorization: AWS4-HMAC-SHA256 Credential=<key>/<date>/...`): not
+ * checked, only recorded, so that a test giving each consumer its own key knows which one holds or deleted a message.
+ */
+function callerOf(req: IncomingMessage): string | null {
+  return /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? null;
+}
+
 export async function handleSqsRequest(req: IncomingMessage, res: ServerResponse, queues: QueueRegistry): Promise<void> {
   const operation = String(req.headers['x-amz-target']).slice('AmazonSQS.'.length) as Operation;
   const schema = Schemas[operation];
@@ -103,14 +111,20 @@ export async function handleSqsRequest(req: IncomingMessage, res: ServerResponse
   const abort = new AbortController();
   res.on('close', () => abort.abort());
   try {
-    reply(res, 200, await run(operation, parsed.data, queues, abort.signal));
+    reply(res, 200, await run(operation, parsed.data, queues, abort.signal, callerOf(req)));
   } catch (error) {
     if (error instanceof QueueError) return fail(res, error.code, error.message);
     throw error;
   }
 }
 
-async function run(operation: Operation, input: unknown, queues: QueueRegistry, signal: AbortSignal): Promise<unknown> {
+async function run(
+  operation: Operation,
+  input: unknown,
+  queues: QueueRegistry,
+  signal: AbortSignal,
+  caller: string | null,
+): Promise<unknown> {
   switch (operation) {
     case 'CreateQueue': {
       const { QueueName } = input as z.infer<typeof Schemas.CreateQueue>;
@@ -145,12 +159,13 @@ async function run(operation: Operation, input: unknown, queues: QueueRegistry, 
         visibilitySeconds: body.VisibilityTimeout,
         waitSeconds: body.WaitTimeSeconds ?? 0,
         signal,
+        by: caller,
       });
       return { Messages: messages };
     }
     case 'DeleteMessage': {
       const body = input as z.infer<typeof Schemas.DeleteMessage>;
-      await queues.byUrl(body.QueueUrl).delete(body.ReceiptHandle);
+      await queues.byUrl(body.QueueUrl).delete(body.ReceiptHandle, caller);
       return {};
     }
     case 'DeleteMessageBatch': {
@@ -160,7 +175,7 @@ async function run(operation: Operation, input: unknown, queues: QueueRegistry, 
       const Failed: ReturnType<typeof batchFailure>[] = [];
       for (const entry of body.Entries) {
         try {
-          await queue.delete(entry.ReceiptHandle);
+          await queue.delete(entry.ReceiptHandle, caller);
           Successful.push({ Id: entry.Id });
         } catch (error) {
           Failed.push(batchFailure(entry.Id, error));

@@ -18,6 +18,11 @@ export interface QueuedMessage {
   firstReceivedAt: number | null;
   /** The receipt handle of the latest receive; older handles no longer delete or extend it. */
   receiptHandle: string | null;
+  /** Who received it last (the access key id of the request, over the protocol): which consumer holds it. */
+  receivedBy: string | null;
+  /** Set when deleted: when (wall clock) and by whom (tests check who finished a message, and when). */
+  deletedAt?: number;
+  deletedBy?: string | null;
 }
 
 export interface ReceivedMessage {
@@ -67,6 +72,7 @@ export class SimulatedQueue {
       receiveCount: 0,
       firstReceivedAt: null,
       receiptHandle: null,
+      receivedBy: null,
     };
     this.messages.set(message.messageId, message);
     this.wake();
@@ -79,10 +85,11 @@ export class SimulatedQueue {
     visibilitySeconds?: number;
     waitSeconds: number;
     signal?: AbortSignal;
+    by?: string | null;
   }): Promise<ReceivedMessage[]> {
     const deadline = this.wallClock() + options.waitSeconds * 1000;
     for (;;) {
-      const taken = this.take(options.max, options.visibilitySeconds ?? this.defaultVisibilitySeconds);
+      const taken = this.take(options.max, options.visibilitySeconds ?? this.defaultVisibilitySeconds, options.by ?? null);
       if (taken.length > 0 || this.wallClock() >= deadline || options.signal?.aborted) return taken;
       await this.waitForChange(Math.min(deadline - this.wallClock(), this.nextVisibleIn()), options.signal);
     }
@@ -94,10 +101,20 @@ export class SimulatedQueue {
     if (visibilitySeconds === 0) this.wake();
   }
 
-  async delete(receiptHandle: string): Promise<void> {
+  async delete(receiptHandle: string, by: string | null = null): Promise<void> {
     const message = this.byHandle(receiptHandle);
     await this.beforeDelete?.(message);
-    if (this.messages.delete(message.messageId)) this.deleted.push(message);
+    if (this.messages.delete(message.messageId)) {
+      message.deletedAt = this.wallClock();
+      message.deletedBy = by;
+      this.deleted.push(message);
+    }
+  }
+
+  /** The messages received and not yet deleted nor visible again: what the consumers hold now (tests). */
+  inFlight(): QueuedMessage[] {
+    const now = this.wallClock();
+    return [...this.messages.values()].filter((message) => message.receiveCount > 0 && message.visibleAt > now);
   }
 
   attributes(): Record<string, string> {
@@ -134,7 +151,7 @@ export class SimulatedQueue {
     this.messages.clear();
   }
 
-  private take(max: number, visibilitySeconds: number): ReceivedMessage[] {
+  private take(max: number, visibilitySeconds: number, by: string | null): ReceivedMessage[] {
     const now = this.wallClock();
     const taken: ReceivedMessage[] = [];
     for (const message of this.messages.values()) {
@@ -144,6 +161,7 @@ export class SimulatedQueue {
       message.firstReceivedAt ??= now;
       message.visibleAt = now + visibilitySeconds * 1000;
       message.receiptHandle = `${message.messageId}#${randomUUID()}`;
+      message.receivedBy = by;
       taken.push({
         MessageId: message.messageId,
         ReceiptHandle: message.receiptHandle,

@@ -36,7 +36,7 @@ describe.each(databaseTargets)('Audience Insights sync on $name', ({ create }) =
   });
 
   it('reads each profile’s own audience and its overlaps into growth-lane insights: no Approve, folded on the next sync', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const expected = await expectedOverlaps(bff);
@@ -95,7 +95,7 @@ describe.each(databaseTargets)('Audience Insights sync on $name', ({ create }) =
   });
 
   it('quarantines a malformed overlap and keeps the others', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const before = await expectedOverlaps(bff);
@@ -119,7 +119,7 @@ describe.each(databaseTargets)('Audience Insights sync on $name', ({ create }) =
   });
 
   it('a rule on audience.affinity previews and backtests with the overlaps above the threshold', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     await bff.http.post('/api/sync?source=audience-insights').expect(200);
     const items = await insightItems(bff);
     const strong = items.filter((i) => (affinityOf(i) ?? 0) > 3).map((i) => i.id);

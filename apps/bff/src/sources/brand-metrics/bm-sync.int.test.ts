@@ -24,7 +24,7 @@ describe.each(databaseTargets)('Brand Metrics sync on $name', ({ create }) => {
   it.each(['CSV', 'JSON'])(
     'creates, polls and downloads a %s report per profile; keeps metrics per brand and brand-level insights',
     async (format) => {
-      bff = await startTestBff(create(), { BRAND_METRICS_REPORT_FORMAT: format, BRAND_METRICS_POLL_INTERVAL_MS: '1' });
+      bff = await startTestBff(await create(), { BRAND_METRICS_REPORT_FORMAT: format, BRAND_METRICS_POLL_INTERVAL_MS: '1' });
       const state = bff.runtime.simulator?.state;
       if (!state) throw new Error('no simulator');
       state.brandMetricsPendingPolls = 2;
@@ -86,7 +86,7 @@ describe.each(databaseTargets)('Brand Metrics sync on $name', ({ create }) => {
   );
 
   it('quarantines a record with a metric that is not a number and keeps the others', async () => {
-    bff = await startTestBff(create(), { BRAND_METRICS_POLL_INTERVAL_MS: '1' });
+    bff = await startTestBff(await create(), { BRAND_METRICS_POLL_INTERVAL_MS: '1' });
     const state = bff.runtime.simulator?.state;
     const record = state?.brandMetrics[0];
     if (!state || !record) throw new Error('no brand metrics');
@@ -99,7 +99,7 @@ describe.each(databaseTargets)('Brand Metrics sync on $name', ({ create }) => {
   });
 
   it('reports a profile whose report fails and still reads the others', async () => {
-    bff = await startTestBff(create(), { BRAND_METRICS_POLL_INTERVAL_MS: '1' });
+    bff = await startTestBff(await create(), { BRAND_METRICS_POLL_INTERVAL_MS: '1' });
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const failing = state.world.profiles[1];

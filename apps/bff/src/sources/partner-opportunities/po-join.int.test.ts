@@ -15,7 +15,7 @@ describe.each(databaseTargets)('Partner Opportunities joined with SP names on $n
   it(
     'fills campaign and ad group names, portfolio and the current budget from the SP list endpoints',
     async () => {
-      bff = await startTestBff(create(), FAST_CLIENT);
+      bff = await startTestBff(await create(), FAST_CLIENT);
       const state = bff.runtime.simulator?.state;
       if (!state) throw new Error('no simulator');
       const summary: SyncSummary = (await bff.http.post('/api/sync?source=partner-opportunities').expect(200)).body;
@@ -46,7 +46,7 @@ describe.each(databaseTargets)('Partner Opportunities joined with SP names on $n
   it(
     'goes on without names when the list endpoints fail',
     async () => {
-      bff = await startTestBff(create(), { ...FAST_CLIENT, ADS_RETRY_MAX_ATTEMPTS: '1' });
+      bff = await startTestBff(await create(), { ...FAST_CLIENT, ADS_RETRY_MAX_ATTEMPTS: '1' });
       const simulator = bff.runtime.simulator;
       if (!simulator) throw new Error('no simulator');
       simulator.use(

@@ -34,7 +34,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
   });
 
   it('stores every row of every opportunity with data, with the fields of the CSV row it came from', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('the simulated mode starts a simulator');
 
@@ -83,7 +83,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
   });
 
   it('sends the documented headers and follows the 307 without them', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     await bff.http.post('/api/sync?source=partner-opportunities').expect(200);
     const list = state?.requestLog.find((r) => r.path.endsWith('/partnerOpportunities'));
@@ -105,7 +105,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
   });
 
   it('changes nothing on a second sync of unchanged upstream data, and updates what changed', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     await bff.http.post('/api/sync?source=partner-opportunities').expect(200);
     const before = await allRecommendations(bff);
 
@@ -124,7 +124,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
   }, 90_000);
 
   it('quarantines malformed rows with their reason and stores the good ones', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const simulator = bff.runtime.simulator;
     const opportunity = simulator?.state.opportunities.find((o) => o.objectiveType === 'AMAZON_ACCOUNT_TEAM_RECOMMENDATIONS');
     if (!simulator || !opportunity) throw new Error('no account team opportunity');
@@ -151,7 +151,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
   });
 
   it('quarantines a row the CSV parser cannot read and goes on', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const simulator = bff.runtime.simulator;
     if (!simulator) throw new Error('no simulator');
     simulator.use(
@@ -169,7 +169,7 @@ describe.each(databaseTargets)('Partner Opportunities sync on $name', ({ create 
   });
 
   it('answers an unknown query parameter or a malformed id with a problem a person can act on', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const unknown = await bff.http.get('/api/recommendations?stauts=approved').expect(400);
     expect(unknown.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(unknown.body).toMatchObject({ status: 400, detail: expect.stringContaining('stauts') });

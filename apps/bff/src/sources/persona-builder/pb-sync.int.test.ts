@@ -22,7 +22,7 @@ describe.each(databaseTargets)('Persona Builder sync on $name', ({ create }) => 
   });
 
   it('makes one persona per profile in the strategic lane, with the spec’s media types, replaced on the next sync', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const summary: SyncSummary = (await bff.http.post('/api/sync?source=persona-builder').expect(200)).body;
@@ -61,7 +61,7 @@ describe.each(databaseTargets)('Persona Builder sync on $name', ({ create }) => 
   });
 
   it('quarantines a malformed category and makes the persona of the others', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     // A category upstream sends without a path in every persona that names it.

@@ -22,7 +22,7 @@ describe.each(databaseTargets)('Reach Forecasting sync on $name', ({ create }) =
   });
 
   it('asks one forecast per profile and keeps one strategic insight each, replaced (not piled up) on the next sync', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const summary: SyncSummary = (await bff.http.post('/api/sync?source=reach-forecasting').expect(200)).body;
@@ -65,7 +65,7 @@ describe.each(databaseTargets)('Reach Forecasting sync on $name', ({ create }) =
   });
 
   it('quarantines a forecast upstream refused and keeps the others', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const simulator = bff.runtime.simulator;
     if (!simulator) throw new Error('no simulator');
     const refusedProfile = simulator.state.world.profiles[0];

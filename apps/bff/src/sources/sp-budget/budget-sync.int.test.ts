@@ -15,7 +15,7 @@ describe.each(databaseTargets)('SP budget recommendations on $name', ({ create }
   it(
     'asks about every live campaign in batches of at most 100 and stores the changes with names and budgets',
     async () => {
-      bff = await startTestBff(create(), { ...FAST_CLIENT, ADS_REGIONS: 'NA' });
+      bff = await startTestBff(await create(), { ...FAST_CLIENT, ADS_REGIONS: 'NA' });
       const state = bff.runtime.simulator?.state;
       if (!state) throw new Error('no simulator');
       // Enough campaigns in one profile to need two batches.
@@ -62,7 +62,7 @@ describe.each(databaseTargets)('SP budget recommendations on $name', ({ create }
   it(
     'quarantines a malformed success item, logs error items and keeps the rest',
     async () => {
-      bff = await startTestBff(create(), FAST_CLIENT);
+      bff = await startTestBff(await create(), FAST_CLIENT);
       const simulator = bff.runtime.simulator;
       if (!simulator) throw new Error('no simulator');
       simulator.use(

@@ -14,7 +14,7 @@ describe.each(databaseTargets)('SP consolidated recommendations on $name', ({ cr
   it(
     'stores one recommendation per action, with names and current values joined',
     async () => {
-      bff = await startTestBff(create(), FAST_CLIENT);
+      bff = await startTestBff(await create(), FAST_CLIENT);
       const state = bff.runtime.simulator?.state;
       if (!state) throw new Error('the simulated mode starts a simulator');
       const summary: SyncSummary = (await bff.http.post('/api/sync?source=sp-consolidated').expect(200)).body;
@@ -90,7 +90,7 @@ describe.each(databaseTargets)('SP consolidated recommendations on $name', ({ cr
   it(
     'sends the documented media types, Scope headers and id batches',
     async () => {
-      bff = await startTestBff(create(), FAST_CLIENT);
+      bff = await startTestBff(await create(), FAST_CLIENT);
       const state = bff.runtime.simulator?.state;
       if (!state) throw new Error('no simulator');
       await bff.http.post('/api/sync?source=sp-consolidated').expect(200);
@@ -117,7 +117,7 @@ describe.each(databaseTargets)('SP consolidated recommendations on $name', ({ cr
   it(
     're-syncs in place, quarantines malformed actions and keeps unknown enum values',
     async () => {
-      bff = await startTestBff(create(), FAST_CLIENT);
+      bff = await startTestBff(await create(), FAST_CLIENT);
       const state = bff.runtime.simulator?.state;
       if (!state) throw new Error('no simulator');
       const first: SyncSummary = (await bff.http.post('/api/sync?source=sp-consolidated').expect(200)).body;

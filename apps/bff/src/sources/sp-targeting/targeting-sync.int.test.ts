@@ -14,7 +14,7 @@ describe.each(databaseTargets)('SP keyword and product targeting recommendations
   it(
     'stores keyword and product suggestions the ad group does not target yet, with names joined',
     async () => {
-      bff = await startTestBff(create(), FAST_CLIENT);
+      bff = await startTestBff(await create(), FAST_CLIENT);
       const state = bff.runtime.simulator?.state;
       if (!state) throw new Error('no simulator');
       const summary: SyncSummary = (await bff.http.post('/api/sync?source=sp-targeting').expect(200)).body;

@@ -15,7 +15,7 @@ describe.each(databaseTargets)('SP theme-based bid recommendations on $name', ({
   it(
     'asks per existing ad group with its keywords and targeting groups and joins the current bids',
     async () => {
-      bff = await startTestBff(create(), FAST_CLIENT);
+      bff = await startTestBff(await create(), FAST_CLIENT);
       const state = bff.runtime.simulator?.state;
       if (!state) throw new Error('no simulator');
       const summary: SyncSummary = (await bff.http.post('/api/sync?source=sp-theme-bids').expect(200)).body;
@@ -55,7 +55,7 @@ describe.each(databaseTargets)('SP theme-based bid recommendations on $name', ({
   it(
     'keeps an unknown theme, quarantines a malformed expression and stores the rest',
     async () => {
-      bff = await startTestBff(create(), FAST_CLIENT);
+      bff = await startTestBff(await create(), FAST_CLIENT);
       const simulator = bff.runtime.simulator;
       if (!simulator) throw new Error('no simulator');
       simulator.use(

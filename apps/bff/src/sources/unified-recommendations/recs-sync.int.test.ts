@@ -23,7 +23,7 @@ describe.each(databaseTargets)('Unified Recommendations API sync on $name', ({ c
   });
 
   it('stores every recommendation of every profile, all 33 types, with the documented media types and headers', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('the simulated mode starts a simulator');
     const summary: SyncSummary = (await bff.http.post('/api/sync?source=unified-recommendations').expect(200)).body;
@@ -75,7 +75,7 @@ describe.each(databaseTargets)('Unified Recommendations API sync on $name', ({ c
 
   it('changes nothing when the same recommendations are read again the next day, though the API dates none of them', async () => {
     let now = new Date();
-    bff = await startTestBff(create(), {}, { now: () => now });
+    bff = await startTestBff(await create(), {}, { now: () => now });
     const { runtime } = bff;
     // Through the runtime rather than HTTP: a day later a test session would have ended.
     const stored = () =>
@@ -94,7 +94,7 @@ describe.each(databaseTargets)('Unified Recommendations API sync on $name', ({ c
   });
 
   it('pages with nextToken when a profile has more than 500 recommendations', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const template = state.unifiedRecommendations.find((r) => r.body.recommendationType === 'KEYWORD_BID');
@@ -109,7 +109,7 @@ describe.each(databaseTargets)('Unified Recommendations API sync on $name', ({ c
   });
 
   it('keeps unknown types and statuses, quarantines malformed items, and stores the rest', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const profileId = state.world.profiles[0]?.profileId ?? 0;
@@ -157,7 +157,7 @@ describe.each(databaseTargets)('Unified Recommendations API sync on $name', ({ c
   });
 
   it('applies through /recommendations/apply (207 per item, ledger) and edits recommendedValue with PUT', async () => {
-    bff = await startTestBff(create());
+    bff = await startTestBff(await create());
     const state = bff.runtime.simulator?.state;
     if (!state) throw new Error('no simulator');
     const rec = state.unifiedRecommendations.find((r) => r.body.recommendationType === 'CAMPAIGN_BUDGET');

@@ -36,7 +36,7 @@ export function SessionMenu() {
   if (!user) return null;
   return (
     <span className="session-menu">
-      <span>
+      <span className="session-user" title={`${user.email} (${user.role})`}>
         {user.email} <span className="muted">({user.role})</span>
       </span>
       <button type="button" className="button-quiet" onClick={() => signOut.mutate()}>

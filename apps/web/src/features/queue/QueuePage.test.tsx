@@ -151,6 +151,16 @@ describe('QueuePage', () => {
     expect(window.location.search).toBe('');
   });
 
+  it('shows the rows it can read when the server sends one with a value this build does not know, and says so', async () => {
+    const known = aRecommendation({ advertiserName: 'Acme Outdoor' });
+    const newer = { ...aRecommendation({ advertiserName: 'Borealis Home' }), source: 'a-source-added-after-this-build' };
+    serveQueue([known, newer as unknown as Recommendation]);
+    renderWithProviders(<QueuePage />);
+    expect(await rowOf('Acme Outdoor')).toBeInTheDocument();
+    expect(screen.getByText(/1 item is not shown: the server sent values this version of the page does not know/)).toBeInTheDocument();
+    expect(screen.queryByText('Borealis Home')).not.toBeInTheDocument();
+  });
+
   it('shows the problem the server reported and offers to try again', async () => {
     server.use(
       http.get('*/api/recommendations', () =>

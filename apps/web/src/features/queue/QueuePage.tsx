@@ -13,6 +13,7 @@ import { EditApproveDialog } from '../../shared/recommendations/EditApproveDialo
 import { verdictOf } from '../../shared/recommendations/item-actions.tsx';
 import { LeaveControlGroupDialog } from '../../shared/recommendations/LeaveControlGroupDialog.tsx';
 import { RejectDialog } from '../../shared/recommendations/RejectDialog.tsx';
+import { unreadableRows } from '../../shared/recommendations/readable-page.ts';
 import { useRejectRecommendation } from '../../shared/recommendations/recommendation-mutations.ts';
 import { collectMatching, recommendationQueries, runSync } from '../../shared/recommendations/recommendation-queries.ts';
 import { useCanAct } from '../../shared/session/can-act.tsx';
@@ -54,6 +55,7 @@ export function QueuePage() {
   );
   const total = query.data?.pages[0]?.total ?? 0;
   const totalIsEstimate = query.data?.pages[0]?.totalIsEstimate ?? false;
+  const unreadable = unreadableRows(query.data?.pages);
 
   const { selectionCleared, rangeSelected, rowActivated, rowToggled, dialogOpened, dialogClosed } = useQueueUiActions();
   const selectedCount = useSelectedCount();
@@ -244,6 +246,12 @@ export function QueuePage() {
               fallback="The list could not be refreshed; it shows what was last loaded"
               onRetry={() => query.refetch()}
             />
+          ) : null}
+          {unreadable > 0 ? (
+            <p className="banner banner-warning" role="status">
+              {formatNumber(unreadable, 0)} {unreadable === 1 ? 'item is' : 'items are'} not shown: the server sent values this version of
+              the page does not know. Reload the page to get the latest version.
+            </p>
           ) : null}
           <section aria-label="Bulk actions" className="bulk-bar">
             <p className="muted">

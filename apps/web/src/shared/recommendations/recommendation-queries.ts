@@ -8,11 +8,11 @@ import {
   type Recommendation,
   RecommendationDetailResponseSchema,
   RecommendationHistorySchema,
-  RecommendationPageSchema,
   SyncSummarySchema,
 } from '@recdesk/shared-types';
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { apiRequest } from '../api-client.ts';
+import { ReadableRecommendationPageSchema } from './readable-page.ts';
 
 export type QueueFilters = Partial<Omit<ListRecommendationsQuery, 'cursor' | 'limit'>>;
 
@@ -27,7 +27,7 @@ export const recommendationQueries = {
     infiniteQueryOptions({
       queryKey: [...recommendationQueries.lists(), filters] as const,
       queryFn: ({ pageParam, signal }) =>
-        apiRequest(RecommendationPageSchema, '/api/recommendations', {
+        apiRequest(ReadableRecommendationPageSchema, '/api/recommendations', {
           query: { ...filters, limit: PAGE_SIZE, cursor: pageParam },
           signal,
         }),
@@ -58,7 +58,7 @@ export async function collectMatching(
   const items: Recommendation[] = [];
   let cursor: string | undefined;
   do {
-    const page = await apiRequest(RecommendationPageSchema, '/api/recommendations', {
+    const page = await apiRequest(ReadableRecommendationPageSchema, '/api/recommendations', {
       query: { ...filters, limit: COLLECT_PAGE_SIZE, cursor },
       signal: options.signal,
     });
