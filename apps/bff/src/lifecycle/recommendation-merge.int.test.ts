@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DatabaseTarget, type Db, migrate, openDatabase } from '../db/database.ts';
-import { databaseTargets, dropSchema } from '../testing/database-targets.ts';
+import { databaseTargets, dropTestTarget } from '../testing/database-targets.ts';
 import { bidChange, budgetChange } from './recommendation-fixtures.ts';
 import { RecommendationStore } from './recommendation-store.ts';
 
@@ -16,11 +16,11 @@ describe.each(databaseTargets)('ingest merge on $name', ({ create }) => {
 
   afterEach(async () => {
     await db?.destroy();
-    await dropSchema(target);
+    await dropTestTarget(target);
   });
 
   async function open(clock: { now: Date }) {
-    target = create();
+    target = await create();
     db = await openDatabase(target);
     await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
     const events: { recommendationId: string; toStatus: string }[] = [];
