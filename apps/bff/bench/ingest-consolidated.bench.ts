@@ -20,20 +20,18 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pino } from 'pino';
 import { listProfiles } from '../src/ads-client/profiles.ts';
 import { parseEnv } from '../src/config/env.ts';
+import { copyText } from '../src/db/copy-text.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { listConsolidatedPages } from '../src/sources/sp-consolidated/consolidated-api.ts';
 import { spConsolidatedSource } from '../src/sources/sp-consolidated/consolidated-source.ts';
 import { type Benchmark, type BenchResult, ratioOf } from './bench-report.ts';
+import { profileStages } from './stage-profile.ts';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ACTIONS = Number(process.env.BENCH_SP_ACTIONS ?? 20_000);
 const GOAL_RATIO = 3;
 const MiB = 2 ** 20;
 const ACTION_LISTS = ['keywordTargetingRecommendations', 'targetingGroupBidRecommendations', 'placementBiddingRecommendations'] as const;
-
-function copyText(value: string): string {
-  return value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] ?? c);
-}
 
 function sampleMemory() {
   const peak = { rss: 0, heapUsed: 0 };
@@ -152,6 +150,7 @@ export const benchmark: Benchmark = {
       global.gc?.();
       const before = process.memoryUsage();
       const memory = sampleMemory();
+      const stages = profileStages(runtime);
       const syncStart = performance.now();
       const summary = await runtime.sync.sync({ source: 'sp-consolidated', trigger: 'benchmark' });
       const syncSeconds = (performance.now() - syncStart) / 1000;
@@ -200,6 +199,7 @@ export const benchmark: Benchmark = {
           },
           { label: 'peak RSS over the level before the sync', value: (peak.rss - before.rss) / MiB, unit: 'MiB' },
           { label: 'peak heap over the level before the sync', value: (peak.heapUsed - before.heapUsed) / MiB, unit: 'MiB' },
+          ...stages.measurements(sourceSeconds),
         ],
         notes: [
           `PostgreSQL at ${new URL(DATABASE_URL).host}, schema ${schema} (dropped after the run); simulator in its own process, over HTTP.`,

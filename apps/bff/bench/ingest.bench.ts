@@ -22,19 +22,16 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pino } from 'pino';
 import { parseEnv } from '../src/config/env.ts';
+import { copyText } from '../src/db/copy-text.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { downloadOpportunityFile, listOpportunities } from '../src/sources/partner-opportunities/po-api.ts';
 import { readCsvRows } from '../src/sources/shared/csv-rows.ts';
 import { type Benchmark, type BenchResult, ratioOf } from './bench-report.ts';
+import { profileStages } from './stage-profile.ts';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROWS = Number(process.env.BENCH_PO_ROWS ?? 100_000);
 const GOAL_RATIO = 3;
-
-/** COPY text format: backslash, tab, newline and carriage return are escaped. */
-function copyText(value: string): string {
-  return value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] ?? c);
-}
 
 /** Samples memory every 25 ms until stopped; returns the peaks. */
 function sampleMemory() {
@@ -178,6 +175,7 @@ async function measureIngest(rowsWanted: number): Promise<{
       global.gc?.();
       const before = process.memoryUsage();
       const memory = sampleMemory();
+      const stages = profileStages(runtime);
       const syncStart = performance.now();
       const summary = await runtime.sync.sync({ source: 'partner-opportunities', trigger: 'benchmark' });
       const syncSeconds = (performance.now() - syncStart) / 1000;
@@ -227,6 +225,7 @@ async function measureIngest(rowsWanted: number): Promise<{
           { label: 'peak heap over the level before the sync', value: (peak.heapUsed - before.heapUsed) / MiB, unit: 'MiB' },
           { label: 'RSS before the sync', value: before.rss / MiB, unit: 'MiB' },
           { label: 'peak RSS of the process during the sync', value: peak.rss / MiB, unit: 'MiB' },
+          ...stages.measurements(sourceSeconds),
         ],
         notes: [
           `PostgreSQL at ${new URL(DATABASE_URL).host}, schema ${schema} (dropped after the run); simulator in its own process, over HTTP.`,

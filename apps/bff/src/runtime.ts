@@ -20,7 +20,7 @@ import { openCounterStore } from './auth/login-throttle.ts';
 import { loadSessionSecrets } from './auth/session-secrets.ts';
 import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
 import { ConflictService } from './conflicts/conflict-service.ts';
-import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
+import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase, withPlugin } from './db/database.ts';
 import { ConflictError } from './errors/domain-errors.ts';
 import { ImpactService } from './impact/impact-service.ts';
 import { PriorityFactors } from './impact/priority-factors.ts';
@@ -269,7 +269,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   // Every store's queries are filtered by the advertiser scope of the request they serve (src/auth/scope.ts).
   const metrics = new Metrics();
   // Stage transitions and quarantined items are counted as they are written (src/observability/stage-events-plugin.ts).
-  const db = (await openDatabase(target)).withPlugin(new ScopePlugin()).withPlugin(new StageEventsPlugin(metrics));
+  const db = withPlugin(withPlugin(await openDatabase(target), new ScopePlugin()), new StageEventsPlugin(metrics));
   await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
   // Sign-in throttle and API rate limits count in PostgreSQL, shared by every process; on PGlite in memory.
   const counterStore = target.kind === 'postgres' ? await openCounterStore(target.url, target.schema) : undefined;
@@ -343,6 +343,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     policies: lifecycleConfig.policies,
     rejectionQuietPeriodMs: lifecycleConfig.rejectionQuietPeriodMs,
     effectiveness: priorityFactors.effectiveness,
+    onEvents: (events) => metrics.stageEvents(events),
   });
   const quarantine = new QuarantineStore(db, now);
   const brandMetrics = new BrandMetricsStore(db, now);

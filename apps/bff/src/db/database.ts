@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import { Kysely, type KyselyPlugin, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import * as recommendations0001 from './migrations/0001-recommendations.ts';
@@ -33,6 +33,7 @@ import * as listIndexes0026 from './migrations/0026-list-indexes.ts';
 import * as neighbourhoodIndexes0034 from './migrations/0034-neighbourhood-indexes.ts';
 import * as pulledAccountsIndex0035 from './migrations/0035-pulled-accounts-index.ts';
 import * as openExpiryIndexOnly0037 from './migrations/0037-open-expiry-index-only.ts';
+import * as recommendationsFillfactor0039 from './migrations/0039-recommendations-fillfactor.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -68,6 +69,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0034-neighbourhood-indexes': neighbourhoodIndexes0034,
   '0035-pulled-accounts-index': pulledAccountsIndex0035,
   '0037-open-expiry-index-only': openExpiryIndexOnly0037,
+  '0039-recommendations-fillfactor': recommendationsFillfactor0039,
 };
 
 export type DatabaseTarget =
@@ -122,7 +124,25 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
       client.release();
     }
   }
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** The server pool behind each database opened here (PGlite has none): COPY needs a client, which Kysely does not give. */
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** The pool a database reads through, or null (PGlite, or a database not opened by openDatabase). */
+export function poolOf(db: Db): pg.Pool | null {
+  return pools.get(db) ?? null;
+}
+
+/** `db.withPlugin(plugin)`, keeping the pool known to poolOf (Kysely's copy shares the pool but not this registry). */
+export function withPlugin(db: Db, plugin: KyselyPlugin): Db {
+  const derived = db.withPlugin(plugin);
+  const pool = pools.get(db);
+  if (pool) pools.set(derived, pool);
+  return derived;
 }
 
 export async function migrate(db: Db, schema?: string): Promise<void> {

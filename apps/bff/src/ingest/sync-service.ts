@@ -14,7 +14,9 @@ import { inJob } from '../observability/correlation.ts';
 import type { SourceAdapter } from '../sources/source-adapter.ts';
 import type { QuarantineEntry, QuarantineStore } from './quarantine-store.ts';
 
-const BATCH_SIZE = 500;
+/** Items per staged merge: large enough that the per-batch round trips (stage, analyse, merge) are amortised, small
+ * enough that memory holds a batch (two, with the one being written), never the file. */
+const BATCH_SIZE = 1000;
 
 export interface SyncDeps {
   db: Db;

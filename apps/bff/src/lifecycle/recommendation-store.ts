@@ -29,11 +29,13 @@ import {
   sourcesOfAdProduct,
 } from '@recdesk/shared-types';
 import { CompiledQuery, type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
-import type { Db } from '../db/database.ts';
+import type pg from 'pg';
+import { type Db, poolOf } from '../db/database.ts';
 import type { Database, RecommendationsTable } from '../db/schema.ts';
 import { ChangeTracker } from './change-tracker.ts';
 import type { LifecyclePolicy } from './lifecycle-config.ts';
 import { type EffectivenessOf, NEUTRAL_EFFECTIVENESS, priorityOf } from './priority.ts';
+import { type IngestedChange, mergeBatch, type StagedRecommendation } from './recommendation-merge.ts';
 
 export type RecommendationRow = Selectable<RecommendationsTable>;
 /** A row without its upstream payload: what every reader but the detail view needs. */
@@ -176,12 +178,18 @@ export interface UpsertResult {
   unchanged: number;
   /** Advertisers whose items were written: validation and the conflict engine look at these. */
   advertiserIds: string[];
+  /** The items the batch inserted or changed (content, or back from a rejection), from the merge's RETURNING. */
+  changes: IngestedChange[];
+  /** Milliseconds per step: building the rows (hashes, priorities), staging them, merging them (the profile). */
+  timings: { prepareMs: number; stageMs: number; mergeMs: number };
 }
 
 export interface StoreOptions {
   policies?: Partial<Record<RecommendationSource, LifecyclePolicy>>;
   rejectionQuietPeriodMs?: number;
   effectiveness?: EffectivenessOf;
+  /** Told of the events each ingest batch appended (the stage metrics: the merge writes them in SQL, past Kysely). */
+  onEvents?: (events: readonly { recommendationId: string; toStatus: string; at: Date }[]) => void;
 }
 
 const DEFAULT_EXPIRE_AFTER_MS = 7 * 24 * 3_600_000;
@@ -192,6 +200,8 @@ export class RecommendationStore {
   private readonly effectiveness: EffectivenessOf;
   /** What ingestion (and the lifecycle's decisions) changed since the after-ingest step last drained it. */
   readonly changes = new ChangeTracker();
+  private readonly pool: pg.Pool | null;
+  private readonly onEvents: StoreOptions['onEvents'];
 
   constructor(
     private readonly db: Db,
@@ -206,6 +216,8 @@ export class RecommendationStore {
     ) as Record<RecommendationSource, LifecyclePolicy>;
     this.quietPeriodMs = options.rejectionQuietPeriodMs ?? 7 * 24 * 3_600_000;
     this.effectiveness = options.effectiveness ?? NEUTRAL_EFFECTIVENESS;
+    this.pool = poolOf(db);
+    this.onEvents = options.onEvents;
   }
 
   /**
@@ -223,17 +235,23 @@ export class RecommendationStore {
 
   /**
    * Inserts new items and updates those whose upstream content changed (bumping their version, and recording the
-   * values before and after). Every item sent counts as seen now.
+   * values before and after). Every item sent counts as seen now. The batch is staged and merged in one set statement
+   * (recommendation-merge.ts), which also makes the status changes that belong to ingestion and writes their events.
    */
   async upsertMany(items: readonly NormalisedRecommendation[]): Promise<UpsertResult> {
-    if (items.length === 0) return { stored: 0, unchanged: 0, advertiserIds: [] };
+    if (items.length === 0)
+      return { stored: 0, unchanged: 0, advertiserIds: [], changes: [], timings: { prepareMs: 0, stageMs: 0, mergeMs: 0 } };
+    const started = performance.now();
     const now = this.now();
     // One statement cannot touch a row twice: the last copy of a duplicated upstream item wins.
     const unique = new Map(items.map((item) => [`${item.source}\u0000${item.sourceRecommendationId}`, item]));
-    const rows = [...unique.values()].map((item) => {
+    const rows: StagedRecommendation[] = [];
+    const advertiserIds = new Set<string>();
+    for (const item of unique.values()) {
       const refreshedAt = item.refreshedAt ? new Date(item.refreshedAt) : now;
       const expiresAt = this.expiryOf(item, refreshedAt);
-      return {
+      advertiserIds.add(item.advertiserId);
+      rows.push({
         id: recommendationIdOf(item.source, item.sourceRecommendationId),
         source: item.source,
         source_recommendation_id: item.sourceRecommendationId,
@@ -256,135 +274,47 @@ export class RecommendationStore {
         generated_at: item.generatedAt,
         refreshed_at: refreshedAt,
         expires_at: expiresAt,
-        status: 'discovered',
-        validation_issues: '[]',
         priority: priorityOf({ ...item, expiresAt }, now, this.effectiveness),
         content_hash: contentHashOf(item),
         raw: JSON.stringify(item.raw ?? null),
-        created_at: now,
-        updated_at: now,
-        last_seen_at: now,
-      };
-    });
-    const ids = rows.map((row) => row.id);
-    for (const row of rows) this.changes.seen(row.advertiser_id, row.id);
-
-    const result = await this.db.transaction().execute(async (trx) => {
-      const before = new Map(
-        (
-          await trx
-            .selectFrom('recommendations')
-            .select(['id', 'status', 'action', 'content_hash', 'rejected_at', 'advertiser_id', 'entity'])
-            .where('id', 'in', ids)
-            .forUpdate()
-            .execute()
-        ).map((row) => [row.id, row]),
-      );
-      const written = await trx
-        .insertInto('recommendations')
-        .values(rows)
-        .onConflict((oc) =>
-          oc
-            .columns(['source', 'source_recommendation_id'])
-            .doUpdateSet((eb) => ({
-              source_type: eb.ref('excluded.source_type'),
-              kind: eb.ref('excluded.kind'),
-              goal: eb.ref('excluded.goal'),
-              title: eb.ref('excluded.title'),
-              description: eb.ref('excluded.description'),
-              advertiser_id: eb.ref('excluded.advertiser_id'),
-              advertiser_name: eb.ref('excluded.advertiser_name'),
-              profile_id: eb.ref('excluded.profile_id'),
-              marketplace: eb.ref('excluded.marketplace'),
-              campaign_id: eb.ref('excluded.campaign_id'),
-              entity: eb.ref('excluded.entity'),
-              action: eb.ref('excluded.action'),
-              applicable: eb.ref('excluded.applicable'),
-              confidence: eb.ref('excluded.confidence'),
-              impact_score: eb.ref('excluded.impact_score'),
-              estimated_impact: eb.ref('excluded.estimated_impact'),
-              generated_at: eb.ref('excluded.generated_at'),
-              refreshed_at: eb.ref('excluded.refreshed_at'),
-              expires_at: eb.ref('excluded.expires_at'),
-              priority: eb.ref('excluded.priority'),
-              content_hash: eb.ref('excluded.content_hash'),
-              raw: eb.ref('excluded.raw'),
-              updated_at: eb.ref('excluded.updated_at'),
-              last_seen_at: eb.ref('excluded.last_seen_at'),
-              version: eb(eb.ref('recommendations.version'), '+', 1),
-            }))
-            .where('recommendations.content_hash', '<>', (eb) => eb.ref('excluded.content_hash')),
-        )
-        .returning(['id', 'status', 'version', 'action'])
-        .execute();
-      const writtenIds = new Set(written.map((row) => row.id));
-      const unchangedIds = ids.filter((id) => !writtenIds.has(id));
-      if (unchangedIds.length > 0) {
-        // Seen again, unchanged: only the sighting is recorded (a stale item needs a recent one to be approved).
-        await trx.updateTable('recommendations').set({ last_seen_at: now }).where('id', 'in', unchangedIds).execute();
-      }
-
-      const events: EventDraft[] = [];
-      const unapprove: string[] = [];
-      for (const row of written) {
-        const old = before.get(row.id);
-        if (!old) {
-          events.push({ recommendation_id: row.id, from_status: null, to_status: 'discovered', reason: 'discovered upstream' });
-          continue;
-        }
-        const withdrawn = old.status === 'approved';
-        if (withdrawn) unapprove.push(row.id);
-        events.push({
-          recommendation_id: row.id,
-          from_status: old.status,
-          to_status: withdrawn ? 'validated' : old.status,
-          reason: withdrawn ? 'changed upstream: the approval was for the previous proposal' : 'changed upstream',
-          before: JSON.stringify({ action: old.action }),
-          after: JSON.stringify({ action: row.action }),
-        });
-      }
-      if (unapprove.length > 0) {
-        await trx.updateTable('recommendations').set({ status: 'validated', approved_value: null }).where('id', 'in', unapprove).execute();
-      }
-      // A rejected item upstream still sends returns to the queue once its quiet period is over.
-      const quietBefore = new Date(now.getTime() - this.quietPeriodMs);
-      const returned = await trx
-        .updateTable('recommendations')
-        .set((eb) => ({ status: 'discovered', version: eb(eb.ref('version'), '+', 1), updated_at: now, validation_issues: '[]' }))
-        .where('id', 'in', ids)
-        .where('status', '=', 'rejected')
-        .where((eb) => eb.or([eb('rejected_at', 'is', null), eb('rejected_at', '<=', quietBefore)]))
-        .returning(['id'])
-        .execute();
-      for (const row of returned) {
-        events.push({
-          recommendation_id: row.id,
-          from_status: 'rejected',
-          to_status: 'discovered',
-          reason: `upstream still recommends it after the ${Math.round(this.quietPeriodMs / 3_600_000)} h quiet period`,
-        });
-      }
-      await insertEvents(trx, events, now);
-      return {
-        stored: written.length,
-        unchanged: rows.length - written.length,
-        changed: [...written, ...returned].map((row) => row.id),
-        before,
-      };
-    });
-    // Only real changes (new, changed upstream, back from rejection) are re-examined, with the entity each had before.
-    const itemById = new Map([...unique.values()].map((item) => [recommendationIdOf(item.source, item.sourceRecommendationId), item]));
-    for (const id of result.changed) {
-      const item = itemById.get(id);
-      const old = result.before.get(id);
-      if (item) this.changes.changed(item.advertiserId, id, item.entity);
-      if (old) this.changes.changed(old.advertiser_id, id, old.entity as NormalisedRecommendation['entity']);
+      });
     }
+    const prepareMs = performance.now() - started;
+    const outcome = await mergeBatch({ db: this.db, pool: this.pool }, rows, {
+      at: now,
+      quietBefore: new Date(now.getTime() - this.quietPeriodMs),
+      returnedReason: `upstream still recommends it after the ${Math.round(this.quietPeriodMs / 3_600_000)} h quiet period`,
+    });
+    this.onEvents?.(outcome.events.map((event) => ({ ...event, at: now })));
+    this.recordTouched(rows, outcome.changes, unique);
+    const stored = outcome.changes.filter((change) => change.change !== 'returned').length;
     return {
-      stored: result.stored,
-      unchanged: result.unchanged,
-      advertiserIds: [...new Set([...unique.values()].map((item) => item.advertiserId))],
+      stored,
+      unchanged: rows.length - stored,
+      advertiserIds: [...advertiserIds],
+      changes: outcome.changes,
+      timings: { prepareMs, ...outcome.timings },
     };
+  }
+
+  /**
+   * The one seam between what ingestion wrote and the after-ingest work (validation, conflicts): every item upstream
+   * sent is a sighting (its validation mark follows it); only the items the merge inserted, changed or returned from a
+   * rejection are changes, re-examined where they are now and, for a changed one, where they were before.
+   */
+  private recordTouched(
+    rows: readonly { id: string; advertiser_id: string }[],
+    changes: readonly IngestedChange[],
+    items: ReadonlyMap<string, NormalisedRecommendation>,
+  ): void {
+    for (const row of rows) this.changes.seen(row.advertiser_id, row.id);
+    const itemById = new Map([...items.values()].map((item) => [recommendationIdOf(item.source, item.sourceRecommendationId), item]));
+    for (const change of changes) {
+      const item = itemById.get(change.id);
+      if (item) this.changes.changed(item.advertiserId, change.id, item.entity);
+      if (change.before)
+        this.changes.changed(change.before.advertiserId, change.id, change.before.entity as NormalisedRecommendation['entity']);
+    }
   }
 
   /** The SQL condition for one freshness band, per source policy (parameters, never text from the request). */
