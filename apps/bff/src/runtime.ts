@@ -20,6 +20,8 @@ import { openCounterStore } from './auth/login-throttle.ts';
 import { loadSessionSecrets } from './auth/session-secrets.ts';
 import { type AdsRegion, DEFAULT_LWA_TOKEN_URL, type Env, REGION_HOSTS } from './config/env.ts';
 import { ConflictService } from './conflicts/conflict-service.ts';
+import { PlanDraftService } from './plan/plan-drafts.ts';
+import { PlanService } from './plan/plan-service.ts';
 import { type DatabaseTarget, type Db, describeTarget, migrate, openDatabase } from './db/database.ts';
 import { ConflictError } from './errors/domain-errors.ts';
 import { ImpactService } from './impact/impact-service.ts';
@@ -86,6 +88,8 @@ export interface Runtime {
   guardrails: GuardrailStore;
   lifecycle: LifecycleService;
   conflicts: ConflictService;
+  /** Changes drafted from the Plan page (src/plan/plan-drafts.ts). */
+  planDrafts: PlanDraftService;
   /** The apply pipeline (src/apply): batches, the worker, undo. */
   apply: ApplyService;
   /** Auto-apply rules (src/rules), run after every ingestion. */
@@ -495,6 +499,19 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     config: { windowDays: env.IMPACT_WINDOW_DAYS, settleDays: env.IMPACT_ATTRIBUTION_SETTLE_DAYS },
     factors: priorityFactors,
   });
+  const plans = new PlanService(db);
+  const planDrafts = new PlanDraftService({
+    db,
+    store,
+    lifecycle,
+    client,
+    profiles: new ProfileDirectory(client),
+    planOf: (advertiserId) => plans.forAdvertiser(advertiserId),
+    impact,
+    audit: (entry) => auth.audit.record(entry),
+    now,
+    log: log.child({ component: 'plan-drafts' }),
+  });
   // The embedded default converts its world's three currencies out of the box; a live installation's admin enters rates.
   if (env.ADS_API_MODE === 'simulated') await impact.rates.seedDefaults();
   // A source's items are validated (and their conflicts found) as soon as it is in; the rules wait for the whole sync,
@@ -551,6 +568,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     guardrails,
     lifecycle,
     conflicts,
+    planDrafts,
     apply,
     rules,
     impact,

@@ -44,6 +44,7 @@ const DEFAULT_EXPIRE_AFTER_MS: Readonly<Record<RecommendationSource, number>> = 
   'reach-forecasting': 7 * 24 * HOUR,
   'persona-builder': 14 * 24 * HOUR,
   'marketing-stream': 2 * HOUR,
+  plan: 7 * 24 * HOUR,
 };
 
 export function lifecycleConfigOf(env: Env): LifecycleConfig {

@@ -18,6 +18,8 @@ export const RECOMMENDATION_SOURCES = [
   'reach-forecasting',
   'persona-builder',
   'marketing-stream',
+  /** Drafted by a person on the Plan page from a reach forecast (no upstream: RecDesk itself is the source). */
+  'plan',
 ] as const;
 
 export const RecommendationSourceSchema = z.enum(RECOMMENDATION_SOURCES);
@@ -37,6 +39,7 @@ export const SOURCE_LABELS: Readonly<Record<RecommendationSource, string>> = {
   'reach-forecasting': 'Reach Forecasting',
   'persona-builder': 'Persona Builder',
   'marketing-stream': 'Marketing Stream',
+  plan: 'Plan',
 };
 
 export const FreshnessSchema = z.enum(['fresh', 'aging', 'stale']);
@@ -72,6 +75,8 @@ export const DEFAULT_FRESHNESS_POLICIES: Readonly<Record<RecommendationSource, F
   // Personas describe who buys, which moves slowly: weekly like the overlaps.
   'persona-builder': { freshForMs: 7 * 24 * HOUR, staleAfterMs: 14 * 24 * HOUR },
   'marketing-stream': { freshForMs: 15 * MINUTE, staleAfterMs: 60 * MINUTE },
+  // A plan rests on its forecast, which prices today's inventory: it ages like one.
+  plan: { freshForMs: 24 * HOUR, staleAfterMs: 72 * HOUR },
 };
 
 export function freshnessOf(ageMs: number, policy: FreshnessPolicy): Freshness {
