@@ -47,7 +47,15 @@ function plannedAudience(options: Options & { name: string }): EngineItem {
   return {
     ...base,
     entity: { ...base.entity, level: 'campaign', targetText: options.name },
-    action: { type: 'add-target', field: 'audience', from: null, to: `aud-${options.name}`, unit: 'none', currency: null, direction: 'add' },
+    action: {
+      type: 'add-target',
+      field: 'audience',
+      from: null,
+      to: `aud-${options.name}`,
+      unit: 'none',
+      currency: null,
+      direction: 'add',
+    },
   };
 }
 

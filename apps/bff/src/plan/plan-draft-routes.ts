@@ -21,7 +21,7 @@ export function planDraftRoutes(drafts: PlanDraftService): AnyApiRoute[] {
       path: '/advertisers/:advertiserId/plan/campaigns',
       access: 'signed-in',
       advertiser: { from: 'param', field: 'advertiserId' },
-      summary: "The campaigns a plan may change, per profile, as the Ads API lists them now (budgets included)",
+      summary: 'The campaigns a plan may change, per profile, as the Ads API lists them now (budgets included)',
       request: { params: AdvertiserParamsSchema },
       responses: { 200: json('The campaigns per profile (profiles without insights yet are absent)', PlanCampaignsSchema) },
       handler: async ({ params }, _req, res) => {

@@ -72,7 +72,9 @@ describe.each(databaseTargets)('plan drafts on $name', ({ create }) => {
         change: { type: 'budget', campaignId: campaign.campaignId, dailyBudget: to },
         note: 'more reach before the holidays',
       };
-      const drafted = PlanDraftAnswerSchema.parse((await http.post(`/api/advertisers/${advertiserId}/plan/drafts`).send(body).expect(201)).body);
+      const drafted = PlanDraftAnswerSchema.parse(
+        (await http.post(`/api/advertisers/${advertiserId}/plan/drafts`).send(body).expect(201)).body,
+      );
       const item = drafted.item;
       expect(item).toMatchObject({ source: 'plan', kind: 'budget', status: 'validated', advertiserId, profileId });
       expect(item.action).toMatchObject({ type: 'set-budget', from: campaign.dailyBudget, to, direction: 'increase' });
@@ -88,7 +90,9 @@ describe.each(databaseTargets)('plan drafts on $name', ({ create }) => {
       expect(raw.forecast.planned.impressions).toBeGreaterThan(raw.forecast.baseline.impressions);
 
       // The same change again folds into the pending item; another value for it is refused, naming the pending one.
-      const again = PlanDraftAnswerSchema.parse((await http.post(`/api/advertisers/${advertiserId}/plan/drafts`).send(body).expect(200)).body);
+      const again = PlanDraftAnswerSchema.parse(
+        (await http.post(`/api/advertisers/${advertiserId}/plan/drafts`).send(body).expect(200)).body,
+      );
       expect(again).toMatchObject({ folded: true, item: { id: item.id } });
       const other = await http
         .post(`/api/advertisers/${advertiserId}/plan/drafts`)
@@ -130,7 +134,12 @@ describe.each(databaseTargets)('plan drafts on $name', ({ create }) => {
 
       // Approve and apply through the one apply path: the simulator's campaign gets the planned budget, once.
       await http.post(`/api/recommendations/${item.id}/approve`).send({ version: item.version }).expect(200);
-      const accepted = (await http.post('/api/apply').send({ ids: [item.id] }).expect(202)).body;
+      const accepted = (
+        await http
+          .post('/api/apply')
+          .send({ ids: [item.id] })
+          .expect(202)
+      ).body;
       await runtime.apply.createWorker().sweep();
       const batch = (await http.get(`/api/apply/${accepted.batchId}`).expect(200)).body;
       expect(batch.counts.applied).toBe(1);

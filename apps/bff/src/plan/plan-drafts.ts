@@ -13,6 +13,7 @@
 import {
   type ActionableRecommendation,
   type AdvertiserPlan,
+  forecastAt,
   type ItemImpact,
   type LifecycleStatus,
   type PlanCampaigns,
@@ -21,7 +22,6 @@ import {
   PlanDraftRawSchema,
   type PlanDrafts,
   type PlanForecastAttachment,
-  forecastAt,
 } from '@recdesk/shared-types';
 import type { Logger } from 'pino';
 import type { AdsClient } from '../ads-client/ads-client.ts';
@@ -33,7 +33,7 @@ import { UpstreamError } from '../http/errors.ts';
 import type { ImpactService } from '../impact/impact-service.ts';
 import type { Person } from '../lifecycle/allowed-actions.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
-import { recommendationIdOf, type RecommendationStore } from '../lifecycle/recommendation-store.ts';
+import { type RecommendationStore, recommendationIdOf } from '../lifecycle/recommendation-store.ts';
 import { createReachForecast, type ForecastRequest, planningCountryOf } from '../sources/reach-forecasting/rf-api.ts';
 import { currentSpendOf, listPlanCampaigns } from './plan-campaigns.ts';
 import { attachmentInputsOf, draftItemOf, planKeyOf, plannedSpendOf } from './plan-draft-item.ts';
@@ -108,7 +108,9 @@ export class PlanDraftService {
           `${campaign.name} is a Sponsored Products campaign; choose a Sponsored Display campaign to target an audience.`,
         );
       const plan = await deps.planOf(advertiserId);
-      const overlap = plan.profiles.find((p) => p.profileId === profile.profileId)?.overlaps.find((o) => o.audienceId === change.audienceId);
+      const overlap = plan.profiles
+        .find((p) => p.profileId === profile.profileId)
+        ?.overlaps.find((o) => o.audienceId === change.audienceId);
       if (!overlap) throw new NotFoundError('Audience', change.audienceId);
       audienceName = overlap.name;
     }
@@ -127,8 +129,7 @@ export class PlanDraftService {
       const [item] = await deps.lifecycle.withActions(await deps.store.getMany([pending.id]), person);
       if (!item) throw new NotFoundError('Recommendation', pending.id);
       const sameValue =
-        change.type === 'audience' ||
-        (typeof item.action.to === 'number' && Math.abs(item.action.to - change.dailyBudget) < 0.005);
+        change.type === 'audience' || (typeof item.action.to === 'number' && Math.abs(item.action.to - change.dailyBudget) < 0.005);
       if (!sameValue)
         throw new ConflictError(
           `A plan for this change is already pending (${item.title}, ${item.status}): edit its value when approving, or reject it before drafting another.`,
@@ -181,7 +182,9 @@ export class PlanDraftService {
       endDate: inputs.endDate,
       supplyPackage: ['SPONSORED_DISPLAY'],
       // One include group: households in any of the audiences (spec: audiences of one group are ORed).
-      ...(audienceIds.length > 0 ? { targets: audienceIds.map((audienceId) => ({ targetType: 'AUDIENCE' as const, audienceId, groupId: '1' })) } : {}),
+      ...(audienceIds.length > 0
+        ? { targets: audienceIds.map((audienceId) => ({ targetType: 'AUDIENCE' as const, audienceId, groupId: '1' })) }
+        : {}),
     };
     const result = await createReachForecast(this.deps.client, profile, request);
     if (!result.ok) throw new UpstreamError(`Reach Forecasting could not price this plan: ${result.reason}`);
@@ -234,7 +237,9 @@ export class PlanDraftService {
       .orderBy('id')
       .limit(limit)
       .execute();
-    const items = new Map((await deps.lifecycle.withActions(await deps.store.getMany(rows.map((r) => r.id)), person)).map((i) => [i.id, i]));
+    const items = new Map(
+      (await deps.lifecycle.withActions(await deps.store.getMany(rows.map((r) => r.id)), person)).map((i) => [i.id, i]),
+    );
     const out: PlanDrafts['items'] = [];
     for (const row of rows) {
       const item = items.get(row.id);
