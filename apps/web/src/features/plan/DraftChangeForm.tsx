@@ -104,8 +104,9 @@ export function DraftChangeForm({
             New daily budget ({listed?.currency ?? forecast.currency})
             <input
               type="number"
-              min="1"
-              step="0.01"
+              min="0.01"
+              // Any cents: a step would make a browser refuse amounts its float arithmetic cannot divide evenly.
+              step="any"
               inputMode="decimal"
               value={dailyBudget}
               placeholder={suggestion === null ? '' : String(suggestion)}
