@@ -111,9 +111,9 @@ export function draftItemOf(input: DraftItemInput): NormalisedRecommendation {
       sourceType: `${campaign.adProduct}_CAMPAIGN_BUDGET`,
       kind: 'budget',
       goal: 'strategic',
-      title: `Planned by ${input.plannedBy}: ${direction === 'increase' ? 'raise' : 'cut'} the daily budget of ${campaign.name} to ${money(change.dailyBudget, currency)}`,
+      title: `Plan: ${direction === 'increase' ? 'raise' : 'cut'} the daily budget of ${campaign.name} to ${money(change.dailyBudget, currency)}`,
       description:
-        `From a reach forecast for ${period}: the flight's spend goes from ${money(forecast.baseline.spend, currency)} to ` +
+        `Planned by ${input.plannedBy} from a reach forecast for ${period}: the flight's spend goes from ${money(forecast.baseline.spend, currency)} to ` +
         `${money(forecast.planned.spend, currency)}, and its forecast reach from ${count(forecast.baseline.reach)} to ` +
         `${count(forecast.planned.reach)} households (${percent(forecast.baseline.reach, forecast.planned.reach)}), impressions from ` +
         `${count(forecast.baseline.impressions)} to ${count(forecast.planned.impressions)}.${why}`,
@@ -135,9 +135,9 @@ export function draftItemOf(input: DraftItemInput): NormalisedRecommendation {
     sourceType: 'SD_AUDIENCE_TARGET',
     kind: 'audience',
     goal: 'growth',
-    title: `Planned by ${input.plannedBy}: target the audience “${audience}” in ${campaign.name}`,
+    title: `Plan: target the audience “${audience}” in ${campaign.name}`,
     description:
-      `From a reach forecast for ${period} with this audience: about ${count(forecast.planned.reach)} households and ` +
+      `Planned by ${input.plannedBy} from a reach forecast for ${period} with this audience: about ${count(forecast.planned.reach)} households and ` +
       `${count(forecast.planned.impressions)} impressions at the flight's spend of ${money(forecast.planned.spend, currency)}.${why}`,
     entity: { ...entity, targetId: null, targetText: audience },
     action: { type: 'add-target', field: 'audience', from: null, to: change.audienceId, unit: 'none', currency: null, direction: 'add' },

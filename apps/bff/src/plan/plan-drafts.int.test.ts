@@ -78,7 +78,8 @@ describe.each(databaseTargets)('plan drafts on $name', ({ create }) => {
       const item = drafted.item;
       expect(item).toMatchObject({ source: 'plan', kind: 'budget', status: 'validated', advertiserId, profileId });
       expect(item.action).toMatchObject({ type: 'set-budget', from: campaign.dailyBudget, to, direction: 'increase' });
-      expect(item.title).toContain(`Planned by ${TEST_ADMIN.email}`);
+      expect(item.title).toMatch(/^Plan: raise the daily budget of /);
+      expect(item.description).toContain(`Planned by ${TEST_ADMIN.email} from a reach forecast`);
       expect(item.actions.approve.allowed).toBe(true);
 
       const detail = RecommendationDetailSchema.parse((await http.get(`/api/recommendations/${item.id}`).expect(200)).body);

@@ -19,7 +19,7 @@ export function PlanDraftsList({ advertiserId }: { advertiserId: string }) {
     return <ProblemMessage error={drafts.error} fallback="The drafted plans could not be loaded" onRetry={() => drafts.refetch()} />;
   const items = drafts.data?.items ?? [];
   return (
-    <section aria-labelledby="plan-drafts-title" className="card">
+    <section aria-labelledby="plan-drafts-title" className="card plan-profile">
       <h2 id="plan-drafts-title">Drafted plans</h2>
       {drafts.isPending ? (
         <p className="muted">Loading…</p>

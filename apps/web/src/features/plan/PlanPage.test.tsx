@@ -116,7 +116,7 @@ describe('PlanPage', { timeout: 30_000 }, () => {
         const item = aRecommendation({
           id: '00000000-0000-4000-8000-00000000d001',
           source: 'plan',
-          title: 'Planned by approver@recdesk.test: raise the daily budget of Howe tents to 36.67 USD',
+          title: 'Plan: raise the daily budget of Howe tents to 36.67 USD',
           status: 'validated',
           actions: actionsAllowing('approve', 'reject', 'edit'),
         });
@@ -135,7 +135,7 @@ describe('PlanPage', { timeout: 30_000 }, () => {
     expect((within(form).getByRole('spinbutton', { name: /New daily budget/ }) as HTMLInputElement).placeholder).toBe('36.67');
     fireEvent.change(within(form).getByRole('textbox', { name: /Note/ }), { target: { value: 'holiday reach' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Draft change' }));
-    expect((await within(form).findByRole('status')).textContent).toMatch(/^In the queue: Planned by approver@recdesk\.test/);
+    expect((await within(form).findByRole('status')).textContent).toMatch(/^In the queue: Plan: raise the daily budget of Howe tents/);
     expect(sent).toEqual([
       {
         forecast: { profileId: '1000000000000001', startDate: '2026-12-07', endDate: '2027-01-05', audienceIds: [] },

@@ -67,7 +67,7 @@ function Forecast({
 
 function ProfilePlan({ advertiserId, profile }: { advertiserId: string; profile: PlanProfile }) {
   return (
-    <section aria-label={`Plan for ${profile.marketplace ?? profile.profileId}`} className="card">
+    <section aria-label={`Plan for ${profile.marketplace ?? profile.profileId}`} className="card plan-profile">
       <h2>{profile.marketplace ?? profile.profileId}</h2>
       {profile.persona ? (
         <section aria-label="Persona">
