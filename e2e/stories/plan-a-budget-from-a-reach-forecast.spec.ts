@@ -7,7 +7,10 @@ interface Plan {
   profiles: { profileId: string; forecast: { points: { spend: number }[] } | null }[];
 }
 interface Campaigns {
-  profiles: { profileId: string; campaigns: { campaignId: string; name: string; adProduct: string; state: string; dailyBudget: number }[] }[];
+  profiles: {
+    profileId: string;
+    campaigns: { campaignId: string; name: string; adProduct: string; state: string; dailyBudget: number; portfolioId: string | null }[];
+  }[];
 }
 
 test('the planner varies a reach forecast, drafts a budget change from it, approves and applies it', async ({ page, request }) => {
@@ -15,7 +18,15 @@ test('the planner varies a reach forecast, drafts a budget change from it, appro
   // This week's audience overlaps, personas and reach forecasts are in.
   for (const source of ['audience-insights', 'persona-builder', 'reach-forecasting']) await syncSource(request, source);
 
-  // An advertiser whose marketplace has a reach forecast and an enabled Sponsored Products campaign to plan on.
+  // An advertiser whose marketplace has a reach forecast and an enabled Sponsored Products campaign to plan on, one
+  // that nothing else in the queue is changing and outside any portfolio (so her plan contradicts no pending item).
+  const busyCampaignsOf = async (advertiserId: string) => {
+    const page = (await (await request.get(`/api/recommendations?advertiserId=${advertiserId}&limit=500`)).json()) as {
+      items: { status: string; entity: { campaignId: string | null } }[];
+    };
+    const open = page.items.filter((i) => ['discovered', 'validated', 'drifted', 'approved'].includes(i.status));
+    return new Set(open.map((i) => i.entity.campaignId));
+  };
   const advertisers = (await (await request.get('/api/advertisers')).json()) as { items: { id: string; name: string | null }[] };
   let chosen: { advertiserId: string; profileId: string; campaign: Campaigns['profiles'][number]['campaigns'][number] } | null = null;
   for (const advertiser of advertisers.items) {
@@ -23,9 +34,12 @@ test('the planner varies a reach forecast, drafts a budget change from it, appro
     const forecasted = plan.profiles.find((p) => p.forecast !== null);
     if (!forecasted) continue;
     const campaigns = (await (await request.get(`/api/advertisers/${advertiser.id}/plan/campaigns`)).json()) as Campaigns;
+    const busy = await busyCampaignsOf(advertiser.id);
     const campaign = campaigns.profiles
       .find((p) => p.profileId === forecasted.profileId)
-      ?.campaigns.find((c) => c.adProduct === 'SP' && c.state === 'ENABLED' && c.dailyBudget >= 5);
+      ?.campaigns.find(
+        (c) => c.adProduct === 'SP' && c.state === 'ENABLED' && c.dailyBudget >= 5 && c.portfolioId === null && !busy.has(c.campaignId),
+      );
     if (campaign) {
       chosen = { advertiserId: advertiser.id, profileId: forecasted.profileId, campaign };
       break;
@@ -70,8 +84,10 @@ test('the planner varies a reach forecast, drafts a budget change from it, appro
   // In the queue it is an ordinary recommendation, planned by her with its forecast.
   await done.getByRole('link').click();
   const drawer = page.getByRole('dialog');
-  await expect(drawer.getByRole('region', { name: 'Plan' })).toContainText('Planned by approver@recdesk.local', { timeout: 30_000 });
-  await expect(drawer.getByRole('region', { name: 'Plan' })).toContainText('More reach for the holidays');
+  await expect(drawer.getByRole('region', { name: 'Plan', exact: true })).toContainText('Planned by approver@recdesk.local', {
+    timeout: 30_000,
+  });
+  await expect(drawer.getByRole('region', { name: 'Plan', exact: true })).toContainText('More reach for the holidays');
   await expect(drawer.getByRole('table', { name: 'Forecast' })).toContainText('With the plan');
   await keepScreen(page, 'plan-draft-drawer');
 
@@ -85,6 +101,8 @@ test('the planner varies a reach forecast, drafts a budget change from it, appro
 
   // The campaign has the planned budget now.
   const after = (await (await request.get(`/api/advertisers/${chosen.advertiserId}/plan/campaigns`)).json()) as Campaigns;
-  const campaign = after.profiles.find((p) => p.profileId === chosen.profileId)?.campaigns.find((c) => c.campaignId === chosen.campaign.campaignId);
+  const campaign = after.profiles
+    .find((p) => p.profileId === chosen.profileId)
+    ?.campaigns.find((c) => c.campaignId === chosen.campaign.campaignId);
   expect(campaign?.dailyBudget).toBe(raised);
 });

@@ -15,6 +15,8 @@ interface Options {
   profileId?: string;
   advertiserId?: string;
   title?: string;
+  /** P1 unless said otherwise: the pairs below share a portfolio (one budget cap) by default. */
+  portfolioId?: string | null;
 }
 
 function budget(options: Options & { from: number; to: number }): EngineItem {
@@ -34,7 +36,7 @@ function budget(options: Options & { from: number; to: number }): EngineItem {
     status: 'validated',
     source: n.source,
     title: options.title ?? n.title,
-    entity: n.entity,
+    entity: { ...n.entity, portfolioId: options.portfolioId === undefined ? 'P1' : options.portfolioId },
     action: n.action,
     priority: 50,
     refreshedAt: n.generatedAt,
@@ -62,7 +64,7 @@ function plannedAudience(options: Options & { name: string }): EngineItem {
 const kindsOf = (items: EngineItem[]): ConflictKind[] => detectConflicts(items).conflicts.map((c) => c.kind);
 
 describe('plans against pending budget cuts', () => {
-  it('finds a plan raising spend on one campaign while another campaign of the profile is being cut, and explains it', () => {
+  it('finds a plan raising spend on one campaign while another campaign of its portfolio is being cut, and explains it', () => {
     const cut = budget({ id: 'cut', source: 'sp-budget', campaignId: 'C1', from: 100, to: 60 });
     const plan = budget({ id: 'plan', source: 'plan', campaignId: 'C2', from: 50, to: 80, title: 'Planned by ann@agency.example: raise' });
     const { conflicts } = detectConflicts([cut, plan]);
@@ -73,10 +75,11 @@ describe('plans against pending budget cuts', () => {
     expect(conflict?.explanation).toContain('Budget cut 100.00 → 60.00');
     expect(conflict?.explanation).toContain('Planned by ann@agency.example');
     expect(conflict?.explanation).toContain('budget up 50.00 → 80.00');
+    expect(conflict?.explanation).toContain('same portfolio P1');
     expect(conflict?.suggestedResolution).toMatch(/reject the plan/);
   });
 
-  it('finds a planned audience during a budget cut on another campaign of the profile', () => {
+  it('finds a planned audience during a budget cut on another campaign of its portfolio', () => {
     const cut = budget({ id: 'cut', source: 'sd-recommendations', campaignId: 'C1', from: 100, to: 60 });
     const plan = plannedAudience({ id: 'aud', source: 'plan', campaignId: 'SD9', name: 'Coffee lovers' });
     const { conflicts } = detectConflicts([cut, plan]);
@@ -102,6 +105,11 @@ describe('plans against pending budget cuts', () => {
     expect(kindsOf([cut, budget({ id: 'p3', source: 'plan', campaignId: 'C2', from: 50, to: 80, advertiserId: 'OTHER' })])).toEqual([]);
     // A raise from an upstream source is no plan (the cross-product and per-campaign kinds judge those).
     expect(kindsOf([cut, budget({ id: 'p4', source: 'sp-budget', campaignId: 'C2', from: 50, to: 80 })])).toEqual([]);
+    // Another portfolio, or none: the campaigns spend their own budgets, and moving money between them is the plan.
+    expect(kindsOf([cut, budget({ id: 'p6', source: 'plan', campaignId: 'C2', from: 50, to: 80, portfolioId: 'P2' })])).toEqual([]);
+    expect(kindsOf([cut, budget({ id: 'p7', source: 'plan', campaignId: 'C2', from: 50, to: 80, portfolioId: null })])).toEqual([]);
+    const outside = budget({ id: 'cut2', source: 'sp-budget', campaignId: 'C3', from: 100, to: 60, portfolioId: null });
+    expect(kindsOf([outside, budget({ id: 'p8', source: 'plan', campaignId: 'C2', from: 50, to: 80, portfolioId: null })])).toEqual([]);
     // A plan with no cut pending pulls against nothing.
     expect(kindsOf([budget({ id: 'p5', source: 'plan', campaignId: 'C2', from: 50, to: 80 })])).toEqual([]);
   });

@@ -17,7 +17,14 @@ const ARCHIVED = new Set(['ARCHIVED', 'USER_DELETED']);
 export async function listPlanCampaigns(client: AdsClient, profile: AdsProfile, log: Logger): Promise<PlanCampaign[]> {
   const catalog = new EntityCatalog(client, { log });
   const sp = (await catalog.all(profile, 'campaigns')).map(
-    (c): PlanCampaign => ({ campaignId: c.campaignId, name: c.name, adProduct: 'SP', state: c.state, dailyBudget: c.dailyBudget }),
+    (c): PlanCampaign => ({
+      campaignId: c.campaignId,
+      name: c.name,
+      adProduct: 'SP',
+      state: c.state,
+      dailyBudget: c.dailyBudget,
+      portfolioId: c.portfolioId,
+    }),
   );
   let sd: PlanCampaign[] = [];
   try {
@@ -27,6 +34,7 @@ export async function listPlanCampaigns(client: AdsClient, profile: AdsProfile, 
       adProduct: 'SD',
       state: c.state.toUpperCase(),
       dailyBudget: c.budget,
+      portfolioId: c.portfolioId ?? null,
     }));
   } catch (error) {
     log.warn({ err: error, profileId: profile.profileId }, 'plan: the Sponsored Display campaign list failed; SD campaigns left out');

@@ -92,7 +92,7 @@ export function draftItemOf(input: DraftItemInput): NormalisedRecommendation {
   };
   const entity = {
     level: 'campaign' as const,
-    portfolioId: null,
+    portfolioId: campaign.portfolioId,
     campaignId: campaign.campaignId,
     campaignName: campaign.name,
     adGroupId: null,

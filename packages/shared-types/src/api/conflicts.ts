@@ -27,10 +27,10 @@ export const CONFLICT_KINDS = [
   'creative_on_unfunded_campaign',
   /**
    * Across goals (issue 15): a plan drafted from a reach forecast raises a campaign's budget while a budget cut on
-   * another campaign of the same advertiser and marketplace is pending (on the same campaign it is opposite_directions).
+   * another campaign of the same portfolio is pending (on the same campaign it is opposite_directions).
    */
   'plan_spend_during_budget_cut',
-  /** A planned audience target (new reach) while a budget cut on another campaign of the same profile is pending. */
+  /** A planned audience target (new reach) while a budget cut on another campaign of the same portfolio is pending. */
   'plan_audience_during_budget_cut',
   /** A budget cut on a campaign that Marketing Stream reports at 100 % of its budget today (issue 17). */
   'budget_cut_while_exhausted',

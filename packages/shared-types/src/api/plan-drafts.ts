@@ -100,6 +100,8 @@ export const PlanCampaignSchema = z.object({
   adProduct: z.enum(['SP', 'SD']),
   state: z.string(),
   dailyBudget: z.number(),
+  /** Campaigns of one portfolio share its budget cap: a plan on one and a cut on another pull on the same money. */
+  portfolioId: z.string().nullable(),
 });
 export type PlanCampaign = z.infer<typeof PlanCampaignSchema>;
 

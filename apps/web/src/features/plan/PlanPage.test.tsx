@@ -60,9 +60,9 @@ const campaigns = {
       marketplace: 'US',
       currency: 'USD',
       campaigns: [
-        { campaignId: 'c1', name: 'Howe tents', adProduct: 'SP', state: 'ENABLED', dailyBudget: 20 },
-        { campaignId: 'c2', name: 'Howe boots', adProduct: 'SP', state: 'ENABLED', dailyBudget: 13.33 },
-        { campaignId: 'sd1', name: 'Howe display', adProduct: 'SD', state: 'ENABLED', dailyBudget: 0 },
+        { campaignId: 'c1', name: 'Howe tents', adProduct: 'SP', state: 'ENABLED', dailyBudget: 20, portfolioId: null },
+        { campaignId: 'c2', name: 'Howe boots', adProduct: 'SP', state: 'ENABLED', dailyBudget: 13.33, portfolioId: 'P1' },
+        { campaignId: 'sd1', name: 'Howe display', adProduct: 'SD', state: 'ENABLED', dailyBudget: 0, portfolioId: null },
       ],
     },
   ],
