@@ -118,7 +118,7 @@ describe('PlanPage', { timeout: 30_000 }, () => {
           source: 'plan',
           title: 'Plan: raise the daily budget of Howe tents to 36.67 USD',
           status: 'validated',
-          actions: actionsAllowing('approve', 'reject', 'edit'),
+          actions: actionsAllowing(['approve', 'reject', 'edit']),
         });
         return HttpResponse.json({ folded: false, item }, { status: 201 });
       }),
