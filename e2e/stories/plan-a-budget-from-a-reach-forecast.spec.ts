@@ -19,12 +19,15 @@ test('the planner varies a reach forecast, drafts a budget change from it, appro
   for (const source of ['audience-insights', 'persona-builder', 'reach-forecasting']) await syncSource(request, source);
 
   // An advertiser whose marketplace has a reach forecast and an enabled Sponsored Products campaign to plan on, one
-  // that nothing else in the queue is changing and outside any portfolio (so her plan contradicts no pending item).
+  // whose budget nothing else in the queue is changing, outside any portfolio (so her plan contradicts no pending item).
   const busyCampaignsOf = async (advertiserId: string) => {
     const page = (await (await request.get(`/api/recommendations?advertiserId=${advertiserId}&limit=500`)).json()) as {
-      items: { status: string; entity: { campaignId: string | null } }[];
+      items: { status: string; entity: { level: string; campaignId: string | null } }[];
     };
-    const open = page.items.filter((i) => ['discovered', 'validated', 'drifted', 'approved'].includes(i.status));
+    // Budget or state changes of the campaign itself would contradict a budget plan; bids on its keywords would not.
+    const open = page.items.filter(
+      (i) => i.entity.level === 'campaign' && ['discovered', 'validated', 'drifted', 'approved'].includes(i.status),
+    );
     return new Set(open.map((i) => i.entity.campaignId));
   };
   const advertisers = (await (await request.get('/api/advertisers')).json()) as { items: { id: string; name: string | null }[] };
