@@ -41,7 +41,7 @@ test('the planner varies a reach forecast, drafts a budget change from it, appro
     const campaign = campaigns.profiles
       .find((p) => p.profileId === forecasted.profileId)
       ?.campaigns.find(
-        (c) => c.adProduct === 'SP' && c.state === 'ENABLED' && c.dailyBudget >= 5 && c.portfolioId === null && !busy.has(c.campaignId),
+        (c) => c.adProduct === 'SP' && c.state === 'ENABLED' && c.dailyBudget >= 5 && !c.portfolioId && !busy.has(c.campaignId),
       );
     if (campaign) {
       chosen = { advertiserId: advertiser.id, profileId: forecasted.profileId, campaign };

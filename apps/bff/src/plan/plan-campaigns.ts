@@ -23,7 +23,7 @@ export async function listPlanCampaigns(client: AdsClient, profile: AdsProfile, 
       adProduct: 'SP',
       state: c.state,
       dailyBudget: c.dailyBudget,
-      portfolioId: c.portfolioId,
+      portfolioId: c.portfolioId ?? null,
     }),
   );
   let sd: PlanCampaign[] = [];
