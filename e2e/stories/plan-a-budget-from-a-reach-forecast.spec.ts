@@ -19,16 +19,24 @@ test('the planner varies a reach forecast, drafts a budget change from it, appro
   for (const source of ['audience-insights', 'persona-builder', 'reach-forecasting']) await syncSource(request, source);
 
   // An advertiser whose marketplace has a reach forecast and an enabled Sponsored Products campaign to plan on, one
-  // whose budget nothing else in the queue is changing, outside any portfolio (so her plan contradicts no pending item).
-  const busyCampaignsOf = async (advertiserId: string) => {
+  // whose budget nothing else in the queue is changing (so her plan contradicts no pending item).
+  const busyOf = async (advertiserId: string) => {
     const page = (await (await request.get(`/api/recommendations?advertiserId=${advertiserId}&limit=500`)).json()) as {
-      items: { status: string; entity: { level: string; campaignId: string | null } }[];
+      items: {
+        status: string;
+        entity: { level: string; campaignId: string | null; portfolioId: string | null };
+        action: { type: string; direction: string };
+      }[];
     };
-    // Budget or state changes of the campaign itself would contradict a budget plan; bids on its keywords would not.
+    // Budget or state changes of the campaign itself would contradict a budget plan (bids on its keywords would not),
+    // and so would a budget cut on another campaign of its portfolio.
     const open = page.items.filter(
       (i) => i.entity.level === 'campaign' && ['discovered', 'validated', 'drifted', 'approved'].includes(i.status),
     );
-    return new Set(open.map((i) => i.entity.campaignId));
+    const cutPortfolios = open
+      .filter((i) => i.action.type === 'set-budget' && i.action.direction === 'decrease')
+      .map((i) => i.entity.portfolioId);
+    return { campaigns: new Set(open.map((i) => i.entity.campaignId)), portfolios: new Set(cutPortfolios.filter(Boolean)) };
   };
   const advertisers = (await (await request.get('/api/advertisers')).json()) as { items: { id: string; name: string | null }[] };
   let chosen: { advertiserId: string; profileId: string; campaign: Campaigns['profiles'][number]['campaigns'][number] } | null = null;
@@ -37,18 +45,23 @@ test('the planner varies a reach forecast, drafts a budget change from it, appro
     const forecasted = plan.profiles.find((p) => p.forecast !== null);
     if (!forecasted) continue;
     const campaigns = (await (await request.get(`/api/advertisers/${advertiser.id}/plan/campaigns`)).json()) as Campaigns;
-    const busy = await busyCampaignsOf(advertiser.id);
+    const busy = await busyOf(advertiser.id);
     const campaign = campaigns.profiles
       .find((p) => p.profileId === forecasted.profileId)
       ?.campaigns.find(
-        (c) => c.adProduct === 'SP' && c.state === 'ENABLED' && c.dailyBudget >= 5 && !c.portfolioId && !busy.has(c.campaignId),
+        (c) =>
+          c.adProduct === 'SP' &&
+          c.state === 'ENABLED' &&
+          c.dailyBudget >= 5 &&
+          !busy.campaigns.has(c.campaignId) &&
+          !(c.portfolioId && busy.portfolios.has(c.portfolioId)),
       );
     if (campaign) {
       chosen = { advertiserId: advertiser.id, profileId: forecasted.profileId, campaign };
       break;
     }
   }
-  if (!chosen) throw new Error('no advertiser with a reach forecast and an enabled SP campaign');
+  if (!chosen) throw new Error('no advertiser with a reach forecast and an enabled SP campaign whose budget nothing else is changing');
 
   // She opens the Plan page and picks the advertiser.
   await page.goto('/plan');
