@@ -43,6 +43,8 @@ import { correlationMiddleware } from './observability/correlation.ts';
 import type { Observability } from './observability/observability.ts';
 import { redactQuery, redactUrl } from './observability/redact-url.ts';
 import { type PerformanceFeature, performanceRoutes } from './performance/performance-routes.ts';
+import { planDraftRoutes } from './plan/plan-draft-routes.ts';
+import type { PlanDraftService } from './plan/plan-drafts.ts';
 import { planRoutes } from './plan/plan-routes.ts';
 import { PlanService } from './plan/plan-service.ts';
 import { ruleRoutes } from './rules/rule-routes.ts';
@@ -68,6 +70,8 @@ export interface AppDeps {
   apply?: ApplyService;
   /** Auto-apply rules (src/rules); their routes are served when given. */
   rules?: RuleService;
+  /** Changes drafted from the Plan page (src/plan); its routes are served when given. */
+  planDrafts?: PlanDraftService;
   /** Impact measurement (src/impact); its routes are served when given. */
   impact?: ImpactService;
   /** Performance data and, in simulated mode, the simulated clock (src/performance); served when given. */
@@ -100,6 +104,7 @@ export function createAppFor(runtime: Runtime, options: { version: string; webDi
     apply: runtime.apply,
     rules: runtime.rules,
     impact: runtime.impact,
+    planDrafts: runtime.planDrafts,
     performance: runtime.performance,
     auth: runtime.auth,
     observability: runtime.observability,
@@ -128,6 +133,7 @@ export function apiRoutesOf(deps: AppDeps): AnyApiRoute[] {
     ...activityRoutes(new ActivityStore(deps.db)),
     ...advertiserRoutes(new AdvertiserStore(deps.db)),
     ...planRoutes(new PlanService(deps.db)),
+    ...(deps.planDrafts ? planDraftRoutes(deps.planDrafts) : []),
     ...(deps.observability ? deps.observability.apiRoutes() : []),
   ];
   let document: ReturnType<typeof buildOpenApiDocument> | undefined;

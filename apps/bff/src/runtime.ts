@@ -44,6 +44,8 @@ import { StageEventsPlugin } from './observability/stage-events-plugin.ts';
 import { upstreamObserver } from './observability/upstream-observer.ts';
 import { createPerformance, simulatedClockFor } from './performance/performance-feature.ts';
 import type { PerformanceFeature } from './performance/performance-routes.ts';
+import { PlanDraftService } from './plan/plan-drafts.ts';
+import { PlanService } from './plan/plan-service.ts';
 import { surviveLostConnections } from './process/lost-connection-guard.ts';
 import { categoryBenchmarksOf } from './rules/category-benchmarks.ts';
 import { RuleService } from './rules/rule-service.ts';
@@ -89,6 +91,8 @@ export interface Runtime {
   guardrails: GuardrailStore;
   lifecycle: LifecycleService;
   conflicts: ConflictService;
+  /** Changes drafted from the Plan page (src/plan/plan-drafts.ts). */
+  planDrafts: PlanDraftService;
   /** The apply pipeline (src/apply): batches, the worker, undo. */
   apply: ApplyService;
   /** Auto-apply rules (src/rules), run after every ingestion. */
@@ -510,6 +514,19 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     config: { windowDays: env.IMPACT_WINDOW_DAYS, settleDays: env.IMPACT_ATTRIBUTION_SETTLE_DAYS },
     factors: priorityFactors,
   });
+  const plans = new PlanService(db);
+  const planDrafts = new PlanDraftService({
+    db,
+    store,
+    lifecycle,
+    client,
+    profiles: new ProfileDirectory(client),
+    planOf: (advertiserId) => plans.forAdvertiser(advertiserId),
+    impact,
+    audit: (entry) => auth.audit.record(entry),
+    now,
+    log: log.child({ component: 'plan-drafts' }),
+  });
   // The embedded default converts its world's three currencies out of the box; a live installation's admin enters rates.
   if (env.ADS_API_MODE === 'simulated') await impact.rates.seedDefaults();
   // A source's items are validated (and their conflicts found) as soon as it is in; the rules wait for the whole sync,
@@ -566,6 +583,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     guardrails,
     lifecycle,
     conflicts,
+    planDrafts,
     apply,
     rules,
     impact,

@@ -10,6 +10,7 @@ export * from './api/impact.ts';
 export * from './api/lifecycle.ts';
 export * from './api/performance.ts';
 export * from './api/plan.ts';
+export * from './api/plan-drafts.ts';
 export * from './api/problem.ts';
 export * from './api/recommendations.ts';
 export * from './api/rules.ts';

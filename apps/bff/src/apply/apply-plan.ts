@@ -111,6 +111,15 @@ function spCallOf(action: Recommendation['action'], level: Recommendation['entit
 
 const SBSD_PRODUCT = { 'sb-recommendations': 'sb', 'sd-recommendations': 'sd' } as const;
 
+/**
+ * The ad product a plan drafted in RecDesk writes to, from its source type (`SP_CAMPAIGN_BUDGET`, `SD_AUDIENCE_TARGET`):
+ * a plan has no upstream source of its own, so the campaign it changes decides the writer.
+ */
+function planProductOf(item: { source: Recommendation['source']; sourceType?: string }): 'sp' | 'sd' | null {
+  if (item.source !== 'plan') return null;
+  return item.sourceType?.startsWith('SD_') ? 'sd' : 'sp';
+}
+
 /** The SB / SD write call of an action on an entity level, or why there is none. */
 function sbsdCallOf(product: 'sb' | 'sd', action: Recommendation['action'], level: Recommendation['entity']['level']): ApplyCall | string {
   const name = product === 'sb' ? 'Sponsored Brands' : 'Sponsored Display';
@@ -131,9 +140,20 @@ function sbsdCallOf(product: 'sb' | 'sd', action: Recommendation['action'], leve
  * allowed-actions decision is handed, so an item no writer can apply is never offered for approval. `planOf` asks the
  * same question first, then checks the item's own data.
  */
-export function writerOf(recommendation: Pick<Recommendation, 'applicable' | 'source' | 'action' | 'entity'>): WriterVerdict {
+export function writerOf(
+  recommendation: Pick<Recommendation, 'applicable' | 'source' | 'action' | 'entity'> & { sourceType?: string },
+): WriterVerdict {
   if (!recommendation.applicable)
     return { ok: false, code: 'insight', message: 'This recommendation is an insight: nothing can be applied upstream.', link: null };
+  const planned = planProductOf(recommendation);
+  if (planned) {
+    const call =
+      planned === 'sd'
+        ? sbsdCallOf('sd', recommendation.action, recommendation.entity.level)
+        : spCallOf(recommendation.action, recommendation.entity.level);
+    if (!(call in CALL_LIMITS)) return { ok: false, code: 'no_writer', message: call, link: AMAZON_ADS_CONSOLE };
+    return { ok: true, undoable: READABLE_CALLS.has(call as ApplyCall) };
+  }
   if (recommendation.source === 'partner-opportunities' || recommendation.source === 'unified-recommendations')
     return { ok: true, undoable: false };
   if (recommendation.source === 'sb-recommendations' || recommendation.source === 'sd-recommendations') {
@@ -202,8 +222,15 @@ export function planOf(recommendation: Recommendation, raw: unknown, approvedVal
   }
 
   if (!recommendation.profileId) return { ok: false, reason: 'The recommendation names no profile to apply it in.' };
-  if (recommendation.source === 'sb-recommendations' || recommendation.source === 'sd-recommendations') {
-    const call = sbsdCallOf(SBSD_PRODUCT[recommendation.source], action, entity.level) as ApplyCall;
+  const planned = planProductOf(recommendation);
+  const sbsd =
+    recommendation.source === 'sb-recommendations' || recommendation.source === 'sd-recommendations'
+      ? SBSD_PRODUCT[recommendation.source]
+      : planned === 'sd'
+        ? 'sd'
+        : null;
+  if (sbsd) {
+    const call = sbsdCallOf(sbsd, action, entity.level) as ApplyCall;
     const entityId = call.endsWith('.campaigns.update') ? entity.campaignId : entity.targetId;
     if (!entityId) return { ok: false, reason: 'The recommendation does not name the entity it changes.' };
     // SB v3 keyword updates name the keyword's ad group and campaign too (required fields), undo included.

@@ -23,6 +23,11 @@ export class ProfileDirectory {
     return profile;
   }
 
+  /** The profile, or null when it is not among the accessible ones (a failed listing still throws). */
+  async find(profileId: string): Promise<AdsProfile | null> {
+    return (await this.list(false)).get(profileId) ?? (await this.list(true)).get(profileId) ?? null;
+  }
+
   private list(refresh: boolean): Promise<Map<string, AdsProfile>> {
     if (refresh || !this.listing || Date.now() - this.listedAt > this.ttlMs) {
       this.listedAt = Date.now();

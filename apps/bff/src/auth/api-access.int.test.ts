@@ -87,6 +87,17 @@ const ENDPOINTS: Readonly<Record<string, Entry>> = {
   'GET /api/advertisers': { access: 'read' },
   'GET /api/advertisers/:advertiserId/guardrails': { access: 'read' },
   'GET /api/advertisers/:advertiserId/plan': { access: 'read' },
+  'GET /api/advertisers/:advertiserId/plan/campaigns': { access: 'read' },
+  'GET /api/advertisers/:advertiserId/plan/drafts': { access: 'read' },
+  'POST /api/advertisers/:advertiserId/plan/drafts': {
+    access: 'act',
+    sample: () => ({
+      body: {
+        forecast: { profileId: '1', startDate: '2026-12-07', endDate: '2027-01-05', audienceIds: [] },
+        change: { type: 'budget', campaignId: '1', dailyBudget: 50 },
+      },
+    }),
+  },
   'PUT /api/advertisers/:advertiserId/guardrails': { access: 'admin', sample: () => ({ body: { maxBidChangePct: 10 } }) },
   'GET /api/advertisers/:advertiserId/approval-policy': { access: 'read' },
   'PUT /api/advertisers/:advertiserId/approval-policy': { access: 'admin', sample: () => ({ body: { secondApproverAbove: 1 } }) },

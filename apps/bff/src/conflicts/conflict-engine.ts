@@ -18,6 +18,11 @@
  *    cut to zero → creative_on_unfunded_campaign. "The same product": the advertised ASIN when both items name one
  *    (SB / SD campaigns do), else the profile (SP campaign items carry no ASIN): never across advertisers or
  *    marketplaces.
+ * 6. across goals, per portfolio: a plan drafted from a reach forecast (source `plan`) that raises a campaign's budget
+ *    while a budget cut on another campaign of its portfolio is pending → plan_spend_during_budget_cut; a planned
+ *    audience target during such a cut → plan_audience_during_budget_cut. A portfolio's campaigns share its budget
+ *    cap; campaigns outside one spend their own budgets, and moving money between them is a plan, not a
+ *    contradiction. On the cut campaign itself the kinds of 2 and 3 say it.
  *
  * Items that do not contradict produce nothing: increases on different keywords, a budget increase with bid increases,
  * a budget cut with bid decreases. One pass to group, then work proportional to the groups: linear in the items.
@@ -454,6 +459,7 @@ function detectForAdvertiser(classified: readonly Classified[]): EngineResult {
     }
   }
   conflicts.push(...crossProduct(primaries));
+  conflicts.push(...acrossGoals(primaries));
   return { conflicts, supersede };
 }
 
@@ -515,6 +521,59 @@ function crossProduct(primaries: readonly Classified[]): DetectedConflict[] {
           [cut, ...expanding],
           `${cutText} while Sponsored Display would reach ${plural(expanding.length, 'new audience')} for the same advertiser (${listSome(expanding, (a) => `${campaignLabelOf(a.item.entity)}: ${a.item.entity.targetText ?? 'an audience'}`)}). New shoppers cost budget the cut takes away.`,
           'Either hold the expansion until the budget is back, or keep the SP budget and reach the new audience.',
+        ),
+      );
+    }
+  }
+  return conflicts;
+}
+
+const isPlannedAudience = (c: Classified) =>
+  c.item.source === 'plan' && c.effect.type === 'expansion' && c.item.action.type === 'add-target' && c.item.action.field === 'audience';
+
+/**
+ * 6. Plans against cuts: a plan is a person's bet on more reach, a pending budget cut a bet on less spend; on two
+ * campaigns of one portfolio (one budget cap) they pull the same money in opposite directions.
+ */
+function acrossGoals(primaries: readonly Classified[]): DetectedConflict[] {
+  const conflicts: DetectedConflict[] = [];
+  const cuts = primaries.filter((c) => isCampaignBudget(c, 'down'));
+  if (cuts.length === 0) return conflicts;
+  const raises = primaries.filter((c) => c.item.source === 'plan' && isCampaignBudget(c, 'up'));
+  const audiences = primaries.filter(isPlannedAudience);
+  if (raises.length === 0 && audiences.length === 0) return conflicts;
+  for (const cut of cuts) {
+    const effect = cut.effect as Extract<Effect, { type: 'value' }>;
+    const cutText = `Budget cut ${money(effect.from, null)} → ${money(effect.to, cut.item.action.currency)} on ${campaignLabelOf(cut.item.entity)} (${sourceOf(cut.item)})`;
+    const key = `campaign:${cut.item.entity.campaignId ?? '?'}`;
+    const portfolio = cut.item.entity.portfolioId;
+    const elsewhere = (c: Classified) =>
+      c !== cut &&
+      portfolio !== null &&
+      c.item.entity.portfolioId === portfolio &&
+      sameProfile(cut, c) &&
+      c.item.entity.campaignId !== cut.item.entity.campaignId;
+    const raised = raises.filter(elsewhere);
+    if (raised.length > 0) {
+      conflicts.push(
+        conflictOf(
+          'plan_spend_during_budget_cut',
+          key,
+          [cut, ...raised],
+          `${cutText} while ${plural(raised.length, 'plan')} from a reach forecast ${raised.length === 1 ? 'raises' : 'raise'} spend in the same portfolio ${portfolio} (${listSome(raised, (r) => `${r.item.title}: ${describeChange(r, false)}`)}). The cut says the portfolio should spend less, the plan that more reach is worth more spend: under one budget cap they take the same money.`,
+          'Decide the advertiser’s spend first: keep the cut and reject the plan, or reject the cut and approve the plan (its forecast is in the item).',
+        ),
+      );
+    }
+    const expanding = audiences.filter(elsewhere);
+    if (expanding.length > 0) {
+      conflicts.push(
+        conflictOf(
+          'plan_audience_during_budget_cut',
+          key,
+          [cut, ...expanding],
+          `${cutText} while ${plural(expanding.length, 'planned audience')} would reach new shoppers in the same portfolio ${portfolio} (${listSome(expanding, (a) => `${campaignLabelOf(a.item.entity)}: ${a.item.entity.targetText ?? 'an audience'}`)}). New reach costs budget the cut takes away.`,
+          'Either hold the audience plan until the budget is back, or keep the budget and reach the new audience.',
         ),
       );
     }

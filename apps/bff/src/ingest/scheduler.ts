@@ -18,7 +18,10 @@ import type { Env } from '../config/env.ts';
 import type { SyncService } from './sync-service.ts';
 
 export type PushedSource = 'marketing-stream';
-export type ScheduledSource = Exclude<RecommendationSource, PushedSource>;
+/** Drafted inside RecDesk by a person (the Plan page): nothing to pull or receive, so no schedule and no staleness. */
+export type DraftedSource = 'plan';
+export const DRAFTED_SOURCES: readonly DraftedSource[] = ['plan'];
+export type ScheduledSource = Exclude<RecommendationSource, PushedSource | DraftedSource>;
 
 /** Which environment variable holds each pulled source's schedule. */
 export const SCHEDULE_VARIABLES: Readonly<Record<ScheduledSource, keyof Env>> = {
@@ -53,7 +56,8 @@ export function isScheduledSource(source: RecommendationSource): source is Sched
 
 /** Every source's schedule, given the sources this BFF has adapters for. */
 export function schedulesOf(env: Env, registered: readonly RecommendationSource[], streamQueue = false): SourceSchedule[] {
-  return RECOMMENDATION_SOURCES.map((source) => {
+  const upstream = RECOMMENDATION_SOURCES.filter((source) => !(DRAFTED_SOURCES as readonly string[]).includes(source));
+  return upstream.map((source) => {
     // A pushed source is set up when deliveries can be accepted: without STREAM_SHARED_SECRET every one is refused, so
     // it is "not configured" (not stale, and no freshness alert), however long nothing arrives. Read from an SQS queue
     // (`streamQueue`: STREAM_SQS_QUEUE_URL, or the simulator's), it is set up too.

@@ -46,6 +46,7 @@ const DEFAULT_EXPIRE_AFTER_MS: Readonly<Record<RecommendationSource, number>> = 
   'brand-benchmarks': 28 * 24 * HOUR,
   'historic-reach': 28 * 24 * HOUR,
   'marketing-stream': 2 * HOUR,
+  plan: 7 * 24 * HOUR,
 };
 
 export function lifecycleConfigOf(env: Env): LifecycleConfig {

@@ -134,6 +134,8 @@ export const AUDIT_ACTIONS = [
   'recommendation.measured',
   'recommendation.control_group_left',
   'recommendation.changed',
+  /** A person drafted a change from the Plan page (source `plan`). */
+  'recommendation.planned',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

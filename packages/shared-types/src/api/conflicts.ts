@@ -25,6 +25,13 @@ export const CONFLICT_KINDS = [
   'audience_expansion_during_budget_cut',
   /** A new headline for a campaign whose budget is being cut to zero: nobody would see it. */
   'creative_on_unfunded_campaign',
+  /**
+   * Across goals (issue 15): a plan drafted from a reach forecast raises a campaign's budget while a budget cut on
+   * another campaign of the same portfolio is pending (on the same campaign it is opposite_directions).
+   */
+  'plan_spend_during_budget_cut',
+  /** A planned audience target (new reach) while a budget cut on another campaign of the same portfolio is pending. */
+  'plan_audience_during_budget_cut',
   /** A budget cut on a campaign that Marketing Stream reports at 100 % of its budget today (issue 17). */
   'budget_cut_while_exhausted',
 ] as const;

@@ -20,6 +20,8 @@ export const RECOMMENDATION_SOURCES = [
   'brand-benchmarks',
   'historic-reach',
   'marketing-stream',
+  /** Drafted by a person on the Plan page from a reach forecast (no upstream: RecDesk itself is the source). */
+  'plan',
 ] as const;
 
 export const RecommendationSourceSchema = z.enum(RECOMMENDATION_SOURCES);
@@ -41,6 +43,7 @@ export const SOURCE_LABELS: Readonly<Record<RecommendationSource, string>> = {
   'brand-benchmarks': 'Brand Benchmarks',
   'historic-reach': 'Historic Reach',
   'marketing-stream': 'Marketing Stream',
+  plan: 'Plan',
 };
 
 export const FreshnessSchema = z.enum(['fresh', 'aging', 'stale']);
@@ -80,6 +83,8 @@ export const DEFAULT_FRESHNESS_POLICIES: Readonly<Record<RecommendationSource, F
   // History does not change, but the curve of the last 12 weeks moves on each week.
   'historic-reach': { freshForMs: 8 * 24 * HOUR, staleAfterMs: 22 * 24 * HOUR },
   'marketing-stream': { freshForMs: 15 * MINUTE, staleAfterMs: 60 * MINUTE },
+  // A plan rests on its forecast, which prices today's inventory: it ages like one.
+  plan: { freshForMs: 24 * HOUR, staleAfterMs: 72 * HOUR },
 };
 
 export function freshnessOf(ageMs: number, policy: FreshnessPolicy): Freshness {

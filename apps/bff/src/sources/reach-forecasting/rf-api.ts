@@ -40,6 +40,8 @@ export interface ForecastRequest {
   startDate: string;
   endDate: string;
   supplyPackage: string[];
+  /** Audiences to forecast for (spec `AudienceTargetV1`); absent: the whole supply. A plan's forecast names them. */
+  targets?: { targetType: 'AUDIENCE'; audienceId: string; groupId?: string }[];
 }
 
 /** Amazon's planning APIs name the United Kingdom GB, where profiles say UK. */

@@ -29,6 +29,8 @@ const KIND_LABELS: Record<ConflictWithMembers['kind'], string> = {
   audience_expansion_during_budget_cut: 'Audience expansion during a budget cut',
   creative_on_unfunded_campaign: 'Headline on an unfunded campaign',
   budget_cut_while_exhausted: 'Budget cut on a campaign out of budget today',
+  plan_spend_during_budget_cut: 'A plan raises spend during a budget cut',
+  plan_audience_during_budget_cut: 'A planned audience during a budget cut',
 };
 
 export function ConflictDialog({ recommendationId, onClose }: { recommendationId: string; onClose: () => void }) {

@@ -1,26 +1,40 @@
 /**
- * The read-only Plan page of an advertiser (the strategic planning view): per marketplace, who its customers are
- * (persona: the categories they buy), the audiences they overlap with (affinity and daily reach), and the reach
- * forecast of the next weeks, which the person varies by budget to see where more budget stops paying for itself.
- * The advertiser is in the URL (`?advertiser=`), so a plan can be linked to.
+ * The Plan page of an advertiser (the strategic planning view): per marketplace, who its customers are (persona: the
+ * categories they buy), the audiences they overlap with (affinity and daily reach), and the reach forecast of the
+ * next weeks, which the person varies by budget to see where more budget stops paying for itself, and from which an
+ * approver drafts a change (a campaign budget, an audience target) into the queue. Below, the drafted plans with
+ * their forecasts and, once measured, their measured impact. The advertiser is in the URL (`?advertiser=`).
  */
 import type { PlanProfile } from '@recdesk/shared-types';
 import { useQuery } from '@tanstack/react-query';
 import { Suspense, useState } from 'react';
 import { advertiserLabel, advertiserQueries } from '../../shared/advertisers/advertiser-queries.ts';
+import { useCanAct } from '../../shared/session/can-act.tsx';
 import { ProblemMessage } from '../../shared/ui/ProblemMessage.tsx';
 import { retryableLazy } from '../../shared/ui/retryable-lazy.ts';
 import { useSearchParams } from '../../shared/use-search-params.ts';
 import { BrandFunnel } from './BrandFunnel.tsx';
+import { DraftChangeForm } from './DraftChangeForm.tsx';
 import { PersonaFacts } from './PersonaFacts.tsx';
+import { PlanDraftsList } from './PlanDraftsList.tsx';
 import { planQueries } from './plan-queries.ts';
+import './plan.css';
 import { reachAt } from './reach-at.ts';
 
 const ReachChart = retryableLazy(() => import('./ReachChart.tsx'));
 
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 
-function Forecast({ forecast }: { forecast: NonNullable<PlanProfile['forecast']> }) {
+function Forecast({
+  advertiserId,
+  profile,
+  forecast,
+}: {
+  advertiserId: string;
+  profile: PlanProfile;
+  forecast: NonNullable<PlanProfile['forecast']>;
+}) {
+  const canAct = useCanAct();
   const points = forecast.points;
   const min = points[0]?.spend ?? 0;
   const max = points.at(-1)?.spend ?? 0;
@@ -48,13 +62,14 @@ function Forecast({ forecast }: { forecast: NonNullable<PlanProfile['forecast']>
       <Suspense fallback={<p className="muted">Loading the chart…</p>}>
         <ReachChart points={points} budget={budget} currency={forecast.currency} />
       </Suspense>
+      {canAct ? <DraftChangeForm advertiserId={advertiserId} profile={profile} forecast={forecast} budget={budget} /> : null}
     </section>
   );
 }
 
-function ProfilePlan({ profile }: { profile: PlanProfile }) {
+function ProfilePlan({ advertiserId, profile }: { advertiserId: string; profile: PlanProfile }) {
   return (
-    <section aria-label={`Plan for ${profile.marketplace ?? profile.profileId}`} className="card">
+    <section aria-label={`Plan for ${profile.marketplace ?? profile.profileId}`} className="card plan-profile">
       <h2>{profile.marketplace ?? profile.profileId}</h2>
       {profile.persona ? (
         <section aria-label="Persona">
@@ -94,7 +109,11 @@ function ProfilePlan({ profile }: { profile: PlanProfile }) {
           ))}
         </tbody>
       </table>
-      {profile.forecast ? <Forecast forecast={profile.forecast} /> : <p className="muted">No reach forecast yet.</p>}
+      {profile.forecast ? (
+        <Forecast advertiserId={advertiserId} profile={profile} forecast={profile.forecast} />
+      ) : (
+        <p className="muted">No reach forecast yet.</p>
+      )}
     </section>
   );
 }
@@ -127,7 +146,12 @@ export function PlanPage() {
       ) : plan.data.profiles.length === 0 ? (
         <p className="muted">No insights for this advertiser yet: they arrive with the next sync.</p>
       ) : (
-        plan.data.profiles.map((profile) => <ProfilePlan key={profile.profileId} profile={profile} />)
+        <>
+          {plan.data.profiles.map((profile) => (
+            <ProfilePlan key={profile.profileId} advertiserId={advertiserId} profile={profile} />
+          ))}
+          <PlanDraftsList advertiserId={advertiserId} />
+        </>
       )}
     </section>
   );

@@ -13,7 +13,9 @@ export default function ReachChart({ points, budget, currency }: { points: Curve
   return (
     <div ref={ref} aria-hidden="true">
       {width > 0 ? (
-        <LineChart width={width} height={220} data={points} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
+        // The chart is hidden from assistive technology (the text beside it says the same): recharts' keyboard layer
+        // would put a focusable element inside an aria-hidden one.
+        <LineChart width={width} height={220} data={points} margin={{ top: 8, right: 16, bottom: 8, left: 16 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="spend" type="number" domain={['dataMin', 'dataMax']} unit={` ${currency}`} />
           <YAxis dataKey="reach" type="number" />
