@@ -9,6 +9,7 @@
  */
 import type { ImpactEstimate, NormalisedRecommendation } from '@recdesk/shared-types';
 import type { AdsProfile } from '../../ads-client/profiles.ts';
+import { profileInsight } from '../shared/profile-insight.ts';
 import type { AudienceMetadata, OverlapEntry } from './ai-api.ts';
 
 export const AFFINITY_METRIC = 'affinity';
@@ -47,27 +48,7 @@ export function normaliseOverlap(
       `Shoppers in the ${overlap.category} audience "${overlap.name}" are ${affinity.toFixed(1)} times as likely as the average ` +
       `Amazon shopper to be among ${customers}.${reachText} A strong overlap is a candidate audience to reach new customers like ` +
       'the ones you have.',
-    advertiserId: profile.accountId,
-    advertiserName: profile.accountName,
-    profileId: profile.profileId,
-    marketplace: profile.countryCode,
-    entity: {
-      level: 'advertiser',
-      portfolioId: null,
-      campaignId: null,
-      campaignName: null,
-      adGroupId: null,
-      adGroupName: null,
-      targetId: overlap.audienceId,
-      targetText: overlap.name,
-      matchType: null,
-      asin: null,
-      brandName: null,
-    },
-    action: { type: 'insight', field: null, from: null, to: null, unit: 'none', currency: null, direction: 'none' },
-    applicable: false,
-    confidence: null,
-    impactScore: null,
+    ...profileInsight(profile, { targetId: overlap.audienceId, targetText: overlap.name }),
     estimatedImpact,
     generatedAt,
     expiresAt: null,

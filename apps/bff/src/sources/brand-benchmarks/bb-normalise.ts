@@ -7,6 +7,7 @@
  */
 import type { NormalisedRecommendation } from '@recdesk/shared-types';
 import type { AdsProfile } from '../../ads-client/profiles.ts';
+import { profileInsight } from '../shared/profile-insight.ts';
 import type { ReportMetadata } from './bb-api.ts';
 import type { CategoryBenchmarks, MetricBenchmark } from './bb-report.ts';
 
@@ -57,27 +58,7 @@ export function normaliseBenchmarks(
       `Brand View Pro compares ${brand} with the ${weakest.brands} brands of ${benchmarks.category} for the week ending ` +
       `${(benchmarks.week ?? '').replace(/^WE: /, '') || report.indexDate}. ${lines.join('; ')}. ` +
       `The weakest stage of the funnel is where planning should start: ${weakest.stage === 'awareness' ? 'more shoppers need to find the brand' : weakest.stage === 'consideration' ? 'shoppers find the brand but do not consider it' : 'shoppers consider the brand but do not buy'}.`,
-    advertiserId: profile.accountId,
-    advertiserName: profile.accountName,
-    profileId: profile.profileId,
-    marketplace: profile.countryCode,
-    entity: {
-      level: 'advertiser',
-      portfolioId: null,
-      campaignId: null,
-      campaignName: null,
-      adGroupId: null,
-      adGroupName: null,
-      targetId: null,
-      targetText: benchmarks.category,
-      matchType: null,
-      asin: null,
-      brandName: brand,
-    },
-    action: { type: 'insight', field: null, from: null, to: null, unit: 'none', currency: null, direction: 'none' },
-    applicable: false,
-    confidence: null,
-    impactScore: null,
+    ...profileInsight(profile, { targetText: benchmarks.category, brandName: brand }),
     estimatedImpact: [],
     generatedAt: indexed.toISOString(),
     expiresAt: new Date(indexed.getTime() + BENCHMARK_LIFETIME_DAYS * DAY_MS).toISOString(),

@@ -7,6 +7,7 @@
  */
 import type { NormalisedRecommendation } from '@recdesk/shared-types';
 import type { AdsProfile } from '../../ads-client/profiles.ts';
+import { profileInsight } from '../shared/profile-insight.ts';
 import type { CurveRequest, DataPoint } from './hr-api.ts';
 
 const DAY_MS = 86_400_000;
@@ -50,27 +51,7 @@ export function normaliseCurve(
       (atThree ? `; ${count(atThree.reach)} saw the ads 3 times or more` : '') +
       `. The first week reached ${count(first.totalReach)}, the last week added only ${count(lastGain)}: more weeks of the same ` +
       'audiences mostly add frequency, so new reach has to come from new audiences.',
-    advertiserId: profile.accountId,
-    advertiserName: profile.accountName,
-    profileId: profile.profileId,
-    marketplace: profile.countryCode,
-    entity: {
-      level: 'advertiser',
-      portfolioId: null,
-      campaignId: null,
-      campaignName: null,
-      adGroupId: null,
-      adGroupName: null,
-      targetId: null,
-      targetText: audienceNames.length > 0 ? audiences : null,
-      matchType: null,
-      asin: null,
-      brandName: null,
-    },
-    action: { type: 'insight', field: null, from: null, to: null, unit: 'none', currency: null, direction: 'none' },
-    applicable: false,
-    confidence: null,
-    impactScore: null,
+    ...profileInsight(profile, { targetText: audienceNames.length > 0 ? audiences : null }),
     estimatedImpact: [],
     generatedAt: fetchedAt.toISOString(),
     expiresAt: new Date(fetchedAt.getTime() + CURVE_LIFETIME_DAYS * DAY_MS).toISOString(),

@@ -5,6 +5,7 @@
  */
 import type { NormalisedRecommendation } from '@recdesk/shared-types';
 import type { AdsProfile } from '../../ads-client/profiles.ts';
+import { profileInsight } from '../shared/profile-insight.ts';
 import type { RetailCategory } from './pb-api.ts';
 import type { AudienceInsight, BandedSize, Demographics, TaxonomyNode } from './pb-facts-api.ts';
 
@@ -54,27 +55,7 @@ export function normalisePersona(
       (facts?.topAudiences[0]
         ? ` Its strongest audience overlap is ${facts.topAudiences[0].name} (${facts.topAudiences[0].insightMetrics.affinity.toFixed(1)}×).`
         : ''),
-    advertiserId: profile.accountId,
-    advertiserName: profile.accountName,
-    profileId: profile.profileId,
-    marketplace: profile.countryCode,
-    entity: {
-      level: 'advertiser',
-      portfolioId: null,
-      campaignId: null,
-      campaignName: null,
-      adGroupId: null,
-      adGroupName: null,
-      targetId: audience.audienceId,
-      targetText: audience.audienceName,
-      matchType: null,
-      asin: null,
-      brandName: null,
-    },
-    action: { type: 'insight', field: null, from: null, to: null, unit: 'none', currency: null, direction: 'none' },
-    applicable: false,
-    confidence: null,
-    impactScore: null,
+    ...profileInsight(profile, { targetId: audience.audienceId, targetText: audience.audienceName }),
     estimatedImpact: [],
     generatedAt,
     expiresAt: null,

@@ -6,6 +6,7 @@
  */
 import type { NormalisedRecommendation } from '@recdesk/shared-types';
 import type { AdsProfile } from '../../ads-client/profiles.ts';
+import { profileInsight } from '../shared/profile-insight.ts';
 import { FORECAST_DAYS, type ForecastRequest, type ReachForecast } from './rf-api.ts';
 
 type Point = ReachForecast['dataPoints'][number];
@@ -57,27 +58,7 @@ export function normaliseForecast(
       `${count(from.reach)} households, and ${money(to.spend, currency)} about ${count(to.reach)}: ${spendGain.toFixed(0)}% more budget ` +
       `for ${gain === null ? 'more' : `${gain.toFixed(0)}% more`} reach. Each extra unit of budget reaches fewer new households than the ` +
       'one before, so the curve shows where more budget stops paying for itself.',
-    advertiserId: profile.accountId,
-    advertiserName: profile.accountName,
-    profileId: profile.profileId,
-    marketplace: profile.countryCode,
-    entity: {
-      level: 'advertiser',
-      portfolioId: null,
-      campaignId: null,
-      campaignName: null,
-      adGroupId: null,
-      adGroupName: null,
-      targetId: null,
-      targetText: null,
-      matchType: null,
-      asin: null,
-      brandName: null,
-    },
-    action: { type: 'insight', field: null, from: null, to: null, unit: 'none', currency: null, direction: 'none' },
-    applicable: false,
-    confidence: null,
-    impactScore: null,
+    ...profileInsight(profile),
     // The reach is told, not counted as impact: households reached are no effect a person's change would make here,
     // and counted as one they would rank every forecast above the changes waiting for a decision.
     estimatedImpact: [],
