@@ -13,6 +13,7 @@ import type { CurveRequest, DataPoint } from './hr-api.ts';
 const DAY_MS = 86_400_000;
 export const CURVE_LIFETIME_DAYS = 28;
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
+const dayOf = (at: Date) => Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
 
 /** The curve by end date, one point each (the later of two with the same end date), cumulative order. */
 export function foldCurve(points: readonly DataPoint[]): DataPoint[] {
@@ -53,8 +54,10 @@ export function normaliseCurve(
       'audiences mostly add frequency, so new reach has to come from new audiences.',
     ...profileInsight(profile, { targetText: audienceNames.length > 0 ? audiences : null }),
     estimatedImpact: [],
-    generatedAt: fetchedAt.toISOString(),
-    expiresAt: new Date(fetchedAt.getTime() + CURVE_LIFETIME_DAYS * DAY_MS).toISOString(),
+    // The day's curve, not the moment it was fetched: the request is a function of the day (its weeks end a week ago),
+    // so a second sync the same day finds the item unchanged instead of rewriting it (and re-examining it) each time.
+    generatedAt: new Date(dayOf(fetchedAt)).toISOString(),
+    expiresAt: new Date(dayOf(fetchedAt) + CURVE_LIFETIME_DAYS * DAY_MS).toISOString(),
     raw: { request, audienceNames, dataPoints: curve },
   };
 }

@@ -38,9 +38,12 @@ describe('normalisePersona', () => {
     expect(item?.description).toContain('31% of them bought Camping & Hiking, 4.2 times as likely as the average customer');
   });
 
-  it('makes no persona without categories, and dates one without lastUpdatedAt by the fetch', () => {
+  it('makes no persona without categories, and dates one without lastUpdatedAt by the day of the fetch', () => {
     expect(normalisePersona(audience, [], null, profile, new Date())).toBeNull();
-    const item = normalisePersona(audience, [category('Running Gear', 2, 10)], null, profile, new Date('2026-12-06T07:40:00Z'));
-    expect(item?.generatedAt).toBe('2026-12-06T07:40:00.000Z');
+    const morning = normalisePersona(audience, [category('Running Gear', 2, 10)], null, profile, new Date('2026-12-06T07:40:00Z'));
+    const evening = normalisePersona(audience, [category('Running Gear', 2, 10)], null, profile, new Date('2026-12-06T19:05:00Z'));
+    expect(morning?.generatedAt).toBe('2026-12-06T00:00:00.000Z');
+    // Read twice the same day, the same persona is the same item (nothing to store or re-examine).
+    expect(evening).toEqual(morning);
   });
 });

@@ -36,7 +36,10 @@ export function normalisePersona(
   const sorted = [...categories].sort((a, b) => b.insightMetrics.affinity - a.insightMetrics.affinity);
   const named = sorted.map((c) => `${c.name} (${c.insightMetrics.affinity.toFixed(1)}×)`);
   const [top] = sorted;
-  const generatedAt = new Date(lastUpdatedAt ?? fetchedAt.toISOString()).toISOString();
+  // Without upstream's own date, the day it was read (not the moment): a second read the same day is no change.
+  const generatedAt = new Date(
+    lastUpdatedAt ?? Date.UTC(fetchedAt.getUTCFullYear(), fetchedAt.getUTCMonth(), fetchedAt.getUTCDate()),
+  ).toISOString();
   return {
     source: 'persona-builder',
     sourceRecommendationId: `${profile.profileId}|${audience.audienceId}|topCategoriesPurchased`,
