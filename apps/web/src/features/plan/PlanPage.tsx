@@ -120,6 +120,7 @@ function ProfilePlan({ advertiserId, profile }: { advertiserId: string; profile:
 
 export function PlanPage() {
   const [params, setSearch] = useSearchParams();
+  const canAct = useCanAct();
   const advertiserId = params.get('advertiser') ?? '';
   const advertisers = useQuery(advertiserQueries.list());
   const plan = useQuery({ ...planQueries.ofAdvertiser(advertiserId), enabled: advertiserId !== '' });
@@ -137,7 +138,12 @@ export function PlanPage() {
           ))}
         </select>
       </label>
-      {advertiserId === '' ? null : plan.isError ? (
+      {advertiserId === '' ? (
+        <p className="muted">
+          Choose an advertiser to see who its customers are, its brand against its category, the audiences its shoppers overlap with and a
+          reach forecast you can vary{canAct ? ', and to draft a change from it' : ''}.
+        </p>
+      ) : plan.isError ? (
         <ProblemMessage error={plan.error} fallback="The plan could not be loaded" onRetry={() => plan.refetch()} />
       ) : !plan.data ? (
         <p role="status" className="muted">
