@@ -58,6 +58,9 @@ const database = await createFleetDatabase('recdesk_stream_fleet');
 /** The scenario's own connections (the checks at each delete), named so that their CPU is not counted as the workers'. */
 const CHECKS = 'stream-fleet-checks';
 const db = new pg.Pool({ connectionString: database.url, max: 4, application_name: CHECKS });
+// A checking connection the server cuts (the database dropped at the end while a connection was still being opened,
+// a restart) is no finding of the scenario; without a listener the pool's 'error' would end the process.
+db.on('error', (error) => console.warn(`[stream fleet] a checking connection was closed: ${error.message}`));
 /** Each worker signs its SQS requests with its own name as access key id: the queue records who received and deleted. */
 const accessKeyOf = (worker: string) => worker;
 
