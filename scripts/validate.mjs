@@ -13,6 +13,9 @@ const pnpm = fileURLToPath(new URL('./pnpm.mjs', import.meta.url));
 /** Each stage is one script, or scripts run side by side. */
 const STAGES = [['lint', 'typecheck', 'build'], ['test:unit'], ['test:clock', 'test:fleet'], ['test:e2e', 'test:fleet:stream']];
 
+/** How much of a failed side-by-side script's output is repeated after the stage times. */
+const FAILURE_TAIL_LINES = 80;
+
 const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
 
 function run(script, { hold }) {
@@ -26,7 +29,13 @@ function run(script, { hold }) {
     }
     child.on('close', (code, signal) => {
       if (hold) process.stdout.write(Buffer.concat(output));
-      resolve({ script, ok: code === 0, code: code ?? signal, ms: Date.now() - started });
+      resolve({
+        script,
+        ok: code === 0,
+        code: code ?? signal,
+        ms: Date.now() - started,
+        output: hold ? Buffer.concat(output).toString() : '',
+      });
     });
   });
 }
@@ -47,6 +56,12 @@ for (const { script, ok, ms } of results)
   process.stdout.write(`  ${script.padEnd(18)} ${seconds(ms).padStart(7)}  ${ok ? 'passed' : 'FAILED'}\n`);
 process.stdout.write(`  ${'total'.padEnd(18)} ${seconds(Date.now() - started).padStart(7)}\n`);
 if (failed) {
+  // A failing script that ran beside another had its output printed before its partner's: repeat its end here, where
+  // a reader of the log (or of its last lines only) looks first.
+  if (failed.output) {
+    const tail = failed.output.trimEnd().split('\n').slice(-FAILURE_TAIL_LINES).join('\n');
+    process.stderr.write(`\nThe last ${FAILURE_TAIL_LINES} lines of ${failed.script}:\n${tail}\n`);
+  }
   process.stderr.write(`\n${failed.script} failed (${failed.code}).\n`);
   process.exit(1);
 }

@@ -388,10 +388,7 @@ try {
   console.error(`[fleet ${elapsed()}] the run stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   await fleet.stopAll(5_000).catch(() => undefined);
 }
-if (violations.length > 0) {
-  failed = true;
-  console.error(`\n${violations.length} violation(s):\n${violations.map((v) => `  - ${v}`).join('\n')}`);
-}
+if (violations.length > 0) failed = true;
 if (failed) {
   for (const name of ['bff-1', 'bff-2', 'ingest-1', 'ingest-2', 'apply-1', 'apply-2', 'simulator']) {
     try {
@@ -401,6 +398,8 @@ if (failed) {
     }
   }
 }
+// The violations last, after the processes' logs: the end of the output is what a reader sees first.
+if (violations.length > 0) console.error(`\n${violations.length} violation(s):\n${violations.map((v) => `  - ${v}`).join('\n')}`);
 await database.drop();
 console.info(`[fleet ${elapsed()}] ${failed ? 'FAILED' : 'passed'} (seed ${seed}; logs in ${logDir}; run ${randomUUID().slice(0, 8)})`);
 process.exit(failed ? 1 : 0);

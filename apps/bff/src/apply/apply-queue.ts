@@ -8,8 +8,10 @@
  * Either way a periodic sweep of the chunk table picks up chunks whose lease expired (a killed worker): a lost or
  * repeated message can delay an item, never apply it twice or lose it.
  */
+
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
+import { isTransientConflict, retryOnTransientConflict } from '../db/transient-conflict.ts';
 
 export interface ApplyQueue {
   enqueue(chunkIds: readonly string[]): Promise<void>;
@@ -44,16 +46,9 @@ export class PgBossApplyQueue implements ApplyQueue {
       await this.boss.start();
       // Fleet processes starting together create the queue at the same moment; pg-boss's insert can deadlock with
       // another's, and the queue then exists: try again a few times.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.boss.createQueue(QUEUE);
-          return;
-        } catch (error) {
-          const code = (error as { code?: string }).code;
-          if (attempt >= 5 || (code !== '40P01' && code !== '23505')) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
-        }
-      }
+      await retryOnTransientConflict(() => this.boss.createQueue(QUEUE), {
+        isRetryable: (error) => isTransientConflict(error) || (error as { code?: string }).code === '23505',
+      });
     })().catch((error: unknown) => {
       // A failed start (the database unreachable) is tried again by the next call, not cached for ever.
       this.started = null;

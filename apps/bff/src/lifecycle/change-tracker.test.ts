@@ -40,4 +40,23 @@ describe('the change tracker', () => {
     for (let i = 0; i <= SEEN_LIST_LIMIT; i++) tracker.seen('A1', `i${i}`);
     expect(tracker.drain()[0]?.seenItemIds).toBeNull();
   });
+
+  it('takes drained changes back after a failed pass, merged with what was recorded since', () => {
+    const tracker = new ChangeTracker();
+    tracker.changed('A1', 'i1', bidChange({ id: 'k', campaignId: 'C1', keywordId: 'K1', from: 1, to: 1.2 }).entity);
+    tracker.seen('A1', 'i2');
+    const failed = tracker.drain();
+    tracker.changed('A1', 'i3', bidChange({ id: 'k', campaignId: 'C2', keywordId: 'K2', from: 1, to: 1.2 }).entity);
+    tracker.restore(failed);
+    expect(tracker.drain()).toEqual([
+      {
+        advertiserId: 'A1',
+        itemIds: ['i3', 'i1'],
+        entityKeys: ['keyword:K2', 'keyword:K1'],
+        campaignIds: ['C2', 'C1'],
+        unbounded: false,
+        seenItemIds: ['i2'],
+      },
+    ]);
+  });
 });

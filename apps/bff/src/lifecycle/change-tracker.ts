@@ -71,6 +71,19 @@ export class ChangeTracker {
     if (!where.bounded) entry.unbounded = true;
   }
 
+  /** Puts drained changes back (a pass over them failed), merged with whatever was recorded since. */
+  restore(changes: readonly TouchedAdvertiser[]): void {
+    for (const change of changes) {
+      const entry = this.of(change.advertiserId);
+      for (const id of change.itemIds) entry.itemIds.add(id);
+      for (const key of change.entityKeys) entry.entityKeys.add(key);
+      for (const id of change.campaignIds) entry.campaignIds.add(id);
+      if (change.unbounded) entry.unbounded = true;
+      if (change.seenItemIds === null) entry.seenItemIds = null;
+      else for (const id of change.seenItemIds) this.seen(change.advertiserId, id);
+    }
+  }
+
   /** Everything recorded since the last drain, and forgets it. */
   drain(): TouchedAdvertiser[] {
     const drained = [...this.pending].map(([advertiserId, entry]) => ({

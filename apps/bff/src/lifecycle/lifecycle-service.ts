@@ -8,6 +8,7 @@
  * Conflicts are a later stage of the journey (src/conflicts); they plug in through the ConflictGate interface so that
  * this module never imports them.
  */
+
 import {
   type AcknowledgeBody,
   type ActionableRecommendation,
@@ -36,7 +37,9 @@ import type { Logger } from 'pino';
 import { type ApprovalThresholds, secondApproverNeeded, stakeOf } from '../auth/approval-policy.ts';
 import type { Db } from '../db/database.ts';
 import { CONTROL_GROUP_LEFT_REASON } from '../db/migrations/0024-measured-and-controls.ts';
+import { lockRecommendationsInIdOrder } from '../db/row-locks.ts';
 import type { Database } from '../db/schema.ts';
+import { retryOnTransientConflict } from '../db/transient-conflict.ts';
 import { ConflictError, DomainError, NotAllowedError, NotFoundError } from '../errors/domain-errors.ts';
 import {
   type ActionFacts,
@@ -1022,20 +1025,24 @@ export class LifecycleService {
    * Rows a validation wrote got it with their outcome; this marks the rest, whose outcome the pass left as it was.
    */
   private async markValidated(advertiserId: string, at: Date, itemIds: readonly string[] | null = null): Promise<void> {
-    const mark = () =>
+    // The rows to mark are locked by id first (row-locks.ts), in the statement that marks them.
+    const mark = (ids: readonly string[] | null) =>
       this.deps.db
         .updateTable('recommendations')
         .set({ validated_at: at })
-        .where('advertiser_id', '=', advertiserId)
-        .where('status', 'in', VALIDATABLE_STATUSES)
-        .where((eb) => eb.or([eb('validated_at', 'is', null), eb('validated_at', '<', eb.ref('last_seen_at'))]));
+        .where('id', 'in', (eb) => {
+          const due = eb
+            .selectFrom('recommendations')
+            .select('id')
+            .where('advertiser_id', '=', advertiserId)
+            .where('status', 'in', VALIDATABLE_STATUSES)
+            .where((w) => w.or([w('validated_at', 'is', null), w('validated_at', '<', w.ref('last_seen_at'))]));
+          return (ids ? due.where('id', 'in', ids) : due).orderBy('id').forUpdate();
+        })
+        .execute();
     // The items seen, by id, when they are few (a Stream round); else the advertiser's, in one statement (a sync).
-    if (itemIds === null) await mark().execute();
-    else
-      for (let start = 0; start < itemIds.length; start += 1000)
-        await mark()
-          .where('id', 'in', itemIds.slice(start, start + 1000))
-          .execute();
+    if (itemIds === null) await mark(null);
+    else for (let start = 0; start < itemIds.length; start += 1000) await mark(itemIds.slice(start, start + 1000));
   }
 
   private async validateAdvertiser(advertiserId: string, actor: Actor): Promise<number> {
@@ -1062,19 +1069,10 @@ export class LifecycleService {
   /** Writes one chunk of validation outcomes, each only if the item is unchanged since read, with its event. */
   private async writeValidation(chunk: readonly ValidationUpdate[], at: Date, actor: Actor): Promise<number> {
     return this.deps.db.transaction().execute(async (trx) => {
-      // Rows are locked in id order first: two ingest workers validating the same advertiser at once otherwise lock
-      // them in the join's order and deadlock (seen in the fleet's start-up sync, which then left items unvalidated).
-      await trx
-        .selectFrom('recommendations')
-        .select('id')
-        .where(
-          'id',
-          'in',
-          chunk.map((u) => u.row.id),
-        )
-        .orderBy('id')
-        .forUpdate()
-        .execute();
+      await lockRecommendationsInIdOrder(
+        trx,
+        chunk.map((u) => u.row.id),
+      );
       const values = chunk.map(
         (u) =>
           sql`(${u.row.id}::uuid, ${u.row.version}::int, ${u.row.status}, ${u.to}, ${JSON.stringify(u.issues)}::jsonb, ${u.to !== u.row.status && u.to !== 'validated' ? 1 : 0}::int)`,
@@ -1123,8 +1121,17 @@ export class LifecycleService {
   async afterIngest(): Promise<void> {
     const changes = this.deps.store.drainTouched();
     if (changes.length === 0) return;
-    await this.validateChanged(changes);
-    await this.conflicts?.redetectChanged(changes);
+    try {
+      // Both passes are idempotent (they read the rows again and write only what differs), so a pass the database
+      // aborted as a deadlock runs again whole.
+      await retryOnTransientConflict(() => this.validateChanged(changes));
+      const { conflicts } = this;
+      if (conflicts) await retryOnTransientConflict(() => conflicts.redetectChanged(changes));
+    } catch (error) {
+      // Not lost: the next after-ingest step (the next sync, Stream round or lifecycle tick) looks at them again.
+      this.deps.store.changes.restore(changes);
+      throw error;
+    }
   }
 
   /**
@@ -1182,6 +1189,10 @@ export class LifecycleService {
     const at = this.deps.now();
     for (let start = 0; start < allowed.length; start += 500) {
       const chunk = allowed.slice(start, start + 500);
+      await lockRecommendationsInIdOrder(
+        db,
+        chunk.map((e) => e.id),
+      );
       const values = chunk.map((e) => sql`(${e.id}::uuid, ${e.from}, ${e.to})`);
       const result = await sql<{ id: string; advertiser_id: string; entity: unknown }>`
         UPDATE recommendations r SET status = v.to_status, version = r.version + 1, updated_at = ${at}

@@ -9,6 +9,7 @@
  * merge run in one transaction, so a failed batch leaves nothing staged, and concurrent batches (other sessions) never
  * see each other's rows. Memory holds one batch.
  */
+
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
@@ -16,6 +17,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type CopyValue, copyLine } from '../db/copy-text.ts';
 import type { Database } from '../db/schema.ts';
+import { retryOnTransientConflict } from '../db/transient-conflict.ts';
 
 /** One item as staged: the store's columns that ingestion writes (the rest keep their defaults or current values). */
 export interface StagedRecommendation {
@@ -100,7 +102,9 @@ WITH old AS (
   SELECT r.id, s.seq, r.status, r.action, r.advertiser_id AS old_advertiser_id, r.entity AS old_entity,
          r.content_hash <> s.content_hash AS changed,
          r.status = 'rejected' AND (r.rejected_at IS NULL OR r.rejected_at <= $2::timestamptz) AS returns
-  FROM ${STAGING} s
+  -- In id order, the one order every writer locks rows of recommendations in (db/row-locks.ts): another merge or a
+  -- validation of the same rows then waits instead of deadlocking.
+  FROM (SELECT * FROM ${STAGING} ORDER BY id) s
   -- One primary-key lookup per staged row (the id is derived from source and source id: recommendationIdOf), never a
   -- scan of the store: a locking subquery is not flattened, so the planner cannot turn it into a hash join.
   CROSS JOIN LATERAL (
@@ -115,7 +119,7 @@ inserted AS (
     .join(', ')}, 'discovered', '[]'::jsonb, $1::timestamptz, $1::timestamptz, $1::timestamptz
   FROM ${STAGING} s
   WHERE NOT EXISTS (SELECT 1 FROM old WHERE old.seq = s.seq)
-  ORDER BY s.seq
+  ORDER BY s.id
   -- Inserted meanwhile by another transaction: theirs stands (and its event is theirs); the next sync compares.
   ON CONFLICT (source, source_recommendation_id) DO NOTHING
   RETURNING id, advertiser_id, campaign_id
@@ -239,7 +243,16 @@ const INSERT_ROWS = 1000;
  * Stages and merges one batch in one transaction. With a server pool the rows are COPYed on a client of their own
  * (Kysely has no COPY); without one (PGlite) they are inserted in multi-row statements through Kysely.
  */
-export async function mergeBatch(
+export function mergeBatch(
+  target: { db: Kysely<Database>; pool: pg.Pool | null },
+  rows: readonly StagedRecommendation[],
+  params: MergeParams,
+): Promise<MergeOutcome> {
+  // The batch is one transaction: one the database aborted as a deadlock left nothing behind and runs again.
+  return retryOnTransientConflict(() => mergeBatchOnce(target, rows, params));
+}
+
+async function mergeBatchOnce(
   target: { db: Kysely<Database>; pool: pg.Pool | null },
   rows: readonly StagedRecommendation[],
   params: MergeParams,
