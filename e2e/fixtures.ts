@@ -1,8 +1,10 @@
 /**
  * The stories' `test`: every page and API request is signed in as the demo approver (created on the first run of the
  * embedded default; see README "Signing in"), and API requests that change something carry the session's CSRF token.
+ * Each worker's stories go to its own server (servers.ts).
  */
-import { test as base, expect } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test as base } from './servers.ts';
 
 export const DEMO_APPROVER = { email: 'approver@recdesk.local', password: 'demo-approver-password' } as const;
 

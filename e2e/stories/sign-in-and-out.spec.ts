@@ -1,4 +1,5 @@
-import { test as base, expect } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test as base } from '../servers.ts';
 import { DEMO_APPROVER } from '../fixtures.ts';
 
 // This story starts signed out, so it uses Playwright's own `test`, not the signed-in fixture.

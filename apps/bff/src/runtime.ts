@@ -128,10 +128,15 @@ function regionUrls(regions: readonly AdsRegion[], perRegion: (region: AdsRegion
   return Object.fromEntries(regions.map((region) => [region, perRegion(region)])) as Record<AdsRegion, string>;
 }
 
+/** The client's pace when not configured: Amazon's against the live API, five times that against the simulator. */
+const DEFAULT_PACE = { live: { ratePerSecond: 10, maxConcurrent: 5 }, simulated: { ratePerSecond: 50, maxConcurrent: 10 } };
+
 function rateLimitsOf(env: Env): RateLimitConfig {
-  const perGroup = (ratePerSecond: number) => ({ ratePerSecond, maxConcurrent: env.ADS_RATE_LIMIT_CONCURRENCY });
+  const pace = DEFAULT_PACE[env.ADS_API_MODE === 'simulated' ? 'simulated' : 'live'];
+  const maxConcurrent = env.ADS_RATE_LIMIT_CONCURRENCY ?? pace.maxConcurrent;
+  const perGroup = (ratePerSecond: number) => ({ ratePerSecond, maxConcurrent });
   return {
-    default: perGroup(env.ADS_RATE_LIMIT_PER_SECOND),
+    default: perGroup(env.ADS_RATE_LIMIT_PER_SECOND ?? pace.ratePerSecond),
     groups: Object.fromEntries(Object.entries(env.ADS_RATE_LIMITS ?? {}).map(([group, rate]) => [group, perGroup(rate)])),
   };
 }

@@ -6,13 +6,13 @@
  */
 import { setFaults } from '@recdesk/ads-simulator/faults';
 import type { RequestLogEntry } from '@recdesk/ads-simulator/state';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, type ExpectStatic, expect, it } from 'vitest';
 import { databaseTargets } from '../testing/database-targets.ts';
 import { pgliteTarget } from '../testing/pglite-template.ts';
 import { startTestBff, type TestBff } from '../testing/test-runtime.ts';
 
 const MAX_ATTEMPTS = 12;
-const RETRY_AFTER_SECONDS = 0.2;
+const RETRY_AFTER_SECONDS = 0.05;
 
 /** Short waits, generous limits: the test measures behaviour, not Amazon's pace. */
 const ENV = {
@@ -70,70 +70,72 @@ beforeAll(async () => {
   }
 }, 240_000);
 
-describe.each(databaseTargets)('a full sync through a throttling, failing upstream on $name', ({ create }) => {
-  let bff: TestBff | undefined;
-  afterEach(async () => {
-    await bff?.close();
-    bff = undefined;
-  });
-
-  it('loses nothing, waits out every Retry-After, stays within the bounded attempts, and refreshes an expired token once', async () => {
-    bff = await startTestBff(await create(), ENV);
-    const simulator = bff.runtime.simulator;
-    if (!simulator) throw new Error('the simulated mode starts a simulator');
-    setFaults(simulator.state, {
-      seed: 2026,
-      throttle: { share: 0.3, retryAfterSeconds: RETRY_AFTER_SECONDS },
-      serverErrors: { share: 0.05, statuses: [503] },
-      // And the access token dies in the middle of the run: that must cost exactly one refresh.
-      expireTokensAtRequest: 60,
-    });
-
-    const summary = (await bff.http.post('/api/sync').expect(200)).body as {
-      sources: { source: string; status: string; errors: string[] }[];
-    };
-    expect(summary.sources.filter((s) => s.status !== 'succeeded')).toEqual([]);
-    expect(await storedItems(bff)).toEqual(clean);
-
-    const log = simulator.state.requestLog;
-    const injected = simulator.state.faults.injected;
-    expect(injected.throttled).toBeGreaterThan(20);
-    expect(injected.serverErrors).toBeGreaterThan(0);
-
-    // No attempt before the Retry-After of the 429 that preceded it (arrival times, both taken by the simulator).
-    const runs = attemptRuns(log);
-    const early: string[] = [];
-    for (const run of runs) {
-      for (const [i, attempt] of run.entries()) {
-        const next = run[i + 1];
-        if (attempt.fault?.status === 429 && next && next.at - attempt.at < (attempt.fault.retryAfterSeconds ?? 0) * 1000) {
-          early.push(`${keyOf(next)} came ${next.at - attempt.at} ms after a 429 asking for ${attempt.fault.retryAfterSeconds} s`);
-        }
-      }
+// The two databases' runs go side by side: each mostly waits out Retry-Afters, on a simulator of its own.
+describe.concurrent.each(databaseTargets)('a full sync through a throttling, failing upstream on $name', ({ create }) => {
+  it('loses nothing, waits out every Retry-After, stays within the bounded attempts, and refreshes an expired token once', async ({
+    expect,
+  }) => {
+    const bff = await startTestBff(await create(), ENV);
+    try {
+      await fullSyncThroughFaults(bff, expect);
+    } finally {
+      await bff.close();
     }
-    expect(early).toEqual([]);
-    expect(runs.some((run) => run.length > 1)).toBe(true);
-
-    // Every call ended in an answer that was not a fault, within the bounded attempts.
-    expect(runs.filter((run) => run.length > MAX_ATTEMPTS).map((run) => keyOf(run[0] as RequestLogEntry))).toEqual([]);
-    expect(runs.filter((run) => run.at(-1)?.fault).map((run) => keyOf(run[0] as RequestLogEntry))).toEqual([]);
-
-    // One refresh for the token that expired mid-sync (its attempts may themselves have been throttled).
-    expect(injected.tokensExpired).toBe(1);
-    expect(bff.runtime.tokens.refreshCount).toBe(2);
-    expect(runs.filter((run) => run[0]?.path.endsWith('/auth/o2/token'))).toHaveLength(2);
-
-    // Each source run recorded what it cost upstream.
-    const recorded = await bff.runtime.db
-      .selectFrom('ingestion_runs')
-      .select(['source', 'upstream_calls', 'throttled', 'retried'])
-      .execute();
-    const totals = recorded.reduce((sum, r) => ({ throttled: sum.throttled + r.throttled, retried: sum.retried + r.retried }), {
-      throttled: 0,
-      retried: 0,
-    });
-    expect(recorded.every((r) => r.upstream_calls > 0)).toBe(true);
-    expect(totals.throttled).toBeGreaterThan(0);
-    expect(totals.retried).toBeGreaterThanOrEqual(totals.throttled);
   }, 300_000);
 });
+
+async function fullSyncThroughFaults(bff: TestBff, expect: ExpectStatic): Promise<void> {
+  const simulator = bff.runtime.simulator;
+  if (!simulator) throw new Error('the simulated mode starts a simulator');
+  setFaults(simulator.state, {
+    seed: 2026,
+    throttle: { share: 0.3, retryAfterSeconds: RETRY_AFTER_SECONDS },
+    serverErrors: { share: 0.05, statuses: [503] },
+    // And the access token dies in the middle of the run: that must cost exactly one refresh.
+    expireTokensAtRequest: 60,
+  });
+
+  const summary = (await bff.http.post('/api/sync').expect(200)).body as {
+    sources: { source: string; status: string; errors: string[] }[];
+  };
+  expect(summary.sources.filter((s) => s.status !== 'succeeded')).toEqual([]);
+  expect(await storedItems(bff)).toEqual(clean);
+
+  const log = simulator.state.requestLog;
+  const injected = simulator.state.faults.injected;
+  expect(injected.throttled).toBeGreaterThan(20);
+  expect(injected.serverErrors).toBeGreaterThan(0);
+
+  // No attempt before the Retry-After of the 429 that preceded it (arrival times, both taken by the simulator).
+  const runs = attemptRuns(log);
+  const early: string[] = [];
+  for (const run of runs) {
+    for (const [i, attempt] of run.entries()) {
+      const next = run[i + 1];
+      if (attempt.fault?.status === 429 && next && next.at - attempt.at < (attempt.fault.retryAfterSeconds ?? 0) * 1000) {
+        early.push(`${keyOf(next)} came ${next.at - attempt.at} ms after a 429 asking for ${attempt.fault.retryAfterSeconds} s`);
+      }
+    }
+  }
+  expect(early).toEqual([]);
+  expect(runs.some((run) => run.length > 1)).toBe(true);
+
+  // Every call ended in an answer that was not a fault, within the bounded attempts.
+  expect(runs.filter((run) => run.length > MAX_ATTEMPTS).map((run) => keyOf(run[0] as RequestLogEntry))).toEqual([]);
+  expect(runs.filter((run) => run.at(-1)?.fault).map((run) => keyOf(run[0] as RequestLogEntry))).toEqual([]);
+
+  // One refresh for the token that expired mid-sync (its attempts may themselves have been throttled).
+  expect(injected.tokensExpired).toBe(1);
+  expect(bff.runtime.tokens.refreshCount).toBe(2);
+  expect(runs.filter((run) => run[0]?.path.endsWith('/auth/o2/token'))).toHaveLength(2);
+
+  // Each source run recorded what it cost upstream.
+  const recorded = await bff.runtime.db.selectFrom('ingestion_runs').select(['source', 'upstream_calls', 'throttled', 'retried']).execute();
+  const totals = recorded.reduce((sum, r) => ({ throttled: sum.throttled + r.throttled, retried: sum.retried + r.retried }), {
+    throttled: 0,
+    retried: 0,
+  });
+  expect(recorded.every((r) => r.upstream_calls > 0)).toBe(true);
+  expect(totals.throttled).toBeGreaterThan(0);
+  expect(totals.retried).toBeGreaterThanOrEqual(totals.throttled);
+}

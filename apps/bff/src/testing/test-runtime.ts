@@ -46,6 +46,14 @@ export async function startTestBff(
       STREAM_SHARED_SECRET: TEST_STREAM_SECRET,
       // The simulated Stream would add items on its own; the tests that read the queue start it themselves.
       STREAM_SIMULATED: 'false',
+      // The simulator finishes a report after a number of polls, not after a time: waiting seconds between polls
+      // (the production defaults) only made every full sync of a test seconds longer.
+      BRAND_METRICS_POLL_INTERVAL_MS: '5',
+      PERFORMANCE_REPORT_POLL_INTERVAL_MS: '5',
+      // Nor does it limit the rate unless a test asks it to (setFaults): the client's pacing at Amazon's 10 calls a
+      // second made a full sync 35 s. A test of the pacing itself sets these.
+      ADS_RATE_LIMIT_PER_SECOND: '1000',
+      ADS_RATE_LIMIT_CONCURRENCY: '20',
       ...env,
     }),
     { database: target, log: options.log ?? pino({ level: 'silent' }), now: options.now },
