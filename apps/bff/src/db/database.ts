@@ -74,7 +74,14 @@ const MIGRATIONS: Record<string, Migration> = {
 
 export type DatabaseTarget =
   /** `template`: a migrated data directory (`PGlite.dumpDataDir`) an in-memory database starts from (tests). */
-  { kind: 'pglite'; dataDir?: string; template?: Blob } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
+  | {
+      kind: 'pglite';
+      dataDir?: string;
+      template?: Blob;
+      /** Tests: an in-memory database comes from this, and goes back to it (reset) when closed. */
+      reuse?: { acquire(): Promise<PGlite> };
+    }
+  | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
 
 export function describeTarget(target: DatabaseTarget): string {
   return target.kind === 'pglite' ? `PGlite (${target.dataDir ?? 'in memory'})` : `PostgreSQL (${new URL(target.url).host})`;
@@ -98,10 +105,16 @@ export function openPool(config: pg.PoolConfig): pg.Pool {
   return pool;
 }
 
+/** Dates stay text (keepDateText): every PGlite opened for RecDesk reads them so. */
+export const PGLITE_OPTIONS = { parsers: { [DATE_OID]: keepDateText } };
+
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.kind === 'pglite') {
     if (target.dataDir) mkdirSync(path.resolve(target.dataDir), { recursive: true });
-    const options = { parsers: { [DATE_OID]: keepDateText } };
+    const options = PGLITE_OPTIONS;
+    if (target.reuse && !target.dataDir) {
+      return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: await target.reuse.acquire() }) });
+    }
     const pglite = target.dataDir
       ? new PGlite(path.resolve(target.dataDir), options)
       : new PGlite({ ...options, ...(target.template ? { loadDataDir: target.template } : {}) });
