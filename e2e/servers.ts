@@ -14,6 +14,7 @@ export const serverPorts = Array.from({ length: E2E_WORKERS }, (_, index) => FIR
 
 /** Playwright's own `test`, signed out, pointed at the worker's server. */
 export const test = base.extend({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern; it has none
   baseURL: async ({}, use, testInfo) => {
     await use(serverUrl(testInfo.parallelIndex));
   },

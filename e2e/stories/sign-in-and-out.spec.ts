@@ -1,6 +1,6 @@
 import { expect } from '@playwright/test';
-import { test as base } from '../servers.ts';
 import { DEMO_APPROVER } from '../fixtures.ts';
+import { test as base } from '../servers.ts';
 
 // This story starts signed out, so it uses Playwright's own `test`, not the signed-in fixture.
 base('a person signs in with the demo approver account, sees the queue, and signs out', async ({ page }) => {
