@@ -12,9 +12,6 @@ export default defineConfig({
     name: 'web',
     include: ['src/**/*.test.{ts,tsx}'],
     environment: 'happy-dom',
-    // A worker's test files share their modules instead of importing React and the app afresh each (the web tests in
-    // 15 s instead of 36 s); what is global between them (zustand stores, the URL, storage) is reset after each test.
-    isolate: false,
     setupFiles: ['src/testing/setup-tests.ts'],
   },
 });

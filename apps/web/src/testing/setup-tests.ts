@@ -6,9 +6,8 @@ import type { StateCreator } from 'zustand';
 import { TEST_NOW } from './test-clock.ts';
 
 // zustand stores are module singletons: every store created through this wrapper is put back to its initial state
-// after each test, as bulletproof-react's __mocks__/zustand.ts does. The test files of a worker share their modules
-// (isolate: false), so a store is created once, by whichever file imports it first, while this file runs again for
-// each: the registry lives on globalThis, where every file's afterEach finds every store.
+// after each test, as bulletproof-react's __mocks__/zustand.ts does. The registry lives on globalThis: should test
+// files ever share their modules (isolate: false), a store is created once while this file runs again for each.
 const registry = globalThis as { __recdeskStoreResets?: Set<() => void> };
 registry.__recdeskStoreResets ??= new Set();
 const storeResets = registry.__recdeskStoreResets;
