@@ -18,6 +18,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: E2E_WORKERS,
   forbidOnly: Boolean(process.env.CI),
+  // Two servers, two browsers and (in `pnpm validate`) the Stream fleet share two cores: a screen that answers in 5 s
+  // when idle may need more then. The stories check behaviour, not speed (that is `pnpm bench`'s).
+  expect: { timeout: 15_000 },
   retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   use: {
