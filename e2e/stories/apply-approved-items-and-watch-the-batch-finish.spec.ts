@@ -1,11 +1,14 @@
 import { expect, test } from '../fixtures.ts';
 import { expectNoSeriousAxeViolations } from './support/accessibility.ts';
 import { keepScreen } from './support/screens.ts';
+import { untilNoSourceIsSyncing } from './support/seeded-queue.ts';
 import { syncSource } from './support/syncs-and-sign-ins.ts';
 
 test('the account manager applies approved bid changes, watches the batch finish, then undoes it', async ({ page, request }) => {
   test.setTimeout(300_000);
-  // This morning's Sponsored Products recommendations are in.
+  // This morning's recommendations are in (the first start's sync, whose later sources may contradict earlier ones),
+  // and the Sponsored Products ones fetched again now.
+  await untilNoSourceIsSyncing(request);
   await syncSource(request, 'sp-consolidated');
 
   // This morning's bid changes that nobody contradicts, waiting for a decision; three the approver may approve as they
