@@ -54,10 +54,13 @@ describe('a page whose chunk fails to load', () => {
       </Shell>,
     );
     await screen.findByRole('button', { name: 'Reload' });
+    // The fallback listens for 'online' from an effect, which React may run after the fallback is on screen: flush it
+    // first, or on a busy machine the event comes before anyone listens (seen in CI).
+    await act(async () => {});
     act(() => {
       window.dispatchEvent(new Event('online'));
     });
-    expect(await screen.findByRole('heading', { name: 'Source status' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Source status' }, { timeout: 5_000 })).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
