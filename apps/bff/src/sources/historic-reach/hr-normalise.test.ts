@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AdsProfile } from '../../ads-client/profiles.ts';
+import { PROFILE } from '../shared/sp-fixtures.ts';
 import { curveRequest, type DataPoint } from './hr-api.ts';
 import { normaliseCurve } from './hr-normalise.ts';
 
-const profile: AdsProfile = {
-  profileId: '1000000000000001',
-  region: 'NA',
-  countryCode: 'US',
-  currencyCode: 'USD',
-  timezone: 'America/Los_Angeles',
-  accountId: 'ENTITYBRAND3',
-  accountType: 'seller',
-  accountName: 'Trailhead LLC',
-};
+const profile: AdsProfile = { ...PROFILE, accountId: 'ENTITYBRAND3', accountName: 'Trailhead LLC' };
 
 /** A saturating weekly curve ending where the request ends. */
 function curveFor(endDate: string): DataPoint[] {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AdsProfile } from '../../ads-client/profiles.ts';
+import { PROFILE } from '../shared/sp-fixtures.ts';
 import { normalisePersona } from './pb-normalise.ts';
 
-const profile: AdsProfile = {
-  profileId: '1000000000000001',
-  region: 'NA',
-  countryCode: 'US',
-  currencyCode: 'USD',
-  timezone: 'America/Los_Angeles',
-  accountId: 'ENTITYBRAND3',
-  accountType: 'seller',
-  accountName: 'Trailhead LLC',
-};
+const profile: AdsProfile = { ...PROFILE, accountId: 'ENTITYBRAND3', accountName: 'Trailhead LLC' };
 const category = (name: string, affinity: number, overlapPercentage: number) => ({
   id: `rc-${name}`,
   name,

@@ -2,19 +2,11 @@ import { createSimulatorState } from '@recdesk/ads-simulator/state';
 import { NormalisedRecommendationSchema } from '@recdesk/shared-types';
 import { describe, expect, it } from 'vitest';
 import type { AdsProfile } from '../../ads-client/profiles.ts';
+import { PROFILE } from '../shared/sp-fixtures.ts';
 import { UnifiedRecommendationSchema } from './recs-api.ts';
 import { normaliseUnifiedRecommendation, UNIFIED_TYPE_RULES } from './recs-normalise.ts';
 
-const profile: AdsProfile = {
-  profileId: '1000000000000001',
-  region: 'NA',
-  countryCode: 'US',
-  currencyCode: 'USD',
-  timezone: 'America/Los_Angeles',
-  accountId: 'ENTITY1',
-  accountType: 'seller',
-  accountName: 'Acme Inc',
-};
+const profile: AdsProfile = PROFILE;
 const fetchedAt = new Date('2026-11-23T10:15:00Z');
 
 function normalise(raw: Record<string, unknown>, names = {}) {
