@@ -2,8 +2,8 @@
  * Brute-force protection of the sign-in (rate-limiter-flexible): ten wrong passwords in a row lock the account for
  * a quarter of an hour, whatever address they come from; an address that fails a hundred times in an hour is locked
  * out for an hour, whichever accounts it tries. A right password clears the account's count. On PostgreSQL the
- * counters live in the database (`rate_limit_*` tables), so several BFF processes share them; a database outage falls
- * back to this process's memory. On PGlite (one process) they live in memory.
+ * counters live in the database (`rate_limit_*` tables, made by migration 0040), so several BFF processes share
+ * them; a database outage falls back to this process's memory. On PGlite (one process) they live in memory.
  */
 import type pg from 'pg';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
@@ -14,24 +14,12 @@ export interface CounterStore {
   pool: pg.Pool;
 }
 
-type LimiterOptions = { keyPrefix: string; points: number; duration: number; blockDuration?: number };
+/** One counter table each, made by migration 0040 (`rate_limit_login_account`, ...). */
+type CounterPrefix = 'login-account' | 'login-address' | 'api-user';
 
-/** Creates the counter table once (several processes may start together: a lost race is fine). */
-export async function prepareCounterTables(pool: pg.Pool, prefixes: readonly string[]): Promise<void> {
-  for (const prefix of prefixes) {
-    try {
-      await pool.query(
-        `CREATE TABLE IF NOT EXISTS ${tableOf(prefix)} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
-      );
-    } catch (error) {
-      if ((error as { code?: string }).code !== '23505') throw error;
-    }
-  }
-}
+type LimiterOptions = { keyPrefix: CounterPrefix; points: number; duration: number; blockDuration?: number };
 
-export const COUNTER_PREFIXES = ['login-account', 'login-address', 'api-user'] as const;
-
-function tableOf(prefix: string): string {
+function tableOf(prefix: CounterPrefix): string {
   return `rate_limit_${prefix.replaceAll('-', '_')}`;
 }
 
@@ -142,6 +130,5 @@ export async function openCounterStore(url: string, schema?: string): Promise<Co
     max: 2,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  await prepareCounterTables(pool, COUNTER_PREFIXES);
   return { pool, close: () => pool.end() };
 }

@@ -34,6 +34,7 @@ import * as neighbourhoodIndexes0034 from './migrations/0034-neighbourhood-index
 import * as pulledAccountsIndex0035 from './migrations/0035-pulled-accounts-index.ts';
 import * as openExpiryIndexOnly0037 from './migrations/0037-open-expiry-index-only.ts';
 import * as recommendationsFillfactor0039 from './migrations/0039-recommendations-fillfactor.ts';
+import * as rateLimitCounters0040 from './migrations/0040-rate-limit-counters.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -70,6 +71,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0035-pulled-accounts-index': pulledAccountsIndex0035,
   '0037-open-expiry-index-only': openExpiryIndexOnly0037,
   '0039-recommendations-fillfactor': recommendationsFillfactor0039,
+  '0040-rate-limit-counters': rateLimitCounters0040,
 };
 
 export type DatabaseTarget =
