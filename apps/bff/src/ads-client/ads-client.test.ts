@@ -12,8 +12,9 @@ import {
   type AdsClientOptions,
   type AdsRequest,
   AdsUncertainOutcomeError,
+  countCallsInto,
+  emptyCallStats,
   retryAfterMs,
-  statsDelta,
 } from './ads-client.ts';
 import { LwaTokenProvider } from './lwa-token-provider.ts';
 import { listProfiles } from './profiles.ts';
@@ -157,7 +158,7 @@ describe('AdsClient: retries', () => {
     expect(jittered.sleeps).toEqual([50, 100]);
   });
 
-  it('succeeds once the upstream recovers, and counts what it took', async () => {
+  it('succeeds once the upstream recovers, and counts what it took, apart from calls made beside it', async () => {
     let failures = 2;
     simulator.use(
       http.get('*/v2/profiles', () => {
@@ -166,16 +167,29 @@ describe('AdsClient: retries', () => {
       }),
     );
     const { client } = harness();
-    const before = client.snapshot();
-    const response = await client.request(profilesCall());
+    const counted = emptyCallStats();
+    const response = await countCallsInto(counted, () => client.request(profilesCall()));
     expect(response.status).toBe(200);
-    expect(statsDelta(before, client.snapshot())).toEqual({
+    // A call of someone else sharing the client (another source, a report poll) is not this run's.
+    await client.request(profilesCall());
+    expect(client.stats.calls).toBe(4);
+    expect(counted).toEqual({
       calls: 3,
       throttled: 2,
       retried: 2,
       failed: 0,
       byEndpoint: { 'profiles.list': { calls: 3, throttled: 2, retried: 2, failed: 0 } },
     });
+  });
+
+  it("counts a call for the run that made it, even when it waited in the queue behind another run's call", async () => {
+    // One call at a time: each run's call is started by the end of the call before it, made by another run.
+    const { client } = harness({ rateLimits: { default: { ratePerSecond: 1_000, maxConcurrent: 1 } } });
+    const runs = [emptyCallStats(), emptyCallStats(), emptyCallStats()];
+    await Promise.all(
+      runs.map((run, i) => countCallsInto(run, () => Promise.all(Array.from({ length: i + 1 }, () => client.request(profilesCall()))))),
+    );
+    expect(runs.map((run) => run.calls)).toEqual([1, 2, 3]);
   });
 
   it.each([400, 403, 404, 422])('never retries a %i', async (status) => {

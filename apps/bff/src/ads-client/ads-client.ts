@@ -11,6 +11,7 @@
  * adaptive rate limit (rate-limiter.ts), runs under a timeout and the caller's AbortSignal, and is counted in the
  * call statistics (per endpoint) that each ingestion run records.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { z } from 'zod';
 import type { AdsRegion } from '../config/env.ts';
 import type { LwaTokenProvider } from './lwa-token-provider.ts';
@@ -154,20 +155,26 @@ function emptyCounts(): CallCounts {
   return { calls: 0, throttled: 0, retried: 0, failed: 0 };
 }
 
-/** What happened between two snapshots of `AdsClient.snapshot()`: the calls of one ingestion run. */
-export function statsDelta(before: AdsCallStats, after: AdsCallStats): AdsCallStats {
-  const minus = (a: CallCounts, b: CallCounts | undefined): CallCounts => ({
-    calls: a.calls - (b?.calls ?? 0),
-    throttled: a.throttled - (b?.throttled ?? 0),
-    retried: a.retried - (b?.retried ?? 0),
-    failed: a.failed - (b?.failed ?? 0),
-  });
-  const byEndpoint: Record<string, CallCounts> = {};
-  for (const [endpoint, counts] of Object.entries(after.byEndpoint)) {
-    const delta = minus(counts, before.byEndpoint[endpoint]);
-    if (delta.calls || delta.throttled || delta.retried || delta.failed) byEndpoint[endpoint] = delta;
-  }
-  return { ...minus(after, before), byEndpoint };
+/** Empty statistics, to be filled by `countCallsInto`. */
+export function emptyCallStats(): AdsCallStats {
+  return { ...emptyCounts(), byEndpoint: {} };
+}
+
+/** The statistics being filled in the current async context (a source run), if any. */
+const callLedgers = new AsyncLocalStorage<AdsCallStats>();
+
+/**
+ * Runs `work` with every call it makes (and only those: not the calls of a source or a report poll running beside it
+ * on the same client) also counted into `stats`: what one ingestion run cost upstream.
+ */
+export function countCallsInto<T>(stats: AdsCallStats, work: () => Promise<T>): Promise<T> {
+  return callLedgers.run(stats, work);
+}
+
+function addTo(stats: AdsCallStats, endpoint: string, what: keyof CallCounts): void {
+  stats[what]++;
+  stats.byEndpoint[endpoint] ??= emptyCounts();
+  stats.byEndpoint[endpoint][what]++;
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -227,7 +234,7 @@ function describeError(body: unknown): { code: string; details: string } {
 }
 
 export class AdsClient {
-  private readonly counters: AdsCallStats = { ...emptyCounts(), byEndpoint: {} };
+  private readonly counters: AdsCallStats = emptyCallStats();
   private readonly retry: RetryPolicy;
   private readonly limiter: RateLimiter;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -245,17 +252,9 @@ export class AdsClient {
     return Object.keys(this.options.baseUrls) as AdsRegion[];
   }
 
-  /** Totals since the client was made (live object; use `snapshot()` to keep a point in time). */
+  /** Totals since the client was made (live object). */
   get stats(): Readonly<AdsCallStats> {
     return this.counters;
-  }
-
-  /** A copy of the statistics now; `statsDelta(before, client.snapshot())` gives what a run cost. */
-  snapshot(): AdsCallStats {
-    return {
-      ...this.counters,
-      byEndpoint: Object.fromEntries(Object.entries(this.counters.byEndpoint).map(([k, v]) => [k, { ...v }])),
-    };
   }
 
   /** The rate a region's endpoint group is held to now (calls per second); lower than configured after 429s. */
@@ -424,9 +423,9 @@ export class AdsClient {
   }
 
   private count(endpoint: string, what: keyof CallCounts): void {
-    this.counters[what]++;
-    this.counters.byEndpoint[endpoint] ??= emptyCounts();
-    this.counters.byEndpoint[endpoint][what]++;
+    addTo(this.counters, endpoint, what);
+    const ledger = callLedgers.getStore();
+    if (ledger) addTo(ledger, endpoint, what);
     this.options.observer?.counted(endpoint, what);
   }
 

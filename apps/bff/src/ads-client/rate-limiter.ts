@@ -5,6 +5,7 @@
  * a 429 halves the group's rate at once (never below a floor), and each later success wins back a tenth of the
  * configured rate, so the rate recovers gradually instead of snapping back into the throttle.
  */
+import { AsyncResource } from 'node:async_hooks';
 import Bottleneck from 'bottleneck';
 import type { AdsRegion } from '../config/env.ts';
 
@@ -76,9 +77,13 @@ export class RateLimiter {
 
   constructor(private readonly config: RateLimitConfig = DEFAULT_RATE_LIMITS) {}
 
-  /** Runs one upstream attempt when its group's limit allows. */
+  /**
+   * Runs one upstream attempt when its group's limit allows, in the async context of its caller: Bottleneck starts a
+   * queued task from the end of the one before, so without the binding a call would carry the correlation id (and be
+   * counted for the run) of whichever caller's call happened to free its slot.
+   */
   schedule<T>(region: AdsRegion, endpoint: string, task: () => Promise<T>): Promise<T> {
-    return this.limiterOf(region, endpoint).limiter.schedule(task);
+    return this.limiterOf(region, endpoint).limiter.schedule(AsyncResource.bind(task));
   }
 
   /** A 429 arrived for this group: slow it down. */

@@ -36,9 +36,10 @@ async function storedItems(bff: TestBff): Promise<Stored[]> {
   return rows.map((r) => ({ source: r.source, sourceRecommendationId: r.source_recommendation_id, contentHash: r.content_hash }));
 }
 
-// One call is one method, path and query for one profile: calls for several profiles go out side by side.
+// One call is one method, path and query for one profile, made by one job: calls for several profiles, and the same
+// call of two sources synced at once (each lists the ad groups it joins), go out side by side.
 const keyOf = (entry: RequestLogEntry) =>
-  `${entry.method} ${entry.path}${entry.search} ${entry.headers['amazon-advertising-api-scope'] ?? ''}`;
+  `${entry.method} ${entry.path}${entry.search} ${entry.headers['amazon-advertising-api-scope'] ?? ''} ${entry.headers['x-recdesk-job-id'] ?? ''}`;
 
 /** Consecutive attempts of one call: entries of one key up to and including the first that was not faulted. */
 function attemptRuns(log: readonly RequestLogEntry[]): RequestLogEntry[][] {

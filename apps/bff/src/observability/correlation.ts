@@ -19,6 +19,8 @@ export interface Correlation {
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Sent with every Ads API call (not with pre-signed file downloads, which must carry no extra headers). */
 export const UPSTREAM_CORRELATION_HEADER = 'x-recdesk-correlation-id';
+/** With it, the job's id: tells apart two jobs of one request (two sources of a sync) that make the same call. */
+export const UPSTREAM_JOB_HEADER = 'x-recdesk-job-id';
 
 const storage = new AsyncLocalStorage<Correlation>();
 

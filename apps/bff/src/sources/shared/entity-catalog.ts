@@ -347,8 +347,9 @@ export class EntityCatalog {
       for (const id of batch) this.listedParents.add(keyOf(id));
     }
     const wanted = new Set(ids);
-    return [...this.cache(profile, kind).values()].filter((entity) =>
-      wanted.has((entity as unknown as Record<string, string>)[field] ?? ''),
+    return this.inIdOrder(
+      kind,
+      [...this.cache(profile, kind).values()].filter((entity) => wanted.has((entity as unknown as Record<string, string>)[field] ?? '')),
     );
   }
 
@@ -356,7 +357,17 @@ export class EntityCatalog {
   async all<K extends EntityKind>(profile: AdsProfile, kind: K): Promise<InfoOf<K>[]> {
     const key = `${profile.profileId}:${kind}:all`;
     if (!this.listedParents.has(key) && (await this.list(profile, kind, {}))) this.listedParents.add(key);
-    return [...this.cache(profile, kind).values()];
+    return this.inIdOrder(kind, [...this.cache(profile, kind).values()]);
+  }
+
+  /**
+   * The cache holds entities in the order they arrived, which depends on which source of the sync asked first (the
+   * sources run side by side): answers are put in id order, so that what a source asks upstream next (its batches of
+   * ids) and so what it stores (Amazon's `index` within a batch) are the same whatever ran beside it.
+   */
+  private inIdOrder<K extends EntityKind>(kind: K, entities: InfoOf<K>[]): InfoOf<K>[] {
+    const idOf = (entity: InfoOf<K>) => (entity as unknown as Record<string, string>)[KINDS[kind].idField] ?? '';
+    return entities.sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
   }
 
   /** Whether a kind's list endpoint failed for the profile this sync (names and current values are then missing). */
