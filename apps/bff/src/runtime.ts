@@ -367,6 +367,9 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     store,
     quarantine,
     sources: [
+      // First: its reports take the longest to be ready, and it spends that time waiting in one of the sync's lanes
+      // (sources run a few at a time) while the others go on. Last, it was the end of every full sync.
+      brandMetricsAdapter,
       partnerOpportunitiesSource,
       createUnifiedRecommendationsSource(firstSeenIn(db)),
       spConsolidatedSource,
@@ -384,8 +387,6 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
         advertiserCodes: advertiserCodesOf(env.BRAND_BENCHMARKS_ADVERTISER_CODES),
       }),
       historicReachSource({ pollIntervalMs: env.PERFORMANCE_REPORT_POLL_INTERVAL_MS ?? (env.ADS_API_MODE === 'simulated' ? 250 : 5_000) }),
-      // Last: its report takes the longest to be ready, and its items are insights, never approved.
-      brandMetricsAdapter,
     ],
     now,
     log,
