@@ -86,6 +86,9 @@ function specs(simulatorUrl: string, ports: [number, number]): ProcessSpec[] {
     API_RATE_LIMIT_PER_MINUTE: '100000',
     INGEST_EMBEDDED: 'false',
     SHUTDOWN_TIMEOUT_MS: '60000',
+    // A killed worker's chunk comes back when its lease runs out: 15 s instead of the default minute, so the run
+    // waits that long for it (the live workers renew theirs every 5 s).
+    APPLY_LEASE_MS: '15000',
   };
   const server = (n: number, port: number): ProcessSpec => ({
     name: `bff-${n}`,
