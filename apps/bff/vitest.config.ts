@@ -3,7 +3,7 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'bff',
-    include: ['src/**/*.test.ts', 'fleet/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'fleet/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
     // Test files of a worker share its module graph instead of importing the whole BFF afresh each (which took most
     // of the suite's time): every test builds its own runtime, database and simulator, so no state leaks through a
