@@ -1,7 +1,7 @@
 /**
- * One ingestion: each selected source adapter streams its items, which are upserted in batches while the rest are
- * still being fetched (memory stays flat however large a file is). Every run is recorded with its counts and errors.
- * A source that fails is reported and the other sources still run.
+ * One ingestion: each selected source adapter (a few at once) streams its items, which are upserted in batches while
+ * the rest are still being fetched (memory stays flat however large a file is). Every run is recorded with its counts
+ * and errors. A source that fails is reported and the other sources still run.
  */
 import { randomUUID } from 'node:crypto';
 import type { RecommendationSource, SourceRunSummary, SyncSummary } from '@recdesk/shared-types';
@@ -84,7 +84,7 @@ export class SyncService {
     this.afterSourceHook = hook;
   }
 
-  /** The sources this service has adapters for, in the order a full sync runs them. */
+  /** The sources this service has adapters for, in the order a full sync starts them. */
   get sources(): RecommendationSource[] {
     return this.deps.sources.map((adapter) => adapter.source);
   }
@@ -134,6 +134,7 @@ export class SyncService {
     // A profile Amazon answers in an unknown shape is reported, never silently dropped.
     for (const bad of 'error' in listed ? [] : listed.malformed)
       log.warn({ region: bad.region, index: bad.index, reason: bad.reason, raw: bad.raw }, 'malformed profile skipped');
+    let afterSource: Promise<void> = Promise.resolve();
     const runOne = async (adapter: SourceAdapter): Promise<SourceRunSummary | null> => {
       if (this.stopping) {
         log.debug({ source: adapter.source }, 'source not synced: shutting down');
@@ -162,7 +163,6 @@ export class SyncService {
       }
       return summary;
     };
-    let afterSource: Promise<void> = Promise.resolve();
     const summaries = (await inOrderAtMost(SOURCES_AT_ONCE, adapters, runOne)).filter((s): s is SourceRunSummary => s !== null);
     if (this.afterIngestHook) {
       // The ingested data is stored whatever happens here; a failure is logged and the next sync tries again.
@@ -283,12 +283,12 @@ export class SyncService {
 }
 
 /** The run's upstream cost (its own calls only, not those of a source running beside it) as ingestion_runs columns. */
-function upstreamColumns(delta: AdsCallStats) {
+function upstreamColumns(stats: AdsCallStats) {
   return {
-    upstream_calls: delta.calls,
-    throttled: delta.throttled,
-    retried: delta.retried,
-    upstream_failed: delta.failed,
-    upstream_by_endpoint: JSON.stringify(delta.byEndpoint),
+    upstream_calls: stats.calls,
+    throttled: stats.throttled,
+    retried: stats.retried,
+    upstream_failed: stats.failed,
+    upstream_by_endpoint: JSON.stringify(stats.byEndpoint),
   };
 }
