@@ -2,17 +2,16 @@
 // `pnpm validate` (what `npm test` runs after installing): every check, in stages, with each stage's time printed at
 // the end so that the README's table of stage times can be kept true. The static checks and the build do not depend
 // on each other and run side by side (their output is held and printed whole, one after the other). Vitest runs
-// alone, since it keeps every core busy. The later stages pair a run that keeps the cores busy with one that mostly
-// waits: the clock-shifted unit tests beside the Playwright stories (which wait on the browser and the servers), the
-// Marketing Stream fleet (10,000 messages through two workers) beside the apply fleet (which waits on its workers'
-// polls and leases). Stops at the first stage that fails.
+// alone, since it keeps every core busy. The later stages pair a CPU-bound run with one that mostly waits: the
+// clock-shifted unit tests beside the apply fleet (which waits on the upstream's rate limit), the Playwright stories
+// (which wait on the browser) beside the Marketing Stream fleet. Stops at the first stage that fails.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const pnpm = fileURLToPath(new URL('./pnpm.mjs', import.meta.url));
 
 /** Each stage is one script, or scripts run side by side. */
-const STAGES = [['lint', 'typecheck', 'build'], ['test:unit'], ['test:clock', 'test:e2e'], ['test:fleet', 'test:fleet:stream']];
+const STAGES = [['lint', 'typecheck', 'build'], ['test:unit'], ['test:clock', 'test:fleet'], ['test:e2e', 'test:fleet:stream']];
 
 /** How much of a failed side-by-side script's output is repeated after the stage times. */
 const FAILURE_TAIL_LINES = 80;
