@@ -22,22 +22,20 @@ describe('bench/results.md', () => {
     const first = mergeResults(
       '',
       [
-        { result: applyResult(4.08), loadAtStart: 7.5 },
-        { result: listResult, loadAtStart: 0.4 },
+        { result: applyResult(4.08), busyAtStart: 0.75 },
+        { result: listResult, busyAtStart: 0.04 },
       ],
       run,
     );
     const withNote = `${first}\n## A note written by hand\n\nKept as it is.\n`;
 
-    const second = mergeResults(withNote, [{ result: applyResult(3.2), loadAtStart: 0.2 }], { ...run, at: '2026-12-07T09:00:00.000Z' });
+    const second = mergeResults(withNote, [{ result: applyResult(3.2), busyAtStart: 0.02 }], { ...run, at: '2026-12-07T09:00:00.000Z' });
 
     const { goals, sections } = parseResults(second);
     expect([...sections.keys()]).toEqual(['apply 2000 approved items', 'Queue list at 100k', 'A note written by hand']);
-    expect(sections.get('apply 2000 approved items')).toContain(
-      'Measured 2026-12-07T09:00:00.000Z by `pnpm bench apply` (load average 0.2',
-    );
+    expect(sections.get('apply 2000 approved items')).toContain('Measured 2026-12-07T09:00:00.000Z by `pnpm bench apply` (CPUs 2 % busy');
     expect(sections.get('apply 2000 approved items')).toContain('| wall time | 3.20 | s | 3.00 | 1.07× | ≤ 1.15× floor | yes |');
-    expect(sections.get('Queue list at 100k')).toContain('load average 0.4');
+    expect(sections.get('Queue list at 100k')).toContain('CPUs 4 % busy');
     expect(sections.get('A note written by hand')).toContain('Kept as it is.');
     expect(goals.get('apply 2000 approved items')).toEqual([
       '| apply 2000 approved items | wall time | 3.20 s | 1.07× | ≤ 1.15× floor | yes |',
@@ -46,6 +44,6 @@ describe('bench/results.md', () => {
   });
 
   it('counts a goal not met', () => {
-    expect(mergeResults('', [{ result: applyResult(4.08), loadAtStart: 1 }], run)).toContain('0 of 1 goals met');
+    expect(mergeResults('', [{ result: applyResult(4.08), busyAtStart: 0.1 }], run)).toContain('0 of 1 goals met');
   });
 });

@@ -16,8 +16,8 @@ export interface RunContext {
 
 export interface MeasuredResult {
   result: BenchResult;
-  /** The 1-minute load average as the benchmark started: a busy machine's figures are not an idle machine's. */
-  loadAtStart: number;
+  /** How busy the CPUs were (0–1) as the benchmark started: a busy machine's figures are not an idle machine's. */
+  busyAtStart: number;
 }
 
 const GOALS_HEADING = '## Goals';
@@ -34,11 +34,11 @@ function goalRows({ result }: MeasuredResult): string[] {
     );
 }
 
-function section({ result, loadAtStart }: MeasuredResult, run: RunContext): string {
+function section({ result, busyAtStart }: MeasuredResult, run: RunContext): string {
   const lines = [
     `## ${result.name}`,
     '',
-    `Measured ${run.at} by \`${run.command}\` (load average ${loadAtStart.toFixed(1)} at its start). ${run.machine}.`,
+    `Measured ${run.at} by \`${run.command}\` (CPUs ${(busyAtStart * 100).toFixed(0)} % busy as it started). ${run.machine}.`,
     '',
     '| measurement | value | unit | floor | ratio | goal | met |',
     '| --- | ---: | --- | ---: | ---: | --- | --- |',

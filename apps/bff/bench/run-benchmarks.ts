@@ -22,18 +22,36 @@ const run = {
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node.js ${process.version}`,
   command: ['pnpm bench', ...only].join(' '),
 };
+/**
+ * How busy the CPUs are now, over one second (0–1). Not the load average: on this kind of machine tasks waiting on
+ * I/O keep it near 5 with the CPUs idle, so it says little about what a benchmark competes with.
+ */
+async function cpuBusy(): Promise<number> {
+  const times = () =>
+    os
+      .cpus()
+      .reduce((sum, cpu) => ({ idle: sum.idle + cpu.times.idle, total: sum.total + Object.values(cpu.times).reduce((a, b) => a + b, 0) }), {
+        idle: 0,
+        total: 0,
+      });
+  const before = times();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const after = times();
+  return 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total);
+}
+
 const measured: MeasuredResult[] = [];
 for (const file of files) {
   const { benchmark } = (await import(pathToFileURL(path.join(here, file)).href)) as { benchmark: Benchmark };
-  const loadAtStart = os.loadavg()[0] ?? 0;
-  console.info(`\n▶ ${benchmark.name} (load average ${loadAtStart.toFixed(1)})`);
+  const busyAtStart = await cpuBusy();
+  console.info(`\n▶ ${benchmark.name} (CPUs ${(busyAtStart * 100).toFixed(0)} % busy)`);
   const result = await benchmark.run();
   for (const m of result.measurements) {
     console.info(
       `  ${m.label}: ${m.value.toFixed(2)} ${m.unit}${m.floor === undefined ? '' : ` (floor ${m.floor.toFixed(2)} ${m.unit}, ratio ${m.ratio?.toFixed(2)}×)`}${m.goal ? ` goal ${m.goal}: ${m.met ? 'met' : 'NOT MET'}` : ''}`,
     );
   }
-  measured.push({ result, loadAtStart });
+  measured.push({ result, busyAtStart });
 }
 
 const out = path.resolve(here, '../../../bench/results.md');
