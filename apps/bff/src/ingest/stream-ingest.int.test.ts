@@ -191,6 +191,30 @@ describe.each(databaseTargets)('Marketing Stream messages on $name', ({ create }
     expect((await streamItems(bff))[0]).toMatchObject({ advertiserName: 'Acme Kitchen', profileId: '2002' });
   });
 
+  it('names the campaign of a Stream item that arrived before the pulls once a pull has stored it', async () => {
+    bff = await startTestBff(await create(), { STREAM_BUDGET_USAGE_ALERT_PERCENT: '90' }, clock);
+    await bff.http
+      .post('/api/stream/messages')
+      .send(usage(95, '2026-11-23T10:00:00.000Z', '555000222'))
+      .expect(200);
+    const [unnamed] = await streamItems(bff);
+    expect(unnamed).toMatchObject({ title: 'Campaign 555000222 at 95% of its daily budget', entity: { campaignName: null } });
+    await bff.runtime.store.upsertMany([
+      budgetChange({
+        id: 'kettle',
+        advertiserId: 'ENTITYSTREAM1',
+        campaignId: '555000222',
+        campaignName: 'Kettles | Exact',
+        from: 40,
+        to: 45,
+      }),
+    ]);
+    await bff.runtime.stream.nameFromPulls();
+    const [named] = await streamItems(bff);
+    expect(named).toMatchObject({ title: 'Kettles | Exact at 95% of its daily budget', entity: { campaignName: 'Kettles | Exact' } });
+    expect(named?.description).not.toContain('Campaign 555000222');
+  });
+
   it('answers a body that is not a delivery with a problem', async () => {
     bff = await startTestBff(await create(), {}, clock);
     const response = await bff.http.post('/api/stream/messages').set('content-type', 'text/plain').send('{oops').expect(400);

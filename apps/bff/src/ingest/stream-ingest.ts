@@ -19,6 +19,7 @@ import {
   normaliseBudgetUsage,
   normaliseCampaignDiagnostics,
   normaliseSpBudgetRecommendation,
+  UNNAMED_CAMPAIGN_PREFIX,
 } from '../sources/marketing-stream/stream-normalise.ts';
 import { type ParsedDelivery, parseDeliveries, parseRawDelivery } from '../sources/marketing-stream/stream-parse.ts';
 import type { QuarantineEntry, QuarantineStore } from './quarantine-store.ts';
@@ -93,10 +94,12 @@ export class StreamIngest {
   }
 
   /**
-   * Stream items stored before the pulls knew their advertiser (the first start) take its name and profile, in their
-   * marketplace, once a pull has stored them: one set statement, run after each source of a sync.
+   * Stream items stored before the pulls knew their advertiser or campaign (the first start) take the advertiser's
+   * name and profile in their marketplace, and the campaign's name in their entity, title and description, once a
+   * pull has stored them: one set statement each, run after each source of a sync.
    */
   async nameFromPulls(): Promise<void> {
+    const { db } = this.deps;
     await sql`
       update recommendations as r
       set advertiser_name = known.advertiser_name, profile_id = coalesce(r.profile_id, known.profile_id)
@@ -107,7 +110,20 @@ export class StreamIngest {
         order by advertiser_id, marketplace
       ) as known
       where r.source = 'marketing-stream' and r.advertiser_name is null
-        and r.advertiser_id = known.advertiser_id and r.marketplace is not distinct from known.marketplace`.execute(this.deps.db);
+        and r.advertiser_id = known.advertiser_id and r.marketplace is not distinct from known.marketplace`.execute(db);
+    await sql`
+      update recommendations as r
+      set entity = jsonb_set(r.entity, '{campaignName}', to_jsonb(known.name)),
+        title = replace(r.title, ${UNNAMED_CAMPAIGN_PREFIX} || r.campaign_id, known.name),
+        description = replace(r.description, ${UNNAMED_CAMPAIGN_PREFIX} || r.campaign_id, known.name)
+      from (
+        select distinct on (campaign_id) campaign_id, entity->>'campaignName' as name
+        from recommendations
+        where source <> 'marketing-stream' and campaign_id is not null and entity->>'campaignName' is not null
+        order by campaign_id
+      ) as known
+      where r.source = 'marketing-stream' and r.campaign_id = known.campaign_id
+        and r.entity->>'level' = 'campaign' and r.entity->>'campaignName' is null`.execute(db);
   }
 
   async receive(body: unknown, trigger = 'stream'): Promise<StreamMessagesResponse> {

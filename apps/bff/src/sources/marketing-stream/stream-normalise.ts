@@ -48,6 +48,13 @@ export function budgetUsageSourceId(record: BudgetUsageRecord, day: string): str
   return ['budget-usage', record.advertiser_id, record.marketplace_id, record.budget_scope_type, record.budget_scope_id, day].join(':');
 }
 
+/**
+ * How an item names a campaign whose name no pull has stored yet (the message carries only its id). Stream ingest
+ * replaces it with the name once a pull knows it (`StreamIngest.nameFromPulls`).
+ */
+export const UNNAMED_CAMPAIGN_PREFIX = 'Campaign ';
+const unnamedCampaign = (campaignId: string) => `${UNNAMED_CAMPAIGN_PREFIX}${campaignId}`;
+
 /** The urgent item for a budget-usage message at or above the threshold; null under it. */
 export function normaliseBudgetUsage(record: BudgetUsageRecord, context: BudgetUsageContext): NormalisedRecommendation | null {
   const usage = record.budget_usage_percentage;
@@ -56,7 +63,7 @@ export function normaliseBudgetUsage(record: BudgetUsageRecord, context: BudgetU
   const timeZone = marketplace?.timeZone ?? 'UTC';
   const currency = marketplace?.currency ?? null;
   const isPortfolio = record.budget_scope_type.toUpperCase() === 'PORTFOLIO';
-  const subject = isPortfolio ? `Portfolio ${record.budget_scope_id}` : (context.campaignName ?? `Campaign ${record.budget_scope_id}`);
+  const subject = isPortfolio ? `Portfolio ${record.budget_scope_id}` : (context.campaignName ?? unnamedCampaign(record.budget_scope_id));
   const rounded = Math.round(usage);
   const entity = isPortfolio
     ? {
@@ -116,7 +123,7 @@ export function normaliseSpBudgetRecommendation(
   const currency = marketplace?.currency ?? null;
   const from = context.currentBudget;
   const to = record.suggested_budget;
-  const subject = context.campaignName ?? `Campaign ${record.campaign_id}`;
+  const subject = context.campaignName ?? unnamedCampaign(record.campaign_id);
   const estimates: ImpactEstimate[] = [];
   const range = (metric: string, lower: number | undefined, upper: number | undefined, unit: string) => {
     if (lower !== undefined || upper !== undefined)
