@@ -44,7 +44,7 @@ export function PersonaFacts({ facts, audienceName }: { facts: PlanPersonaFacts;
         </div>
       ) : null}
       {facts.topAudiences.length > 0 ? (
-        <table aria-label="Top overlapping audiences (Persona Builder)">
+        <table className="persona-audiences" aria-label="Top overlapping audiences (Persona Builder)">
           <caption>Audiences they overlap with most</caption>
           <thead>
             <tr>

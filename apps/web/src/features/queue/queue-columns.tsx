@@ -352,7 +352,8 @@ export const queueColumns = column.columns([
     id: 'actions',
     header: 'Actions',
     cell: (info) => <RowActions item={info.row.original} />,
-    size: 270,
+    // Wide enough for an insight's three buttons (Details, Acknowledge, Dismiss…), which 270 px cut off.
+    size: 290,
     enableHiding: false,
     enableResizing: false,
   }),
