@@ -31,21 +31,22 @@ export function profileStages(runtime: Profiled) {
     return result;
   };
   const lifecycle = runtime.lifecycle;
-  const validate = lifecycle.validateAdvertisers.bind(lifecycle);
-  lifecycle.validateAdvertisers = async (ids, actor) => {
+  // The after-ingest pass (after each source and after the sync) validates and re-detects what changed.
+  const validate = lifecycle.validateChanged.bind(lifecycle);
+  lifecycle.validateChanged = async (changes, actor) => {
     const started = performance.now();
     try {
-      return await validate(ids, actor);
+      return await validate(changes, actor);
     } finally {
       totals.validateMs += performance.now() - started;
     }
   };
   const conflicts = runtime.conflicts;
-  const redetect = conflicts.redetect.bind(conflicts);
-  conflicts.redetect = async (ids) => {
+  const redetect = conflicts.redetectChanged.bind(conflicts);
+  conflicts.redetectChanged = async (changes) => {
     const started = performance.now();
     try {
-      return await redetect(ids);
+      return await redetect(changes);
     } finally {
       totals.conflictsMs += performance.now() - started;
     }
