@@ -9,8 +9,18 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The answer's body, parsed when it was JSON (a problem's `refused` list, say). */
+    readonly body?: unknown,
   ) {
     super(message);
+  }
+}
+
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 
@@ -62,7 +72,12 @@ export class FleetApi {
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
-    if (!response.ok) throw new ApiError(response.status, `${method} ${path} on ${this.name}: ${response.status} ${text.slice(0, 500)}`);
+    if (!response.ok)
+      throw new ApiError(
+        response.status,
+        `${method} ${path} on ${this.name}: ${response.status} ${text.slice(0, 500)}`,
+        parsedOrUndefined(text),
+      );
     return schema.parse(JSON.parse(text));
   }
 }

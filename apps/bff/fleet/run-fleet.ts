@@ -31,7 +31,7 @@ import {
   SyncSummarySchema,
 } from '@recdesk/shared-types';
 import { z } from 'zod';
-import { FleetApi } from './fleet-api.ts';
+import { ApiError, FleetApi } from './fleet-api.ts';
 import { admin, createFleetDatabase, fleetServerUrl as serverUrl } from './fleet-database.ts';
 import { Fleet, freePort, type ProcessSpec, sleep, waitFor } from './fleet-processes.ts';
 import { type AllowedItem, checkLedger } from './ledger-check.ts';
@@ -263,26 +263,33 @@ async function main(): Promise<void> {
 
   for (let start = 0; start < approvedIds.length; start += BATCH) {
     const ids = approvedIds.slice(start, start + BATCH);
-    const { accepted, retried } = await applyThroughLiveServer(live, ids);
-    batchIds.push(accepted.batchId);
-    // A server killed while it answered may have queued part of the request (a batch's first chunk is queued before
-    // the rest is written): asked again, those items are refused as already queued, and the ledger check below
-    // proves that they were applied once all the same. Any other refusal of an approved item is a fault.
-    const wrong = accepted.refused.filter((r) => !(retried && r.code === 'already_queued'));
-    if (wrong.length > 0) violations.push(`batch ${accepted.batchId} refused ${wrong.length} approved items (${wrong[0]?.code})`);
-    if (accepted.refused.length > wrong.length)
-      say(`batch ${batchIds.length}: ${accepted.refused.length - wrong.length} already queued by the killed server's request`);
-    say(`batch ${batchIds.length}: ${accepted.queued} queued (${accepted.batchId})`);
+    const outcome = await applyThroughLiveServer(live, ids);
+    if (outcome.accepted === null) {
+      say(`batch of ${ids.length}: all ${outcome.alreadyQueued} already queued by the killed server's request`);
+    } else {
+      const { accepted, retried } = outcome;
+      batchIds.push(accepted.batchId);
+      // A server killed while it answered may have queued part of the request (a batch's first chunk is queued before
+      // the rest is written): asked again, those items are refused as already queued, and the ledger check below
+      // proves that they were applied once all the same. Any other refusal of an approved item is a fault.
+      const wrong = accepted.refused.filter((r) => !(retried && r.code === 'already_queued'));
+      if (wrong.length > 0) violations.push(`batch ${accepted.batchId} refused ${wrong.length} approved items (${wrong[0]?.code})`);
+      if (accepted.refused.length > wrong.length)
+        say(`batch ${batchIds.length}: ${accepted.refused.length - wrong.length} already queued by the killed server's request`);
+      say(`batch ${batchIds.length}: ${accepted.queued} queued (${accepted.batchId})`);
+    }
     await sleep(between(300, 2_000));
   }
   await Promise.all([killWorker, killServer]);
 
-  // Every batch, the rule's included, finishes: a killed worker's chunks come back when their lease runs out.
-  const ruleBatches = await admin(databaseUrl, async (client) => {
-    const rows = await client.query<{ id: string }>("SELECT id FROM apply_batches WHERE actor_type = 'rule'");
-    return rows.rows.map((r) => r.id);
+  // Every batch in the database finishes: ours, the rule's, and any a killed server queued before its answer reached
+  // us. A killed worker's chunks come back when their lease runs out.
+  const { allBatches, ruleBatches } = await admin(databaseUrl, async (client) => {
+    const rows = await client.query<{ id: string; actor_type: string }>('SELECT id, actor_type FROM apply_batches');
+    return { allBatches: rows.rows.map((r) => r.id), ruleBatches: rows.rows.filter((r) => r.actor_type === 'rule') };
   });
-  const allBatches = [...batchIds, ...ruleBatches];
+  const unknown = allBatches.filter((id) => !batchIds.includes(id) && !ruleBatches.some((r) => r.id === id));
+  if (unknown.length > 0) say(`${unknown.length} batch(es) queued by a killed server's request, waited for too`);
   const unfinished = await waitFor(
     'every apply batch to finish',
     300_000,
@@ -365,10 +372,15 @@ async function main(): Promise<void> {
   );
 }
 
-async function applyThroughLiveServer(
-  live: () => FleetApi,
-  ids: string[],
-): Promise<{ accepted: z.infer<typeof ApplyAcceptedSchema>; retried: boolean }> {
+/** What asking to apply a batch came to: a batch queued by this request, or all of it queued already by a request the
+ * killed server took before it died (its batch id never reached us). */
+type ApplyOutcome =
+  | { accepted: z.infer<typeof ApplyAcceptedSchema>; retried: boolean }
+  | { accepted: null; retried: true; alreadyQueued: number };
+
+const RefusedAllSchema = z.object({ refused: z.array(z.object({ code: z.string() })).min(1) });
+
+async function applyThroughLiveServer(live: () => FleetApi, ids: string[]): Promise<ApplyOutcome> {
   // A server killed between choosing it and its answer: the request is not known to have been taken, so ask again;
   // the apply endpoint refuses an item already queued (already_queued), so asking twice never queues twice.
   for (let attempt = 1; ; attempt++) {
@@ -376,6 +388,11 @@ async function applyThroughLiveServer(
     try {
       return { accepted: await api.call('POST', '/api/apply', ApplyAcceptedSchema, { ids }, 120_000), retried: attempt > 1 };
     } catch (error) {
+      // Asked again after a server died: if that server had queued the whole batch, every item is refused as already
+      // queued (409). That batch is applied all the same; the wait below takes every batch in the database.
+      const refused = error instanceof ApiError && error.status === 409 ? RefusedAllSchema.safeParse(error.body) : null;
+      if (attempt > 1 && refused?.success && refused.data.refused.every((r) => r.code === 'already_queued'))
+        return { accepted: null, retried: true, alreadyQueued: refused.data.refused.length };
       if (attempt >= 5) throw error;
       say(`apply through ${api.name} failed (${(error as Error).message.slice(0, 120)}); asking another server`);
       await sleep(500);
