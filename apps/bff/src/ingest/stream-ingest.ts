@@ -100,30 +100,32 @@ export class StreamIngest {
    */
   async nameFromPulls(): Promise<void> {
     const { db } = this.deps;
+    // Each starts from the Stream items still unnamed (none, once the first sync is in) and looks up one pulled row
+    // for each (the lookups of contextOf), so that running after every source costs nothing when there is nothing to do.
     await sql`
       update recommendations as r
       set advertiser_name = known.advertiser_name, profile_id = coalesce(r.profile_id, known.profile_id)
-      from (
-        select distinct on (advertiser_id, marketplace) advertiser_id, marketplace, advertiser_name, profile_id
-        from recommendations
-        where source <> 'marketing-stream' and advertiser_name is not null
-        order by advertiser_id, marketplace
+      from recommendations as s
+      cross join lateral (
+        select advertiser_name, profile_id from recommendations p
+        where p.advertiser_id = s.advertiser_id and p.marketplace is not distinct from s.marketplace
+          and p.source <> 'marketing-stream' and p.advertiser_name is not null
+        limit 1
       ) as known
-      where r.source = 'marketing-stream' and r.advertiser_name is null
-        and r.advertiser_id = known.advertiser_id and r.marketplace is not distinct from known.marketplace`.execute(db);
+      where s.source = 'marketing-stream' and s.advertiser_name is null and r.id = s.id`.execute(db);
     await sql`
       update recommendations as r
       set entity = jsonb_set(r.entity, '{campaignName}', to_jsonb(known.name)),
         title = replace(r.title, ${UNNAMED_CAMPAIGN_PREFIX} || r.campaign_id, known.name),
         description = replace(r.description, ${UNNAMED_CAMPAIGN_PREFIX} || r.campaign_id, known.name)
-      from (
-        select distinct on (campaign_id) campaign_id, entity->>'campaignName' as name
-        from recommendations
-        where source <> 'marketing-stream' and campaign_id is not null and entity->>'campaignName' is not null
-        order by campaign_id
+      from recommendations as s
+      cross join lateral (
+        select entity->>'campaignName' as name from recommendations p
+        where p.campaign_id = s.campaign_id and p.source <> 'marketing-stream' and p.entity->>'campaignName' is not null
+        limit 1
       ) as known
-      where r.source = 'marketing-stream' and r.campaign_id = known.campaign_id
-        and r.entity->>'level' = 'campaign' and r.entity->>'campaignName' is null`.execute(db);
+      where s.source = 'marketing-stream' and s.entity->>'level' = 'campaign' and s.entity->>'campaignName' is null
+        and r.id = s.id`.execute(db);
   }
 
   async receive(body: unknown, trigger = 'stream'): Promise<StreamMessagesResponse> {
