@@ -50,6 +50,12 @@ describe.each(databaseTargets)('a rule control group on $name', ({ create }) => 
     await bff.http.post('/api/rules').send({ name: 'Everything', expression: 'confidence > 0.5', mode: 'on' }).expect(201);
     await runtime.rules.runAll('test');
     for (const h of held) expect((await get(h.recommendationId)).status).toBe('validated');
+    // The gate refuses them, so a preview (and a backtest) never shows as taken what a run leaves alone.
+    const preview = (await bff.http.post('/api/rules/preview').send({ expression: 'confidence > 0.5' }).expect(200)).body;
+    for (const h of held)
+      expect(preview.skipped.find((d: { recommendationId: string }) => d.recommendationId === h.recommendationId)?.trace).toMatch(
+        `but held back as the control of rule "Bids with control" until ${until}`,
+      );
 
     // Without the confirmation: 409, saying which rule, until when, and what approving breaks.
     const refused = await bff.http

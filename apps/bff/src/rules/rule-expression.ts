@@ -12,6 +12,11 @@
  *   operand    := number | string | field | "true" | "false" | "(" expression ")"
  *   string     := '"' chars '"' | "'" chars "'"
  * Keywords are case-insensitive; fields are the names in RULE_FIELDS.
+ *
+ * A condition that parses is also type-checked (checkTypes below) before anyone can save, preview or run it: `=` and
+ * `!=` compare values of one type, `>` `>=` `<` `<=` order numbers only, and AND, OR, NOT and the whole condition
+ * take conditions (a comparison, true or false), never a bare number or string. A mistake there would otherwise
+ * parse and silently never match ("not numbers", "false"), so it is refused like a syntax error, at its position.
  */
 
 export const RULE_FIELDS = {
@@ -71,7 +76,8 @@ export type Node =
   | { type: 'or' | 'and'; left: Node; right: Node; at: number }
   | { type: 'not'; operand: Node; at: number }
   | { type: 'compare'; op: Op; left: Node; right: Node; at: number }
-  | { type: 'field'; name: RuleField; at: number }
+  /** `written`: the name as the condition spells it (`audience.affinity`), for messages. */
+  | { type: 'field'; name: RuleField; written: string; at: number }
   | { type: 'literal'; value: number | string | boolean; at: number };
 
 export class RuleParseError extends Error {
@@ -212,7 +218,7 @@ export function parseRuleExpression(text: string): Node {
       const field = FIELD_BY_LOWER.get(token.value.toLowerCase());
       if (!field)
         throw new RuleParseError(`Unknown field "${token.value}" (known: ${Object.keys(RULE_FIELDS).join(', ')})`, token.at, text);
-      return { type: 'field', name: field, at: token.at };
+      return { type: 'field', name: field, written: token.value, at: token.at };
     }
     throw new RuleParseError(`Expected a field or a value but found ${describe(token)}`, token.at, text);
   };
@@ -220,11 +226,113 @@ export function parseRuleExpression(text: string): Node {
   const tree = expression();
   const rest = peek();
   if (rest.kind !== 'end') throw new RuleParseError(`Expected AND, OR or the end but found ${describe(rest)}`, rest.at, text);
+  checkTypes(tree, text);
   return tree;
 }
 
 function describe(token: Token): string {
   return token.kind === 'end' ? 'the end of the condition' : `"${token.text}"`;
+}
+
+/** A parsed condition whose operands have the wrong type for where they stand (e.g. a number field against a string). */
+export class RuleTypeError extends RuleParseError {
+  constructor(message: string, position: number, expression: string) {
+    super(message, position, expression);
+    this.name = 'RuleTypeError';
+  }
+}
+
+/** What an operand is: a number, a string, or a condition (a comparison, AND / OR / NOT, true or false). */
+type ValueType = 'number' | 'string' | 'condition';
+
+const ORDERING: ReadonlySet<Op> = new Set(['>', '>=', '<', '<=']);
+
+function typeOf(node: Node): ValueType {
+  if (node.type === 'field') return RULE_FIELDS[node.name];
+  if (node.type === 'literal') return typeof node.value === 'boolean' ? 'condition' : typeof node.value === 'number' ? 'number' : 'string';
+  return 'condition';
+}
+
+/** The operand in a message: `audience.affinity`, `the string "x"`, `the number 3`, `true`, `a condition`. */
+function operandName(node: Node): string {
+  if (node.type === 'field') return node.written;
+  if (node.type === 'literal' && typeof node.value === 'string') return `the string "${node.value}"`;
+  if (node.type === 'literal' && typeof node.value === 'number') return `the number ${node.value}`;
+  if (node.type === 'literal') return String(node.value);
+  return 'a condition';
+}
+
+/** Refuses the first operand whose type does not fit where it stands, as a RuleTypeError at its position. */
+function checkTypes(tree: Node, text: string): void {
+  checkCondition(tree, (message, at) => {
+    throw new RuleTypeError(message, at, text);
+  });
+}
+
+type Fail = (message: string, at: number) => never;
+type CompareNode = Extract<Node, { type: 'compare' }>;
+
+/** Where a condition is expected: the whole rule, AND / OR / NOT, and a parenthesised operand of a comparison. */
+function checkCondition(node: Node, fail: Fail): void {
+  if (node.type === 'and' || node.type === 'or') {
+    checkCondition(node.left, fail);
+    checkCondition(node.right, fail);
+  } else if (node.type === 'not') checkCondition(node.operand, fail);
+  else if (node.type === 'compare') checkComparison(node, fail);
+  else if (typeOf(node) !== 'condition')
+    fail(
+      node.type === 'field'
+        ? `${node.written} is a ${typeOf(node)}, not a condition: compare it with a value (= != > >= < <=)`
+        : `Expected a condition but found ${operandName(node)}`,
+      node.at,
+    );
+}
+
+function checkComparison(node: CompareNode, fail: Fail): void {
+  // `(confidence > 0.8) = true`: the parenthesised side is a condition of its own.
+  for (const side of [node.left, node.right]) if (side.type !== 'field' && side.type !== 'literal') checkCondition(side, fail);
+  if (ORDERING.has(node.op)) checkOrdering(node, fail);
+  else checkEquality(node, fail);
+}
+
+/** Where to point for a wrong operand: at it, or for a parenthesised condition at the comparison's operator. */
+function positionOf(operand: Node, comparison: CompareNode): number {
+  return operand.type === 'field' || operand.type === 'literal' ? operand.at : comparison.at;
+}
+
+/** `>` `>=` `<` `<=` order numbers: a string field or a condition cannot be ordered, a number only against a number. */
+function checkOrdering(node: CompareNode, fail: Fail): void {
+  const sides = [node.left, node.right];
+  const unordered = sides.find((side) => side.type === 'field' && typeOf(side) !== 'number');
+  if (unordered)
+    fail(`${operandName(unordered)} is a ${typeOf(unordered)}: ${node.op} orders numbers only (compare a string with = or !=)`, node.at);
+  const field = sides.find((side) => side.type === 'field');
+  const wrong = sides.find((side) => typeOf(side) !== 'number');
+  if (!wrong) return;
+  const at = positionOf(wrong, node);
+  if (field) fail(`${operandName(field)} is a number: ${node.op} compares it with a number, not ${operandName(wrong)}`, at);
+  fail(`${node.op} orders numbers only, not ${operandName(wrong)}`, at);
+}
+
+/** `=` and `!=` compare values of one type: a field's type decides what the other side must be. */
+function checkEquality(node: CompareNode, fail: Fail): void {
+  const left = typeOf(node.left);
+  const right = typeOf(node.right);
+  if (left === right) return;
+  const leftIsField = node.left.type === 'field';
+  const rightIsField = node.right.type === 'field';
+  if (leftIsField && rightIsField)
+    fail(
+      `${operandName(node.left)} is a ${left} and ${operandName(node.right)} is a ${right}: ${node.op} compares values of the same type`,
+      node.at,
+    );
+  const [field, other] = rightIsField && !leftIsField ? [node.right, node.left] : [node.left, node.right];
+  if (field.type === 'field')
+    fail(
+      `${operandName(field)} is a ${typeOf(field)}: ${node.op} compares it with a ${typeOf(field)}, not ${operandName(other)}`,
+      positionOf(other, node),
+    );
+  fail(`${node.op} compares values of the same type, not ${operandName(node.left)} and ${operandName(node.right)}`, node.at);
 }
 
 export interface Evaluation {

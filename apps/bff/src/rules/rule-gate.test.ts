@@ -2,7 +2,7 @@ import type { Recommendation } from '@recdesk/shared-types';
 import { describe, expect, it } from 'vitest';
 import { bidChange, budgetChange } from '../lifecycle/recommendation-fixtures.ts';
 import { parseRuleExpression } from './rule-expression.ts';
-import { decide, type GateRule, holdoutPoint } from './rule-gate.ts';
+import { asWhenWaiting, decide, type GateRule, holdoutPoint } from './rule-gate.ts';
 
 const NOW = new Date('2026-06-01T05:00:00.000Z');
 let n = 0;
@@ -53,6 +53,12 @@ describe('the rule gate', () => {
     ['failing validation', { validationIssues: [{ code: 'bid_limit', message: 'too high' }] }, /but failing validation \(bid_limit\)/],
     ['in a conflict', { conflictIds: ['00000000-0000-4000-8000-00000000abcd'] }, /but in an unresolved conflict/],
     ['not applicable', { applicable: false }, /but not applicable/],
+    [
+      "another rule's control",
+      { controlGroup: { ruleId: 'r0', ruleName: 'Bids with control', until: '2026-06-20' } },
+      /but held back as the control of rule "Bids with control" until 2026-06-20/,
+    ],
+    ['still discovered', { status: 'discovered' as const }, /but status discovered, not waiting for approval/],
   ])('never takes a matching item that is %s', (_label, more, reason) => {
     const { recommendation } = good();
     const [decision] = decide(rule(), [{ recommendation: { ...recommendation, ...more } }], NOW);
@@ -132,5 +138,32 @@ describe('the rule gate by ad product', () => {
     expect(takes('adProduct = "SB"')).toEqual([true, false, false]);
     expect(takes('adProduct = "SP" AND kind = "bid"')).toEqual([false, true, false]);
     expect(takes('adProduct != "SB"')).toEqual([false, true, false]);
+  });
+});
+
+describe('an item as it waited for approval (the backtest over history)', () => {
+  const judged = (more: Partial<Recommendation>, everValidated: boolean) => {
+    const { recommendation } = good();
+    const then = asWhenWaiting({ ...recommendation, ...more }, everValidated);
+    return decide(rule(), [{ recommendation: then }], new Date(then.refreshedAt))[0];
+  };
+
+  it('is judged as validated and fresh when its status now says it waited: applied, failed, or expired after validation', () => {
+    expect(judged({ status: 'applied', freshness: 'stale' }, false)?.take).toBe(true);
+    expect(judged({ status: 'failed' }, false)?.take).toBe(true);
+    expect(judged({ status: 'expired', freshness: 'stale' }, true)?.take).toBe(true);
+    expect(judged({ status: 'rejected' }, true)?.take).toBe(true);
+  });
+
+  it('keeps what the gate refuses whatever the moment: never validated, inapplicable, in a conflict or a control group', () => {
+    expect(judged({ status: 'discovered' }, false)?.trace).toMatch(/but status discovered, not waiting for approval/);
+    expect(judged({ status: 'rejected' }, false)?.trace).toMatch(/but status rejected/);
+    expect(judged({ status: 'dismissed', applicable: false }, true)?.trace).toMatch(/but not applicable upstream/);
+    expect(judged({ status: 'applied', conflictIds: ['00000000-0000-4000-8000-00000000abcd'] }, true)?.trace).toMatch(
+      /but in an unresolved conflict/,
+    );
+    expect(judged({ status: 'validated', controlGroup: { ruleId: 'r0', ruleName: 'C', until: '2026-06-20' } }, true)?.take).toBe(false);
+    // Expired before it was last refreshed: never waited while it could be applied.
+    expect(judged({ status: 'expired', expiresAt: '2026-05-01T00:00:00.000Z' }, true)?.trace).toMatch(/but expired/);
   });
 });

@@ -5,7 +5,7 @@
  * applicable, whatever its condition says; and it stops at its limits (items and total spend change, per run and per
  * day, counting what it already took today). An item above its advertiser's two-person threshold is skipped ("needs
  * a second approver"), and a rule with a holdout share holds back that share of what it would take as a control group
- * (decision `hold`, "held back as control").
+ * (decision `hold`, "held back as control"). Preview, run and backtest all decide here, so they cannot disagree.
  */
 import { createHash } from 'node:crypto';
 import { adProductOf, type Recommendation, type RuleDecisionKind } from '@recdesk/shared-types';
@@ -141,12 +141,36 @@ export function blockerOf(recommendation: Recommendation, now: Date): string | n
   if (recommendation.validationIssues.length > 0)
     return `failing validation (${recommendation.validationIssues.map((i) => i.code).join(', ')})`;
   if (recommendation.conflictIds.length > 0) return `in an unresolved conflict (${recommendation.conflictIds.length})`;
+  // A control must stay untouched until it is measured: by every rule, the one that held it back included.
+  if (recommendation.controlGroup)
+    return `held back as the control of rule "${recommendation.controlGroup.ruleName}" until ${recommendation.controlGroup.until}`;
   if (!recommendation.applicable) return 'not applicable upstream';
   // A change no writer can make (a headline to paste, an audience to add in Amazon Ads) is never approved by a rule.
   const writer = writerOf(recommendation);
   if (!writer.ok && writer.code === 'no_writer') return 'not writable by RecDesk (apply it in Amazon Ads)';
   if (recommendation.status !== 'validated') return `status ${recommendation.status}, not waiting for approval`;
   return null;
+}
+
+/** Statuses an item reaches only through an approval, so only after waiting for one as `validated`. */
+const PAST_APPROVAL: ReadonlySet<Recommendation['status']> = new Set([
+  'approved',
+  'applying',
+  'applied',
+  'failed',
+  'measured',
+  'rolled_back',
+]);
+
+/**
+ * A stored item as a run would have seen it while it waited for approval, for a backtest over history: its status now
+ * tells what became of it (applied, expired, rejected...), not what it was then, and its freshness now is its age. So
+ * it is judged at its last refresh (fresh then), as `validated` if it ever was; everything else the gate reads
+ * (applicable upstream, writable, validation, open conflicts, control group, expiry) is kept as it is.
+ */
+export function asWhenWaiting(recommendation: Recommendation, everValidated: boolean): Recommendation {
+  const waited = everValidated || recommendation.status === 'validated' || PAST_APPROVAL.has(recommendation.status);
+  return { ...recommendation, freshness: 'fresh', status: waited ? 'validated' : recommendation.status };
 }
 
 /**

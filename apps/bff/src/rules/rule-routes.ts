@@ -40,7 +40,7 @@ export function ruleRoutes(rules: RuleService): AnyApiRoute[] {
       request: { body: RuleBodySchema },
       responses: {
         201: json('The rule, version 1', RuleSchema),
-        400: problem('Invalid body, or the condition does not parse (with its position)'),
+        400: problem('Invalid body, or the condition does not parse or compares a value of the wrong type (with its position)'),
       },
       handler: async ({ body }, req, res) => {
         res.status(201).json(await rules.create(body, actorOf(req)));
@@ -53,7 +53,10 @@ export function ruleRoutes(rules: RuleService): AnyApiRoute[] {
       advertiser: { from: 'item' },
       summary: 'Which current items a draft condition would take and which it would skip, and why',
       request: { body: RulePreviewBodySchema },
-      responses: { 200: json('Taken and skipped items with traces', RulePreviewSchema), 400: problem('The condition does not parse') },
+      responses: {
+        200: json('Taken and skipped items with traces', RulePreviewSchema),
+        400: problem('The condition does not parse or compares a value of the wrong type'),
+      },
       handler: async ({ body }, _req, res) => {
         res.json(await rules.preview(body.expression, body.scope, body.limits, body.holdoutShare));
       },
@@ -78,7 +81,11 @@ export function ruleRoutes(rules: RuleService): AnyApiRoute[] {
       audits: 'rule-change',
       summary: 'Edit a rule: writes its next version',
       request: { params: RuleIdParamsSchema, body: RuleBodySchema },
-      responses: { 200: json('The new version', RuleSchema), 400: problem('Invalid body or condition'), 404: problem('No such rule') },
+      responses: {
+        200: json('The new version', RuleSchema),
+        400: problem('Invalid body, or the condition does not parse or compares a value of the wrong type'),
+        404: problem('No such rule'),
+      },
       handler: async ({ params, body }, req, res) => {
         res.json(await rules.update(params.id, body, actorOf(req)));
       },
@@ -102,7 +109,11 @@ export function ruleRoutes(rules: RuleService): AnyApiRoute[] {
       advertiser: { from: 'item' },
       summary: 'Over the stored history: how many items the rule would have taken, and what became of them',
       request: { params: RuleIdParamsSchema },
-      responses: { 200: json('The backtest', RuleBacktestSchema), 404: problem('No such rule') },
+      responses: {
+        200: json('The backtest', RuleBacktestSchema),
+        400: problem('The saved condition fails a check added since it was saved (a type check): edit the rule'),
+        404: problem('No such rule'),
+      },
       handler: async ({ params }, _req, res) => {
         res.json(await rules.backtest(params.id));
       },

@@ -18,17 +18,8 @@ import { windowsOf } from '../impact/impact-windows.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.ts';
 import type { RecommendationStore } from '../lifecycle/recommendation-store.ts';
 import { affinityOf } from '../sources/audience-insights/ai-normalise.ts';
-import { evaluate, parseRuleExpression, RuleParseError } from './rule-expression.ts';
-import {
-  type BrandSignals,
-  decide,
-  fieldsOf,
-  type GateItem,
-  type GateRule,
-  inScope,
-  type RuleDecision,
-  type RuleLimits,
-} from './rule-gate.ts';
+import { type Node, parseRuleExpression, RuleParseError, RuleTypeError } from './rule-expression.ts';
+import { asWhenWaiting, type BrandSignals, decide, type GateItem, type GateRule, type RuleDecision, type RuleLimits } from './rule-gate.ts';
 
 type RuleTables = {
   apply_rules: {
@@ -81,7 +72,8 @@ const DEFAULT_MEASUREMENT_WINDOWS = { windowDays: 14, settleDays: 3 };
 
 export class RuleSyntaxError extends InvalidInputError {
   constructor(error: RuleParseError) {
-    super('invalid-rule', 'The condition cannot be parsed', error.message, { position: error.position, pointer: error.pointer });
+    const title = error instanceof RuleTypeError ? 'The condition compares values of the wrong type' : 'The condition cannot be parsed';
+    super('invalid-rule', title, error.message, { position: error.position, pointer: error.pointer });
   }
 }
 
@@ -93,6 +85,13 @@ function compile(expression: string) {
     throw error;
   }
 }
+
+function gateRuleOf(rule: Rule, condition: Node): GateRule {
+  return { id: rule.id, version: rule.version, condition, scope: rule.scope, limits: rule.limits, holdoutShare: rule.holdoutShare };
+}
+
+/** Conflict lookups by id, a thousand at a time: a backtest reads every stored item, more ids than one statement binds. */
+const ID_CHUNK = 1000;
 
 export class RuleService {
   private readonly db;
@@ -235,26 +234,60 @@ export class RuleService {
   }
 
   /**
-   * Over the stored history: every item ever stored in the rule's scope, judged by its condition alone (freshness
-   * and conflicts at the time are not kept), and what became of those it would have taken.
+   * Over the stored history: every item ever stored in the rule's scope, put through the same gate as a preview and
+   * a run (`decide`), each as it stood while it waited for approval (`asWhenWaiting`: at its last refresh, as
+   * `validated` if it ever was), and what became of those it would have taken. So it never counts what a run would
+   * refuse: an insight, a change RecDesk cannot write, one above the two-person threshold, an item that never waited
+   * for approval, a held-back control. Each item is decided alone: the limits of one item hold (a budget change above
+   * the spend per run is never taken), those summed over a run or a day do not (past runs are not replayed).
    */
   async backtest(id: string): Promise<RuleBacktest> {
     const rule = await this.get(id);
-    const condition = compile(rule.expression);
-    let query = this.deps.db.selectFrom('recommendations').selectAll();
-    if (rule.scope.advertiserIds.length > 0) query = query.where('advertiser_id', 'in', rule.scope.advertiserIds);
-    if (rule.scope.sources.length > 0) query = query.where('source', 'in', rule.scope.sources);
-    const rows = await query.execute();
-    const items = await this.gateItems(rows.map((row) => this.deps.store.toRecommendation(row)));
+    const gateRule = gateRuleOf(rule, compile(rule.expression));
+    const history = await this.history(rule.scope);
+    const items = await this.gateItems(history.map((h) => asWhenWaiting(h.recommendation, h.everValidated)));
     const outcomes: Record<string, number> = {};
     let wouldTake = 0;
-    for (const item of items) {
-      if (!inScope(rule.scope, item.recommendation)) continue;
-      if (!evaluate(condition, fieldsOf(item, new Date(item.recommendation.refreshedAt))).matched) continue;
+    // What became of it is its status now, not the `validated` it is judged as.
+    const fates = history.map((h) => h.recommendation.status);
+    for (const [index, item] of items.entries()) {
+      const [decision] = decide(gateRule, [item], new Date(item.recommendation.refreshedAt));
+      if (!decision?.take) continue;
       wouldTake++;
-      outcomes[item.recommendation.status] = (outcomes[item.recommendation.status] ?? 0) + 1;
+      const fate = fates[index] as string;
+      outcomes[fate] = (outcomes[fate] ?? 0) + 1;
     }
     return { ruleId: id, version: rule.version, considered: items.length, wouldTake, outcomes };
+  }
+
+  /** Every stored item in the scope, with its open conflicts and whether it was ever validated (its events say). */
+  private async history(scope: GateRule['scope']): Promise<{ recommendation: Recommendation; everValidated: boolean }[]> {
+    let query = this.deps.db
+      .selectFrom('recommendations')
+      .selectAll('recommendations')
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('recommendation_events')
+              .select('recommendation_events.id')
+              .whereRef('recommendation_events.recommendation_id', '=', 'recommendations.id')
+              .where('recommendation_events.to_status', '=', 'validated'),
+          )
+          .as('ever_validated'),
+      );
+    if (scope.advertiserIds.length > 0) query = query.where('advertiser_id', 'in', scope.advertiserIds);
+    if (scope.sources.length > 0) query = query.where('source', 'in', scope.sources);
+    const rows = await query.execute();
+    const conflicts = new Map<string, string[]>();
+    for (let start = 0; start < rows.length; start += ID_CHUNK) {
+      const chunk = rows.slice(start, start + ID_CHUNK).map((row) => row.id);
+      for (const [itemId, ids] of await this.deps.store.openConflictIdsOf(chunk)) conflicts.set(itemId, ids);
+    }
+    return rows.map((row) => ({
+      recommendation: this.deps.store.toRecommendation(row, conflicts.get(row.id)),
+      everValidated: Boolean(row.ever_validated),
+    }));
   }
 
   async decisions(id: string, limit = 500) {
@@ -301,33 +334,44 @@ export class RuleService {
 
   private async runAllNow(trigger: string, onlyIds?: readonly string[]) {
     const results = [];
-    for (const rule of await this.list()) if (rule.mode !== 'off') results.push(await this.runRule(rule, trigger, onlyIds));
+    for (const rule of await this.list()) {
+      if (rule.mode === 'off') continue;
+      const condition = this.storedCondition(rule);
+      if (condition) results.push(await this.runRule(gateRuleOf(rule, condition), rule, trigger, onlyIds));
+    }
     return results;
   }
 
+  /**
+   * The condition of a saved rule, or null when the language refuses it now (saved before a check was added, such as
+   * the type check): that rule is not run, and says so, while the others still are.
+   */
+  private storedCondition(rule: Rule): Node | null {
+    try {
+      return compile(rule.expression);
+    } catch (error) {
+      if (!(error instanceof RuleSyntaxError)) throw error;
+      this.deps.log.warn({ rule: rule.id, version: rule.version, error: error.message }, 'rule not run: its condition is refused, edit it');
+      return null;
+    }
+  }
+
   private async runRule(
+    gateRule: GateRule,
     rule: Rule,
     trigger: string,
     onlyIds?: readonly string[],
   ): Promise<{ runId: string; taken: number; applied: number }> {
     const now = this.deps.now();
     const runId = randomUUID();
-    const gateRule: GateRule = {
-      id: rule.id,
-      version: rule.version,
-      condition: compile(rule.expression),
-      scope: rule.scope,
-      limits: rule.limits,
-      holdoutShare: rule.holdoutShare,
-    };
     const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const used = await sql<{ items: string; spend: string | null }>`
       SELECT count(*) AS items, sum(abs(spend_change)) AS spend FROM rule_decisions
       WHERE rule_id = ${rule.id} AND mode = ${rule.mode} AND decision = 'take' AND at >= ${dayStart}`.execute(this.deps.db);
     const usedToday = { items: Number(used.rows[0]?.items ?? 0), spend: Number(used.rows[0]?.spend ?? 0) };
-    // A run records what it would take (or hold back), but never the same item twice for one rule version.
-    // A control held back by a rule stays untouched by every rule (this one's next version too) until it is measured.
-    const candidates = (await this.candidates(rule.scope, undefined, onlyIds)).filter((c) => !c.controlGroup);
+    // A run records what it would take (or hold back), but never the same item twice for one rule version. (A control
+    // held back by a rule is refused by the gate itself, so a preview and a backtest refuse it too.)
+    const candidates = await this.candidates(rule.scope, undefined, onlyIds);
     const alreadyDecided = new Set(
       (
         await this.db

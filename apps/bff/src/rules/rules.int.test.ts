@@ -176,6 +176,76 @@ describe.each(databaseTargets)('auto-apply rules on $name', ({ create }) => {
     expect(state.ledger).toHaveLength(matching.length - expectedHeld.length);
   }, 120_000);
 
+  it('backtests through the same gate as the preview: no insight, nothing failing validation, nothing above the two-person threshold', async () => {
+    const runtime = bff.runtime;
+    const first = state.world.profiles.find((p) => p.marketplace.code === 'US') as (typeof state.world.profiles)[number];
+    const otherIndex = state.world.profiles.findIndex(
+      (p) => p.marketplace.code === 'US' && p.advertiser.entityId !== first.advertiser.entityId,
+    );
+    const guarded = state.world.profiles[otherIndex] as (typeof state.world.profiles)[number];
+    const good = { validated: true, confidence: 0.9, impactScore: 8 };
+    const matching = await seedKeywordBids(runtime, 3, good);
+    // Already approved: it waited for approval as validated, so a rule could have taken it then.
+    const approved = await seedKeywordBids(runtime, 2, { confidence: 0.9, impactScore: 8 });
+    // Insights: nothing a rule (or anyone) can apply, however well they match.
+    const insights = await seedKeywordBids(runtime, 4, good);
+    await sql`UPDATE recommendations SET applicable = false WHERE id IN (${sql.join(insights.map((s) => s.recommendationId))})`.execute(
+      runtime.db,
+    );
+    // Back to discovered by a failing validation (a never-validated item is the unit tests': ingest validates at once).
+    const failing = await seedKeywordBids(runtime, 1, good);
+    await sql`UPDATE recommendations SET status = 'discovered', validation_issues = ${JSON.stringify([{ code: 'bid_out_of_range', message: 'too high' }])}::jsonb
+      WHERE id = ${failing[0]?.recommendationId}`.execute(runtime.db);
+    const twoPerson = await seedKeywordBids(runtime, 2, { ...good, profileIndex: otherIndex });
+    await bff.http.put(`/api/advertisers/${guarded.advertiser.entityId}/approval-policy`).send({ secondApproverAbove: 1 }).expect(200);
+
+    const expression = 'confidence > 0.8 AND impactScore > 7';
+    const preview = (await bff.http.post('/api/rules/preview').send({ expression }).expect(200)).body as {
+      taken: { recommendationId: string }[];
+      skipped: { recommendationId: string; trace: string }[];
+    };
+    expect(preview.taken.map((d) => d.recommendationId).sort()).toEqual(matching.map((s) => s.recommendationId).sort());
+    const refused = [...insights, ...failing, ...twoPerson].map((s) => s.recommendationId);
+    expect(preview.skipped.filter((d) => refused.includes(d.recommendationId))).toHaveLength(refused.length);
+
+    const rule = (await bff.http.post('/api/rules').send({ name: 'Easy wins', expression, mode: 'shadow' }).expect(201)).body;
+    const backtest = (await bff.http.post(`/api/rules/${rule.id}/backtest`).expect(200)).body;
+    expect(backtest).toEqual({
+      ruleId: rule.id,
+      version: 1,
+      considered: matching.length + approved.length + refused.length,
+      wouldTake: matching.length + approved.length,
+      outcomes: { validated: matching.length, approved: approved.length },
+    });
+  });
+
+  it('refuses a condition comparing values of the wrong type wherever one is given; a saved one is not run', async () => {
+    const runtime = bff.runtime;
+    const wrong = await bff.http.post('/api/rules').send({ name: 'Bad', expression: 'audience.affinity >= "x"' }).expect(400);
+    expect(wrong.body).toMatchObject({
+      type: expect.stringMatching(/invalid-rule$/),
+      title: 'The condition compares values of the wrong type',
+      detail: 'audience.affinity is a number: >= compares it with a number, not the string "x" at column 22',
+      position: 21,
+    });
+    const rule = (await bff.http.post('/api/rules').send({ name: 'Bids', expression: 'kind = "bid"', mode: 'shadow' }).expect(201)).body;
+    const edit = await bff.http.put(`/api/rules/${rule.id}`).send({ name: 'Bids', expression: 'kind > "bid"' }).expect(400);
+    expect(edit.body.detail).toMatch(/^kind is a string: > orders numbers only/);
+    const preview = await bff.http.post('/api/rules/preview').send({ expression: 'confidence > 0.8 AND kind = 3' }).expect(400);
+    expect(preview.body).toMatchObject({
+      detail: expect.stringMatching(/^kind is a string: = compares it with a string, not the number 3/),
+      position: 28,
+    });
+
+    // A rule saved before the check: its backtest says what is wrong, and runs skip it while the others run.
+    const saved = (await bff.http.post('/api/rules').send({ name: 'Old', expression: 'confidence > 0.8', mode: 'shadow' }).expect(201))
+      .body;
+    await sql`UPDATE apply_rules SET expression = 'audience.affinity >= "x"' WHERE id = ${saved.id}`.execute(runtime.db);
+    const backtest = await bff.http.post(`/api/rules/${saved.id}/backtest`).expect(400);
+    expect(backtest.body.detail).toMatch(/^audience\.affinity is a number: >= compares it with a number/);
+    expect(await runtime.rules.runAll('test')).toHaveLength(1);
+  });
+
   it('refuses a condition that does not parse, pointing at the position', async () => {
     const response = await bff.http.post('/api/rules').send({ name: 'Bad', expression: 'confidence > AND impactScore > 7' }).expect(400);
     expect(response.body.position).toBe(13);

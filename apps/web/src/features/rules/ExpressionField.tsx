@@ -1,6 +1,6 @@
 /**
- * The condition of a rule as text, with the parse error shown where it is: the message, and the expression with the
- * offending position marked and a caret under it. On an error the caret of the text box moves to that position.
+ * The condition of a rule as text, with the BFF's refusal of it (a parse or type error) shown where it is: the
+ * message, and the expression with the offending position marked and a caret under it. On an error the caret of the text box moves to that position.
  */
 import { useEffect, useId, useRef } from 'react';
 import type { RuleParseProblem } from './rules-queries.ts';
@@ -68,7 +68,9 @@ export function ExpressionField({ value, onChange, problem }: ExpressionFieldPro
       </p>
       {problem ? (
         <div id={errorId} role="alert" className="problem rule-parse-error">
-          <p className="problem-title">The condition cannot be parsed: {problem.message}</p>
+          <p className="problem-title">
+            {problem.title}: {problem.message}
+          </p>
           {/* The message names the column; the marked copy is for the eye. */}
           <pre aria-hidden="true">
             <code>

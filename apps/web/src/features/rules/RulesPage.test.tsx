@@ -103,6 +103,39 @@ describe('RulesPage', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('shows a type error with the title the BFF gives it, at the value of the wrong type', async () => {
+    rulesApi();
+    const expression = 'audience.affinity >= "x"';
+    server.use(
+      http.post('*/api/rules/preview', () =>
+        HttpResponse.json(
+          {
+            type: 'https://recdesk.dev/problems/invalid-rule',
+            title: 'The condition compares values of the wrong type',
+            status: 400,
+            detail: 'audience.affinity is a number: >= compares it with a number, not the string "x" at column 22',
+            position: 21,
+            pointer: `${expression}\n${' '.repeat(21)}^`,
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    window.history.replaceState(null, '', `/rules?rule=${RULE.id}`);
+    renderWithProviders(<RulesPage canEdit />);
+    const condition = await screen.findByRole('textbox', { name: 'Condition' });
+    await userEvent.clear(condition);
+    await userEvent.type(condition, expression);
+    await userEvent.click(screen.getByRole('button', { name: 'Preview' }));
+
+    const error = await screen.findByRole('alert');
+    expect(error.querySelector('.problem-title')?.textContent).toBe(
+      'The condition compares values of the wrong type: audience.affinity is a number: >= compares it with a number, not the string "x" at column 22',
+    );
+    expect(error.querySelector('mark')?.textContent).toBe('"');
+    expect((condition as HTMLTextAreaElement).selectionStart).toBe(21);
+  });
+
   it('previews the taken and skipped items with their reasons, backtests, and lists the decisions', async () => {
     rulesApi();
     server.use(

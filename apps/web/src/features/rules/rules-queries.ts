@@ -1,7 +1,8 @@
 /**
  * Auto-apply rules from the browser: the current version of each rule, a rule's recorded decisions, and the writes
- * (create, a new version, preview a draft, backtest). A condition the BFF cannot parse answers 400 `invalid-rule` with
- * the 0-based position of the problem; `ruleParseErrorOf` reads it so the editor can point at it.
+ * (create, a new version, preview a draft, backtest). A condition the BFF refuses (it does not parse, or compares a
+ * value of the wrong type) answers 400 `invalid-rule` with the 0-based position of the problem; `ruleParseErrorOf`
+ * reads it so the editor can point at it.
  */
 import {
   RuleBacktestSchema,
@@ -37,6 +38,8 @@ export const ruleQueries = {
 };
 
 export interface RuleParseProblem {
+  /** What kind of problem, as the BFF says it ("The condition cannot be parsed", "…compares values of the wrong type"). */
+  title: string;
   message: string;
   /** 0-based offset into the expression. */
   position: number;
@@ -46,7 +49,7 @@ export function ruleParseErrorOf(error: unknown): RuleParseProblem | null {
   if (!(error instanceof ApiError) || error.problem.status !== 400 || !error.problem.type.endsWith('invalid-rule')) return null;
   const parsed = z.object({ position: z.number().int().nonnegative() }).safeParse(error.problem);
   if (!parsed.success) return null;
-  return { message: error.problem.detail ?? error.problem.title, position: parsed.data.position };
+  return { title: error.problem.title, message: error.problem.detail ?? error.problem.title, position: parsed.data.position };
 }
 
 export function useSaveRule() {
