@@ -17,7 +17,7 @@ interface Profiled {
 }
 
 export function profileStages(runtime: Profiled) {
-  const totals = { batches: 0, storeMs: 0, prepareMs: 0, stageMs: 0, mergeMs: 0, validateMs: 0, conflictsMs: 0 };
+  const totals = { batches: 0, storeMs: 0, prepareMs: 0, admitMs: 0, stageMs: 0, mergeMs: 0, validateMs: 0, conflictsMs: 0 };
   const store = runtime.store;
   const upsertMany = store.upsertMany.bind(store);
   store.upsertMany = async (items) => {
@@ -26,6 +26,7 @@ export function profileStages(runtime: Profiled) {
     totals.batches++;
     totals.storeMs += performance.now() - started;
     totals.prepareMs += result.timings.prepareMs;
+    totals.admitMs += result.timings.admitMs;
     totals.stageMs += result.timings.stageMs;
     totals.mergeMs += result.timings.mergeMs;
     return result;
@@ -62,6 +63,7 @@ export function profileStages(runtime: Profiled) {
           unit: 's',
         },
         { label: 'stage: prepare rows (ids, hashes, priorities)', value: s(totals.prepareMs), unit: 's' },
+        { label: 'stage: validate the batch before the merge (a new item is written once)', value: s(totals.admitMs), unit: 's' },
         { label: 'stage: load the staging table (COPY)', value: s(totals.stageMs), unit: 's' },
         { label: 'stage: merge statement (insert, update, events)', value: s(totals.mergeMs), unit: 's' },
         {

@@ -465,6 +465,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   });
   const conflicts = new ConflictService({ db, store, lifecycle, now, log });
   lifecycle.attachConflicts(conflicts);
+  store.attachAdmission(lifecycle.admission());
   const applyQueue =
     target.kind === 'postgres'
       ? new PgBossApplyQueue({ connectionString: target.url, schema: target.schema ?? 'pgboss', poolSize: env.APPLY_QUEUE_POOL_SIZE }, log)

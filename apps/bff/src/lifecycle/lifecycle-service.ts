@@ -23,7 +23,6 @@ import {
   type ItemAction,
   type ItemActionAnswer,
   type LifecycleStatus,
-  OPEN_STATUSES,
   type Recommendation,
   type RecommendationEvent,
   type RecommendationHistory,
@@ -41,6 +40,7 @@ import { lockRecommendationsInIdOrder } from '../db/row-locks.ts';
 import type { Database } from '../db/schema.ts';
 import { retryOnTransientConflict } from '../db/transient-conflict.ts';
 import { ConflictError, DomainError, NotAllowedError, NotFoundError } from '../errors/domain-errors.ts';
+import { type AdmissionCheck, LIVE_STATUSES, ValidationAdmission, validationReasonOf } from './admission.ts';
 import {
   type ActionFacts,
   type ActionRequest,
@@ -177,8 +177,6 @@ function approverIdOf(actor: Actor): string {
   return actor.type === 'user' ? actor.id : `${actor.type}:${actor.id}`;
 }
 
-/** Statuses whose items feed the known state and the conflict engine: waiting, or on their way upstream. */
-const LIVE_STATUSES = [...OPEN_STATUSES, 'applying'] as const satisfies readonly LifecycleStatus[];
 const SYSTEM = (id: string): Actor => ({ type: 'system', id, version: null });
 /**
  * The validation mark as part of another UPDATE of the row: the same rule as the pass that marks the rest (only rows
@@ -219,6 +217,12 @@ export class LifecycleService {
 
   attachConflicts(gate: ConflictGate): void {
     this.conflicts = gate;
+  }
+
+  /** Validation as the store asks it of a batch before merging it (admission.ts), from the same known state. */
+  admission(): AdmissionCheck {
+    const { db, guardrails, entityStates } = this.deps;
+    return new ValidationAdmission({ db, guardrails, entityStates });
   }
 
   private subjectOf(row: LeanRecommendationRow): ActionSubject {
@@ -1093,7 +1097,7 @@ export class LifecycleService {
             recommendation_id: u.row.id,
             from_status: u.row.status,
             to_status: u.to,
-            reason: u.issues.length === 0 ? 'passed validation' : u.issues.map((i) => i.message).join(' '),
+            reason: validationReasonOf(u.issues),
             actor_type: actor.type,
             actor_id: actor.id,
             actor_version: actor.version,

@@ -47,6 +47,13 @@ export interface StagedRecommendation {
   priority: number | null;
   content_hash: string;
   raw: string;
+  /**
+   * Validation's outcome should the item be new (admission.ts): its first status, issues (JSON text) and the reason of
+   * its event. A null reason: not validated yet (a store without a validator), inserted as discovered.
+   */
+  admitted_status: string;
+  admitted_issues: string;
+  admitted_reason: string | null;
 }
 
 /** The staging table's columns with their types, in COPY order (`seq` is the row's place in the batch). */
@@ -77,12 +84,18 @@ const STAGED_COLUMNS = [
   ['priority', 'double precision'],
   ['content_hash', 'text'],
   ['raw', 'jsonb'],
+  ['admitted_status', 'text'],
+  ['admitted_issues', 'jsonb'],
+  ['admitted_reason', 'text'],
 ] as const satisfies readonly (readonly [keyof StagedRecommendation | 'seq', string])[];
 
 type StagedColumn = (typeof STAGED_COLUMNS)[number][0];
 const COLUMN_NAMES: readonly StagedColumn[] = STAGED_COLUMNS.map(([name]) => name);
-/** The upstream facts an update rewrites (every staged column but the keys and the place in the batch). */
-const CONTENT_COLUMNS = COLUMN_NAMES.filter((name) => !['seq', 'id', 'source', 'source_recommendation_id'].includes(name));
+const ADMISSION_COLUMNS: readonly StagedColumn[] = ['admitted_status', 'admitted_issues', 'admitted_reason'];
+/** The columns an insert copies as they are: every staged one but the place in the batch and validation's outcome. */
+const STORED_COLUMNS = COLUMN_NAMES.filter((name) => name !== 'seq' && !ADMISSION_COLUMNS.includes(name));
+/** The upstream facts an update rewrites (every stored column but the keys). */
+const CONTENT_COLUMNS = STORED_COLUMNS.filter((name) => !['id', 'source', 'source_recommendation_id'].includes(name));
 
 const STAGING = 'pg_temp.recommendation_staging';
 const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS recommendation_staging (${STAGED_COLUMNS.map(
@@ -111,18 +124,21 @@ WITH old AS (
     SELECT id, status, action, advertiser_id, entity, content_hash, rejected_at FROM recommendations WHERE id = s.id FOR UPDATE
   ) r
 ),
+-- A new item is written once, with validation's outcome (admission.ts); as validation does, a move away from what a
+-- person could approve bumps its version.
 inserted AS (
-  INSERT INTO recommendations (${COLUMN_NAMES.filter((c) => c !== 'seq').join(', ')},
-    status, validation_issues, created_at, updated_at, last_seen_at)
-  SELECT ${COLUMN_NAMES.filter((c) => c !== 'seq')
-    .map((c) => `s.${c}`)
-    .join(', ')}, 'discovered', '[]'::jsonb, $1::timestamptz, $1::timestamptz, $1::timestamptz
+  INSERT INTO recommendations (${STORED_COLUMNS.join(', ')},
+    status, validation_issues, validated_at, version, created_at, updated_at, last_seen_at)
+  SELECT ${STORED_COLUMNS.map((c) => `s.${c}`).join(', ')},
+    s.admitted_status, s.admitted_issues, CASE WHEN s.admitted_reason IS NULL THEN NULL ELSE $1::timestamptz END,
+    CASE WHEN s.admitted_status IN ('discovered', 'validated') THEN 1 ELSE 2 END,
+    $1::timestamptz, $1::timestamptz, $1::timestamptz
   FROM ${STAGING} s
   WHERE NOT EXISTS (SELECT 1 FROM old WHERE old.seq = s.seq)
   ORDER BY s.id
   -- Inserted meanwhile by another transaction: theirs stands (and its event is theirs); the next sync compares.
   ON CONFLICT (source, source_recommendation_id) DO NOTHING
-  RETURNING id, advertiser_id, campaign_id
+  RETURNING id, advertiser_id, campaign_id, status
 ),
 changed AS (
   UPDATE recommendations r SET
@@ -153,22 +169,27 @@ seen AS (
 ),
 events AS (
   INSERT INTO recommendation_events (recommendation_id, at, actor_type, actor_id, from_status, to_status, reason, before, after)
-  SELECT e.id, $1::timestamptz, 'system', 'ingest', e.from_status, e.to_status, e.reason, e.before, e.after
+  SELECT e.id, $1::timestamptz, 'system', e.actor_id, e.from_status, e.to_status, e.reason, e.before, e.after
   FROM (
-    SELECT 0 AS step, s.seq, i.id, NULL::text AS from_status, 'discovered' AS to_status, 'discovered upstream' AS reason,
-           NULL::jsonb AS before, NULL::jsonb AS after
+    SELECT 0 AS step, s.seq, 0 AS sub, i.id, 'ingest' AS actor_id, NULL::text AS from_status, 'discovered' AS to_status,
+           'discovered upstream' AS reason, NULL::jsonb AS before, NULL::jsonb AS after
     FROM inserted i JOIN ${STAGING} s ON s.id = i.id
     UNION ALL
-    SELECT 0, old.seq, c.id, old.status, CASE WHEN old.status = 'approved' THEN 'validated' ELSE old.status END,
+    -- Validation's step, as the after-ingest pass would have written it (admission.ts).
+    SELECT 0, s.seq, 1, i.id, 'validation', 'discovered', i.status, s.admitted_reason, NULL, NULL
+    FROM inserted i JOIN ${STAGING} s ON s.id = i.id
+    WHERE i.status <> 'discovered'
+    UNION ALL
+    SELECT 0, old.seq, 0, c.id, 'ingest', old.status, CASE WHEN old.status = 'approved' THEN 'validated' ELSE old.status END,
            CASE WHEN old.status = 'approved' THEN 'changed upstream: the approval was for the previous proposal'
                 ELSE 'changed upstream' END,
            jsonb_build_object('action', old.action), jsonb_build_object('action', c.action)
     FROM changed c JOIN old ON old.id = c.id
     UNION ALL
-    SELECT 1, old.seq, old.id, 'rejected', 'discovered', $3::text, NULL, NULL
+    SELECT 1, old.seq, 0, old.id, 'ingest', 'rejected', 'discovered', $3::text, NULL, NULL
     FROM old WHERE old.returns
   ) e
-  ORDER BY e.step, e.seq
+  ORDER BY e.step, e.seq, e.sub
   RETURNING recommendation_id, to_status
 )
 SELECT 'inserted' AS change, id, advertiser_id, campaign_id, NULL AS to_status, NULL AS old_advertiser_id, NULL::jsonb AS old_entity
@@ -236,7 +257,7 @@ function valuesOf(row: StagedRecommendation, seq: number): CopyValue[] {
   return COLUMN_NAMES.map((name) => (name === 'seq' ? seq : row[name]));
 }
 
-/** Rows per INSERT on PGlite: 26 parameters a row stays far under PostgreSQL's 65,535 per statement. */
+/** Rows per INSERT on PGlite: 29 parameters a row stays far under PostgreSQL's 65,535 per statement. */
 const INSERT_ROWS = 1000;
 
 /**

@@ -32,6 +32,7 @@ import { CompiledQuery, type ExpressionBuilder, type Kysely, type Selectable, sq
 import type pg from 'pg';
 import { type Db, poolOf } from '../db/database.ts';
 import type { Database, RecommendationsTable } from '../db/schema.ts';
+import type { AdmissionCheck } from './admission.ts';
 import { ChangeTracker } from './change-tracker.ts';
 import type { LifecyclePolicy } from './lifecycle-config.ts';
 import { type EffectivenessOf, NEUTRAL_EFFECTIVENESS, priorityOf } from './priority.ts';
@@ -180,8 +181,8 @@ export interface UpsertResult {
   advertiserIds: string[];
   /** The items the batch inserted or changed (content, or back from a rejection), from the merge's RETURNING. */
   changes: IngestedChange[];
-  /** Milliseconds per step: building the rows (hashes, priorities), staging them, merging them (the profile). */
-  timings: { prepareMs: number; stageMs: number; mergeMs: number };
+  /** Milliseconds per step: building the rows (hashes, priorities), validating them, staging and merging them (the profile). */
+  timings: { prepareMs: number; admitMs: number; stageMs: number; mergeMs: number };
 }
 
 export interface StoreOptions {
@@ -202,6 +203,7 @@ export class RecommendationStore {
   readonly changes = new ChangeTracker();
   private readonly pool: pg.Pool | null;
   private readonly onEvents: StoreOptions['onEvents'];
+  private admission: AdmissionCheck | null = null;
 
   constructor(
     private readonly db: Db,
@@ -218,6 +220,11 @@ export class RecommendationStore {
     this.effectiveness = options.effectiveness ?? NEUTRAL_EFFECTIVENESS;
     this.pool = poolOf(db);
     this.onEvents = options.onEvents;
+  }
+
+  /** Validation, asked about each batch before it is merged, so that a new item is written once (admission.ts). */
+  attachAdmission(check: AdmissionCheck): void {
+    this.admission = check;
   }
 
   /**
@@ -240,7 +247,7 @@ export class RecommendationStore {
    */
   async upsertMany(items: readonly NormalisedRecommendation[]): Promise<UpsertResult> {
     if (items.length === 0)
-      return { stored: 0, unchanged: 0, advertiserIds: [], changes: [], timings: { prepareMs: 0, stageMs: 0, mergeMs: 0 } };
+      return { stored: 0, unchanged: 0, advertiserIds: [], changes: [], timings: { prepareMs: 0, admitMs: 0, stageMs: 0, mergeMs: 0 } };
     const started = performance.now();
     const now = this.now();
     // One statement cannot touch a row twice: the last copy of a duplicated upstream item wins.
@@ -277,9 +284,13 @@ export class RecommendationStore {
         priority: priorityOf({ ...item, expiresAt }, now, this.effectiveness),
         content_hash: contentHashOf(item),
         raw: JSON.stringify(item.raw ?? null),
+        admitted_status: 'discovered',
+        admitted_issues: '[]',
+        admitted_reason: null,
       });
     }
     const prepareMs = performance.now() - started;
+    const admitMs = await this.admit(rows, [...unique.values()]);
     const outcome = await mergeBatch({ db: this.db, pool: this.pool }, rows, {
       at: now,
       quietBefore: new Date(now.getTime() - this.quietPeriodMs),
@@ -293,8 +304,36 @@ export class RecommendationStore {
       unchanged: rows.length - stored,
       advertiserIds: [...advertiserIds],
       changes: outcome.changes,
-      timings: { prepareMs, ...outcome.timings },
+      timings: { prepareMs, admitMs, ...outcome.timings },
     };
+  }
+
+  /** Validation's outcome for each row, should the merge insert it; returns the milliseconds it took. */
+  private async admit(rows: StagedRecommendation[], items: readonly NormalisedRecommendation[]): Promise<number> {
+    if (!this.admission) return 0;
+    const started = performance.now();
+    // rows[i] was built from items[i].
+    const candidates = items.map((item, index) => {
+      const row = rows[index] as StagedRecommendation;
+      return {
+        id: row.id,
+        advertiserId: item.advertiserId,
+        source: item.source,
+        entity: item.entity,
+        action: item.action,
+        marketplace: item.marketplace,
+        refreshedAt: row.refreshed_at.toISOString(),
+      };
+    });
+    const outcomes = await this.admission.outcomesOf(candidates);
+    for (const row of rows) {
+      const outcome = outcomes.get(row.id);
+      if (!outcome) continue;
+      row.admitted_status = outcome.status;
+      row.admitted_issues = JSON.stringify(outcome.issues);
+      row.admitted_reason = outcome.reason;
+    }
+    return performance.now() - started;
   }
 
   /**

@@ -38,7 +38,8 @@ const ARCHIVED_STATES = new Set(['ARCHIVED', 'USER_DELETED']);
 /** Actions that change an existing entity (as opposed to adding one, or an insight). */
 const CHANGE_ACTIONS = new Set(['set-budget', 'set-bid', 'set-bid-adjustment', 'set-bidding-strategy', 'set-state', 'set-end-date']);
 /** Actions whose `from` is the entity's current numeric value (bid, budget, placement adjustment). */
-const VALUE_ACTIONS = new Set(['set-budget', 'set-bid', 'set-bid-adjustment']);
+export const VALUE_ACTION_TYPES = ['set-budget', 'set-bid', 'set-bid-adjustment'] as const;
+const VALUE_ACTIONS = new Set<string>(VALUE_ACTION_TYPES);
 const ADD_ACTIONS = new Set(['add-keyword', 'add-target', 'add-negative', 'create-ad-group']);
 const EPSILON = 0.005;
 
