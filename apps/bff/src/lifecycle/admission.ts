@@ -52,25 +52,48 @@ export const LIVE_STATUSES = [...OPEN_STATUSES, 'applying'] as const satisfies r
 
 interface AdmissionDeps {
   db: Kysely<Database>;
-  guardrails: { forAdvertiser(advertiserId: string): Promise<GuardrailLimits> };
+  guardrails: { forAdvertisers(advertiserIds: readonly string[]): Promise<ReadonlyMap<string, GuardrailLimits>> };
   /** Known state beyond the items' own reports (lifecycle-service.ts, EntityStateProvider). */
   entityStates?: { statesFor(advertiserId: string, items: readonly KnownStateSubject[]): Promise<KnownStates> } | undefined;
+}
+
+/** A stored item's report of its entity's value (the columns the known state needs). */
+interface StoredReport {
+  id: string;
+  advertiser_id: string;
+  source: string;
+  entity: unknown;
+  action: unknown;
+  refreshed_at: string | Date;
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item));
+    if (group) group.push(item);
+    else groups.set(keyOf(item), [item]);
+  }
+  return groups;
 }
 
 export class ValidationAdmission implements AdmissionCheck {
   constructor(private readonly deps: AdmissionDeps) {}
 
   async outcomesOf(candidates: readonly AdmissionCandidate[]): Promise<ReadonlyMap<string, AdmissionOutcome>> {
-    const byAdvertiser = new Map<string, AdmissionCandidate[]>();
-    for (const candidate of candidates) {
-      const list = byAdvertiser.get(candidate.advertiserId);
-      if (list) list.push(candidate);
-      else byAdvertiser.set(candidate.advertiserId, [candidate]);
-    }
+    const byAdvertiser = groupBy(candidates, (candidate) => candidate.advertiserId);
+    // One round trip for the batch: its advertisers' guardrails beside the stored reports on its entities.
+    const valued = candidates.filter((item) => VALUE_ACTIONS.has(item.action.type));
+    const [limitsOf, stored] = await Promise.all([
+      this.deps.guardrails.forAdvertisers([...byAdvertiser.keys()]),
+      this.storedValueReports(valued),
+    ]);
+    const storedOf = groupBy(stored, (row) => row.advertiser_id);
     const outcomes = new Map<string, AdmissionOutcome>();
     for (const [advertiserId, items] of byAdvertiser) {
-      const known = await this.knownStatesFor(advertiserId, items);
-      const limits = await this.deps.guardrails.forAdvertiser(advertiserId);
+      const known = await this.knownStatesFor(advertiserId, items, storedOf.get(advertiserId) ?? []);
+      const limits = limitsOf.get(advertiserId);
+      if (!limits) throw new Error(`No guardrails for advertiser ${advertiserId}`);
       for (const item of items) {
         const outcome = validateRecommendation(item, known, limits);
         outcomes.set(item.id, {
@@ -84,26 +107,24 @@ export class ValidationAdmission implements AdmissionCheck {
   }
 
   /**
-   * The known state of the items' entities: the newest value the live items on them report, stored or in the batch.
-   * Only an item that changes a value (a bid, a budget) is judged by it, and only such items report one: a batch
-   * without them (insights, new keywords) reads nothing.
+   * The known state of one advertiser's items' entities: the newest value the live items on them report, stored or in
+   * the batch. Only an item that changes a value (a bid, a budget) is judged by it, and only such items report one.
    */
-  private async knownStatesFor(advertiserId: string, items: readonly AdmissionCandidate[]): Promise<KnownStates> {
-    const valued = items.filter((item) => VALUE_ACTIONS.has(item.action.type));
+  private async knownStatesFor(
+    advertiserId: string,
+    items: readonly AdmissionCandidate[],
+    stored: readonly StoredReport[],
+  ): Promise<KnownStates> {
+    const keys = new Set(items.filter((item) => VALUE_ACTIONS.has(item.action.type)).map((item) => entityKeyOf(item.entity)));
     const subjects = new Map<string, KnownStateSubject>();
-    if (valued.length > 0) {
-      const keys = new Set(valued.map((item) => entityKeyOf(item.entity)));
-      const campaignIds = [...new Set(valued.flatMap((item) => neighbourhoodOf(item.entity).campaignId ?? []))];
-      const stored = await this.storedValueReports(advertiserId, campaignIds);
-      for (const row of stored)
-        if (keys.has(entityKeyOf(row.entity as KnownStateSubject['entity'])))
-          subjects.set(row.id, {
-            source: RecommendationSourceSchema.parse(row.source),
-            entity: row.entity as KnownStateSubject['entity'],
-            action: row.action as KnownStateSubject['action'],
-            refreshedAt: new Date(row.refreshed_at).toISOString(),
-          });
-    }
+    for (const row of stored)
+      if (keys.has(entityKeyOf(row.entity as KnownStateSubject['entity'])))
+        subjects.set(row.id, {
+          source: RecommendationSourceSchema.parse(row.source),
+          entity: row.entity as KnownStateSubject['entity'],
+          action: row.action as KnownStateSubject['action'],
+          refreshedAt: new Date(row.refreshed_at).toISOString(),
+        });
     // The batch's copy replaces the stored one; in id order, as the pass reads them (on a tie, the first wins).
     for (const item of items) subjects.set(item.id, item);
     const ordered = [...subjects].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, subject]) => subject);
@@ -114,26 +135,30 @@ export class ValidationAdmission implements AdmissionCheck {
   }
 
   /**
-   * The stored live items that report a value, in these campaigns or unscoped (neighbourhood.ts: every item sharing a
-   * key with the batch's is among them). Asked while a sync fills the table, when its statistics are those of a nearly
-   * empty one: planned as readNeighbourhood is, the lookup walked the advertiser's whole (advertiser, status) range
-   * each batch, a cost growing with the store. Here each campaign is one probe of its index (the subquery is fenced
-   * with OFFSET 0 so that it is not flattened into a join), and the unscoped items are read by their partial index.
+   * The stored live items that report a value, in the campaigns of these items or unscoped in their advertisers
+   * (neighbourhood.ts: every item sharing a key with one of them is among these). A batch without such items (insights,
+   * new keywords) reads nothing. Asked while a sync fills the table, when its statistics are those of a nearly empty
+   * one: planned as readNeighbourhood is, the lookup walked each advertiser's whole (advertiser, status) range every
+   * batch, a cost growing with the store. Here each campaign and each advertiser is one probe of its index (the
+   * subqueries are fenced with OFFSET 0 so that they are not flattened into joins the planner could reorder).
    */
-  private async storedValueReports(advertiserId: string, campaignIds: readonly string[]) {
+  private async storedValueReports(items: readonly AdmissionCandidate[]): Promise<StoredReport[]> {
+    if (items.length === 0) return [];
     const { db } = this.deps;
-    const wanted = sql`r.advertiser_id = ${advertiserId} AND r.status IN (${sql.join(LIVE_STATUSES)})
+    const advertiserIds = [...new Set(items.map((item) => item.advertiserId))];
+    const campaignIds = [...new Set(items.flatMap((item) => neighbourhoodOf(item.entity).campaignId ?? []))];
+    const wanted = sql`r.advertiser_id = ANY(${advertiserIds}::text[]) AND r.status IN (${sql.join(LIVE_STATUSES)})
       AND r.action->>'type' IN (${sql.join(VALUE_ACTION_TYPES)})`;
-    type Row = { id: string; source: string; entity: unknown; action: unknown; refreshed_at: string | Date };
     const [inCampaigns, unscoped] = await Promise.all([
       campaignIds.length === 0
-        ? { rows: [] as Row[] }
-        : sql<Row>`SELECT r.id, r.source, r.entity, r.action, r.refreshed_at
-            FROM unnest(${[...campaignIds]}::text[]) AS c(id)
+        ? { rows: [] }
+        : sql<StoredReport>`SELECT r.id, r.advertiser_id, r.source, r.entity, r.action, r.refreshed_at
+            FROM unnest(${campaignIds}::text[]) AS c(id)
             CROSS JOIN LATERAL (SELECT * FROM recommendations WHERE campaign_id = c.id OFFSET 0) r
             WHERE ${wanted}`.execute(db),
-      sql<Row>`SELECT r.id, r.source, r.entity, r.action, r.refreshed_at
-        FROM (SELECT * FROM recommendations WHERE advertiser_id = ${advertiserId} AND ${UNSCOPED} OFFSET 0) r
+      sql<StoredReport>`SELECT r.id, r.advertiser_id, r.source, r.entity, r.action, r.refreshed_at
+        FROM unnest(${advertiserIds}::text[]) AS a(id)
+        CROSS JOIN LATERAL (SELECT * FROM recommendations WHERE advertiser_id = a.id AND ${UNSCOPED} OFFSET 0) r
         WHERE ${wanted}`.execute(db),
     ]);
     return [...inCampaigns.rows, ...unscoped.rows];

@@ -3,7 +3,9 @@
  * them (table `advertiser_guardrails`; a NULL column means "use the default").
  */
 import type { Guardrails, GuardrailsBody } from '@recdesk/shared-types';
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import type { AdvertiserGuardrailsTable } from '../db/schema.ts';
 import type { GuardrailLimits } from './lifecycle-config.ts';
 
 export class GuardrailStore {
@@ -15,6 +17,20 @@ export class GuardrailStore {
 
   async forAdvertiser(advertiserId: string): Promise<Guardrails> {
     const row = await this.db.selectFrom('advertiser_guardrails').selectAll().where('advertiser_id', '=', advertiserId).executeTakeFirst();
+    return this.guardrailsOf(advertiserId, row);
+  }
+
+  /** Several advertisers' guardrails in one query (an ingest batch spans a few). */
+  async forAdvertisers(advertiserIds: readonly string[]): Promise<Map<string, Guardrails>> {
+    const rows =
+      advertiserIds.length === 0
+        ? []
+        : await this.db.selectFrom('advertiser_guardrails').selectAll().where('advertiser_id', 'in', advertiserIds).execute();
+    const byId = new Map(rows.map((row) => [row.advertiser_id, row]));
+    return new Map(advertiserIds.map((id) => [id, this.guardrailsOf(id, byId.get(id))]));
+  }
+
+  private guardrailsOf(advertiserId: string, row: Selectable<AdvertiserGuardrailsTable> | undefined): Guardrails {
     const overridden: Guardrails['overridden'] = [];
     if (row?.max_bid_change_pct != null) overridden.push('maxBidChangePct');
     if (row?.max_budget_change_pct != null) overridden.push('maxBudgetChangePct');
