@@ -285,9 +285,7 @@ async function mergeBatchOnce(
     try {
       const started = performance.now();
       await client.query('BEGIN');
-      // The merge's estimates (CTEs over a table without statistics) pass the JIT threshold: compiling it cost more
-      // than running it (about 240 ms a batch); the statement is a few index lookups and writes per row.
-      await client.query('SET LOCAL jit = off');
+      // JIT is off for the pool (database.ts): compiling this statement cost more than running it.
       await client.query(CREATE_STAGING);
       const text = rows.map((row, seq) => copyLine(valuesOf(row, seq))).join('');
       await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${STAGING} (${COLUMN_NAMES.join(', ')}) FROM STDIN`)));
