@@ -35,6 +35,7 @@ import * as pulledAccountsIndex0035 from './migrations/0035-pulled-accounts-inde
 import * as openExpiryIndexOnly0037 from './migrations/0037-open-expiry-index-only.ts';
 import * as recommendationsFillfactor0039 from './migrations/0039-recommendations-fillfactor.ts';
 import * as rateLimitCounters0040 from './migrations/0040-rate-limit-counters.ts';
+import * as auditTriggerWhen0041 from './migrations/0041-audit-trigger-when.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -72,6 +73,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0037-open-expiry-index-only': openExpiryIndexOnly0037,
   '0039-recommendations-fillfactor': recommendationsFillfactor0039,
   '0040-rate-limit-counters': rateLimitCounters0040,
+  '0041-audit-trigger-when': auditTriggerWhen0041,
 };
 
 export type DatabaseTarget =
