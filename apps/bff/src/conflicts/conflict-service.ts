@@ -132,19 +132,8 @@ export class ConflictService implements ConflictGate {
     const { advertiserId } = change;
     const changed = new Set(change.itemIds);
     const campaigns = new Set(change.campaignIds);
-    for (let start = 0; start < change.itemIds.length; start += 1000) {
-      const rows = await db
-        .selectFrom('conflict_members as mine')
-        .innerJoin('conflict_members as other', 'other.conflict_id', 'mine.conflict_id')
-        .innerJoin('recommendations as r', 'r.id', 'other.recommendation_id')
-        .select('r.campaign_id')
-        .distinct()
-        .where('mine.recommendation_id', 'in', change.itemIds.slice(start, start + 1000))
-        .where('mine.open', '=', true)
-        .where('r.campaign_id', 'is not', null)
-        .execute();
-      for (const row of rows) if (row.campaign_id) campaigns.add(row.campaign_id);
-    }
+    for (let start = 0; start < change.itemIds.length; start += 1000)
+      for (const campaignId of await campaignsOfFellowMembers(db, change.itemIds.slice(start, start + 1000))) campaigns.add(campaignId);
     const inCampaigns = (id: string | null | undefined) => Boolean(id && campaigns.has(id));
     const campaignIds = [...campaigns];
     let items = await readNeighbourhood(db, advertiserId, campaignIds, ENGINE_STATUSES, engineItemsOf);
@@ -201,18 +190,14 @@ export class ConflictService implements ConflictGate {
   private async openConflictsInCampaigns(db: Executor, advertiserId: string, campaignIds: readonly string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     for (let start = 0; start < campaignIds.length; start += 1000) {
-      const rows = await db
-        .selectFrom('recommendations as r')
-        .innerJoin('conflict_members as m', 'm.recommendation_id', 'r.id')
-        .innerJoin('conflicts as c', 'c.id', 'm.conflict_id')
-        .select(['c.id', 'c.kind'])
-        .distinct()
-        .where('r.advertiser_id', '=', advertiserId)
-        .where('r.campaign_id', 'in', campaignIds.slice(start, start + 1000))
-        .where('m.open', '=', true)
-        .where('c.status', '=', 'open')
-        .execute();
-      for (const row of rows) found.set(row.id, row.kind);
+      // Campaign → its items → their open memberships → the conflicts, one index probe at each step.
+      const rows = await sql<{ id: string; kind: string }>`
+        SELECT DISTINCT c.id, c.kind
+        FROM unnest(${campaignIds.slice(start, start + 1000)}::text[]) AS k(id)
+        CROSS JOIN LATERAL (SELECT id FROM recommendations WHERE campaign_id = k.id AND advertiser_id = ${advertiserId} OFFSET 0) r
+        CROSS JOIN LATERAL (SELECT conflict_id FROM conflict_members WHERE recommendation_id = r.id AND open OFFSET 0) m
+        CROSS JOIN LATERAL (SELECT id, kind FROM conflicts WHERE id = m.conflict_id AND status = 'open' OFFSET 0) c`.execute(db);
+      for (const row of rows.rows) found.set(row.id, row.kind);
     }
     return found;
   }
@@ -482,4 +467,22 @@ async function engineItemsOf(query: RecommendationsQuery): Promise<EngineItem[]>
     budgetUsagePercent: row.budget_usage_percent === null ? null : Number(row.budget_usage_percent),
     sourceType: row.source_type,
   }));
+}
+
+/**
+ * The campaigns of the items that share an open conflict with these items. Like every lookup of the incremental pass,
+ * written as one index probe per key (each subquery fenced with OFFSET 0 so the planner cannot turn it into a join):
+ * while a sync fills the tables their statistics describe them nearly empty, and the planner's joins then hashed every
+ * stored item, or scanned every open membership of every advertiser, for a handful of rows (a cost growing with the
+ * store, not the change).
+ */
+async function campaignsOfFellowMembers(db: Executor, itemIds: readonly string[]): Promise<string[]> {
+  const rows = await sql<{ campaign_id: string }>`
+    SELECT DISTINCT r.campaign_id
+    FROM unnest(${itemIds}::uuid[]) AS i(id)
+    CROSS JOIN LATERAL (SELECT conflict_id FROM conflict_members WHERE recommendation_id = i.id AND open OFFSET 0) mine
+    CROSS JOIN LATERAL (SELECT recommendation_id FROM conflict_members WHERE conflict_id = mine.conflict_id OFFSET 0) other
+    CROSS JOIN LATERAL (SELECT campaign_id FROM recommendations WHERE id = other.recommendation_id OFFSET 0) r
+    WHERE r.campaign_id IS NOT NULL`.execute(db);
+  return rows.rows.map((row) => row.campaign_id);
 }
