@@ -239,7 +239,7 @@ export class ConflictService implements ConflictGate {
                 .execute()
             ).map((row) => row.fingerprint),
       );
-      let opened = 0;
+      const fresh: DetectedConflict[] = [];
       for (const conflict of wanted.values()) {
         const existing = openByFingerprint.get(conflict.fingerprint);
         if (existing) {
@@ -254,58 +254,88 @@ export class ConflictService implements ConflictGate {
               .where('id', '=', existing.id)
               .execute();
           }
-          continue;
-        }
-        if (kept.has(conflict.fingerprint)) continue;
-        if (await this.insert(trx, conflict, at)) opened++;
+        } else if (!kept.has(conflict.fingerprint)) fresh.push(conflict);
       }
+      // In sets, not a statement per conflict: a first sync opens thousands.
+      const opened = await this.insertAll(trx, fresh, at);
       const gone = open.filter((row) => !wanted.has(row.fingerprint));
-      for (const row of gone) await this.resolve(trx, row, await this.resolutionOf(trx, row), at);
+      await this.resolveGone(trx, gone, at);
       return { opened, resolved: gone.length, superseded };
     });
   }
 
-  private async insert(trx: Executor, conflict: DetectedConflict, at: Date): Promise<boolean> {
-    const id = randomUUID();
-    const inserted = await trx
-      .insertInto('conflicts')
-      .values({
-        id,
-        advertiser_id: conflict.advertiserId,
-        kind: conflict.kind,
-        entity_key: conflict.entityKey,
-        fingerprint: conflict.fingerprint,
-        explanation: conflict.explanation,
-        suggested_resolution: conflict.suggestedResolution,
-        primary_id: conflict.primaryId,
-        status: 'open',
-        detected_at: at,
-        resolved_at: null,
-        resolution: null,
-        choice: null,
-      })
-      .onConflict((oc) => oc.column('fingerprint').where('status', '=', 'open').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) return false;
-    await trx
-      .insertInto('conflict_members')
-      .values(conflict.memberIds.map((recommendationId) => ({ conflict_id: id, recommendation_id: recommendationId, open: true })))
-      .execute();
-    return true;
+  /** Opens these conflicts with their members; one already open meanwhile (same fingerprint) stays as it is. */
+  private async insertAll(trx: Executor, conflicts: readonly DetectedConflict[], at: Date): Promise<number> {
+    let opened = 0;
+    for (let start = 0; start < conflicts.length; start += INSERT_CHUNK) {
+      const chunk = conflicts.slice(start, start + INSERT_CHUNK).map((conflict) => ({ conflict, id: randomUUID() }));
+      const inserted = await trx
+        .insertInto('conflicts')
+        .values(
+          chunk.map(({ conflict, id }) => ({
+            id,
+            advertiser_id: conflict.advertiserId,
+            kind: conflict.kind,
+            entity_key: conflict.entityKey,
+            fingerprint: conflict.fingerprint,
+            explanation: conflict.explanation,
+            suggested_resolution: conflict.suggestedResolution,
+            primary_id: conflict.primaryId,
+            status: 'open',
+            detected_at: at,
+            resolved_at: null,
+            resolution: null,
+            choice: null,
+          })),
+        )
+        .onConflict((oc) => oc.column('fingerprint').where('status', '=', 'open').doNothing())
+        .returning('id')
+        .execute();
+      const ids = new Set(inserted.map((row) => row.id));
+      const members = chunk
+        .filter(({ id }) => ids.has(id))
+        .flatMap(({ conflict, id }) =>
+          conflict.memberIds.map((recommendationId) => ({ conflict_id: id, recommendation_id: recommendationId, open: true })),
+        );
+      for (let from = 0; from < members.length; from += MEMBER_CHUNK)
+        await trx
+          .insertInto('conflict_members')
+          .values(members.slice(from, from + MEMBER_CHUNK))
+          .execute();
+      opened += ids.size;
+    }
+    return opened;
   }
 
-  /** Why a conflict is no longer found, from what became of its members. */
-  private async resolutionOf(trx: Executor, row: ConflictRow): Promise<string> {
-    const members = await trx
-      .selectFrom('conflict_members')
-      .innerJoin('recommendations', 'recommendations.id', 'conflict_members.recommendation_id')
-      .select(['recommendations.id', 'recommendations.title', 'recommendations.status'])
-      .where('conflict_members.conflict_id', '=', row.id)
-      .execute();
-    const left = members.filter((m) => !LIVE.has(m.status) && !(row.kind === 'duplicate' && m.status === 'superseded'));
-    if (left.length > 0) return `Resolved itself: ${left.map((m) => `"${m.title}" was ${m.status.replace('_', ' ')}`).join('; ')}.`;
-    return 'Resolved itself: a member changed, so the contradiction no longer holds.';
+  /** Resolves conflicts no longer found, each saying why (from what became of its members), in one statement. */
+  private async resolveGone(trx: Executor, gone: readonly ConflictRow[], at: Date): Promise<void> {
+    for (let start = 0; start < gone.length; start += INSERT_CHUNK) {
+      const chunk = gone.slice(start, start + INSERT_CHUNK);
+      const members = await trx
+        .selectFrom('conflict_members')
+        .innerJoin('recommendations', 'recommendations.id', 'conflict_members.recommendation_id')
+        .select(['conflict_members.conflict_id', 'recommendations.title', 'recommendations.status'])
+        .where(
+          'conflict_members.conflict_id',
+          'in',
+          chunk.map((row) => row.id),
+        )
+        .execute();
+      const membersOf = new Map<string, { title: string; status: string }[]>();
+      for (const member of members) membersOf.set(member.conflict_id, [...(membersOf.get(member.conflict_id) ?? []), member]);
+      const resolutions = chunk.map((row) => sql`(${row.id}::uuid, ${resolutionOf(row, membersOf.get(row.id) ?? [])})`);
+      await sql`UPDATE conflicts c SET status = 'resolved', resolved_at = ${at}, resolution = v.resolution, choice = NULL
+        FROM (VALUES ${sql.join(resolutions)}) AS v(id, resolution) WHERE c.id = v.id`.execute(trx);
+      await trx
+        .updateTable('conflict_members')
+        .set({ open: false })
+        .where(
+          'conflict_id',
+          'in',
+          chunk.map((row) => row.id),
+        )
+        .execute();
+    }
   }
 
   private async resolve(trx: Executor, row: Pick<ConflictRow, 'id'>, resolution: string, at: Date, choice: string | null = null) {
@@ -485,4 +515,15 @@ async function campaignsOfFellowMembers(db: Executor, itemIds: readonly string[]
     CROSS JOIN LATERAL (SELECT campaign_id FROM recommendations WHERE id = other.recommendation_id OFFSET 0) r
     WHERE r.campaign_id IS NOT NULL`.execute(db);
   return rows.rows.map((row) => row.campaign_id);
+}
+
+/** Conflicts (and their member rows) per statement when opening or resolving in sets. */
+const INSERT_CHUNK = 500;
+const MEMBER_CHUNK = 2000;
+
+/** Why a conflict is no longer found, from what became of its members. */
+function resolutionOf(row: Pick<ConflictRow, 'kind'>, members: readonly { title: string; status: string }[]): string {
+  const left = members.filter((m) => !LIVE.has(m.status) && !(row.kind === 'duplicate' && m.status === 'superseded'));
+  if (left.length > 0) return `Resolved itself: ${left.map((m) => `"${m.title}" was ${m.status.replace('_', ' ')}`).join('; ')}.`;
+  return 'Resolved itself: a member changed, so the contradiction no longer holds.';
 }
