@@ -194,9 +194,11 @@ export class ConflictService implements ConflictGate {
       const rows = await sql<{ id: string; kind: string }>`
         SELECT DISTINCT c.id, c.kind
         FROM unnest(${campaignIds.slice(start, start + 1000)}::text[]) AS k(id)
-        CROSS JOIN LATERAL (SELECT id FROM recommendations WHERE campaign_id = k.id AND advertiser_id = ${advertiserId} OFFSET 0) r
+        -- The advertiser is checked outside the fence: inside, the planner could walk the (advertiser, status) index.
+        CROSS JOIN LATERAL (SELECT id, advertiser_id FROM recommendations WHERE campaign_id = k.id OFFSET 0) r
         CROSS JOIN LATERAL (SELECT conflict_id FROM conflict_members WHERE recommendation_id = r.id AND open OFFSET 0) m
-        CROSS JOIN LATERAL (SELECT id, kind FROM conflicts WHERE id = m.conflict_id AND status = 'open' OFFSET 0) c`.execute(db);
+        CROSS JOIN LATERAL (SELECT id, kind FROM conflicts WHERE id = m.conflict_id AND status = 'open' OFFSET 0) c
+        WHERE r.advertiser_id = ${advertiserId}`.execute(db);
       for (const row of rows.rows) found.set(row.id, row.kind);
     }
     return found;
