@@ -24,6 +24,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { ConflictsTable, Database } from '../db/schema.ts';
+import { TableStatistics } from '../db/table-statistics.ts';
 import type { TouchedAdvertiser } from '../lifecycle/change-tracker.ts';
 import { isUnscopedKey } from '../lifecycle/entity-keys.ts';
 import type { OpenConflictRef } from '../lifecycle/lifecycle-machine.ts';
@@ -58,7 +59,12 @@ export interface ConflictServiceDeps {
 export class ConflictService implements ConflictGate {
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly deps: ConflictServiceDeps) {}
+  /** The conflict tables grow by thousands in a pass over a new store: their statistics are kept up as they do. */
+  private readonly statistics: TableStatistics;
+
+  constructor(private readonly deps: ConflictServiceDeps) {
+    this.statistics = new TableStatistics(deps.db);
+  }
 
   /** Runs detection for these advertisers (all advertisers with live items when none are named). */
   detect(advertiserIds?: readonly string[]): Promise<DetectConflictsResult> {
@@ -223,7 +229,7 @@ export class ConflictService implements ConflictGate {
     const { db, now, lifecycle } = this.deps;
     const superseded = found.supersede.length > 0 ? await lifecycle.supersede(found.supersede) : 0;
     const at = now();
-    return db.transaction().execute(async (trx) => {
+    const result = await db.transaction().execute(async (trx) => {
       const open = await openInScope(trx);
       const openByFingerprint = new Map(open.map((row) => [row.fingerprint, row]));
       const wanted = new Map(found.conflicts.map((c) => [c.fingerprint, c]));
@@ -259,16 +265,20 @@ export class ConflictService implements ConflictGate {
         } else if (!kept.has(conflict.fingerprint)) fresh.push(conflict);
       }
       // In sets, not a statement per conflict: a first sync opens thousands.
-      const opened = await this.insertAll(trx, fresh, at);
+      const { opened, members } = await this.insertAll(trx, fresh, at);
       const gone = open.filter((row) => !wanted.has(row.fingerprint));
       await this.resolveGone(trx, gone, at);
-      return { opened, resolved: gone.length, superseded };
+      return { opened, members, resolved: gone.length, superseded };
     });
+    await this.statistics.rowsAdded('conflicts', result.opened);
+    await this.statistics.rowsAdded('conflict_members', result.members);
+    return { opened: result.opened, resolved: result.resolved, superseded: result.superseded };
   }
 
   /** Opens these conflicts with their members; one already open meanwhile (same fingerprint) stays as it is. */
-  private async insertAll(trx: Executor, conflicts: readonly DetectedConflict[], at: Date): Promise<number> {
+  private async insertAll(trx: Executor, conflicts: readonly DetectedConflict[], at: Date): Promise<{ opened: number; members: number }> {
     let opened = 0;
+    let memberRows = 0;
     for (let start = 0; start < conflicts.length; start += INSERT_CHUNK) {
       const chunk = conflicts.slice(start, start + INSERT_CHUNK).map((conflict) => ({ conflict, id: randomUUID() }));
       const inserted = await trx
@@ -305,8 +315,9 @@ export class ConflictService implements ConflictGate {
           .values(members.slice(from, from + MEMBER_CHUNK))
           .execute();
       opened += ids.size;
+      memberRows += members.length;
     }
-    return opened;
+    return { opened, members: memberRows };
   }
 
   /** Resolves conflicts no longer found, each saying why (from what became of its members), in one statement. */

@@ -32,6 +32,7 @@ import { CompiledQuery, type ExpressionBuilder, type Kysely, type Selectable, sq
 import type pg from 'pg';
 import { type Db, poolOf } from '../db/database.ts';
 import type { Database, RecommendationsTable } from '../db/schema.ts';
+import { TableStatistics } from '../db/table-statistics.ts';
 import type { AdmissionCheck } from './admission.ts';
 import { ChangeTracker } from './change-tracker.ts';
 import type { LifecyclePolicy } from './lifecycle-config.ts';
@@ -204,6 +205,8 @@ export class RecommendationStore {
   private readonly pool: pg.Pool | null;
   private readonly onEvents: StoreOptions['onEvents'];
   private admission: AdmissionCheck | null = null;
+  /** A first sync grows the store many times over within a minute: its statistics are kept up as it does. */
+  private readonly statistics: TableStatistics;
 
   constructor(
     private readonly db: Db,
@@ -220,6 +223,7 @@ export class RecommendationStore {
     this.effectiveness = options.effectiveness ?? NEUTRAL_EFFECTIVENESS;
     this.pool = poolOf(db);
     this.onEvents = options.onEvents;
+    this.statistics = new TableStatistics(db);
   }
 
   /** Validation, asked about each batch before it is merged, so that a new item is written once (admission.ts). */
@@ -297,6 +301,7 @@ export class RecommendationStore {
       returnedReason: `upstream still recommends it after the ${Math.round(this.quietPeriodMs / 3_600_000)} h quiet period`,
     });
     this.onEvents?.(outcome.events.map((event) => ({ ...event, at: now })));
+    await this.statistics.rowsAdded('recommendations', outcome.changes.filter((change) => change.change === 'inserted').length);
     this.recordTouched(rows, outcome.changes, unique);
     const stored = outcome.changes.filter((change) => change.change !== 'returned').length;
     return {
