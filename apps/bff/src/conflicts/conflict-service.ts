@@ -25,6 +25,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { ConflictsTable, Database } from '../db/schema.ts';
 import { TableStatistics } from '../db/table-statistics.ts';
+import { LIVE_STATUSES } from '../lifecycle/admission.ts';
 import type { TouchedAdvertiser } from '../lifecycle/change-tracker.ts';
 import { isUnscopedKey } from '../lifecycle/entity-keys.ts';
 import type { OpenConflictRef } from '../lifecycle/lifecycle-machine.ts';
@@ -46,7 +47,7 @@ type ConflictRow = Selectable<ConflictsTable>;
 
 /** Items the engine looks at: waiting, on their way upstream, and superseded duplicates (to keep their group). */
 const ENGINE_STATUSES = [...OPEN_STATUSES, 'applying', 'superseded'] as const satisfies readonly LifecycleStatus[];
-const LIVE = new Set<string>([...OPEN_STATUSES, 'applying']);
+const LIVE = new Set<string>(LIVE_STATUSES);
 
 export interface ConflictServiceDeps {
   db: Db;
@@ -320,7 +321,7 @@ export class ConflictService implements ConflictGate {
     return { opened, members: memberRows };
   }
 
-  /** Resolves conflicts no longer found, each saying why (from what became of its members), in one statement. */
+  /** Resolves conflicts no longer found, each saying why (from what became of its members). */
   private async resolveGone(trx: Executor, gone: readonly ConflictRow[], at: Date): Promise<void> {
     for (let start = 0; start < gone.length; start += INSERT_CHUNK) {
       const chunk = gone.slice(start, start + INSERT_CHUNK);
@@ -336,29 +337,13 @@ export class ConflictService implements ConflictGate {
         .execute();
       const membersOf = new Map<string, { title: string; status: string }[]>();
       for (const member of members) membersOf.set(member.conflict_id, [...(membersOf.get(member.conflict_id) ?? []), member]);
-      const resolutions = chunk.map((row) => sql`(${row.id}::uuid, ${resolutionOf(row, membersOf.get(row.id) ?? [])})`);
-      await sql`UPDATE conflicts c SET status = 'resolved', resolved_at = ${at}, resolution = v.resolution, choice = NULL
-        FROM (VALUES ${sql.join(resolutions)}) AS v(id, resolution) WHERE c.id = v.id`.execute(trx);
-      await trx
-        .updateTable('conflict_members')
-        .set({ open: false })
-        .where(
-          'conflict_id',
-          'in',
-          chunk.map((row) => row.id),
-        )
-        .execute();
+      await resolveAll(
+        trx,
+        chunk.map((row) => ({ id: row.id, resolution: resolutionOf(row, membersOf.get(row.id) ?? []) })),
+        at,
+        null,
+      );
     }
-  }
-
-  private async resolve(trx: Executor, row: Pick<ConflictRow, 'id'>, resolution: string, at: Date, choice: string | null = null) {
-    await trx
-      .updateTable('conflicts')
-      .set({ status: 'resolved', resolved_at: at, resolution, choice })
-      .where('id', '=', row.id)
-      .where('status', '=', 'open')
-      .execute();
-    await trx.updateTable('conflict_members').set({ open: false }).where('conflict_id', '=', row.id).execute();
   }
 
   async resolveByChoice(
@@ -368,7 +353,12 @@ export class ConflictService implements ConflictGate {
     resolution: string,
     now: Date,
   ): Promise<void> {
-    for (const id of conflictIds) await this.resolve(db, { id }, resolution, now, choice);
+    await resolveAll(
+      db,
+      conflictIds.map((id) => ({ id, resolution })),
+      now,
+      choice,
+    );
   }
 
   async openConflictsOf(db: Executor, ids: readonly string[]): Promise<Map<string, (OpenConflictRef & { memberIds: string[] })[]>> {
@@ -539,4 +529,29 @@ function resolutionOf(row: Pick<ConflictRow, 'kind'>, members: readonly { title:
   const left = members.filter((m) => !LIVE.has(m.status) && !(row.kind === 'duplicate' && m.status === 'superseded'));
   if (left.length > 0) return `Resolved itself: ${left.map((m) => `"${m.title}" was ${m.status.replace('_', ' ')}`).join('; ')}.`;
   return 'Resolved itself: a member changed, so the contradiction no longer holds.';
+}
+
+/**
+ * Resolves these conflicts (each with its own reason) that are still open, and closes their memberships, in one
+ * statement each: a conflict resolved meanwhile by another transaction keeps its resolution.
+ */
+async function resolveAll(
+  db: Executor,
+  resolutions: readonly { id: string; resolution: string }[],
+  at: Date,
+  choice: string | null,
+): Promise<void> {
+  if (resolutions.length === 0) return;
+  const values = resolutions.map(({ id, resolution }) => sql`(${id}::uuid, ${resolution})`);
+  await sql`UPDATE conflicts c SET status = 'resolved', resolved_at = ${at}, resolution = v.resolution, choice = ${choice}
+    FROM (VALUES ${sql.join(values)}) AS v(id, resolution) WHERE c.id = v.id AND c.status = 'open'`.execute(db);
+  await db
+    .updateTable('conflict_members')
+    .set({ open: false })
+    .where(
+      'conflict_id',
+      'in',
+      resolutions.map(({ id }) => id),
+    )
+    .execute();
 }
